@@ -1,0 +1,71 @@
+"""A full ID card read (find → select → read) against the simulated SAM, vs the wire time.
+
+Run: ``.venv/bin/python bench/bench_idcard.py [--cycles N] [--baud 115200]``.
+
+The driver talks to the simulator over a real pty through pyserial, so this measures the
+codec, the serial path and the driver's own overhead. A pty has no baud rate, so the
+simulator paces its replies to the configured baud (10 bits a byte, 8N1) in the "paced"
+rows; the "unpaced" rows show the software overhead alone. One cycle moves 30 request
+bytes and 15 + 19 + 1295 reply bytes: 1,359 bytes, ~118 ms at 115200 baud, of which the
+1,295-byte read reply alone is ~112 ms. The simulator paces only its replies (115.4 ms
+of that); the driver's 30 request bytes reach the pty at once. A real SAM adds its RF
+read time on top.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from devices.idcard import FIXTURES, IdCardReader, SamSimulator
+from devices.transport import SerialTransport
+
+REQUEST_BYTES = 3 * 10
+REPLY_BYTES = 15 + 19 + 1295
+
+
+def wire_ms(n_bytes: int, baud: int) -> float:
+    return n_bytes * 10 / baud * 1000
+
+
+def run(cycles: int, baud: int, pace: bool) -> list[float]:
+    """Milliseconds per full read cycle."""
+    sim = SamSimulator("elder", baud=baud, pace=pace).start()
+    port = sim.port_path
+    reader = IdCardReader(lambda: SerialTransport(port, baud), simulator=sim)
+    try:
+        assert reader.read_card() == FIXTURES["elder"]  # warm-up, and a correctness check
+        times = []
+        for _ in range(cycles):
+            start = time.perf_counter()
+            reader.read_card()
+            times.append((time.perf_counter() - start) * 1000)
+        return times
+    finally:
+        reader.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cycles", type=int, default=30)
+    parser.add_argument("--baud", type=int, default=115200)
+    args = parser.parse_args()
+    wire = wire_ms(REQUEST_BYTES + REPLY_BYTES, args.baud)
+    print(f"ID card read cycle, {args.cycles} cycles, {args.baud} baud 8N1")
+    reply = wire_ms(1295, args.baud)
+    print(f"wire time: cycle {wire:.1f} ms; the 1295-byte read reply {reply:.1f} ms")
+    print()
+    print(f"{'mode':<10}{'mean ms':>10}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}{'vs wire':>10}")
+    for label, pace in (("paced", True), ("unpaced", False)):
+        times = sorted(run(args.cycles, args.baud, pace))
+        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        mean = statistics.fmean(times)
+        print(
+            f"{label:<10}{mean:>10.1f}{statistics.median(times):>10.1f}{p95:>10.1f}"
+            f"{times[-1]:>10.1f}{mean / wire:>9.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""The kiosk layer's exception tree and the one place errors become message keys.
+
+A citizen sees a plain-words message (a translation key); the technician sees a log line
+with the technical detail. Device and platform errors from the layers below are mapped
+here too, so no screen interprets exceptions itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses as dc
+
+from devices.status import DeviceError
+
+
+class KioskError(Exception):
+    """Base of the kiosk layer's errors. ``key`` is the message key the citizen sees."""
+
+    key = "error.generic"
+
+
+class SessionEnded(KioskError):
+    key = "error.session_ended"
+
+
+class FlowError(KioskError):
+    """An intent that the current step cannot take (a programming or sequencing error)."""
+
+    key = "error.generic"
+
+
+class IdentityRejected(KioskError):
+    key = "error.identity_rejected"
+
+
+@dc.dataclass(frozen=True)
+class Problem:
+    key: str
+    log: str
+
+
+_DEVICE_KEYS = {
+    "timeout": "error.device.timeout",
+    "noDevice": "error.device.missing",
+    "protocolError": "error.device.read_failed",
+    "paperOut": "error.printer.paper_out",
+    "coverOpen": "error.printer.cover_open",
+    "noCard": "error.idcard.no_card",
+    "cardRemoved": "error.idcard.removed",
+    "unsupportedCard": "error.idcard.unsupported",
+    "invalidCardData": "error.idcard.invalid",
+    "cardAuthFailed": "error.idcard.invalid",
+    "samNotAuthorised": "error.device.generic",
+    "samFault": "error.device.generic",
+    "samError": "error.device.read_failed",
+    "samTransmissionError": "error.device.read_failed",
+    "checksumError": "error.device.read_failed",
+    "truncatedFrame": "error.device.read_failed",
+    "badLength": "error.device.read_failed",
+    "malformedFrame": "error.device.read_failed",
+    "frameError": "error.device.read_failed",
+}
+
+
+def describe(exc: BaseException) -> Problem:
+    """Map any exception to (message key for the citizen, log text for the technician)."""
+    log = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, KioskError):
+        return Problem(exc.key, log)
+    if isinstance(exc, DeviceError):
+        return Problem(_DEVICE_KEYS.get(exc.code, "error.device.generic"), log)
+    key = getattr(exc, "message_key", None)
+    if isinstance(key, str):
+        return Problem(key, log)
+    return Problem("error.generic", log)

@@ -1,0 +1,171 @@
+"""承诺办: apply now, the department decides within the promised working days.
+
+identity → 一次性告知 → form → materials → review → submit → receipt → 好差评 → done
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.errors import FlowError
+from kiosk.flows.base import (
+    Abort,
+    Back,
+    Continue,
+    FormSubmitted,
+    Identified,
+    Intent,
+    Invalid,
+    Next,
+    NextMaterial,
+    NoticeAccepted,
+    PageCaptured,
+    Rated,
+    Retake,
+    ReviewConfirmed,
+    Step,
+    SubmitFailed,
+    Submitted,
+    Transition,
+)
+from kiosk.forms import validate_form
+from kiosk.session import Session
+
+_ORDER = [Step.IDENTITY, Step.NOTICE, Step.FORM, Step.MATERIALS, Step.REVIEW, Step.SUBMIT]
+
+
+class PromisedFlow:
+    """The step machine for one matter handled as 承诺办."""
+
+    mode = "promised"
+
+    def __init__(self, session: Session, matter: Any) -> None:
+        self.session = session
+        self.matter = matter
+        self.material_index = 0
+        session.matter_code = matter.code
+        session.flow = self
+        self.step = Step.NOTICE if session.identity else Step.IDENTITY
+
+    # -- queries the screens render from --
+
+    @property
+    def materials(self) -> list[Any]:
+        return list(self.matter.materials)
+
+    @property
+    def current_material(self) -> Any:
+        return self.materials[self.material_index]
+
+    def pages_for(self, code: str) -> list[Any]:
+        return self.session.pages.get(code, [])
+
+    def missing_required(self) -> list[Any]:
+        return [m for m in self.materials if m.required and not self.pages_for(m.code)]
+
+    # -- the machine --
+
+    def handle(self, intent: Intent) -> Transition:
+        handler = getattr(self, f"_on_{self.step.value}", None)
+        if isinstance(intent, Back):
+            return self._back()
+        if handler is None:
+            raise FlowError(f"no intents accepted at step {self.step}")
+        result: Transition = handler(intent)
+        if isinstance(result, Next):
+            self.step = result.step
+        return result
+
+    def _refuse(self, intent: Intent) -> Transition:
+        raise FlowError(f"{type(intent).__name__} is not accepted at step {self.step}")
+
+    def _on_identity(self, intent: Intent) -> Transition:
+        if not isinstance(intent, Identified):
+            return self._refuse(intent)
+        self.session.identity = intent.identity
+        return Next(Step.NOTICE)
+
+    def _on_notice(self, intent: Intent) -> Transition:
+        if not isinstance(intent, NoticeAccepted):
+            return self._refuse(intent)
+        return Next(Step.FORM if self.matter.fields else Step.MATERIALS)
+
+    def _on_form(self, intent: Intent) -> Transition:
+        if not isinstance(intent, FormSubmitted):
+            return self._refuse(intent)
+        answers = {k: v.strip() for k, v in intent.answers.items()}
+        errors = validate_form(self.matter, answers)
+        if errors:
+            return Invalid(errors)
+        self.session.answers = answers
+        self.material_index = 0
+        return Next(Step.MATERIALS if self.materials else Step.REVIEW)
+
+    def _on_materials(self, intent: Intent) -> Transition:
+        material = self.current_material
+        if isinstance(intent, PageCaptured):
+            if intent.page.material_code != material.code:
+                return Invalid({"_": "materials.error.wrong_material"})
+            self.session.pages.setdefault(material.code, []).append(intent.page)
+            return Next(Step.MATERIALS)
+        if isinstance(intent, Retake):
+            pages = self.session.pages.get(material.code)
+            if pages:
+                pages.pop()
+            return Next(Step.MATERIALS)
+        if isinstance(intent, NextMaterial):
+            if material.required and not self.pages_for(material.code):
+                return Invalid({material.code: "materials.error.required"})
+            if self.material_index + 1 < len(self.materials):
+                self.material_index += 1
+                return Next(Step.MATERIALS)
+            return Next(Step.REVIEW)
+        return self._refuse(intent)
+
+    def _on_review(self, intent: Intent) -> Transition:
+        if not isinstance(intent, ReviewConfirmed):
+            return self._refuse(intent)
+        missing = self.missing_required()
+        if missing:
+            return Invalid({m.code: "materials.error.required" for m in missing})
+        return Next(Step.SUBMIT)
+
+    def _on_submit(self, intent: Intent) -> Transition:
+        if isinstance(intent, Submitted):
+            self.session.submission = intent.submission
+            return Next(Step.RECEIPT)
+        if isinstance(intent, SubmitFailed):
+            self.step = Step.REVIEW
+            return Invalid({"_": intent.key})
+        return self._refuse(intent)
+
+    def _on_receipt(self, intent: Intent) -> Transition:
+        if not isinstance(intent, Continue):
+            return self._refuse(intent)
+        return Next(Step.RATING)
+
+    def _on_rating(self, intent: Intent) -> Transition:
+        if not isinstance(intent, Rated):
+            return self._refuse(intent)
+        if not 1 <= intent.level <= 5:
+            return Invalid({"level": "rating.error.level"})
+        self.session.rating = intent.level
+        return Next(Step.DONE)
+
+    def _back(self) -> Transition:
+        """Back within the steps before submitting; after submission there is no way back."""
+        if self.step is Step.MATERIALS and self.material_index > 0:
+            self.material_index -= 1
+            return Next(Step.MATERIALS)
+        if self.step not in _ORDER or self.step is Step.SUBMIT:
+            return Invalid({"_": "flow.error.no_back"})
+        index = _ORDER.index(self.step)
+        if index == 0 or (self.step is Step.NOTICE and self.session.identity is not None):
+            return Abort("flow.cancelled")
+        prev = _ORDER[index - 1]
+        if prev is Step.FORM and not self.matter.fields:
+            prev = Step.NOTICE
+        if prev is Step.MATERIALS:
+            self.material_index = max(len(self.materials) - 1, 0)
+        self.step = prev
+        return Next(prev)

@@ -1,0 +1,103 @@
+"""The kiosk's devices, opened from the URLs in settings.
+
+A device that cannot be opened is recorded with its problem and the kiosk keeps running:
+matters that need it say so, the rest work (a dead printer still allows a lookup).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from devices.status import DeviceState, DeviceStatus
+from kiosk.settings import Settings
+
+log = logging.getLogger(__name__)
+
+CardListener = Callable[[str, Any], None]  # ("inserted", record) | ("removed", None)
+
+
+class Hardware:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.idcard: Any = None
+        self.printer: Any = None
+        self.docscan: Any = None
+        self.problems: dict[str, str] = {}
+        self._watcher: Any = None
+        self._listeners: list[CardListener] = []
+
+    def open(self) -> Hardware:
+        d = self.settings.devices
+        self.idcard = self._open("idcard", lambda: _open_idcard(d.idcard))
+        self.printer = self._open("printer", lambda: _open_printer(d.printer, d.printer_profile))
+        self.docscan = self._open("docscan", lambda: _open_docscan(d.docscan))
+        if self.idcard is not None:
+            from devices.idcard import CardWatcher
+
+            self._watcher = CardWatcher(
+                self.idcard,
+                on_inserted=lambda record: self._emit("inserted", record),
+                on_removed=lambda: self._emit("removed", None),
+                on_error=lambda exc: log.warning("ID card read failed: %s", exc.code),
+            ).start()
+        return self
+
+    def _open(self, kind: str, opener: Callable[[], Any]) -> Any:
+        try:
+            device = opener()
+        except Exception as exc:  # any failure here must not stop the kiosk
+            self.problems[kind] = f"{type(exc).__name__}: {exc}"
+            log.error("device %s unavailable: %s", kind, self.problems[kind])
+            return None
+        log.info("device %s opened", kind)
+        return device
+
+    def on_card(self, listener: CardListener) -> None:
+        self._listeners.append(listener)
+
+    def _emit(self, event: str, record: Any) -> None:
+        for listener in list(self._listeners):
+            listener(event, record)
+
+    def statuses(self) -> dict[str, DeviceStatus]:
+        result: dict[str, DeviceStatus] = {}
+        for kind in ("idcard", "printer", "docscan"):
+            device = getattr(self, kind)
+            if device is None:
+                result[kind] = DeviceStatus(DeviceState.NO_DEVICE, detail=self.problems[kind])
+                continue
+            try:
+                result[kind] = device.status()
+            except Exception as exc:
+                result[kind] = DeviceStatus(DeviceState.HARDWARE_ERROR, detail=str(exc))
+        return result
+
+    def close(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+        for kind in ("idcard", "printer", "docscan"):
+            device = getattr(self, kind)
+            if device is not None:
+                with contextlib.suppress(Exception):
+                    device.close()
+
+
+def _open_idcard(url: str) -> Any:
+    from devices.idcard import open_reader
+
+    return open_reader(url)
+
+
+def _open_printer(url: str, profile: str) -> Any:
+    from devices.printer import open_printer
+
+    return open_printer(url, profile)
+
+
+def _open_docscan(url: str) -> Any:
+    from devices.docscan import open_docscan
+
+    return open_docscan(url)

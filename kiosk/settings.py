@@ -1,0 +1,210 @@
+"""Typed settings, validated at start-up.
+
+The shipped ``config/defaults.toml`` is read first, then an optional site file overrides
+it key by key. A bad value stops start-up with a :class:`SettingsError` naming the file,
+the key and the problem, so a technician can fix it without reading code.
+"""
+
+from __future__ import annotations
+
+import dataclasses as dc
+import os
+import re
+import tomllib
+import typing
+from pathlib import Path
+from typing import Any
+
+from config import DEFAULTS_FILE
+from devices.printer.profiles import PROFILES
+
+
+class SettingsError(Exception):
+    def __init__(self, file: Path | str, key: str, problem: str) -> None:
+        super().__init__(f"{file}: {key}: {problem}")
+        self.file = str(file)
+        self.key = key
+        self.problem = problem
+
+
+@dc.dataclass(frozen=True)
+class SiteSettings:
+    station_id: str
+    station_name: str
+    station_name_en: str
+    region_code: str
+    popular: tuple[str, ...]
+    nearest_alternative: str
+
+
+@dc.dataclass(frozen=True)
+class UiSettings:
+    language: str
+    fullscreen: bool
+    width: int
+    height: int
+    elderly_default: bool
+    font: str
+
+
+@dc.dataclass(frozen=True)
+class SessionSettings:
+    idle_timeout_s: int
+    idle_warning_s: int
+    max_extensions: int
+
+
+@dc.dataclass(frozen=True)
+class DeviceSettings:
+    idcard: str
+    printer: str
+    printer_profile: str
+    docscan: str
+
+
+@dc.dataclass(frozen=True)
+class PlatformSettings:
+    url: str
+    device_id: str
+    token: str
+    timeout_s: float
+
+
+@dc.dataclass(frozen=True)
+class PathSettings:
+    state_dir: str
+
+
+@dc.dataclass(frozen=True)
+class Settings:
+    site: SiteSettings
+    ui: UiSettings
+    session: SessionSettings
+    devices: DeviceSettings
+    platform: PlatformSettings
+    paths: PathSettings
+
+    @property
+    def state_dir(self) -> Path:
+        if self.paths.state_dir:
+            return Path(self.paths.state_dir)
+        env = os.environ.get("KIOSK_STATE_DIR")
+        if env:
+            return Path(env)
+        return Path.home() / ".local" / "state" / "bianmin-kiosk"
+
+
+LANGUAGES = ("zh_CN", "en")
+PRINTER_PROFILES = tuple(PROFILES)
+_DEVICE_URL = re.compile(r"^(sim|serial|tcp|file|usb|v4l2|pcsc)://\S*$")
+_HTTP_URL = re.compile(r"^https?://[^\s/]+(/\S*)?$")
+
+
+def _check_rules(s: Settings) -> list[tuple[str, str]]:
+    """Cross-field and range rules; returns (key, problem) pairs."""
+    bad: list[tuple[str, str]] = []
+    if not re.fullmatch(r"\d{12}", s.site.region_code):
+        bad.append(("site.region_code", "must be a 12-digit division code"))
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", s.site.station_id):
+        bad.append(("site.station_id", "must be 1-64 letters, digits, '-' or '_'"))
+    if s.ui.language not in LANGUAGES:
+        bad.append(("ui.language", f"must be one of {', '.join(LANGUAGES)}"))
+    if not (320 <= s.ui.width <= 7680 and 240 <= s.ui.height <= 4320):
+        bad.append(("ui.width", "window size out of range (320x240 .. 7680x4320)"))
+    if s.ui.font and not Path(s.ui.font).is_file():
+        bad.append(("ui.font", f"no such font file: {s.ui.font}"))
+    if not 30 <= s.session.idle_timeout_s <= 3600:
+        bad.append(("session.idle_timeout_s", "must be between 30 and 3600 seconds"))
+    if s.session.idle_warning_s < 20:
+        bad.append(("session.idle_warning_s", "must be at least 20 seconds"))
+    elif s.session.idle_warning_s >= s.session.idle_timeout_s:
+        bad.append(("session.idle_warning_s", "must be shorter than session.idle_timeout_s"))
+    if not 0 <= s.session.max_extensions <= 100:
+        bad.append(("session.max_extensions", "must be between 0 and 100"))
+    for name in ("idcard", "printer", "docscan"):
+        if not _DEVICE_URL.match(getattr(s.devices, name)):
+            bad.append((f"devices.{name}", "must be a device URL such as sim://..., tcp://..."))
+    if s.devices.printer_profile not in PRINTER_PROFILES:
+        bad.append(("devices.printer_profile", f"must be one of {', '.join(PRINTER_PROFILES)}"))
+    if s.platform.url and not _HTTP_URL.match(s.platform.url):
+        bad.append(("platform.url", "must be empty (embedded sandbox) or an http(s) URL"))
+    if not 0.5 <= s.platform.timeout_s <= 120:
+        bad.append(("platform.timeout_s", "must be between 0.5 and 120 seconds"))
+    return bad
+
+
+def _coerce(value: Any, hint: Any, key: str, file: Path | str) -> Any:
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise SettingsError(file, key, f"must be a list, not {type(value).__name__}")
+        (item,) = {a for a in typing.get_args(hint) if a is not Ellipsis}
+        return tuple(_coerce(v, item, f"{key}[{i}]", file) for i, v in enumerate(value))
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if hint is int and isinstance(value, bool):
+        raise SettingsError(file, key, "must be a whole number, not true/false")
+    if not isinstance(value, hint):
+        raise SettingsError(file, key, f"must be {hint.__name__}, not {type(value).__name__}")
+    return value
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any], file: Path) -> None:
+    """Overlay ``over`` onto ``base``, refusing keys the schema does not know."""
+    for section, values in over.items():
+        if section not in base:
+            raise SettingsError(file, section, "unknown section")
+        if not isinstance(values, dict):
+            raise SettingsError(file, section, "must be a table ([section])")
+        for key, value in values.items():
+            if key not in base[section]:
+                raise SettingsError(file, f"{section}.{key}", "unknown key")
+            base[section][key] = (value, file)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise SettingsError(path, "-", "file not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(path, "-", f"not valid TOML: {exc}") from exc
+
+
+def load_settings(site_file: Path | None = None, defaults: Path = DEFAULTS_FILE) -> Settings:
+    raw = _read_toml(defaults)
+    tagged: dict[str, Any] = {
+        sec: {k: (v, defaults) for k, v in vals.items()} for sec, vals in raw.items()
+    }
+    if site_file is not None:
+        _merge(tagged, _read_toml(site_file), site_file)
+    sections: dict[str, Any] = {}
+    hints = typing.get_type_hints(Settings)
+    for f in dc.fields(Settings):
+        cls = hints[f.name]
+        section_hints = typing.get_type_hints(cls)
+        values = tagged.get(f.name, {})
+        kwargs = {}
+        for sf in dc.fields(cls):
+            if sf.name not in values:
+                raise SettingsError(defaults, f"{f.name}.{sf.name}", "missing")
+            value, file = values[sf.name]
+            kwargs[sf.name] = _coerce(value, section_hints[sf.name], f"{f.name}.{sf.name}", file)
+        sections[f.name] = cls(**kwargs)
+    settings = Settings(**sections)
+    problems = _check_rules(settings)
+    if problems:
+        key, problem = problems[0]
+        section, name = key.split(".", 1)
+        file = tagged[section][name][1]
+        raise SettingsError(file, key, problem)
+    return settings
+
+
+def with_overrides(settings: Settings, **sections: dict[str, Any]) -> Settings:
+    """A copy with some keys replaced, e.g. ``with_overrides(s, ui={"fullscreen": False})``."""
+    changed = {
+        name: dc.replace(getattr(settings, name), **values) for name, values in sections.items()
+    }
+    return dc.replace(settings, **changed)

@@ -1,0 +1,69 @@
+"""What the kiosk needs from a provincial platform.
+
+``HttpPlatformClient`` implements it over kiosk/upstream/openapi.yaml; a provincial
+adapter that speaks another API implements the same methods and raises the same errors
+(kiosk.upstream.errors), so the outbox and the journey never notice the difference.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from kiosk.upstream.models import Application, CaseStatus, MaterialRef, Receipt, UploadInfo
+from kiosk.upstream.service_models import (
+    Appointment,
+    AppointmentRequest,
+    Complaint,
+    Rating,
+    Slot,
+)
+
+
+class PlatformClient(Protocol):
+    def issue_case_number(
+        self,
+        idem_key: str,
+        matter_code: str,
+        *,
+        region_code: str | None = None,
+        timeout: float | None = None,
+        attempts: int | None = None,
+    ) -> str:
+        """A case number (办件编号); the same key always gives the same number."""
+        ...
+
+    def submit_application(self, app: Application, idem_key: str) -> Receipt:
+        """Put the application on record; its attachments follow as uploads."""
+        ...
+
+    def create_upload(
+        self, case_no: str, ref: MaterialRef, idem_key: str, *, index: int | None = None
+    ) -> UploadInfo:
+        """Start (or find again) the upload of one manifest entry."""
+        ...
+
+    def upload_status(self, case_no: str, upload_id: str) -> UploadInfo:
+        """The platform's acknowledged offset: where to resume."""
+        ...
+
+    def append_chunk(self, case_no: str, upload_id: str, offset: int, chunk: bytes) -> int:
+        """Append at ``offset``; returns the new acknowledged offset."""
+        ...
+
+    def get_case(self, case_no: str) -> CaseStatus: ...
+
+    def certificate(self, case_no: str) -> bytes: ...
+
+    def rate(self, rating: Rating, idem_key: str | None = None) -> str: ...
+
+    def appointment_slots(
+        self, matter_code: str, station_id: str, date: str | None = None
+    ) -> list[Slot]: ...
+
+    def book_appointment(
+        self, req: AppointmentRequest, idem_key: str | None = None
+    ) -> Appointment: ...
+
+    def cancel_appointment(self, appointment_id: str) -> Appointment: ...
+
+    def complain(self, complaint: Complaint, idem_key: str | None = None) -> str: ...

@@ -1,0 +1,94 @@
+"""Requests, responses and ``application/problem+json`` errors (RFC 9457) of the sandbox.
+
+Handlers are plain functions ``(Request, Connection) -> Response`` that raise ``Problem``
+for any refusal; the server turns a Problem into a 4xx answer and rolls the transaction
+back, so a refused request never leaves anything half-stored.
+"""
+
+from __future__ import annotations
+
+import dataclasses as dc
+import json
+from typing import Any
+
+from kiosk.upstream import fields
+
+PROBLEM_TYPE = "application/problem+json"
+JSON_TYPE = "application/json"
+
+
+@dc.dataclass
+class Response:
+    status: int
+    body: bytes = b""
+    content_type: str = JSON_TYPE
+    headers: dict[str, str] = dc.field(default_factory=dict)
+
+
+def json_response(status: int, value: Any, headers: dict[str, str] | None = None) -> Response:
+    body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(status, body, JSON_TYPE, dict(headers or {}))
+
+
+class Problem(Exception):
+    """A refusal with a stable problem ``code`` (listed in openapi.yaml)."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        detail: str = "",
+        *,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(f"{status} {code}: {detail}")
+        self.status, self.code, self.detail = status, code, detail
+        self.field = field
+        self.headers = dict(headers or {})
+
+    def response(self) -> Response:
+        body: dict[str, Any] = {
+            "type": f"https://bianmin.example/problems/{self.code}",
+            "title": self.code.replace("_", " "),
+            "status": self.status,
+            "code": self.code,
+            "detail": self.detail,
+        }
+        if self.field:
+            body["field"] = self.field
+        raw = json.dumps(body, ensure_ascii=False).encode()
+        return Response(self.status, raw, PROBLEM_TYPE, self.headers)
+
+
+@dc.dataclass
+class Request:
+    method: str
+    path: str
+    params: dict[str, str]
+    query: dict[str, str]
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+    device_id: str = ""
+    now: float = 0.0
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+    def json(self) -> dict[str, Any]:
+        """The body as a JSON object, or a 400/415 Problem."""
+        ctype = (self.header("content-type") or "").split(";")[0].strip()
+        if ctype != JSON_TYPE:
+            raise Problem(415, "unsupported_media_type", "expected application/json")
+        try:
+            value = json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise Problem(400, "malformed_json", "body is not valid JSON") from exc
+        if not isinstance(value, dict):
+            raise Problem(422, "invalid_field", "body must be an object", field="body")
+        return value
+
+
+def invalid(exc: fields.FieldError) -> Problem:
+    """A field error as a 422 Problem naming the field."""
+    return Problem(422, "invalid_field", str(exc), field=exc.field)

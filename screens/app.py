@@ -1,0 +1,288 @@
+"""The Kivy application: screen manager, navigation, idle handling, device events.
+
+Attributes flow down (the app tells screens what to render), intents flow up (screens
+call :meth:`KioskApp.send`). Blocking work runs in a worker thread and reports back on the
+UI thread through :meth:`KioskApp.run_bg`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, StringProperty
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from kiosk.errors import describe
+from kiosk.flows.base import Abort, Invalid, Next, Step, SubmitFailed, Submitted
+from kiosk.flows.promised import PromisedFlow
+from kiosk.i18n import Translator
+from kiosk.identity import identity_from_idcard
+from kiosk.session import EndReason, IdlePhase
+from screens import theme
+from screens.base import KioskScreen
+from screens.idle import IdleOverlay
+from screens.registry import SCREENS
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+
+STEP_SCREENS = {
+    Step.IDENTITY: "identity",
+    Step.NOTICE: "notice",
+    Step.FORM: "form",
+    Step.MATERIALS: "capture",
+    Step.REVIEW: "review",
+    Step.SUBMIT: "submit",
+    Step.RECEIPT: "receipt",
+    Step.RATING: "rating",
+    Step.DONE: "done",
+}
+
+
+class KioskApp(App):
+    lang = StringProperty("zh_CN")
+    elderly = BooleanProperty(False)
+
+    def __init__(self, runtime: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.runtime = runtime
+        self.title = "便民服务终端"
+        self.translator = Translator(runtime.settings.ui.language)
+        self.lang = runtime.settings.ui.language
+        self.elderly = runtime.settings.ui.elderly_default
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kiosk-worker")
+        self._history: list[str] = []
+        self.sm: ScreenManager | None = None
+        self.idle_view: IdleOverlay | None = None
+
+    # ---- helpers the .kv files call ----
+
+    def tr(self, key: str, *_deps: Any, **values: Any) -> str:
+        """Translate ``key``; extra positional args only make kv re-evaluate on change."""
+        return self.translator(key, **values)
+
+    def station_name(self, *_deps: Any) -> str:
+        site = self.runtime.settings.site
+        return site.station_name_en if self.lang == "en" else site.station_name
+
+    def sz(self, name: str, *_deps: Any) -> int:
+        return int(getattr(theme.sizes(self.elderly), name))
+
+    @property
+    def session(self) -> Any:
+        return self.runtime.sessions.current
+
+    @property
+    def flow(self) -> Any:
+        return self.session.flow
+
+    # ---- building ----
+
+    def build(self) -> ScreenManager:
+        Builder.load_file(str(HERE / "common.kv"))
+        Builder.load_file(str(HERE / "idle.kv"))
+        self.sm = ScreenManager(transition=NoTransition())
+        for name, cls, kv in SCREENS:
+            Builder.load_file(str(HERE / kv))
+            self.sm.add_widget(cls(name=name))
+        self.idle_view = IdleOverlay()
+        Window.bind(on_touch_down=self._on_any_touch)
+        Window.clearcolor = theme.PALETTE.rgba("background")
+        self.runtime.sessions.on_end(self._on_session_end)
+        self.runtime.on_card(self._card_event_from_thread)
+        Clock.schedule_interval(self._tick, 0.5)
+        return self.sm
+
+    def on_stop(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    # ---- navigation ----
+
+    def go(self, name: str, *, remember: bool = True) -> None:
+        assert self.sm is not None
+        if remember and self.sm.current != name:
+            self._history.append(self.sm.current)
+        self.sm.current = name
+
+    @property
+    def current_screen(self) -> KioskScreen:
+        assert self.sm is not None
+        return self.sm.current_screen  # type: ignore[return-value]
+
+    def back(self) -> None:
+        if self.current_screen.on_back():
+            return
+        if self.flow is not None and self.current_screen.name in STEP_SCREENS.values():
+            self.send_back()
+            return
+        if self._history:
+            assert self.sm is not None
+            self.sm.current = self._history.pop()
+
+    def home(self) -> None:
+        self._history.clear()
+        self.go("home", remember=False)
+
+    def finish(self) -> None:
+        self.runtime.sessions.end(EndReason.FINISHED)
+
+    def toggle_language(self) -> None:
+        self.lang = "en" if self.lang == "zh_CN" else "zh_CN"
+        self.translator.set_language(self.lang)
+        self.session.language = self.lang
+        self.current_screen.render()
+
+    def toggle_elderly(self) -> None:
+        self.elderly = not self.elderly
+        self.session.elderly = self.elderly
+        self.current_screen.render()
+
+    # ---- the journey ----
+
+    def show_matter(self, code: str) -> None:
+        screen = self.sm.get_screen("matter")  # type: ignore[union-attr]
+        screen.show(code)
+        self.go("matter")
+
+    def start_flow(self, matter_code: str) -> None:
+        matter = self.runtime.catalogue.get(matter_code)
+        flow = PromisedFlow(self.session, matter)
+        self.go(STEP_SCREENS[flow.step])
+
+    def send(self, intent: Any) -> Any:
+        flow = self.flow
+        result = flow.handle(intent)
+        if isinstance(result, Next):
+            self.go(STEP_SCREENS[result.step], remember=False)
+            if result.step is Step.MATERIALS:
+                self.current_screen.render()
+            if result.step is Step.SUBMIT:
+                self._submit()
+            if result.step is Step.DONE:
+                self.current_screen.render()
+        elif isinstance(result, Invalid):
+            if flow.step is not Step.SUBMIT:
+                self.go(STEP_SCREENS[flow.step], remember=False)
+            self.current_screen.show_errors(result.errors)
+        elif isinstance(result, Abort):
+            self.session.flow = None
+            self.go("matter", remember=False)
+        return result
+
+    def send_back(self) -> None:
+        from kiosk.flows.base import Back
+
+        self.send(Back())
+
+    def _submit(self) -> None:
+        session = self.session
+
+        def done(submission: Any) -> None:
+            if session is self.session and self.flow is not None:
+                self.send(Submitted(submission))
+
+        def failed(exc: BaseException) -> None:
+            problem = describe(exc)
+            log.error("submission failed: %s", problem.log)
+            if session is self.session and self.flow is not None:
+                self.send(SubmitFailed(problem.key))
+
+        self.run_bg(lambda: self.runtime.journey.submit(session), done, failed)
+
+    # ---- background work ----
+
+    def run_bg(
+        self,
+        fn: Callable[[], Any],
+        on_ok: Callable[[Any], None],
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        def work() -> None:
+            try:
+                value = fn()
+            except Exception as exc:  # reported on the UI thread
+                if on_error is not None:
+                    Clock.schedule_once(lambda _dt, e=exc: on_error(e))
+                else:
+                    log.exception("background task failed")
+                return
+            Clock.schedule_once(lambda _dt: on_ok(value))
+
+        self._pool.submit(work)
+
+    # ---- devices ----
+
+    def _card_event_from_thread(self, event: str, record: Any) -> None:
+        Clock.schedule_once(lambda _dt: self._card_event(event, record))
+
+    def _card_event(self, event: str, record: Any) -> None:
+        session = self.session
+        if event == "removed":
+            if session.identity is not None and session.identity.source == "idcard":
+                self.runtime.sessions.end(EndReason.CARD_REMOVED)
+            return
+        if event != "inserted" or record is None or session.identity is not None:
+            return
+        identity = identity_from_idcard(record)
+        self.runtime.sessions.touch()
+        flow = session.flow
+        if flow is not None and flow.step is Step.IDENTITY:
+            from kiosk.flows.base import Identified
+
+            self.send(Identified(identity))
+        else:
+            session.identity = identity
+            if self.sm is not None and self.sm.current == "attract":
+                self.home()
+            self.current_screen.render()
+
+    # ---- idle and the end of a session ----
+
+    def _on_any_touch(self, _window: Any, _touch: Any) -> bool:
+        self.runtime.sessions.touch()
+        return False
+
+    def in_session(self) -> bool:
+        return self.sm is not None and self.sm.current != "attract"
+
+    def _tick(self, _dt: float) -> None:
+        assert self.idle_view is not None
+        if not self.in_session():
+            self.runtime.sessions.restart_idle()
+            self.idle_view.hide()
+            return
+        state = self.runtime.sessions.idle.state()
+        if state.phase is IdlePhase.EXPIRED:
+            self.idle_view.hide()
+            self.runtime.sessions.end(EndReason.TIMEOUT)
+        elif state.phase is IdlePhase.WARNING:
+            self.idle_view.show(state.remaining)
+        else:
+            self.idle_view.hide()
+
+    def extend_session(self) -> None:
+        self.runtime.sessions.idle.extend()
+        assert self.idle_view is not None
+        self.idle_view.hide()
+
+    def _on_session_end(self, reason: EndReason) -> None:
+        """Called by the session manager after the wipe: reset every screen."""
+        assert self.sm is not None and self.idle_view is not None
+        self.idle_view.hide()
+        for screen in self.sm.screens:
+            screen.reset()  # type: ignore[attr-defined]
+        self.lang = self.runtime.settings.ui.language
+        self.translator.set_language(self.lang)
+        self.elderly = self.runtime.settings.ui.elderly_default
+        self._history.clear()
+        self.go("attract", remember=False)
+        self.current_screen.render()
+        log.info("screens reset after session end (%s)", reason)

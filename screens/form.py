@@ -1,0 +1,226 @@
+"""The application form, filled with our own keypads (never the OS keyboard).
+
+Drafts live in the session, not in the screen, so the wipe takes them with it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.metrics import dp
+from kivy.properties import DictProperty, NumericProperty, StringProperty
+
+from kiosk.flows.base import FormSubmitted
+from kiosk.ime import PinyinIme
+from screens.base import KioskScreen
+from screens.text import txt
+from screens.widgets import KButton, Keypad, LetterKeyboard
+
+TEXT_KINDS = {"text", "address"}
+NAME_KEYS = ("name",)  # fields whose key mentions a name use the IME's name mode
+CANDIDATES_PER_PAGE = 6
+
+
+def fitted(button: KButton) -> KButton:
+    """A button as wide as its text (candidate characters vary from 1 to 4 characters)."""
+    button.fit = True
+    button.size_hint_x = None
+    button.bind(texture_size=lambda b, size: setattr(b, "width", max(size[0] + dp(36), dp(72))))
+    return button
+
+
+class FormScreen(KioskScreen):
+    active = StringProperty("")
+    errors = DictProperty({})
+    help_text = StringProperty("")
+    error_text = StringProperty("")
+    preedit = StringProperty("")
+    candidate_page = NumericProperty(0)
+
+    @property
+    def fields(self) -> list[Any]:
+        flow = self.app.flow
+        return list(flow.matter.fields) if flow is not None else []
+
+    def render(self) -> None:
+        fields = self.fields
+        if not fields:
+            return
+        if self.active not in {f.key for f in fields}:
+            self.active = fields[0].key
+        self._render_fields()
+        self._render_input()
+
+    def _field(self, key: str) -> Any:
+        return next(f for f in self.fields if f.key == key)
+
+    def _render_fields(self) -> None:
+        app = self.app
+        box = self.ids.fields
+        box.clear_widgets()
+        answers = app.session.answers
+        for field in self.fields:
+            value = answers.get(field.key, "")
+            label = txt(field.label, app.lang)
+            if field.kind == "choice" and value:
+                value = self._choice_label(field, value)
+            mark = "⚠ " if field.key in self.errors else ""
+            star = "" if field.required else app.tr("form.optional_suffix")
+            button = KButton(
+                tid=f"field-{field.key}",
+                text=f"{mark}{label}{star}：{value}",
+                selected=field.key == self.active,
+                halign="left",
+            )
+            button.bind(on_release=lambda _b, k=field.key: self.select(k))
+            box.add_widget(button)
+
+    def _choice_label(self, field: Any, value: str) -> str:
+        for choice in field.choices:
+            if getattr(choice, "value", choice) == value:
+                return txt(getattr(choice, "label", choice), self.app.lang)
+        return value
+
+    def _render_input(self) -> None:
+        app = self.app
+        field = self._field(self.active)
+        self.help_text = txt(getattr(field, "help", None), app.lang) or txt(field.label, app.lang)
+        key = self.errors.get(field.key)
+        limits = {"min": field.min_length or 0, "max": field.max_length or 0}
+        self.error_text = app.tr(key, **limits) if key else ""
+        area = self.ids.input_area
+        area.clear_widgets()
+        if field.kind == "choice":
+            for choice in field.choices:
+                value = getattr(choice, "value", choice)
+                button = KButton(
+                    tid=f"choice-{value}",
+                    text=txt(getattr(choice, "label", choice), app.lang),
+                    selected=app.session.answers.get(field.key) == value,
+                )
+                button.bind(on_release=lambda _b, v=value: self.set_value(v))
+                area.add_widget(button)
+        elif field.kind in TEXT_KINDS:
+            keyboard = LetterKeyboard()
+            keyboard.bind(on_key=lambda _k, k: self.on_letter(k))
+            area.add_widget(keyboard)
+        else:
+            pad = Keypad()
+            if field.kind == "date":
+                pad.keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "-", "0", "back"]
+            elif field.kind != "id_number":
+                pad.keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back"]
+            pad.bind(on_key=lambda _p, k: self.on_key(k))
+            area.add_widget(pad)
+
+        self._render_candidates(field)
+
+    # ---- pinyin input for text fields ----
+
+    def _ime(self, field: Any) -> PinyinIme:
+        session = self.app.session
+        mode = "name" if any(n in field.key for n in NAME_KEYS) else "text"
+        if session.ime is None or session.ime.mode != mode:
+            session.ime = PinyinIme(mode)
+        return session.ime  # type: ignore[no-any-return]
+
+    def _render_candidates(self, field: Any) -> None:
+        bar = self.ids.candidates
+        bar.clear_widgets()
+        if field.kind not in TEXT_KINDS:
+            self.preedit = ""
+            return
+        ime = self._ime(field)
+        self.preedit = ime.preedit
+        if not ime.letters:
+            return
+        page = ime.candidates(CANDIDATES_PER_PAGE, int(self.candidate_page))
+        for i, text in enumerate(page):
+            button = fitted(KButton(text=text, tid=f"cand-{i}", kind="secondary"))
+            button.bind(on_release=lambda _b, t=text: self.choose(t))
+            bar.add_widget(button)
+        more = ime.candidates(CANDIDATES_PER_PAGE, int(self.candidate_page) + 1)
+        if more or self.candidate_page:
+            button = fitted(KButton(text=self.app.tr("form.more"), tid="cand-more", kind="quiet"))
+            button.bind(on_release=lambda _b: self.next_candidates(bool(more)))
+            bar.add_widget(button)
+
+    def next_candidates(self, more: bool) -> None:
+        self.candidate_page = self.candidate_page + 1 if more else 0
+        self.render()
+
+    def on_letter(self, key: str) -> None:
+        field = self._field(self.active)
+        ime = self._ime(field)
+        answers = self.app.session.answers
+        self.candidate_page = 0
+        if key == "back":
+            if not ime.backspace():
+                answers[self.active] = answers.get(self.active, "")[:-1]
+        elif key == "clear":
+            ime.clear()
+            answers[self.active] = ""
+        elif key == "space":
+            first = ime.candidates(1)
+            if first:
+                self.choose(first[0])
+                return
+        else:
+            try:
+                ime.feed(key)
+            except ValueError:
+                return  # too many pending letters: the key does nothing
+        self.errors.pop(self.active, None)
+        self.render()
+
+    def choose(self, text: str) -> None:
+        field = self._field(self.active)
+        committed = self._ime(field).choose(text)
+        answers = self.app.session.answers
+        answers[self.active] = answers.get(self.active, "") + committed
+        self.candidate_page = 0
+        self.errors.pop(self.active, None)
+        self.render()
+
+    def select(self, key: str) -> None:
+        if key != self.active and self.app.session.ime is not None:
+            self.app.session.ime.clear()
+        self.active = key
+        self.candidate_page = 0
+        self.render()
+
+    def on_key(self, key: str) -> None:
+        answers = self.app.session.answers
+        value = answers.get(self.active, "")
+        if key == "back":
+            value = value[:-1]
+        elif key == "clear":
+            value = ""
+        else:
+            value += key
+        self.set_value(value)
+
+    def set_value(self, value: str) -> None:
+        self.app.session.answers[self.active] = value
+        self.errors.pop(self.active, None)
+        self.render()
+
+    def submit(self) -> None:
+        self.app.send(FormSubmitted(dict(self.app.session.answers)))
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        self.errors = dict(errors)
+        first = next((f.key for f in self.fields if f.key in errors), self.active)
+        self.active = first
+        self.render()
+
+    def reset(self) -> None:
+        self.active = ""
+        self.errors = {}
+        self.help_text = ""
+        self.error_text = ""
+        self.preedit = ""
+        self.candidate_page = 0
+        self.ids.candidates.clear_widgets()
+        self.ids.fields.clear_widgets()
+        self.ids.input_area.clear_widgets()

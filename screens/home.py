@@ -1,0 +1,45 @@
+"""Home: this site's popular matters, search, and who is signed in (masked)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.properties import StringProperty
+
+from screens.base import KioskScreen
+from screens.text import txt
+from screens.widgets import Tile
+
+
+class HomeScreen(KioskScreen):
+    greeting = StringProperty("")
+
+    def render(self) -> None:
+        app = self.app
+        identity = app.session.identity
+        self.greeting = (
+            app.tr("home.greeting", name=identity.masked_name)
+            if identity is not None
+            else app.tr("home.greeting_anonymous")
+        )
+        grid = self.ids.grid
+        grid.clear_widgets()
+        limit = app.sz("home_items")
+        for matter in app.runtime.popular(limit):
+            grid.add_widget(self._tile(matter))
+
+    def _tile(self, matter: Any) -> Tile:
+        lang = self.app.lang
+        tile = Tile(
+            tid=f"matter-{matter.code}",
+            title=txt(matter.name, lang),
+            subtitle=txt(matter.department.name, lang),
+        )
+        tile.bind(on_release=lambda _t, code=matter.code: self.open_matter(code))
+        return tile
+
+    def open_matter(self, code: str) -> None:
+        self.app.show_matter(code)
+
+    def reset(self) -> None:
+        self.greeting = ""

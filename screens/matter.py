@@ -1,0 +1,68 @@
+"""Matter detail: the 办事指南 — conditions, materials, time limit, fees, place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.factory import Factory
+from kivy.properties import StringProperty
+
+from screens.base import KioskScreen
+from screens.text import fen_to_yuan, txt
+
+
+class MatterScreen(KioskScreen):
+    matter_code = StringProperty("")
+    matter_name = StringProperty("")
+
+    def show(self, code: str) -> None:
+        self.matter_code = code
+
+    def render(self) -> None:
+        if not self.matter_code:
+            return
+        app = self.app
+        matter = app.runtime.catalogue.get(self.matter_code)
+        lang = app.lang
+        self.matter_name = txt(matter.name, lang)
+        body = self.ids.body
+        body.clear_widgets()
+        for title, lines in self.sections(matter, lang):
+            body.add_widget(Factory.SectionTitle(text=title))
+            for line in lines:
+                body.add_widget(Factory.KLabel(text=line))
+        self.ids.scroll.scroll_y = 1
+
+    def sections(self, matter: Any, lang: str) -> list[tuple[str, list[str]]]:
+        tr = self.app.tr
+        materials = [
+            f"• {txt(m.name, lang)}（{tr('guide.required' if m.required else 'guide.optional')}）"
+            for m in matter.materials
+        ]
+        fee = matter.fee
+        fee_text = (
+            tr("guide.free")
+            if fee.amount_fen == 0
+            else tr("guide.fee_amount", yuan=fen_to_yuan(fee.amount_fen))
+        )
+        return [
+            (tr("guide.department"), [txt(matter.department.name, lang)]),
+            (tr("guide.conditions"), [f"• {txt(c, lang)}" for c in matter.conditions]),
+            (tr("guide.materials"), materials),
+            (
+                tr("guide.time_limit"),
+                [tr("guide.promised_days", days=matter.promised_days)],
+            ),
+            (tr("guide.fees"), [fee_text]),
+            (tr("guide.visits"), [tr("guide.visits_n", n=matter.visits)]),
+            (tr("guide.place"), [txt(matter.place, lang), txt(matter.hours, lang)]),
+            (tr("guide.legal_basis"), [txt(matter.legal_basis, lang)]),
+        ]
+
+    def apply(self) -> None:
+        self.app.start_flow(self.matter_code)
+
+    def reset(self) -> None:
+        self.matter_code = ""
+        self.matter_name = ""
+        self.ids.body.clear_widgets()

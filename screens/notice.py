@@ -1,0 +1,47 @@
+"""一次性告知: every material the matter needs, told at once before anything else."""
+
+from __future__ import annotations
+
+from kivy.factory import Factory
+from kivy.properties import StringProperty
+
+from kiosk.flows.base import NoticeAccepted
+from screens.base import KioskScreen
+from screens.text import txt
+
+
+class NoticeScreen(KioskScreen):
+    status = StringProperty("")
+
+    def render(self) -> None:
+        app = self.app
+        flow = app.flow
+        body = self.ids.body
+        body.clear_widgets()
+        if flow is None:
+            return
+        lang = app.lang
+        for material in flow.materials:
+            tag = app.tr("guide.required" if material.required else "guide.optional")
+            body.add_widget(Factory.KLabel(text=f"• {txt(material.name, lang)}（{tag}）"))
+            hint = txt(material.note, lang)
+            if hint:
+                body.add_widget(Factory.HintLabel(text=hint))
+
+    def accept(self) -> None:
+        self.app.send(NoticeAccepted())
+
+    def print_notice(self) -> None:
+        app = self.app
+        session = app.session
+        self.status = app.tr("notice.printing")
+        app.run_bg(
+            lambda: app.runtime.journey.print_notice(session),
+            lambda ok: setattr(
+                self, "status", app.tr("notice.printed" if ok else "error.printer.generic")
+            ),
+        )
+
+    def reset(self) -> None:
+        self.status = ""
+        self.ids.body.clear_widgets()

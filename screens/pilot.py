@@ -1,0 +1,131 @@
+"""A small pilot that drives the real app: tap a widget by test id, type, wait, screenshot.
+
+Used by the UI tests and by ``kiosk demo``. Touches go through the window's real input
+path (``on_touch_down``/``on_touch_up`` dispatched by the event loop), so hit-testing,
+disabled states and overlays behave as they do under a finger.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from kivy.base import EventLoop
+from kivy.core.window import Window
+from kivy.input.motionevent import MotionEvent
+from kivy.uix.widget import Widget
+
+
+class PilotTimeout(AssertionError):
+    pass
+
+
+class _Touch(MotionEvent):
+    def __init__(self, x: float, y: float) -> None:
+        win = EventLoop.window
+        super().__init__(
+            "pilot",
+            99,
+            {"x": x / (win.width - 1.0), "y": y / (win.height - 1.0)},
+            is_touch=True,
+            type_id="touch",
+        )
+        self.profile = ["pos"]
+
+    def depack(self, args: dict[str, float]) -> None:
+        self.sx = args["x"]
+        self.sy = args["y"]
+        super().depack(args)
+
+
+def walk(widget: Widget) -> Iterator[Widget]:
+    yield widget
+    for child in widget.children:
+        yield from walk(child)
+
+
+def _visible(widget: Widget) -> bool:
+    w: Widget | None = widget
+    while w is not None and w is not Window:
+        if getattr(w, "opacity", 1) == 0 or getattr(w, "disabled", False):
+            return False
+        w = w.parent
+    return True
+
+
+class Pilot:
+    def __init__(self, app: Any, *, timeout: float = 15.0) -> None:
+        self.app = app
+        self.timeout = timeout
+
+    # ---- the loop ----
+
+    def step(self, frames: int = 1) -> None:
+        for _ in range(frames):
+            EventLoop.idle()
+
+    def wait_until(
+        self, predicate: Callable[[], Any], what: str, timeout: float | None = None
+    ) -> Any:
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while True:
+            value = predicate()
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise PilotTimeout(f"timed out waiting for {what} (screen {self.screen!r})")
+            self.step()
+
+    # ---- finding ----
+
+    @property
+    def screen(self) -> str:
+        return str(self.app.sm.current)
+
+    def roots(self) -> list[Widget]:
+        """Overlays first (the topmost window child is the last added)."""
+        return list(Window.children)
+
+    def find(self, tid: str) -> Widget | None:
+        for root in self.roots():
+            for widget in walk(root):
+                if getattr(widget, "tid", None) == tid and _visible(widget):
+                    return widget
+            if getattr(root, "shown", False):  # a modal overlay blocks what lies under it
+                return None
+        return None
+
+    def texts(self) -> list[str]:
+        """Every text on the window now, for assertions and the privacy test."""
+        return [str(w.text) for root in self.roots() for w in walk(root) if hasattr(w, "text")]
+
+    # ---- acting ----
+
+    def tap(self, tid: str) -> None:
+        widget = self.wait_until(lambda: self.find(tid), f"widget {tid!r}")
+        self.step()  # let layout settle so the position is final
+        x, y = widget.to_window(*widget.center)
+        touch = _Touch(x, y)
+        EventLoop.post_dispatch_input("begin", touch)
+        self.step()
+        touch.move({"x": x / (Window.width - 1.0), "y": y / (Window.height - 1.0)})
+        EventLoop.post_dispatch_input("end", touch)
+        self.step(2)
+
+    def type(self, text: str) -> None:
+        for char in text:
+            self.tap(f"key-{char.upper() if char.isalpha() else char}")
+
+    def wait_screen(self, name: str, timeout: float | None = None) -> None:
+        self.wait_until(lambda: self.screen == name, f"screen {name!r}", timeout)
+        self.step(3)
+
+    def screenshot(self, path: Path) -> Path:
+        """Save the whole window (overlays included) as PNG at exactly ``path``."""
+        self.step(2)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        made = Window.screenshot(name=str(path))  # Kivy inserts a counter before .png
+        Path(made).replace(path)
+        return path

@@ -1,0 +1,58 @@
+"""Accepted: the number, a QR code for progress lookup, and whether the receipt printed."""
+
+from __future__ import annotations
+
+import numpy as np
+import qrcode
+from kivy.properties import BooleanProperty, StringProperty
+
+from kiosk.flows.base import Continue
+from screens.base import KioskScreen
+from screens.images import texture_from_bgr
+
+
+def qr_array(payload: str, box: int = 8) -> np.ndarray:
+    code = qrcode.QRCode(border=2, box_size=box)
+    code.add_data(payload)
+    code.make(fit=True)
+    image = code.make_image().get_image().convert("L")
+    return np.asarray(image)
+
+
+class ReceiptScreen(KioskScreen):
+    number = StringProperty("")
+    number_label = StringProperty("")
+    promised = StringProperty("")
+    print_status = StringProperty("")
+    print_ok = BooleanProperty(True)
+
+    def render(self) -> None:
+        app = self.app
+        sub = app.session.submission
+        if sub is None:
+            return
+        self.number = sub.number
+        self.number_label = app.tr("receipt.provisional" if sub.provisional else "receipt.number")
+        self.promised = app.tr("receipt.promised", date=sub.promised_date)
+        self.print_ok = sub.printed
+        self.print_status = (
+            app.tr("receipt.printed")
+            if sub.printed
+            else app.tr(sub.print_problem or "error.printer.generic")
+            + "\n"
+            + app.tr("receipt.not_printed_advice")
+        )
+        self.ids.qr.texture = texture_from_bgr(qr_array(sub.qr_payload or sub.number))
+        self.ids.qr.texture.mag_filter = "nearest"
+
+    def proceed(self) -> None:
+        self.app.send(Continue())
+
+    def on_back(self) -> bool:
+        return True
+
+    def reset(self) -> None:
+        self.ids.qr.texture = None
+        for name in ("number", "number_label", "promised", "print_status"):
+            setattr(self, name, "")
+        self.print_ok = True

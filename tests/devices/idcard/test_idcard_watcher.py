@@ -1,0 +1,172 @@
+"""CardWatcher: card placed / taken away events, refusals, state changes."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from devices.idcard import FIXTURES, CardWatcher, IdCardReader, InvalidCardData, SamSimulator
+from devices.idcard.records import IdCardRecord
+from devices.status import DeviceError, DeviceState
+
+MakeReader = Callable[..., IdCardReader]
+
+
+class Events:
+    """Collects watcher callbacks in order, as (kind, payload) pairs."""
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[tuple[str, Any]] = queue.Queue()
+
+    def watch(self, reader: IdCardReader, **options: Any) -> CardWatcher:
+        return CardWatcher(
+            reader,
+            on_inserted=lambda record: self.queue.put(("inserted", record)),
+            on_removed=lambda: self.queue.put(("removed", None)),
+            on_error=lambda exc: self.queue.put(("error", exc)),
+            on_state=lambda state: self.queue.put(("state", state)),
+            **options,
+        )
+
+    def drain(self) -> list[tuple[str, Any]]:
+        out = []
+        while not self.queue.empty():
+            out.append(self.queue.get_nowait())
+        return out
+
+    def next(self, kind: str, timeout: float = 10.0) -> Any:
+        while True:
+            got, payload = self.queue.get(timeout=timeout)
+            if got == kind:
+                return payload
+
+
+def sim_of(reader: IdCardReader) -> SamSimulator:
+    assert reader.simulator is not None
+    return reader.simulator
+
+
+def test_insert_and_remove_are_reported_once_each(make_reader: MakeReader) -> None:
+    reader, events = make_reader(scenario="no_card"), Events()
+    watcher = events.watch(reader)
+    watcher.poll_once()
+    assert events.drain() == [("state", DeviceState.ONLINE)]
+    sim_of(reader).insert("elder")
+    watcher.poll_once()
+    watcher.poll_once()
+    assert events.drain() == [("inserted", FIXTURES["elder"])]
+    assert watcher.card_present
+    sim_of(reader).remove()
+    watcher.poll_once()
+    watcher.poll_once()
+    assert events.drain() == [("removed", None)]
+    assert not watcher.card_present
+
+
+def test_swapping_cards_reports_both(make_reader: MakeReader) -> None:
+    reader, events = make_reader("young"), Events()
+    watcher = events.watch(reader)
+    watcher.poll_once()
+    sim_of(reader).remove()
+    watcher.poll_once()
+    sim_of(reader).insert("hmt")
+    watcher.poll_once()
+    kinds = [(k, p) for k, p in events.drain() if k != "state"]
+    assert kinds == [
+        ("inserted", FIXTURES["young"]),
+        ("removed", None),
+        ("inserted", FIXTURES["hmt"]),
+    ]
+
+
+def test_an_unreadable_card_is_reported_once_as_an_error(make_reader: MakeReader) -> None:
+    bad: IdCardRecord = FIXTURES["elder"].replace(id_number="110101194305120020")
+    reader, events = make_reader(bad), Events()
+    watcher = events.watch(reader)
+    watcher.poll_once()
+    watcher.poll_once()
+    (error,) = [p for k, p in events.drain() if k == "error"]
+    assert isinstance(error, InvalidCardData)
+    assert watcher.card_present
+    sim_of(reader).remove()
+    watcher.poll_once()
+    assert [k for k, _ in events.drain()] == []  # never inserted, so never removed
+
+
+def test_a_card_pulled_away_during_the_read_is_not_reported(make_reader: MakeReader) -> None:
+    reader, events = make_reader("elder", scenario="removed_during_read"), Events()
+    watcher = events.watch(reader)
+    watcher.poll_once()
+    watcher.poll_once()
+    assert events.drain() == [("state", DeviceState.ONLINE)]
+
+
+def test_sam_not_authorised_is_a_hardware_error(make_reader: MakeReader) -> None:
+    reader, events = make_reader("elder", scenario="sam_not_authorised"), Events()
+    watcher = events.watch(reader)
+    watcher.poll_once()
+    got = events.drain()
+    assert got[0] == ("state", DeviceState.HARDWARE_ERROR)
+    assert got[1][0] == "error" and got[1][1].code == "samNotAuthorised"
+    assert watcher.state is DeviceState.HARDWARE_ERROR
+
+
+def test_the_reader_unplugged_counts_as_the_card_taken_away(make_reader: MakeReader) -> None:
+    reader, events = make_reader("elder"), Events()
+    watcher = events.watch(reader)
+    watcher.poll_once()
+    sim_of(reader).stop()
+    watcher.poll_once()
+    watcher.poll_once()
+    got = events.drain()
+    assert got[-2:] == [("state", DeviceState.NO_DEVICE), ("removed", None)]
+    assert got.count(("removed", None)) == 1
+
+
+def test_the_thread_reports_events_and_survives_a_failing_callback(
+    make_reader: MakeReader,
+) -> None:
+    reader, events = make_reader(scenario="no_card"), Events()
+    calls: list[str] = []
+    first_call = threading.Event()
+
+    def flaky(record: IdCardRecord) -> None:
+        calls.append(record.card_type)
+        if len(calls) == 1:
+            first_call.set()
+            raise RuntimeError("a bug in the kiosk")
+        events.queue.put(("inserted", record))
+
+    watcher = CardWatcher(
+        reader,
+        on_inserted=flaky,
+        on_removed=lambda: events.queue.put(("removed", None)),
+        interval=0.02,
+    ).start()
+    try:
+        sim = sim_of(reader)
+        sim.insert("elder")
+        assert first_call.wait(10.0)
+        sim.remove()
+        assert events.next("removed") is None  # the failing callback did not stop the watch
+        sim.insert("young")
+        assert events.next("inserted") == FIXTURES["young"]
+    finally:
+        watcher.stop()
+    assert calls == ["resident", "resident"]
+
+
+def test_timeouts_are_errors_but_not_removals(make_reader: MakeReader) -> None:
+    from devices.idcard import Timeouts
+
+    reader, events = make_reader("elder", timeouts=Timeouts(0.1, 0.1)), Events()
+    watcher = events.watch(reader)
+    watcher.poll_once()
+    sim_of(reader).scenario = "slow"  # 0.25 s per reply: longer than the timeout
+    watcher.poll_once()
+    got = events.drain()
+    assert [k for k, _ in got] == ["state", "inserted", "error"]
+    assert isinstance(got[-1][1], DeviceError) and got[-1][1].code == "timeout"
+    assert watcher.card_present
