@@ -16,7 +16,8 @@ from kiosk.settings import Settings
 
 log = logging.getLogger(__name__)
 
-CardListener = Callable[[str, Any], None]  # ("inserted", record) | ("removed", None)
+# ("inserted", record) | ("removed", None) | ("error", exception)
+CardListener = Callable[[str, Any], None]
 
 
 class Hardware:
@@ -41,7 +42,7 @@ class Hardware:
                 self.idcard,
                 on_inserted=lambda record: self._emit("inserted", record),
                 on_removed=lambda: self._emit("removed", None),
-                on_error=lambda exc: log.warning("ID card read failed: %s", exc.code),
+                on_error=self._card_error,
             ).start()
         return self
 
@@ -57,6 +58,10 @@ class Hardware:
 
     def on_card(self, listener: CardListener) -> None:
         self._listeners.append(listener)
+
+    def _card_error(self, exc: Exception) -> None:
+        log.warning("ID card read failed: %s", getattr(exc, "code", type(exc).__name__))
+        self._emit("error", exc)
 
     def _emit(self, event: str, record: Any) -> None:
         for listener in list(self._listeners):

@@ -51,6 +51,5 @@ def setup_logging(log_dir: Path, level: int = logging.INFO) -> Path:
     for handler in (file_handler, stderr_handler):
         handler.setFormatter(logging.Formatter(FORMAT))
         handler.addFilter(RedactingFilter())
-        handler._kiosk = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     return path

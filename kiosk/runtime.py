@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,11 +17,13 @@ from typing import Any
 from config import CATALOGUE_FILE
 from kiosk.catalogue import Catalogue, load_catalogue
 from kiosk.hardware import CardListener, Hardware
+from kiosk.ime import warm_up
 from kiosk.journey import Journey
 from kiosk.outbox import Outbox, OutboxPump, load_or_create_key
 from kiosk.session import SessionManager
 from kiosk.settings import Settings
 from kiosk.upstream.client import HttpPlatformClient
+from kiosk.upstream.retry import Backoff
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +33,9 @@ def catalogue_path(settings: Settings) -> Path:
 
 
 class Runtime:
-    def __init__(self, settings: Settings, catalogue: Catalogue) -> None:
+    def __init__(
+        self, settings: Settings, catalogue: Catalogue, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.settings = settings
         self.catalogue = catalogue
         self.state_dir = settings.state_dir
@@ -41,6 +46,7 @@ class Runtime:
             max_extensions=settings.session.max_extensions,
             language=settings.ui.language,
             elderly=settings.ui.elderly_default,
+            clock=clock,
         )
         self.hardware = Hardware(settings)
         self.sandbox: Any = None
@@ -50,11 +56,17 @@ class Runtime:
         self.journey: Any = None
 
     @classmethod
-    def start(cls, settings: Settings, *, start_pump: bool = True) -> Runtime:
+    def start(
+        cls,
+        settings: Settings,
+        *,
+        start_pump: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> Runtime:
         catalogue = load_catalogue(catalogue_path(settings))
         for problem in catalogue.check_site_order(settings.site.popular):
             log.warning("site.popular: %s", problem)
-        runtime = cls(settings, catalogue)
+        runtime = cls(settings, catalogue, clock)
         try:
             runtime._start(start_pump)
         except BaseException:
@@ -64,6 +76,8 @@ class Runtime:
 
     def _start(self, start_pump: bool) -> None:
         self.state_dir.mkdir(parents=True, exist_ok=True)
+        # The pinyin index takes about a second to build: do it before anyone types.
+        threading.Thread(target=warm_up, name="ime-warm-up", daemon=True).start()
         self.hardware.open()
         self.client = self._platform_client()
         self.outbox = Outbox(
@@ -95,7 +109,10 @@ class Runtime:
             url = self.sandbox.start()
             token = self.sandbox.register_device(p.device_id)
             log.info("embedded sandbox platform at %s", url)
-        return HttpPlatformClient(url, p.device_id, token, timeout=p.timeout_s)
+        # One attempt per call: the pump owns retries (and stop() can interrupt its waits).
+        return HttpPlatformClient(
+            url, p.device_id, token, timeout=p.timeout_s, backoff=Backoff(attempts=1)
+        )
 
     # ---- what the UI asks for ----
 

@@ -225,6 +225,10 @@ class KioskApp(App):
 
     def _card_event(self, event: str, record: Any) -> None:
         session = self.session
+        if event == "error":
+            if self.sm is not None and self.sm.current == "identity":
+                self.current_screen.problem = describe(record).key
+            return
         if event == "removed":
             if session.identity is not None and session.identity.source == "idcard":
                 self.runtime.sessions.end(EndReason.CARD_REMOVED)

@@ -22,7 +22,6 @@ from kiosk.xvfb import NoDisplay, virtual_display
 log = logging.getLogger(__name__)
 
 
-
 def demo_settings(settings: Settings, state_dir: Path) -> Settings:
     """The demo always runs on simulated devices and the embedded sandbox."""
     defaults = load_settings()

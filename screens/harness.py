@@ -7,7 +7,8 @@ advances the loop one frame at a time. Kivy allows one window per process.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from kiosk.settings import Settings
@@ -17,7 +18,12 @@ if TYPE_CHECKING:
 
 
 @contextlib.contextmanager
-def piloted_app(settings: Settings, *, start_pump: bool = True) -> Iterator[tuple[Any, Pilot]]:
+def piloted_app(
+    settings: Settings,
+    *,
+    start_pump: bool = True,
+    clock: Callable[[], float] = time.monotonic,
+) -> Iterator[tuple[Any, Pilot]]:
     """Yield ``(app, pilot)`` with the app built and its first frame drawn."""
     from screens.main import prepare_kivy
 
@@ -30,7 +36,7 @@ def piloted_app(settings: Settings, *, start_pump: bool = True) -> Iterator[tupl
     from screens.pilot import Pilot
 
     register_default_font(settings.ui.font)
-    runtime = Runtime.start(settings, start_pump=start_pump)
+    runtime = Runtime.start(settings, start_pump=start_pump, clock=clock)
     app = KioskApp(runtime)
     try:
         app._run_prepare()

@@ -13,7 +13,7 @@ class IdentityScreen(KioskScreen):
 
     def render(self) -> None:
         self.simulated = self.app.runtime.idcard_simulated
-        self.problem = self.app.runtime.idcard_problem_key() or ""
+        self.problem = self.app.runtime.idcard_problem_key() or self.problem
 
     def place_test_card(self) -> None:
         """Only shown with a simulated reader: lay the demo card on it."""

@@ -15,6 +15,7 @@ from typing import Any
 from kivy.base import EventLoop
 from kivy.core.window import Window
 from kivy.input.motionevent import MotionEvent
+from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
 
@@ -106,6 +107,7 @@ class Pilot:
     def tap(self, tid: str) -> None:
         widget = self.wait_until(lambda: self.find(tid), f"widget {tid!r}")
         self.step()  # let layout settle so the position is final
+        self._scroll_into_view(widget)
         x, y = widget.to_window(*widget.center)
         touch = _Touch(x, y)
         EventLoop.post_dispatch_input("begin", touch)
@@ -113,6 +115,15 @@ class Pilot:
         touch.move({"x": x / (Window.width - 1.0), "y": y / (Window.height - 1.0)})
         EventLoop.post_dispatch_input("end", touch)
         self.step(2)
+
+    def _scroll_into_view(self, widget: Widget) -> None:
+        """A finger scrolls a list before tapping an item below the fold; so do we."""
+        parent = widget.parent
+        while parent is not None and parent is not Window and not isinstance(parent, ScrollView):
+            parent = parent.parent
+        if isinstance(parent, ScrollView):
+            parent.scroll_to(widget, padding=10, animate=False)
+            self.step(2)
 
     def type(self, text: str) -> None:
         for char in text:

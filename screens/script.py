@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 
 ANSWERS = {"phone": "13800138000", "payment_card_number": "6222020200112233446"}
 CHOICES = {"applicant": "self", "bank": "rcb"}
-TEXT_PINYIN = {"address": ["dong", "hu", "cun"]}  # typed in pinyin, first candidate each
+TEXT_PINYIN = {"address": ["donghu", "cun", "sanzu"]}  # 东湖村三组, typed in pinyin
 
 
 def shoot(pilot: Pilot, out: Path | None, name: str, shots: list[str]) -> None:
@@ -30,9 +30,10 @@ def fill_form(app: Any, pilot: Pilot) -> None:
             pilot.type(ANSWERS[key])
         elif key in TEXT_PINYIN:
             pilot.tap(f"field-{key}")
-            for syllable in TEXT_PINYIN[key]:
-                pilot.type(syllable)
-                pilot.tap("cand-0")
+            for word in TEXT_PINYIN[key]:
+                pilot.type(word)
+                while app.session.ime.letters:  # take the best candidate until all is used
+                    pilot.tap("cand-0")
         elif field.required and field.required_when is None:
             raise AssertionError(f"the script has no answer for required field {key} ({kind})")
 

@@ -11,6 +11,10 @@ from screens.widgets import Tile
 
 class SearchScreen(KioskScreen):
     query = StringProperty("")
+    shown_query = StringProperty("▏")
+
+    def on_query(self, _screen: object, value: str) -> None:
+        self.shown_query = value.upper() + "▏"
 
     def on_key(self, key: str) -> None:
         if key == "back":

@@ -162,6 +162,8 @@ class V4l2Camera:
         preview_width: int = PREVIEW_WIDTH,
         capture_factory: CaptureFactory | None = None,
     ) -> None:
+        if len(fourcc) != 4:
+            raise ValueError(f"a FOURCC has four characters, not {fourcc!r}")
         if capture_factory is None:
             if isinstance(device, str) and not os.path.exists(device):
                 raise DeviceUnavailable(f"no video device {device}: is the camera plugged in?")
@@ -177,6 +179,7 @@ class V4l2Camera:
             )
         self._configure(fourcc, width, height)
         self._state, self._detail = DeviceState.ONLINE, ""
+        self._closed = False
 
     def _configure(self, fourcc: str, width: int | None, height: int | None) -> None:
         self._cap.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter.fourcc(*fourcc))
@@ -184,7 +187,8 @@ class V4l2Camera:
             self._cap.set(cv2.CAP_PROP_FRAME_WIDTH, width)
             self._cap.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
         self._cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)
-        self._cap.set(cv2.CAP_PROP_CONVERT_RGB, 0)  # raw MJPEG where the backend allows
+        if fourcc == "MJPG":  # hand back the raw JPEG, decoded here at the size needed
+            self._cap.set(cv2.CAP_PROP_CONVERT_RGB, 0)
         got = (self._cap.get(cv2.CAP_PROP_FRAME_WIDTH), self._cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
         log.info("document camera %s opened at %dx%d", self._device, got[0], got[1])
 
@@ -209,6 +213,8 @@ class V4l2Camera:
 
     def _frame(self, max_side: int | None) -> np.ndarray:
         """One decoded frame; a few corrupt or missing frames in a row mean no frames."""
+        if self._closed:
+            raise DeviceUnavailable(f"document camera {self._device} is closed")
         for _ in range(self.FRAME_RETRIES):
             if self._gone():
                 self._state, self._detail = DeviceState.OFFLINE, "video device disappeared"
@@ -230,7 +236,8 @@ class V4l2Camera:
     def close(self) -> None:
         with self._lock:
             self._cap.release()
-        self._state = DeviceState.OFFLINE
+        self._closed = True
+        self._state, self._detail = DeviceState.OFFLINE, "closed"
 
 
 def _to_image(frame: np.ndarray, max_side: int | None) -> np.ndarray:

@@ -150,13 +150,17 @@ def _as_colour_grey(image: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
 
 
 def _small_copy(grey: np.ndarray) -> tuple[np.ndarray, float]:
-    """The detection copy and its scale (small px per full px)."""
+    """The detection copy (long side <= DETECT_SIDE) and its scale, small px per full px.
+
+    The factor is a whole number so OpenCV takes its fast box-averaging path; the few
+    rows and columns beyond a multiple of it are left out, which moves no coordinate.
+    """
     h, w = grey.shape
-    scale = min(1.0, DETECT_SIDE / max(h, w))
-    if scale == 1.0:
+    k = -(-max(h, w) // DETECT_SIDE)
+    if k == 1:
         return grey, 1.0
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    return cv2.resize(grey, size, interpolation=cv2.INTER_AREA), scale
+    size = (w // k, h // k)
+    return cv2.resize(grey[: size[1] * k, : size[0] * k], size, interpolation=cv2.INTER_AREA), 1 / k
 
 
 def _full_res_corners(grey: np.ndarray, found: Detection, scale: float) -> np.ndarray:
@@ -182,23 +186,24 @@ def _warp(src: np.ndarray, corners: np.ndarray, size: tuple[int, int]) -> np.nda
 
 
 def _quarter(img: np.ndarray) -> np.ndarray:
-    h, w = img.shape[:2]
-    return cv2.resize(img, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
+    """A 1/4-scale copy, low-passed (two Gaussian pyramid steps: 4x faster than INTER_AREA)."""
+    return cv2.pyrDown(cv2.pyrDown(img))
 
 
 def _background(quarter: np.ndarray, dpi: int) -> np.ndarray:
     """The paper's own brightness at 1/4 scale: text closed away, then smoothed."""
-    k = max(3, round(dpi / 4 / 25.4 * 3.5)) | 1  # ~3.5 mm: wider than any text stroke
+    k = max(3, round(dpi / 4 / 25.4 * 5)) | 1  # ~5 mm: wider than any glyph stroke
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
     closed = cv2.morphologyEx(quarter, cv2.MORPH_CLOSE, kernel)
-    return cv2.GaussianBlur(closed, (0, 0), k)
+    smooth = cv2.blur(cv2.blur(closed, (2 * k + 1, 2 * k + 1)), (2 * k + 1, 2 * k + 1))
+    return np.maximum(smooth, 1)  # a divisor
 
 
 def _flatten(warped: np.ndarray, background: np.ndarray) -> np.ndarray:
     """Divide by the background, then stretch so paper is white and ink is black."""
     h, w = warped.shape[:2]
     bg = cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR)
-    ratio = cv2.divide(warped, np.maximum(bg, 1), scale=128)  # paper ~128, ink below
+    ratio = cv2.divide(warped, bg, scale=128)  # paper ~128, ink below
     return cv2.LUT(ratio, _stretch_lut())
 
 

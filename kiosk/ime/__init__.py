@@ -6,7 +6,7 @@ owns the keys and the candidate bar; this package only decides what the letters 
 
     ime = PinyinIme(mode="name")
     ime.feed("wangxiuying")
-    ime.candidates(limit=8)        # ["王秀英", "王", "汪", ...]
+    ime.candidates(limit=8)        # ["王秀英", "汪秀英", "王", "汪", ...]
     field.insert(ime.choose("王"))  # ime.letters == "xiuying"
 """
 

@@ -16,14 +16,13 @@ from kiosk.ime.ranking import Candidate, ranked
 from kiosk.ime.syllables import SEPARATOR, parse
 
 Mode = Literal["text", "name"]
-MAX_LETTERS = 64  # bounds the work one keystroke can cause; longer than any address
+MAX_LETTERS = 64  # bounds the work one keystroke can cause; an address typed in one go fits
 _TYPED = re.compile(r"[a-z' ]*")
 
 
 class ImeInputError(KioskError, ValueError):
-    """A key or a choice the IME cannot take; its state is left as it was."""
-
-    key = "error.input.invalid"
+    """A key or a choice the IME cannot take; its state is left as it was. The widget only
+    offers keys and candidates the IME takes, so the citizen sees the generic message."""
 
 
 class PinyinIme:

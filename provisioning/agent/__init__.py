@@ -1,0 +1,1 @@
+"""The fleet agent that runs inside each kiosk. Not built yet."""

@@ -1,0 +1,1 @@
+"""The fleet server (enrollment, configuration bundles, health). Not built yet."""

@@ -140,9 +140,13 @@ def test_v4l2_camera_over_a_real_opencv_capture(tmp_path: Path, photo) -> None:
     assert cam.status().device == DeviceState.HARDWARE_ERROR
     cam.close()
     assert cam.status().device == DeviceState.OFFLINE
+    with pytest.raises(DeviceUnavailable, match="closed"):
+        cam.preview()
 
 
 def test_v4l2_capture_that_does_not_open(tmp_path: Path) -> None:
     factory = image_sequence(tmp_path)  # no files: OpenCV cannot open it
     with pytest.raises(DeviceUnavailable, match="cannot open video device"):
         V4l2Camera("seq", capture_factory=factory)
+    with pytest.raises(ValueError, match="FOURCC"):
+        V4l2Camera("seq", fourcc="MJPEG", capture_factory=factory)

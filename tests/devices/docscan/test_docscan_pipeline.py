@@ -78,7 +78,10 @@ def test_grey_page_is_white_paper_with_black_text(photo) -> None:
         for c in range(3)
     ]
     assert min(float(np.median(cell)) for cell in cells) >= 250  # paper, every region
-    assert float(np.percentile(img, 1)) < 80  # strokes stay dark: text is legible
+    # Stroke contrast, a legibility proxy: the cores of strokes stay dark, and there
+    # is as much ink as the page printed (a few per cent), not washed out.
+    assert float(np.percentile(img, 0.5)) < 70
+    assert 0.02 < float((img < 128).mean()) < 0.15
 
 
 def test_input_paper_really_was_uneven(photo) -> None:

@@ -72,6 +72,8 @@ def test_redact_masks_anything_shaped_like_personal_numbers() -> None:
 
 
 def test_log_file_is_redacted(tmp_path: Path) -> None:
+    root = logging.getLogger()
+    saved = list(root.handlers)
     path = setup_logging(tmp_path)
     logging.getLogger("kiosk.test").warning("oops for %s", "110101194501011236")
     for handler in logging.getLogger().handlers:
@@ -79,7 +81,8 @@ def test_log_file_is_redacted(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert "oops for 1101**********1236" in text
     assert "110101194501011236" not in text
-    for handler in list(logging.getLogger().handlers):
-        if getattr(handler, "_kiosk", False):
-            logging.getLogger().removeHandler(handler)
-            handler.close()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()
+    for handler in saved:
+        root.addHandler(handler)

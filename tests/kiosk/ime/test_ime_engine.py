@@ -136,5 +136,20 @@ def test_the_error_is_a_kiosk_error_with_a_message_key() -> None:
         ime.feed("3")
     assert isinstance(caught.value, ValueError)
     problem = describe(caught.value)
-    assert problem.key == "error.input.invalid"
+    assert problem.key == "error.generic"
     assert "3" not in problem.log  # typed text is never echoed into a log line
+
+
+def test_warm_up_from_threads_builds_one_lexicon() -> None:
+    import threading
+
+    from kiosk.ime import warm_up
+    from kiosk.ime.lexicon import lexicon
+
+    threads = [threading.Thread(target=warm_up) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert lexicon() is lexicon()
+    assert "中" in lexicon().chars["zhong"]

@@ -1,0 +1,90 @@
+"""One real kiosk window for the UI tests, on a virtual display, driven by the pilot.
+
+Kivy allows one window per process, so the app lives for the whole session; each test
+starts from the attract screen with a fresh citizen session. A failing test leaves a
+screenshot in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.settings import Settings, load_settings, with_overrides
+from kiosk.xvfb import virtual_display
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+
+# Kivy reads its environment and creates its window when first imported, and the test
+# modules import it at collection: the display and Kivy's settings come first.
+_STATE = tempfile.TemporaryDirectory(prefix="kiosk-ui-")
+_SETTINGS: Settings = with_overrides(
+    load_settings(), paths={"state_dir": _STATE.name}, ui={"fullscreen": False}
+)
+_DISPLAY = contextlib.ExitStack()
+_DISPLAY.enter_context(virtual_display(_SETTINGS.ui.width, _SETTINGS.ui.height))
+from screens.main import prepare_kivy  # noqa: E402
+
+prepare_kivy(_SETTINGS, windowed=True)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _DISPLAY.close()
+    _STATE.cleanup()
+
+
+class FakeClock:
+    """The session's clock; tests move it to reach the idle warning without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 10_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(scope="session")
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(scope="session")
+def state_dir() -> Path:
+    return Path(_STATE.name)
+
+
+@pytest.fixture(scope="session")
+def kiosk(state_dir: Path, clock: FakeClock) -> Iterator[tuple[Any, Any]]:
+    from kiosk.logs import setup_logging
+    from screens.harness import piloted_app
+
+    setup_logging(state_dir / "logs")
+    with piloted_app(_SETTINGS, clock=clock) as (app, pilot):
+        yield app, pilot
+
+
+@pytest.fixture
+def ui(kiosk: tuple[Any, Any], request: pytest.FixtureRequest) -> Iterator[tuple[Any, Any]]:
+    app, pilot = kiosk
+    app.runtime.remove_test_card()
+    if pilot.screen != "attract" or app.session.identity is not None:
+        app.finish()
+    pilot.wait_screen("attract")
+    yield app, pilot
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        pilot.screenshot(ARTIFACTS / f"{request.node.name}.png")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call":
+        item.rep_call = report  # type: ignore[attr-defined]
+    return report
