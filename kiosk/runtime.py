@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 
 def catalogue_path(settings: Settings) -> Path:
-    return CATALOGUE_FILE
+    return Path(settings.paths.catalogue) if settings.paths.catalogue else CATALOGUE_FILE
 
 
 class Runtime:
@@ -76,8 +76,6 @@ class Runtime:
 
     def _start(self, start_pump: bool) -> None:
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        # The pinyin index takes about a second to build: do it before anyone types.
-        threading.Thread(target=warm_up, name="ime-warm-up", daemon=True).start()
         self.hardware.open()
         self.client = self._platform_client()
         self.outbox = Outbox(
@@ -113,6 +111,11 @@ class Runtime:
         return HttpPlatformClient(
             url, p.device_id, token, timeout=p.timeout_s, backoff=Backoff(attempts=1)
         )
+
+    def warm_up(self) -> None:
+        """Build the pinyin index (about a second of CPU) in the background; the UI
+        calls this once its first screen is up, so start-up does not wait for it."""
+        threading.Thread(target=warm_up, name="ime-warm-up", daemon=True).start()
 
     # ---- what the UI asks for ----
 

@@ -73,6 +73,7 @@ class PlatformSettings:
 @dc.dataclass(frozen=True)
 class PathSettings:
     state_dir: str
+    catalogue: str
 
 
 @dc.dataclass(frozen=True)
@@ -128,6 +129,8 @@ def _check_rules(s: Settings) -> list[tuple[str, str]]:
         bad.append(("devices.printer_profile", f"must be one of {', '.join(PRINTER_PROFILES)}"))
     if s.platform.url and not _HTTP_URL.match(s.platform.url):
         bad.append(("platform.url", "must be empty (embedded sandbox) or an http(s) URL"))
+    if s.paths.catalogue and not Path(s.paths.catalogue).is_file():
+        bad.append(("paths.catalogue", f"no such file: {s.paths.catalogue}"))
     if not 0.5 <= s.platform.timeout_s <= 120:
         bad.append(("platform.timeout_s", "must be between 0.5 and 120 seconds"))
     return bad

@@ -90,15 +90,14 @@ class KioskApp(App):
         Builder.load_file(str(HERE / "common.kv"))
         Builder.load_file(str(HERE / "idle.kv"))
         self.sm = ScreenManager(transition=NoTransition())
-        for name, cls, kv in SCREENS:
-            Builder.load_file(str(HERE / kv))
-            self.sm.add_widget(cls(name=name))
+        self.screen("attract")  # the others are built on first use (start-up time)
         self.idle_view = IdleOverlay()
         Window.bind(on_touch_down=self._on_any_touch)
         Window.clearcolor = theme.PALETTE.rgba("background")
         self.runtime.sessions.on_end(self._on_session_end)
         self.runtime.on_card(self._card_event_from_thread)
         Clock.schedule_interval(self._tick, 0.5)
+        Clock.schedule_once(lambda _dt: self.runtime.warm_up(), 2.0)
         return self.sm
 
     def on_stop(self) -> None:
@@ -106,8 +105,18 @@ class KioskApp(App):
 
     # ---- navigation ----
 
+    def screen(self, name: str) -> KioskScreen:
+        """The screen called ``name``, loading its .kv and building it the first time."""
+        assert self.sm is not None
+        if not self.sm.has_screen(name):
+            cls, kv = SCREENS[name]
+            Builder.load_file(str(HERE / kv))
+            self.sm.add_widget(cls(name=name))
+        return self.sm.get_screen(name)  # type: ignore[return-value]
+
     def go(self, name: str, *, remember: bool = True) -> None:
         assert self.sm is not None
+        self.screen(name)
         if remember and self.sm.current != name:
             self._history.append(self.sm.current)
         self.sm.current = name
@@ -135,8 +144,9 @@ class KioskApp(App):
         self.runtime.sessions.end(EndReason.FINISHED)
 
     def toggle_language(self) -> None:
-        self.lang = "en" if self.lang == "zh_CN" else "zh_CN"
-        self.translator.set_language(self.lang)
+        lang = "en" if self.lang == "zh_CN" else "zh_CN"
+        self.translator.set_language(lang)  # before the property: kv re-reads texts on it
+        self.lang = lang
         self.session.language = self.lang
         self.current_screen.render()
 
@@ -148,8 +158,7 @@ class KioskApp(App):
     # ---- the journey ----
 
     def show_matter(self, code: str) -> None:
-        screen = self.sm.get_screen("matter")  # type: ignore[union-attr]
-        screen.show(code)
+        self.screen("matter").show(code)  # type: ignore[attr-defined]
         self.go("matter")
 
     def start_flow(self, matter_code: str) -> None:
@@ -283,8 +292,9 @@ class KioskApp(App):
         self.idle_view.hide()
         for screen in self.sm.screens:
             screen.reset()  # type: ignore[attr-defined]
+            screen.forget()  # type: ignore[attr-defined]
+        self.translator.set_language(self.runtime.settings.ui.language)
         self.lang = self.runtime.settings.ui.language
-        self.translator.set_language(self.lang)
         self.elderly = self.runtime.settings.ui.elderly_default
         self._history.clear()
         self.go("attract", remember=False)

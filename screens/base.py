@@ -19,8 +19,22 @@ class KioskScreen(Screen):
     def app(self) -> Any:
         return App.get_running_app()
 
+    _rendered: Any = None
+
     def on_pre_enter(self, *args: Any) -> None:
-        self.render()
+        key = self.render_key()
+        if key is None or key != self._rendered:
+            self.render()
+            self._rendered = key
+
+    def render_key(self) -> Any:
+        """What the screen's content depends on; entering again with the same key skips
+        the rebuild (screen changes stay fast). None: always render."""
+        return None
+
+    def forget(self) -> None:
+        """Called with :meth:`reset` when a session ends."""
+        self._rendered = None
 
     def render(self) -> None:
         """Fill the widgets from the session; called on entry and on language change."""

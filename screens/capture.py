@@ -7,7 +7,7 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kiosk.errors import describe
 from kiosk.flows.base import NextMaterial, PageCaptured, Retake
 from screens.base import KioskScreen
-from screens.images import texture_from_bgr, texture_from_encoded
+from screens.images import texture_from_bgr, thumbnail_texture
 from screens.text import txt
 
 
@@ -37,7 +37,7 @@ class CaptureScreen(KioskScreen):
         pages = flow.pages_for(material.code)
         self.pages = len(pages)
         if pages:
-            self.ids.page.texture = texture_from_encoded(pages[-1].jpeg)
+            self.ids.page.texture = thumbnail_texture(pages[-1].jpeg)
             self.advice = self._advice(pages[-1].problems)
         else:
             self.ids.page.texture = None

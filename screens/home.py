@@ -14,6 +14,11 @@ from screens.widgets import Tile
 class HomeScreen(KioskScreen):
     greeting = StringProperty("")
 
+    def render_key(self) -> Any:
+        app = self.app
+        identity = app.session.identity
+        return (app.lang, app.elderly, identity.masked_name if identity else None)
+
     def render(self) -> None:
         app = self.app
         identity = app.session.identity

@@ -18,6 +18,9 @@ class MatterScreen(KioskScreen):
     def show(self, code: str) -> None:
         self.matter_code = code
 
+    def render_key(self) -> Any:
+        return (self.matter_code, self.app.lang, self.app.elderly)
+
     def render(self) -> None:
         if not self.matter_code:
             return

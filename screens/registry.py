@@ -1,4 +1,4 @@
-"""Every screen: its name, class and .kv file, in journey order."""
+"""Every screen: its name → (class, .kv file), in journey order."""
 
 from __future__ import annotations
 
@@ -16,18 +16,18 @@ from screens.review import ReviewScreen
 from screens.search import SearchScreen
 from screens.submit import SubmitScreen
 
-SCREENS = [
-    ("attract", AttractScreen, "attract.kv"),
-    ("home", HomeScreen, "home.kv"),
-    ("search", SearchScreen, "search.kv"),
-    ("matter", MatterScreen, "matter.kv"),
-    ("identity", IdentityScreen, "identity.kv"),
-    ("notice", NoticeScreen, "notice.kv"),
-    ("form", FormScreen, "form.kv"),
-    ("capture", CaptureScreen, "capture.kv"),
-    ("review", ReviewScreen, "review.kv"),
-    ("submit", SubmitScreen, "submit.kv"),
-    ("receipt", ReceiptScreen, "receipt.kv"),
-    ("rating", RatingScreen, "rating.kv"),
-    ("done", DoneScreen, "done.kv"),
-]
+SCREENS = {
+    "attract": (AttractScreen, "attract.kv"),
+    "home": (HomeScreen, "home.kv"),
+    "search": (SearchScreen, "search.kv"),
+    "matter": (MatterScreen, "matter.kv"),
+    "identity": (IdentityScreen, "identity.kv"),
+    "notice": (NoticeScreen, "notice.kv"),
+    "form": (FormScreen, "form.kv"),
+    "capture": (CaptureScreen, "capture.kv"),
+    "review": (ReviewScreen, "review.kv"),
+    "submit": (SubmitScreen, "submit.kv"),
+    "receipt": (ReceiptScreen, "receipt.kv"),
+    "rating": (RatingScreen, "rating.kv"),
+    "done": (DoneScreen, "done.kv"),
+}

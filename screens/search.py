@@ -31,6 +31,9 @@ class SearchScreen(KioskScreen):
         self.query += text
         self.render()
 
+    def render_key(self) -> object:
+        return (self.query, self.app.lang, self.app.elderly)
+
     def render(self) -> None:
         app = self.app
         results = self.ids.results

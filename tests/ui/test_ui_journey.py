@@ -44,7 +44,7 @@ def test_search_by_pinyin_initials_shows_what_was_typed(ui: tuple[Any, Any]) -> 
     pilot.tap("search")
     pilot.wait_screen("search")
     pilot.type("gljt")
-    screen = app.sm.get_screen("search")
+    screen = app.screen("search")
     assert screen.ids.query_label.text.startswith("GLJT")
     tile = pilot.wait_until(lambda: pilot.find("result-33102300MZ-JF-0001"), "result tile")
     assert tile.title == "高龄津贴申领"

@@ -124,7 +124,7 @@ def test_the_wipe_leaves_nothing_of_the_citizen(ui: tuple[Any, Any], state_dir: 
     pilot.wait_screen("form")
     pilot.tap("field-phone")
     pilot.type(PLANTED_PHONE)
-    review = app.sm.get_screen("review")
+    review = app.screen("review")
     app.session.flow.step = app.session.flow.step.__class__.REVIEW  # jump: show the review
     app.go("review")
     pilot.wait_screen("review")

@@ -1,0 +1,132 @@
+"""Every screen: English from anywhere, 长辈版 sizes on real widgets, clear messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.metrics import dp
+from kivy.uix.label import Label
+
+from config import I18N_DIR
+from kiosk.i18n import load_messages
+from screens import theme
+from screens.pilot import walk
+from screens.widgets import KButton, Tile
+
+EN = load_messages("en", I18N_DIR)
+MATTER = "33102300MZ-JF-0001"
+
+
+def walk_to(app: Any, pilot: Any, name: str) -> None:
+    """Reach ``name`` the way a citizen would, from the attract screen."""
+    order = ["attract", "home", "search", "matter", "identity", "notice", "form", "capture"]
+    pilot.tap("start")
+    pilot.wait_screen("home")
+    if order.index(name) <= order.index("home"):
+        return
+    if name == "search":
+        pilot.tap("search")
+        pilot.wait_screen("search")
+        return
+    app.show_matter(MATTER)
+    pilot.wait_screen("matter")
+    if name == "matter":
+        return
+    pilot.tap("apply")
+    pilot.wait_screen("identity")
+    if name == "identity":
+        return
+    app.runtime.insert_test_card("elder")
+    pilot.wait_screen("notice")
+    if name == "notice":
+        return
+    pilot.tap("notice-accept")
+    pilot.wait_screen("form")
+    if name == "capture":
+        app.session.flow.step = app.session.flow.step.__class__.MATERIALS
+        app.go("capture")
+        pilot.wait_screen("capture")
+
+
+def test_english_is_one_tap_away_on_every_screen(ui: tuple[Any, Any]) -> None:
+    app, pilot = ui
+    for name in ["attract", "home", "search", "matter", "identity", "notice", "form", "capture"]:
+        if app.session.identity is not None:
+            app.runtime.remove_test_card()  # the citizen takes the card: the session ends
+            watcher = app.runtime.hardware._watcher
+            pilot.wait_until(lambda: not watcher.card_present, "the reader to see no card")
+        elif pilot.screen != "attract":
+            app.finish()
+        pilot.wait_screen("attract")
+        if name != "attract":
+            walk_to(app, pilot, name)
+        assert pilot.screen == name
+        pilot.tap("lang")
+        pilot.step(3)
+        texts = pilot.texts()
+        assert app.lang == "en", name
+        assert "中文" in texts, name  # the switch back
+        if name != "attract":
+            assert EN["nav.finish"] in texts, name
+        assert not any("结束办理" == t for t in texts), name
+        pilot.tap("lang")
+        assert app.lang == "zh_CN"
+
+
+def test_elderly_mode_on_real_widgets(ui: tuple[Any, Any]) -> None:
+    app, pilot = ui
+    pilot.tap("elderly")
+    assert app.elderly
+    pilot.tap("start")
+    pilot.wait_screen("home")
+    screen = app.sm.current_screen
+    tiles = [w for w in walk(screen) if isinstance(w, Tile)]
+    assert len(tiles) == theme.ELDERLY.home_items
+    targets = [
+        w for w in walk(screen) if isinstance(w, (KButton, Tile)) and w.opacity and not w.disabled
+    ]
+    assert targets
+    for w in targets:
+        assert w.height >= dp(60) - 0.5 and w.width >= dp(60) - 0.5, (w, w.size)
+    sizes = [w.font_size for w in walk(screen) if isinstance(w, Label) and w.text]
+    assert max(sizes) >= dp(30)
+    assert min(sizes) >= dp(18)
+    app.finish()
+    pilot.wait_screen("attract")
+    assert not app.elderly  # the next citizen starts from the site's default
+
+
+def test_a_bad_form_value_is_explained_in_plain_words(ui: tuple[Any, Any]) -> None:
+    app, pilot = ui
+    walk_to(app, pilot, "notice")
+    pilot.tap("notice-accept")
+    pilot.wait_screen("form")
+    pilot.tap("field-applicant")
+    pilot.tap("choice-self")
+    pilot.tap("field-phone")
+    pilot.type("12345")
+    pilot.tap("form-next")
+    pilot.step(3)
+    assert pilot.screen == "form"
+    screen = app.sm.current_screen
+    assert screen.active == "phone"
+    assert screen.error_text == "请填写11位手机号码"  # from the translations, not a code
+    assert screen.errors["phone"] == "form.error.phone"
+
+
+def test_a_missing_document_camera_is_told_and_the_kiosk_keeps_running(
+    ui: tuple[Any, Any],
+) -> None:
+    app, pilot = ui
+    hardware = app.runtime.hardware
+    camera = hardware.docscan
+    hardware.docscan = None
+    try:
+        walk_to(app, pilot, "capture")
+        pilot.tap("capture-shoot")
+        screen = app.sm.current_screen
+        pilot.wait_until(lambda: screen.error_text, "an error message")
+        assert screen.error_text == app.tr("error.device.missing")
+        assert pilot.screen == "capture"
+    finally:
+        hardware.docscan = camera
