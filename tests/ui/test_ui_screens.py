@@ -68,7 +68,7 @@ def test_english_is_one_tap_away_on_every_screen(ui: tuple[Any, Any]) -> None:
         assert "中文" in texts, name  # the switch back
         if name != "attract":
             assert EN["nav.finish"] in texts, name
-        assert not any("结束办理" == t for t in texts), name
+        assert not any(t == "结束办理" for t in texts), name
         pilot.tap("lang")
         assert app.lang == "zh_CN"
 
