@@ -25,8 +25,9 @@ CHILD_START = r"""
 import sys, time, json
 t0 = float(sys.argv[1])
 from kiosk.settings import load_settings, with_overrides
-from kiosk.xvfb import virtual_display
-settings = with_overrides(load_settings(), paths={"state_dir": sys.argv[2]}, ui={"fullscreen": False})
+settings = with_overrides(
+    load_settings(), paths={"state_dir": sys.argv[2]}, ui={"fullscreen": False}
+)
 from screens.harness import piloted_app
 with piloted_app(settings) as (app, pilot):
     pilot.wait_screen("attract")

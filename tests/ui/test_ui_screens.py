@@ -54,7 +54,7 @@ def test_english_is_one_tap_away_on_every_screen(ui: tuple[Any, Any]) -> None:
         if app.session.identity is not None:
             app.runtime.remove_test_card()  # the citizen takes the card: the session ends
             watcher = app.runtime.hardware._watcher
-            pilot.wait_until(lambda: not watcher.card_present, "the reader to see no card")
+            pilot.wait_until(lambda w=watcher: not w.card_present, "the reader to see no card")
         elif pilot.screen != "attract":
             app.finish()
         pilot.wait_screen("attract")
