@@ -36,6 +36,7 @@ class FormScreen(KioskScreen):
     error_text = StringProperty("")
     preedit = StringProperty("")
     candidate_page = NumericProperty(0)
+    _input_layout: Any = None
 
     @property
     def fields(self) -> list[Any]:
@@ -49,15 +50,25 @@ class FormScreen(KioskScreen):
         if self.active not in {f.key for f in fields}:
             self.active = fields[0].key
         self._render_fields()
-        self._render_input()
+        layout = (self.active, self.app.lang, self.app.elderly, id(self.app.flow))
+        if layout != self._input_layout:  # keypads are rebuilt only for another field
+            self._input_layout = layout
+            self._render_input()
+        else:
+            self._refresh_input()
 
     def _field(self, key: str) -> Any:
         return next(f for f in self.fields if f.key == key)
 
     def _render_fields(self) -> None:
+        """One button per field; built once per form, their texts updated on each key."""
         app = self.app
         box = self.ids.fields
-        box.clear_widgets()
+        keys = [f"field-{f.key}" for f in self.fields]
+        buttons = {child.tid: child for child in box.children}
+        if sorted(buttons) != sorted(keys):
+            box.clear_widgets()
+            buttons = {}
         answers = app.session.answers
         for field in self.fields:
             value = answers.get(field.key, "")
@@ -66,9 +77,14 @@ class FormScreen(KioskScreen):
                 value = self._choice_label(field, value)
             mark = "⚠ " if field.key in self.errors else ""
             star = "" if field.required else app.tr("form.optional_suffix")
+            text = f"{mark}{label}{star}：{value}"
+            button = buttons.get(f"field-{field.key}")
+            if button is not None:
+                button.text, button.selected = text, field.key == self.active
+                continue
             button = KButton(
                 tid=f"field-{field.key}",
-                text=f"{mark}{label}{star}：{value}",
+                text=text,
                 selected=field.key == self.active,
                 halign="left",
             )
@@ -81,13 +97,24 @@ class FormScreen(KioskScreen):
                 return txt(getattr(choice, "label", choice), self.app.lang)
         return value
 
-    def _render_input(self) -> None:
+    def _refresh_input(self) -> None:
+        """What changes on a key press: help and error text, the chosen choice, candidates."""
         app = self.app
         field = self._field(self.active)
         self.help_text = txt(getattr(field, "help", None), app.lang) or txt(field.label, app.lang)
         key = self.errors.get(field.key)
         limits = {"min": field.min_length or 0, "max": field.max_length or 0}
         self.error_text = app.tr(key, **limits) if key else ""
+        chosen = app.session.answers.get(field.key)
+        for child in self.ids.input_area.children:
+            if getattr(child, "tid", "").startswith("choice-"):
+                child.selected = child.tid == f"choice-{chosen}"
+        self._render_candidates(field)
+
+    def _render_input(self) -> None:
+        """The input widgets for the active field: choices, letters or a keypad."""
+        app = self.app
+        field = self._field(self.active)
         area = self.ids.input_area
         area.clear_widgets()
         if field.kind == "choice":
@@ -221,6 +248,7 @@ class FormScreen(KioskScreen):
         self.error_text = ""
         self.preedit = ""
         self.candidate_page = 0
+        self._input_layout = None
         self.ids.candidates.clear_widgets()
         self.ids.fields.clear_widgets()
         self.ids.input_area.clear_widgets()
