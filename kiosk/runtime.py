@@ -24,6 +24,7 @@ from kiosk.session import SessionManager
 from kiosk.settings import Settings
 from kiosk.upstream.client import HttpPlatformClient
 from kiosk.upstream.retry import Backoff
+from kiosk.voice import Voice
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class Runtime:
             clock=clock,
         )
         self.hardware = Hardware(settings)
+        self.voice = Voice(enabled=False)
         self.sandbox: Any = None
         self.client: Any = None
         self.outbox: Any = None
@@ -62,11 +64,13 @@ class Runtime:
         *,
         start_pump: bool = True,
         clock: Callable[[], float] = time.monotonic,
+        voice_output: Path | None = None,
     ) -> Runtime:
         catalogue = load_catalogue(catalogue_path(settings))
         for problem in catalogue.check_site_order(settings.site.popular):
             log.warning("site.popular: %s", problem)
         runtime = cls(settings, catalogue, clock)
+        runtime.voice = Voice(enabled=settings.ui.voice, output=voice_output)
         try:
             runtime._start(start_pump)
         except BaseException:
@@ -154,6 +158,7 @@ class Runtime:
 
     def close(self) -> None:
         for closer in (
+            self.voice.stop,
             lambda: self.pump.stop(),
             lambda: self.outbox.close(),
             lambda: self.client.close(),

@@ -44,6 +44,7 @@ class UiSettings:
     width: int
     height: int
     elderly_default: bool
+    voice: bool
     font: str
 
 

@@ -91,6 +91,7 @@ class KioskApp(App):
         Builder.load_file(str(HERE / "idle.kv"))
         self.sm = ScreenManager(transition=NoTransition())
         self.screen("attract")  # the others are built on first use (start-up time)
+        self.sm.bind(current=lambda _sm, name: self.speak(name))
         self.idle_view = IdleOverlay()
         Window.bind(on_touch_down=self._on_any_touch)
         Window.clearcolor = theme.PALETTE.rgba("background")
@@ -140,6 +141,10 @@ class KioskApp(App):
         self._history.clear()
         self.go("home", remember=False)
 
+    def speak(self, prompt: str) -> None:
+        """Say the screen's (or overlay's) prompt aloud; never anything personal."""
+        self.runtime.voice.say(self.translator(f"voice.{prompt}"), self.lang)
+
     def finish(self) -> None:
         self.runtime.sessions.end(EndReason.FINISHED)
 
@@ -149,6 +154,7 @@ class KioskApp(App):
         self.lang = lang
         self.session.language = self.lang
         self.current_screen.render()
+        self.speak(self.current_screen.name)
 
     def toggle_elderly(self) -> None:
         self.elderly = not self.elderly
@@ -277,6 +283,8 @@ class KioskApp(App):
             self.idle_view.hide()
             self.runtime.sessions.end(EndReason.TIMEOUT)
         elif state.phase is IdlePhase.WARNING:
+            if not self.idle_view.shown:
+                self.speak("idle")
             self.idle_view.show(state.remaining)
         else:
             self.idle_view.hide()
@@ -289,6 +297,7 @@ class KioskApp(App):
     def _on_session_end(self, reason: EndReason) -> None:
         """Called by the session manager after the wipe: reset every screen."""
         assert self.sm is not None and self.idle_view is not None
+        self.runtime.voice.stop()
         self.idle_view.hide()
         for screen in self.sm.screens:
             screen.reset()  # type: ignore[attr-defined]

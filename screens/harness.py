@@ -36,7 +36,9 @@ def piloted_app(
     from screens.pilot import Pilot
 
     register_default_font(settings.ui.font)
-    runtime = Runtime.start(settings, start_pump=start_pump, clock=clock)
+    # Prompts go to WAV files: a piloted app is a test, the demo or a benchmark.
+    voice = settings.state_dir / "voice"
+    runtime = Runtime.start(settings, start_pump=start_pump, clock=clock, voice_output=voice)
     app = KioskApp(runtime)
     try:
         app._run_prepare()

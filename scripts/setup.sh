@@ -11,6 +11,7 @@ packages=(
   libzbar0                                                # QR decoding (pyzbar)
   fonts-noto-cjk fontconfig                               # Chinese text on screen and on paper
   xvfb xauth x11-utils                                    # a virtual display for demo and UI tests
+  espeak-ng                                               # voice guidance
   libgl1 libegl1 libgles2 libmtdev1 libgl1-mesa-dri       # OpenGL for Kivy's window
 )
 missing=()

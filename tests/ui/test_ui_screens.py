@@ -130,3 +130,15 @@ def test_a_missing_document_camera_is_told_and_the_kiosk_keeps_running(
         assert pilot.screen == "capture"
     finally:
         hardware.docscan = camera
+
+
+def test_every_screen_speaks_its_prompt(ui: tuple[Any, Any], state_dir: Any) -> None:
+    app, pilot = ui
+    voice = app.runtime.voice
+    assert voice.enabled
+    before = voice.spoken
+    walk_to(app, pilot, "identity")
+    assert voice.spoken >= before + 3  # home, matter, identity
+    voice.wait()
+    latest = sorted((state_dir / "voice").glob("prompt-*.wav"))[-1]
+    assert latest.read_bytes()[:4] == b"RIFF" and latest.stat().st_size > 10_000
