@@ -121,7 +121,12 @@ class Pilot:
         parent = widget.parent
         while parent is not None and parent is not Window and not isinstance(parent, ScrollView):
             parent = parent.parent
-        if isinstance(parent, ScrollView):
+        if not isinstance(parent, ScrollView):
+            return
+        _, wy = widget.to_window(*widget.pos)
+        _, vy = parent.to_window(*parent.pos)
+        inside = vy <= wy and wy + widget.height <= vy + parent.height
+        if not inside:  # Kivy's scroll_to misplaces content that already fits the view
             parent.scroll_to(widget, padding=10, animate=False)
             self.step(2)
 

@@ -10,13 +10,28 @@ if TYPE_CHECKING:
 
 ANSWERS = {"phone": "13800138000", "payment_card_number": "6222020200112233446"}
 CHOICES = {"applicant": "self", "bank": "rcb"}
-TEXT_PINYIN = {"address": ["donghu", "cun", "sanzu"]}  # 东湖村三组, typed in pinyin
+# Typed in pinyin, each syllable's character picked from the candidates: 东湖村三组
+TEXT_PINYIN = {
+    "address": [("dong", "东"), ("hu", "湖"), ("cun", "村"), ("san", "三"), ("zu", "组")]
+}
 
 
 def shoot(pilot: Pilot, out: Path | None, name: str, shots: list[str]) -> None:
     shots.append(name)
     if out is not None:
         pilot.screenshot(out / f"{len(shots):02d}-{name}.png")
+
+
+def pick_candidate(pilot: Pilot, text: str, pages: int = 6) -> None:
+    """Tap the candidate showing ``text``, paging with "more" as a citizen would."""
+    for _ in range(pages):
+        for i in range(10):
+            button = pilot.find(f"cand-{i}")
+            if button is not None and button.text == text:
+                pilot.tap(f"cand-{i}")
+                return
+        pilot.tap("cand-more")
+    raise AssertionError(f"candidate {text!r} not offered")
 
 
 def fill_form(app: Any, pilot: Pilot) -> None:
@@ -30,10 +45,9 @@ def fill_form(app: Any, pilot: Pilot) -> None:
             pilot.type(ANSWERS[key])
         elif key in TEXT_PINYIN:
             pilot.tap(f"field-{key}")
-            for word in TEXT_PINYIN[key]:
-                pilot.type(word)
-                while app.session.ime.letters:  # take the best candidate until all is used
-                    pilot.tap("cand-0")
+            for letters, char in TEXT_PINYIN[key]:
+                pilot.type(letters)
+                pick_candidate(pilot, char)
         elif field.required and field.required_when is None:
             raise AssertionError(f"the script has no answer for required field {key} ({kind})")
 
