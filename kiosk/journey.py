@@ -8,7 +8,6 @@ is committed to the outbox first, the receipt printed second, the upload third.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from kiosk.errors import KioskError
 from kiosk.outbox.models import Applicant, Attachment
 from kiosk.outbox.models import Submission as OutboxSubmission
+from kiosk.qrcodes import QrKeyring, receipt_qr
 from kiosk.receipts import (
     AcceptanceData,
     NoticeData,
@@ -30,7 +30,6 @@ from kiosk.workdays import add_working_days
 log = logging.getLogger(__name__)
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
-LOOKUP_URL = "https://zwfw.example.gov.cn/bjcx"  # the province's progress-lookup page
 
 
 ID_TYPES = {  # the kiosk's card types → the platform API's id_type
@@ -42,12 +41,6 @@ ID_TYPES = {  # the kiosk's card types → the platform API's id_type
 
 class DeviceMissing(KioskError):
     key = "error.device.missing"
-
-
-def lookup_qr(number: str) -> str:
-    """The receipt's QR payload: the lookup page with a checksum against look-alikes."""
-    check = hashlib.sha256(f"bmk:{number}".encode()).hexdigest()[:6]
-    return f"{LOOKUP_URL}?n={number}&c={check}"
 
 
 class Journey:
@@ -62,6 +55,7 @@ class Journey:
         kick: Callable[[], None] = lambda: None,
         now: Callable[[], dt.datetime] = lambda: dt.datetime.now(CHINA),
         reserve_timeout: float = 3.0,
+        qr_keys: QrKeyring | None = None,
     ) -> None:
         self.settings = settings
         self.hardware = hardware
@@ -71,6 +65,14 @@ class Journey:
         self.kick = kick
         self.now = now
         self.reserve_timeout = reserve_timeout
+        self._qr_keys = qr_keys
+
+    @property
+    def qr_keys(self) -> QrKeyring:
+        """The keys that sign our receipts' QR codes (made in the state dir on first use)."""
+        if self._qr_keys is None:
+            self._qr_keys = QrKeyring.load(self.settings.state_dir)
+        return self._qr_keys
 
     # ---- the document camera ----
 
@@ -130,7 +132,7 @@ class Journey:
         number = case_no or queued.provisional_no
         accepted = self.now()
         promised = add_working_days(accepted.date(), matter.promised_days)
-        qr = lookup_qr(number)
+        qr = receipt_qr(number, self.qr_keys)
         doc = acceptance_receipt(
             AcceptanceData(
                 matter_name=matter.name.get("zh_CN"),
