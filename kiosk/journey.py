@@ -25,11 +25,13 @@ from kiosk.receipts import (
 )
 from kiosk.session import CapturedPage, Session, Submission
 from kiosk.settings import Settings
+from kiosk.trust import TrustLevel, WatermarkPolicy
 from kiosk.workdays import add_working_days
 
 log = logging.getLogger(__name__)
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
+PAGE_MAX_BYTES = 250_000  # a grey A4 page at 200 dpi; a 5-page application ~10 s at 1 Mbit/s
 
 
 ID_TYPES = {  # the kiosk's card types → the platform API's id_type
@@ -56,6 +58,7 @@ class Journey:
         now: Callable[[], dt.datetime] = lambda: dt.datetime.now(CHINA),
         reserve_timeout: float = 3.0,
         qr_keys: QrKeyring | None = None,
+        watermarks: WatermarkPolicy | None = None,
     ) -> None:
         self.settings = settings
         self.hardware = hardware
@@ -66,6 +69,7 @@ class Journey:
         self.now = now
         self.reserve_timeout = reserve_timeout
         self._qr_keys = qr_keys
+        self.watermarks = watermarks or WatermarkPolicy()
 
     @property
     def qr_keys(self) -> QrKeyring:
@@ -90,11 +94,30 @@ class Journey:
         height, width = page.image.shape[:2]
         return CapturedPage(
             material_code,
-            encode_jpeg(page),
+            encode_jpeg(page, max_bytes=PAGE_MAX_BYTES),
             width,
             height,
             tuple(str(p) for p in page.problems),
+            trust=str(TrustLevel.C),  # captured at the kiosk
+            dpi=page.dpi,
+            mode=page.mode,
         )
+
+    def upload_jpeg(self, page: CapturedPage, matter_name: str) -> bytes:
+        """The page as it is sent: stamped with its trust level's watermark, if any."""
+        text = self.watermarks.text(
+            page.trust,
+            matter=matter_name,
+            station=self.settings.site.station_name,
+            day=self.now().date(),
+        )
+        if text is None:
+            return page.jpeg
+        from devices.docscan import encode_jpeg, page_from_jpeg
+        from devices.docscan.watermark import stamp
+
+        scanned = page_from_jpeg(page.jpeg, dpi=page.dpi, mode=page.mode)
+        return encode_jpeg(stamp(scanned, text), max_bytes=PAGE_MAX_BYTES)
 
     # ---- submitting ----
 
@@ -104,8 +127,11 @@ class Journey:
         if identity is None:
             raise KioskError("no identity in the session")
         site = self.settings.site
+        matter_name = matter.name.get("zh_CN")
         attachments = [
-            Attachment(code, f"{code}-{i + 1}.jpg", "image/jpeg", page.jpeg)
+            Attachment(
+                code, f"{code}-{i + 1}.jpg", "image/jpeg", self.upload_jpeg(page, matter_name)
+            )
             for code, pages in session.pages.items()
             for i, page in enumerate(pages)
         ]
