@@ -19,6 +19,7 @@ SCALE = 4  # work at 1/4 size
 MIN_SIDE_PX = 30  # smallest code worth a second look: 21 modules at ~1.5 px
 MAX_ASPECT = 3.0  # a tilted square stays within this
 MIN_ENERGY = 8.0  # grey levels: flat frames yield nothing
+PEAK_SHARE = 0.4
 
 
 @dc.dataclass(frozen=True)
@@ -78,7 +79,10 @@ def candidates(grey: np.ndarray, limit: int = 3) -> list[Box]:
     gy = cv2.convertScaleAbs(cv2.Sobel(small, cv2.CV_16S, 0, 1))
     energy = cv2.blur(cv2.min(gx, gy).astype(np.float32), (7, 7))
     mean, std = cv2.meanStdDev(energy)
-    threshold = max(float(mean[0, 0] + 2 * std[0, 0]), MIN_ENERGY)
+    # Above the frame's usual texture; for a frame the code fills, above a share of the
+    # peak instead, or the flat finder patterns would fall outside the blob.
+    peak = float(energy.max())
+    threshold = max(min(float(mean[0, 0] + 2 * std[0, 0]), PEAK_SHARE * peak), MIN_ENERGY)
     mask = cv2.morphologyEx(
         (energy > threshold).astype(np.uint8), cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8)
     )

@@ -45,8 +45,9 @@ class QrReader:
     ``improve=False`` gives the raw library call alone (for comparison and benchmarks).
     ``budget_ms=None`` removes the time limit, for stills where seconds do not matter.
     ``regions_first`` (default: the backend's ``slow`` flag, set for ZBar, which needs
-    ~60 ms for a whole 1080p frame) reads likely regions before, and instead of, the
-    whole frame; the whole frame is read only when nothing in it looks like a code.
+    ~60 ms for a whole 1080p frame) reads likely regions before the whole frame, and
+    the whole frame only if they gave nothing and it fits in the budget, or if nothing
+    in the frame looks like a code.
     """
 
     def __init__(
@@ -85,12 +86,17 @@ class QrReader:
         return codes
 
     def _regions_first(self, grey: np.ndarray, start: float) -> list[QrCode]:
-        """For slow backends: likely regions first; the whole frame only if none exists."""
+        """For slow backends: likely regions first, then the whole frame if time allows.
+
+        The whole frame is read when nothing in it looks like a code, or when the regions
+        gave nothing and the budget still has room for it (always, for stills).
+        """
         regions = self._regions(grey, [], [])
-        if not regions:
-            raw = self.backend.read(grey)
-            return [_code(c, self.backend.name, "raw") for c in raw if c.decoded]
-        return self._closer_looks(grey, [], [], start, regions, plain=True)
+        codes = self._closer_looks(grey, [], [], start, regions, plain=True) if regions else []
+        if codes or (regions and not self._affordable(start, grey.size)):
+            return codes
+        raw = self._timed_read(grey)
+        return [_code(c, self.backend.name, "raw") for c in raw if c.decoded]
 
     def _regions(
         self, grey: np.ndarray, codes: list[QrCode], located: list[RawCode]
@@ -132,13 +138,14 @@ class QrReader:
             factor = enhance.upscale_factor(crop)
             for name, variant in variants:
                 copy = variant(crop, factor)
+                scale = copy.shape[1] / crop.shape[1]  # what the variant really did
                 if not self._affordable(start, copy.size):
                     return _unique(found, codes)
                 raw = self._timed_read(copy)
                 hits = [c for c in raw if c.decoded]
                 if hits:
                     found += [
-                        _code(c, self.backend.name, f"{source}:{name}", factor, box) for c in hits
+                        _code(c, self.backend.name, f"{source}:{name}", scale, box) for c in hits
                     ]
                     break
         if found:

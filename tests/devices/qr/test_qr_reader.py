@@ -140,3 +140,45 @@ def test_frames_must_be_uint8_images() -> None:
         reader.read(np.zeros((10, 10), np.float32))
     with pytest.raises(ValueError, match="HxW"):
         reader.read(np.zeros((10, 10, 2), np.uint8))
+
+
+def test_a_plain_region_read_maps_positions_back_unscaled(clean) -> None:
+    # Regression: positions from an untouched crop were divided by the upscale factor.
+    img = np.pad(clean("杨周", module=5), 30, constant_values=255)
+    (raw,) = open_reader("zbar", improve=False).read(img)
+    (looked,) = open_reader("zbar", budget_ms=None).read(img)
+    assert looked.found_by == "search:plain"
+    assert np.allclose(looked.position, raw.position, atol=2)
+
+
+class WholeFrameOnly:
+    """Decodes only when handed the whole frame; crops yield nothing."""
+
+    name = "whole"
+    ms_per_mpx = 1.0
+
+    def __init__(self, clock: FakeClock | None = None, ms: float = 0.0) -> None:
+        self.clock, self.ms, self.calls = clock, ms, []
+
+    def read(self, grey, *, binarizer: str = "local"):
+        self.calls.append(grey.shape)
+        if self.clock is not None:
+            self.clock.now += self.ms / 1000
+        if grey.shape != (HD[1], HD[0]):
+            return []
+        corners = np.array([[10, 10], [90, 10], [90, 90], [10, 90]], float)
+        return [RawCode((Segment(None, b"ok"),), corners)]
+
+
+def test_a_slow_backend_reads_the_whole_frame_when_regions_fail_and_time_allows() -> None:
+    frame = empty_sample(3, HD).frame  # look-alikes: regions to try, none holds a code
+    backend = WholeFrameOnly()
+    codes = QrReader(backend, budget_ms=None, regions_first=True, track=Track(0)).read(frame)
+    assert [(c.text, c.found_by) for c in codes] == [("ok", "raw")]
+    assert backend.calls[-1] == (HD[1], HD[0]) and len(backend.calls) > 1
+
+    clock = FakeClock()
+    hurried = WholeFrameOnly(clock, ms=10)
+    reader = QrReader(hurried, budget_ms=24, regions_first=True, clock=clock, track=Track(0))
+    assert reader.read(frame) == []  # the budget had no room for the whole frame
+    assert (HD[1], HD[0]) not in hurried.calls
