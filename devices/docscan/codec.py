@@ -158,18 +158,21 @@ def encode_pdf(pages: Sequence[ScannedPage], quality: int | None = None) -> byte
     Grey and colour pages are embedded as the JPEG of :func:`encode_jpeg`, bitonal pages
     as CCITT Group 4, which is what keeps a page near 50 KB on a slow village link.
     """
-    images = []
-    for page in pages:
-        h, w = page.image.shape[:2]
-        if page.mode == "bw" and page.image.ndim == 2:
-            data, kind = _g4_strip(page), "g4"
-        else:
-            data = encode_jpeg(page, quality)
-            kind = "jpeg-rgb" if page.image.ndim == 3 else "jpeg-grey"
-        images.append(PdfImage(data=data, kind=kind, width=w, height=h, dpi=float(page.dpi)))
+    images = [pdf_image(page, quality) for page in pages]
     out = build_pdf(images)
     log.debug("PDF of %d pages, %d bytes", len(images), len(out))
     return out
+
+
+def pdf_image(page: ScannedPage, quality: int | None = None) -> PdfImage:
+    """One page compressed as :func:`encode_pdf` embeds it (its bytes tell the page's size)."""
+    h, w = page.image.shape[:2]
+    if page.mode == "bw" and page.image.ndim == 2:
+        data, kind = _g4_strip(page), "g4"
+    else:
+        data = encode_jpeg(page, quality)
+        kind = "jpeg-rgb" if page.image.ndim == 3 else "jpeg-grey"
+    return PdfImage(data=data, kind=kind, width=w, height=h, dpi=float(page.dpi))
 
 
 def _g4_strip(page: ScannedPage) -> bytes:
