@@ -82,12 +82,15 @@ class Camera:
         self._preview: tuple[int, np.ndarray] | None = None
         self._cond = threading.Condition()
         self._stop = threading.Event()
+        self._closed = False
         self._thread: threading.Thread | None = None
 
     # ---- the capture loop ----
 
     def start(self) -> Camera:
-        """Start the capture thread (once); returns the camera."""
+        """Start (or resume) the capture thread; returns the camera."""
+        if self._closed:
+            raise DeviceUnavailable(f"camera {self.name} is closed")
         if self._thread is None:
             self._stop.clear()
             self._thread = threading.Thread(
@@ -199,7 +202,7 @@ class Camera:
         deadline = time.monotonic() + timeout
         with self._cond:
             while self._latest is None or self._latest.seq <= after:
-                if self._stop.is_set():
+                if self._closed:
                     raise DeviceUnavailable(f"camera {self.name} is closed")
                 left = deadline - time.monotonic()
                 if left <= 0:
@@ -238,15 +241,30 @@ class Camera:
             },
         )
 
+    def stop(self, timeout: float = 5.0) -> None:
+        """Pause: stop the thread and release the device (a live camera costs CPU and
+        USB bandwidth) until :meth:`start`. The status keeps its last known state."""
+        self._halt(timeout)
+        source, self._source = self._source, None
+        if source is not None:
+            try:
+                source.close()
+            except Exception:  # the device may be gone; it is released either way
+                log.debug("camera %s: close failed", self.name)
+
     def close(self, timeout: float = 5.0) -> None:
-        """Stop the thread and release the source; readers waiting get DeviceUnavailable."""
+        """Stop for good and release the source; readers waiting get DeviceUnavailable."""
+        self._closed = True
+        self._halt(timeout)
+        if self._source is not None:
+            self._drop_source(self._clock(), DeviceState.OFFLINE, "closed")
+        else:
+            self._set_state(DeviceState.OFFLINE, "closed")
+
+    def _halt(self, timeout: float) -> None:
         self._stop.set()
         with self._cond:
             self._cond.notify_all()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
-        if self._source is not None:
-            self._drop_source(self._clock(), DeviceState.OFFLINE, "closed")
-        else:
-            self._set_state(DeviceState.OFFLINE, "closed")

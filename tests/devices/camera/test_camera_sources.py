@@ -151,3 +151,18 @@ def test_bad_urls_are_refused() -> None:
         open_camera("sim://camera?width=wide")
     with pytest.raises(ValueError, match="number"):
         open_camera("sim://camera?blur=lots")
+
+
+def test_a_stopped_camera_releases_the_device_and_resumes() -> None:
+    cam = open_camera("sim://camera?width=320&height=240", start=True)
+    try:
+        seq = cam.next_frame(timeout=10).seq
+        cam.stop()
+        assert cam._thread is None and cam._source is None  # nothing reads the device now
+        assert cam.status().device == DeviceState.ONLINE  # its last known state
+        cam.start()
+        assert cam.next_frame(after=seq, timeout=10).seq > seq
+    finally:
+        cam.close()
+    with pytest.raises(DeviceUnavailable, match="closed"):
+        cam.start()
