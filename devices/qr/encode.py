@@ -14,8 +14,6 @@ and module placement. The symbol comes back as a boolean module matrix.
 
 from __future__ import annotations
 
-import bisect
-
 import numpy as np
 import qrcode
 from qrcode import constants, util
@@ -107,9 +105,3 @@ def _eci_codewords(data: bytes, eci: int, version: int, ec: int) -> list[int]:
     for i in range(pads):
         buf.put(util.PAD0 if i % 2 == 0 else util.PAD1, 8)
     return util.create_bytes(buf, blocks)
-
-
-def capacity_version(n_bytes: int, ec: str = "M") -> int:
-    """The smallest version holding ``n_bytes`` in byte mode (for sizing test codes)."""
-    limits = util.BIT_LIMIT_TABLE[EC_LEVELS[ec]]
-    return bisect.bisect_left(limits, 4 + 16 + 8 * n_bytes, 1)

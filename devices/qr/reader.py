@@ -7,7 +7,7 @@ could not read, where codes were in the last frames (:class:`~devices.qr.track.T
 then patches that look like codes (:mod:`~devices.qr.locate`). Each region is tried as
 an enhanced copy (denoised, enlarged and sharpened; then contrast-stretched), see
 :mod:`~devices.qr.enhance`. A closer look is skipped when the reader expects it to end
-past the time budget (it learns the backend's milliseconds per megapixel as it goes),
+past the time budget (it learns what a look costs with this backend as it goes),
 so a 30 fps camera is kept up with: bench/bench_qr.py measures p95 per 1080p frame.
 
 The text of every code follows :mod:`devices.qr.text`. Not thread-safe: one reader per
@@ -36,7 +36,7 @@ Clock = Callable[[], float]
 BUDGET_MS = 24.0  # closer looks start only while this much of the frame time is left
 ROI_MARGIN = 0.25  # share of a region added on each side: the quiet zone, the tilt
 MAX_REGIONS = 4
-COST_LEARNING = 0.2  # weight of the newest measurement in the backend's speed estimate
+COST_LEARNING = 0.2  # weight of the newest measurement in the cost of a closer look
 
 
 class QrReader:
@@ -67,7 +67,11 @@ class QrReader:
         )
         self.budget_ms = budget_ms
         self.track = track if track is not None else Track()
-        self.ms_per_mpx = float(getattr(backend, "ms_per_mpx", 10.0))  # learnt as it reads
+        # What a closer look costs, per kind of copy, learnt as it reads. Per look, not per
+        # pixel: ZBar spends ~10 ms on a 0.05 MP crop and ~15 ms on a 0.25 MP one.
+        self.ms_per_look: dict[str, float] = {}
+        self._first_guess = float(getattr(backend, "ms_per_look", 5.0))
+        self._ms_per_mpx = float(getattr(backend, "ms_per_mpx", 30.0))  # whole frames
         self._clock = clock
 
     def read(self, image: np.ndarray) -> list[QrCode]:
@@ -93,9 +97,9 @@ class QrReader:
         """
         regions = self._regions(grey, [], [])
         codes = self._closer_looks(grey, [], [], start, regions, plain=True) if regions else []
-        if codes or (regions and not self._affordable(start, grey.size)):
+        if codes or (regions and not self._affordable(start, self._frame_ms(grey))):
             return codes
-        raw = self._timed_read(grey)
+        raw = self.backend.read(grey)
         return [_code(c, self.backend.name, "raw") for c in raw if c.decoded]
 
     def _regions(
@@ -137,11 +141,11 @@ class QrReader:
             crop = grey[box.y0 : box.y1, box.x0 : box.x1]
             factor = enhance.upscale_factor(crop)
             for name, variant in variants:
+                if not self._affordable(start, self.ms_per_look.get(name, self._first_guess)):
+                    continue  # a cheaper kind of copy may still fit
                 copy = variant(crop, factor)
                 scale = copy.shape[1] / crop.shape[1]  # what the variant really did
-                if not self._affordable(start, copy.size):
-                    return _unique(found, codes)
-                raw = self._timed_read(copy)
+                raw = self._timed_read(copy, name)
                 hits = [c for c in raw if c.decoded]
                 if hits:
                     found += [
@@ -152,20 +156,24 @@ class QrReader:
             log.debug("QR: %d code(s) found on a closer look", len(found))
         return _unique(found, codes)
 
-    def _affordable(self, start: float, pixels: int) -> bool:
-        """Whether reading ``pixels`` more is expected to end within the budget."""
+    def _affordable(self, start: float, cost_ms: float) -> bool:
+        """Whether a read expected to take ``cost_ms`` would end within the budget."""
         if self.budget_ms is None:
             return True
         spent = (self._clock() - start) * 1000
-        return spent + self.ms_per_mpx * pixels / 1e6 <= self.budget_ms
+        return spent + cost_ms <= self.budget_ms
 
-    def _timed_read(self, image: np.ndarray) -> list[RawCode]:
-        """A backend read on a region, learning the backend's speed as it goes."""
+    def _frame_ms(self, grey: np.ndarray) -> float:
+        """The expected cost of reading the whole frame (the backend's own estimate)."""
+        return self._ms_per_mpx * grey.size / 1e6
+
+    def _timed_read(self, image: np.ndarray, kind: str) -> list[RawCode]:
+        """A backend read of a ``kind`` of copy, learning what such a look costs."""
         t0 = self._clock()
         raw = self.backend.read(image)
         ms = (self._clock() - t0) * 1000
-        rate = ms / max(image.size / 1e6, 1e-3)
-        self.ms_per_mpx += COST_LEARNING * (rate - self.ms_per_mpx)
+        known = self.ms_per_look.get(kind, self._first_guess)
+        self.ms_per_look[kind] = known + COST_LEARNING * (ms - known)
         return raw
 
 

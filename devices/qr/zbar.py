@@ -38,7 +38,8 @@ class ZbarBackend:
     """One ZBar image scanner, QR only, binary mode; calls are serialised by a lock."""
 
     name = "zbar"
-    ms_per_mpx = 25.0  # a first guess for the reader's budget; it learns the real rate
+    ms_per_mpx = 30.0  # a whole frame, for the reader's budget (measured: bench/bench_qr.py)
+    ms_per_look = 10.0  # a closer look at a region; the reader learns the real cost
     slow = True  # ~60 ms per 1080p frame: the reader looks at likely regions first
 
     def __init__(self) -> None:

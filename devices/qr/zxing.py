@@ -28,7 +28,8 @@ class ZxingBackend:
     """zxing-cpp's ``read_barcodes`` with the options a kiosk camera needs."""
 
     name = "zxing"
-    ms_per_mpx = 4.0  # a first guess for the reader's budget; it learns the real rate
+    ms_per_mpx = 4.0  # a whole frame, for the reader's budget (measured: bench/bench_qr.py)
+    ms_per_look = 1.5  # a closer look at a region; the reader learns the real cost
     slow = False
 
     def __init__(self, *, try_invert: bool = False, try_downscale: bool = True) -> None:
