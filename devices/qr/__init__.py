@@ -1,9 +1,10 @@
 """QR codes: decoding behind one interface, two backends, text decoded our way.
 
-``open_reader("zxing")`` (the default, chosen by bench/bench_qr.py: more codes read,
-~20x faster per frame) or ``open_reader("zbar")`` gives a :class:`QrReader`; its
-``read(frame)`` returns :class:`QrCode` records (text, format, position). The text
-follows :mod:`devices.qr.text`: raw bytes, then ECI, then UTF-8, then GB18030.
+``open_reader("zxing")`` (the default, chosen by bench/bench_qr.py: 87 % of the hard
+synthetic set read against ZBar's 75 %, at a fifth of the time) or
+``open_reader("zbar")`` gives a :class:`QrReader`; its ``read(frame)`` returns
+:class:`QrCode` records (text, format, position). The text follows
+:mod:`devices.qr.text`: raw bytes, then ECI, then UTF-8, then GB18030.
 
     reader = open_reader("zxing")
     for code in reader.read(frame):
