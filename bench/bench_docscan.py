@@ -6,29 +6,33 @@ so the decode stage is included. Targets (issue "Document camera"): 12 MP photo 
 finished page under 250 ms on one core; corner error under 2 px at 12 MP; under 100 KB
 per A4 page bitonal and under 250 KB grey at 200 dpi.
 
-Recorded 2026-11-30 on the shared 2-core build machine, OpenCV 5.0.0, 1 thread, best of 9
-(a 4000x3000 and a 2592x1944 photo; ms):
+Recorded 2026-12-01 on the shared 2-core build machine (AMD EPYC), OpenCV 5.0.0, 1 thread,
+best of 5, CPU time of the thread (a 4000x3000 and a 2592x1944 photo; ms):
 
     stage                              12 MP    5 MP
-    decode MJPEG still (q90)           100.8    20.9
-    grey + ~1000 px copy                14.3     5.5
-    find page (small copy)              10.6     6.5
-    sub-pixel corners (full)             2.8     2.4
-    warp to A4 @200 dpi                 18.1    13.2
-    background (1/4) + divide            9.9     6.6
-    quality checks                      10.8     8.7
-    process_page grey, end to end       65.1    44.1   (+ decode: 165.9 / 65.0)
-    process_page bw / colour        64.3/104.8  50.1/89.5
-    encode JPEG q75 grey (progressive)  39.4    40.2
+    decode MJPEG still (q90)            75.9    19.6
+    grey + ~1000 px copy                11.1     5.2
+    find page (small copy)               7.1     5.6
+    sub-pixel corners (full)             1.6     1.4
+    warp to A4 @200 dpi                 13.9    13.3
+    background (1/4) + divide            6.8     6.4
+    quality checks                       7.8     7.9
+    process_page grey, end to end       50.5    38.3   (+ decode: 126.4 / 58.0)
+    process_page bw / colour        56.2/91.5  45.3/78.5
+    encode JPEG grey (q60)              34.4    34.2
+    watermark stamp (grey)               6.8     6.5
 
     corner error mean / max           0.25/0.32 px   0.33/0.35 px
-    grey JPEG q75 page                290 KiB        284 KiB   (dense synthetic page)
+    grey JPEG page, q60               244 kB         236 kB   (q75 before: 297 / 291 kB)
+    its legibility (stroke contrast)  0.999          0.996    (1.0 = no loss)
     bitonal page in PDF (G4)           45 KiB         46 KiB
-    5-page PDF: G4 229 KiB (1.9 s at 1 Mbit/s), grey JPEG 1383 KiB (11.3 s)
+    5-page PDF: G4 229 KiB (1.9 s at 1 Mbit/s), grey JPEG 1123 KiB (9.2 s)
+    A5 / HUKOU / ID-1 pages at 5 MP: corner error max 0.42 / 0.47 / 0.45 px
+    50 MP photo: decode 372 ms, process_page 153 ms, no problems
 
-Against the targets: 12 MP to a finished grey page 166 ms (decode included) < 250 ms;
-corner error < 2 px; bitonal < 100 KB. Grey is 290 KiB, over the 250 KB target on this
-deliberately dense page (its flat render, before whitening, is 423 KiB at q75).
+Against the targets: 12 MP to a finished grey page 126 ms (decode included) < 250 ms;
+corner error < 2 px; bitonal < 100 KB; grey < 250 KB at quality 60 on this deliberately
+dense page, with stroke contrast kept (``journey`` also caps a page at 250 KB).
 """
 
 from __future__ import annotations
@@ -41,7 +45,15 @@ from typing import Any
 import cv2
 import numpy as np
 
-from devices.docscan import decode_image, encode_jpeg, encode_pdf, process_page, quality
+from devices.docscan import (
+    decode_image,
+    encode_jpeg,
+    encode_pdf,
+    page_from_jpeg,
+    process_page,
+    quality,
+    stamp,
+)
 from devices.docscan import pipeline as pl
 from devices.docscan.geometry import find_page, is_landscape, paper_size_px
 from devices.docscan.synth import synth_photo
@@ -51,12 +63,16 @@ DPI = 200
 
 
 def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """Best milliseconds of ``repeat`` runs (the machine is shared), and the last result."""
+    """Best CPU milliseconds of ``repeat`` runs on this thread, and the last result.
+
+    CPU time of the thread, not wall time: the build machine is shared, and with one
+    OpenCV thread this is the "one core" time the targets speak of.
+    """
     times, result = [], None
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.thread_time()
         result = fn()
-        times.append((time.perf_counter() - start) * 1000)
+        times.append((time.thread_time() - start) * 1000)
     return min(times), result
 
 
@@ -110,15 +126,18 @@ def run(threads: int, repeat: int) -> None:
         rows[label]["process_page (colour)"], colour = timed(
             lambda shot=shot: process_page(shot.image, mode="colour"), repeat
         )
-        rows[label]["encode JPEG q75 grey"], grey_jpeg = timed(
+        rows[label]["encode JPEG grey (q60)"], grey_jpeg = timed(
             lambda p=page: encode_jpeg(p), repeat
         )
+        rows[label]["watermark stamp (grey)"], _ = timed(lambda p=page: stamp(p, WATERMARK), repeat)
         rows[label]["encode PDF page (G4)"], bw_pdf = timed(lambda b=bw: encode_pdf([b]), repeat)
         err = np.linalg.norm(page.corners - shot.corners, axis=1)
         extra[label] = {
             "corner error mean / max px": f"{err.mean():.2f} / {err.max():.2f}",
-            "JPEG q75 grey page": f"{len(grey_jpeg) / 1024:.0f} KiB",
-            "JPEG q75 colour page": f"{len(encode_jpeg(colour)) / 1024:.0f} KiB",
+            "JPEG grey page (q60)": f"{len(grey_jpeg) / 1000:.0f} kB",
+            "  its legibility (stroke contrast)": f"{_legibility(page, grey_jpeg):.3f}",
+            "JPEG grey page at q75 (before)": f"{len(encode_jpeg(page, 75)) / 1000:.0f} kB",
+            "JPEG colour page (q70)": f"{len(encode_jpeg(colour)) / 1000:.0f} kB",
             "PDF, 1 grey page": f"{len(encode_pdf([page])) / 1024:.0f} KiB",
             "PDF, 1 bitonal page (G4)": f"{len(bw_pdf) / 1024:.0f} KiB",
             "sharpness (var. Laplacian)": f"{quality.sharpness(page.image, DPI):.0f}",
@@ -127,12 +146,45 @@ def run(threads: int, repeat: int) -> None:
     _table("stage (ms)", rows, "{:.1f}")
     print()
     _table("output", extra, "{}")
+    print()
+    papers_and_extremes()
     pages = [process_page(synth_photo(s, size=SIZES["5 MP"]).image, mode="bw") for s in range(5)]
     greys = [process_page(synth_photo(s, size=SIZES["5 MP"]).image) for s in range(5)]
     g4, jp = len(encode_pdf(pages)), len(encode_pdf(greys))
     print(
         f"\n5-page PDF: bitonal G4 {g4 / 1024:.0f} KiB ({g4 * 8 / 1e6:.1f} s at 1 Mbit/s), "
         f"grey JPEG {jp / 1024:.0f} KiB ({jp * 8 / 1e6:.1f} s at 1 Mbit/s)"
+    )
+
+
+WATERMARK = "此件经与原件核对无误，仅供办理社会保障卡申领使用 演示村便民服务站 2024-11-01"
+
+
+def _legibility(page: Any, jpeg: bytes) -> float:
+    return quality.legibility(page.image, page_from_jpeg(jpeg, dpi=page.dpi).image)
+
+
+def papers_and_extremes() -> None:
+    """Corner error per paper size at 5 MP, and a 50 MP photo end to end."""
+    for paper in ("A5", "HUKOU", "ID-1"):
+        errs = []
+        for seed in range(4):
+            shot = synth_photo(seed, size=SIZES["5 MP"], paper=paper)
+            page = process_page(shot.image, paper=paper)
+            errs.append(float(np.linalg.norm(page.corners - shot.corners, axis=1).max()))
+        print(
+            f"{paper:6} page: {page.image.shape[1]}x{page.image.shape[0]} px, "
+            f"corner error max {max(errs):.2f} px over 4 photos, problems {page.problems or 'none'}"
+        )
+    shot = synth_photo(1, size=SIZES["5 MP"])
+    big = cv2.resize(shot.image, (8192, 6144), interpolation=cv2.INTER_LINEAR)
+    jpeg = cv2.imencode(".jpg", big, [cv2.IMWRITE_JPEG_QUALITY, 85])[1].tobytes()
+    del big
+    t_dec, image = timed(lambda: decode_image(jpeg), 1)
+    t_proc, page = timed(lambda: process_page(image), 1)
+    print(
+        f"50 MP photo ({len(jpeg) / 1e6:.1f} MB JPEG): decode {t_dec:.0f} ms, "
+        f"process_page {t_proc:.0f} ms, problems {page.problems or 'none'}"
     )
 
 

@@ -16,6 +16,7 @@ from kiosk.settings import Settings
 
 log = logging.getLogger(__name__)
 
+KINDS = ("idcard", "printer", "docscan", "camera")
 # ("inserted", record) | ("removed", None) | ("error", exception)
 CardListener = Callable[[str, Any], None]
 
@@ -26,6 +27,7 @@ class Hardware:
         self.idcard: Any = None
         self.printer: Any = None
         self.docscan: Any = None
+        self.camera: Any = None  # the QR camera; its capture thread runs only while scanning
         self.problems: dict[str, str] = {}
         self._watcher: Any = None
         self._listeners: list[CardListener] = []
@@ -35,6 +37,7 @@ class Hardware:
         self.idcard = self._open("idcard", lambda: _open_idcard(d.idcard))
         self.printer = self._open("printer", lambda: _open_printer(d.printer, d.printer_profile))
         self.docscan = self._open("docscan", lambda: _open_docscan(d.docscan))
+        self.camera = self._open("camera", lambda: _open_camera(d.camera))
         if self.idcard is not None:
             from devices.idcard import CardWatcher
 
@@ -56,6 +59,12 @@ class Hardware:
         log.info("device %s opened", kind)
         return device
 
+    def qr_reader(self) -> Any:
+        """A QR reader over the configured backend (one per scanning thread)."""
+        from devices.qr import open_reader
+
+        return open_reader(self.settings.devices.qr_backend)
+
     def on_card(self, listener: CardListener) -> None:
         self._listeners.append(listener)
 
@@ -69,7 +78,7 @@ class Hardware:
 
     def statuses(self) -> dict[str, DeviceStatus]:
         result: dict[str, DeviceStatus] = {}
-        for kind in ("idcard", "printer", "docscan"):
+        for kind in KINDS:
             device = getattr(self, kind)
             if device is None:
                 result[kind] = DeviceStatus(DeviceState.NO_DEVICE, detail=self.problems[kind])
@@ -83,7 +92,7 @@ class Hardware:
     def close(self) -> None:
         if self._watcher is not None:
             self._watcher.stop()
-        for kind in ("idcard", "printer", "docscan"):
+        for kind in KINDS:
             device = getattr(self, kind)
             if device is not None:
                 with contextlib.suppress(Exception):
@@ -106,3 +115,9 @@ def _open_docscan(url: str) -> Any:
     from devices.docscan import open_docscan
 
     return open_docscan(url)
+
+
+def _open_camera(url: str) -> Any:
+    from devices.camera import open_camera
+
+    return open_camera(url)  # started by the screen that scans, stopped after

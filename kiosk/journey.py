@@ -8,7 +8,6 @@ is committed to the outbox first, the receipt printed second, the upload third.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from kiosk.errors import KioskError
 from kiosk.outbox.models import Applicant, Attachment
 from kiosk.outbox.models import Submission as OutboxSubmission
+from kiosk.qrcodes import QrKeyring, receipt_qr
 from kiosk.receipts import (
     AcceptanceData,
     NoticeData,
@@ -25,12 +25,13 @@ from kiosk.receipts import (
 )
 from kiosk.session import CapturedPage, Session, Submission
 from kiosk.settings import Settings
+from kiosk.trust import TrustLevel, WatermarkPolicy
 from kiosk.workdays import add_working_days
 
 log = logging.getLogger(__name__)
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
-LOOKUP_URL = "https://zwfw.example.gov.cn/bjcx"  # the province's progress-lookup page
+PAGE_MAX_BYTES = 250_000  # a grey A4 page at 200 dpi; a 5-page application ~10 s at 1 Mbit/s
 
 
 ID_TYPES = {  # the kiosk's card types → the platform API's id_type
@@ -42,12 +43,6 @@ ID_TYPES = {  # the kiosk's card types → the platform API's id_type
 
 class DeviceMissing(KioskError):
     key = "error.device.missing"
-
-
-def lookup_qr(number: str) -> str:
-    """The receipt's QR payload: the lookup page with a checksum against look-alikes."""
-    check = hashlib.sha256(f"bmk:{number}".encode()).hexdigest()[:6]
-    return f"{LOOKUP_URL}?n={number}&c={check}"
 
 
 class Journey:
@@ -62,6 +57,8 @@ class Journey:
         kick: Callable[[], None] = lambda: None,
         now: Callable[[], dt.datetime] = lambda: dt.datetime.now(CHINA),
         reserve_timeout: float = 3.0,
+        qr_keys: QrKeyring | None = None,
+        watermarks: WatermarkPolicy | None = None,
     ) -> None:
         self.settings = settings
         self.hardware = hardware
@@ -71,6 +68,15 @@ class Journey:
         self.kick = kick
         self.now = now
         self.reserve_timeout = reserve_timeout
+        self._qr_keys = qr_keys
+        self.watermarks = watermarks or WatermarkPolicy()
+
+    @property
+    def qr_keys(self) -> QrKeyring:
+        """The keys that sign our receipts' QR codes (made in the state dir on first use)."""
+        if self._qr_keys is None:
+            self._qr_keys = QrKeyring.load(self.settings.state_dir)
+        return self._qr_keys
 
     # ---- the document camera ----
 
@@ -88,11 +94,30 @@ class Journey:
         height, width = page.image.shape[:2]
         return CapturedPage(
             material_code,
-            encode_jpeg(page),
+            encode_jpeg(page, max_bytes=PAGE_MAX_BYTES),
             width,
             height,
             tuple(str(p) for p in page.problems),
+            trust=str(TrustLevel.C),  # captured at the kiosk
+            dpi=page.dpi,
+            mode=page.mode,
         )
+
+    def upload_jpeg(self, page: CapturedPage, matter_name: str) -> bytes:
+        """The page as it is sent: stamped with its trust level's watermark, if any."""
+        text = self.watermarks.text(
+            page.trust,
+            matter=matter_name,
+            station=self.settings.site.station_name,
+            day=self.now().date(),
+        )
+        if text is None:
+            return page.jpeg
+        from devices.docscan import encode_jpeg, page_from_jpeg
+        from devices.docscan.watermark import stamp
+
+        scanned = page_from_jpeg(page.jpeg, dpi=page.dpi, mode=page.mode)
+        return encode_jpeg(stamp(scanned, text), max_bytes=PAGE_MAX_BYTES)
 
     # ---- submitting ----
 
@@ -102,8 +127,11 @@ class Journey:
         if identity is None:
             raise KioskError("no identity in the session")
         site = self.settings.site
+        matter_name = matter.name.get("zh_CN")
         attachments = [
-            Attachment(code, f"{code}-{i + 1}.jpg", "image/jpeg", page.jpeg)
+            Attachment(
+                code, f"{code}-{i + 1}.jpg", "image/jpeg", self.upload_jpeg(page, matter_name)
+            )
             for code, pages in session.pages.items()
             for i, page in enumerate(pages)
         ]
@@ -130,7 +158,7 @@ class Journey:
         number = case_no or queued.provisional_no
         accepted = self.now()
         promised = add_working_days(accepted.date(), matter.promised_days)
-        qr = lookup_qr(number)
+        qr = receipt_qr(number, self.qr_keys)
         doc = acceptance_receipt(
             AcceptanceData(
                 matter_name=matter.name.get("zh_CN"),

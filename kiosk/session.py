@@ -99,11 +99,22 @@ class IdleTimer:
 
 @dc.dataclass
 class CapturedPage:
+    """A scanned page as captured: the clean JPEG (no watermark), its size and verdict.
+
+    ``trust`` is the material's level (``kiosk.trust``): C when captured here, B once an
+    agent (``verified_by``, a staff id) has checked the original. The watermark for the
+    level is stamped when the page is sent, so that a later B replaces the C wording.
+    """
+
     material_code: str
     jpeg: bytes = dc.field(repr=False)
     width: int
     height: int
     problems: tuple[str, ...] = ()
+    trust: str = "C"
+    verified_by: str = ""
+    dpi: int = 200
+    mode: str = "grey"
 
 
 @dc.dataclass

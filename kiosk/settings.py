@@ -61,6 +61,8 @@ class DeviceSettings:
     printer: str
     printer_profile: str
     docscan: str
+    camera: str
+    qr_backend: str
 
 
 @dc.dataclass(frozen=True)
@@ -98,6 +100,7 @@ class Settings:
 
 LANGUAGES = ("zh_CN", "en")
 PRINTER_PROFILES = tuple(PROFILES)
+QR_BACKENDS = ("zxing", "zbar")  # devices.qr.BACKENDS; kept here so settings load fast
 _DEVICE_URL = re.compile(r"^(sim|serial|tcp|file|usb|v4l2|pcsc)://\S*$")
 _HTTP_URL = re.compile(r"^https?://[^\s/]+(/\S*)?$")
 
@@ -123,9 +126,11 @@ def _check_rules(s: Settings) -> list[tuple[str, str]]:
         bad.append(("session.idle_warning_s", "must be shorter than session.idle_timeout_s"))
     if not 0 <= s.session.max_extensions <= 100:
         bad.append(("session.max_extensions", "must be between 0 and 100"))
-    for name in ("idcard", "printer", "docscan"):
+    for name in ("idcard", "printer", "docscan", "camera"):
         if not _DEVICE_URL.match(getattr(s.devices, name)):
             bad.append((f"devices.{name}", "must be a device URL such as sim://..., tcp://..."))
+    if s.devices.qr_backend not in QR_BACKENDS:
+        bad.append(("devices.qr_backend", f"must be one of {', '.join(QR_BACKENDS)}"))
     if s.devices.printer_profile not in PRINTER_PROFILES:
         bad.append(("devices.printer_profile", f"must be one of {', '.join(PRINTER_PROFILES)}"))
     if s.platform.url and not _HTTP_URL.match(s.platform.url):

@@ -33,6 +33,7 @@ def demo_settings(settings: Settings, state_dir: Path) -> Settings:
             "idcard": defaults.devices.idcard,
             "printer": defaults.devices.printer,
             "docscan": defaults.devices.docscan,
+            "camera": defaults.devices.camera,
         },
         platform={"url": "", "token": ""},
     )

@@ -22,9 +22,14 @@ PAPER_MM: dict[str, tuple[float, float]] = {
     "A4": (210.0, 297.0),
     "A5": (148.0, 210.0),
     "ID-1": (53.98, 85.6),  # ISO/IEC 7810 ID-1: resident ID card, bank and 社保 cards
+    # A 居民户口簿 page: 105 x 143 mm as several public descriptions give it [unverified
+    # against the Ministry of Public Security's print spec, which is not public].
+    "HUKOU": (105.0, 143.0),
 }
+# Aliases a caller may use for the same sizes.
+PAPER_ALIASES = {"ID-FRONT": "ID-1", "ID-BACK": "ID-1", "户口簿": "HUKOU"}
 # Smallest share of the frame a page of each size may cover and still be believed.
-MIN_AREA: dict[str, float] = {"A4": 0.08, "A5": 0.05, "ID-1": 0.015}
+MIN_AREA: dict[str, float] = {"A4": 0.08, "A5": 0.05, "ID-1": 0.015, "HUKOU": 0.03}
 MIN_SIDE_CONTRAST = 12.0  # grey levels across a believable paper edge (small copy)
 BORDER_PX = 2.0  # a quad side this close to the frame edge is the frame, not paper
 

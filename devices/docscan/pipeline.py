@@ -17,6 +17,7 @@ import numpy as np
 from devices.docscan import quality
 from devices.docscan.codec import decode_image, encode_jpeg, encode_pdf
 from devices.docscan.geometry import (
+    PAPER_ALIASES,
     PAPER_MM,
     Detection,
     find_page,
@@ -55,12 +56,13 @@ def process_page(
 
     ``image``: uint8 or uint16, (H, W), (H, W, 1), (H, W, 3) BGR or (H, W, 4) BGRA.
     ``mode``: ``grey``, ``colour`` (keeps red seals) or ``bw`` (bitonal, smallest).
-    ``paper``: ``A4`` (default), ``A5`` or ``ID-1``; the output is that size at ``dpi``,
-    landscape when the page lies landscape. Raises :class:`CorruptImage` for arrays
+    ``paper``: ``A4`` (default), ``A5``, ``ID-1`` (also ``ID-front``/``ID-back``) or
+    ``HUKOU`` (a 户口簿 page); the output is that size at ``dpi``, landscape when the page
+    lies landscape. Raises :class:`CorruptImage` for arrays
     that cannot be a photo and ``ValueError`` for bad options; never for a poor photo,
     which comes back with its ``problems`` listed instead.
     """
-    out_mode = _check_options(dpi, mode, paper)
+    out_mode, paper = _check_options(dpi, mode, paper)
     colour, grey = _as_colour_grey(image)
     corners, method, size = _locate(grey, paper, dpi)
     problems: list[str] = [Problem.NO_PAGE] if corners is None else []
@@ -116,14 +118,16 @@ def _flatten_page(warped: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray,
     return _flatten(warped, background), quarter, background
 
 
-def _check_options(dpi: int, mode: str, paper: str) -> str:
+def _check_options(dpi: int, mode: str, paper: str) -> tuple[str, str]:
+    """The output mode and the paper's canonical name, or ``ValueError``."""
     if not 50 <= dpi <= 600:
         raise ValueError(f"dpi must be between 50 and 600, got {dpi}")
     if mode not in MODES:
         raise ValueError(f"mode must be one of grey, colour, bw; got {mode!r}")
+    paper = PAPER_ALIASES.get(paper.upper(), paper.upper())
     if paper not in PAPER_MM:
         raise ValueError(f"paper must be one of {sorted(PAPER_MM)}; got {paper!r}")
-    return MODES[mode]
+    return MODES[mode], paper
 
 
 def _as_colour_grey(image: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:

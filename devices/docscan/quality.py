@@ -98,3 +98,28 @@ def sharpness(flat_grey: np.ndarray, dpi: int) -> float | None:
 def is_blurry(flat_grey: np.ndarray, dpi: int) -> bool:
     value = sharpness(flat_grey, dpi)
     return value is not None and value < MIN_SHARPNESS
+
+
+def stroke_contrast(grey: np.ndarray, strokes: np.ndarray) -> float:
+    """Mean depth of the ``strokes`` pixels below the local paper level (7x7 maximum).
+
+    An OCR-free legibility proxy: text stays readable while its thin strokes and glyph
+    edges stay well below the paper around them; blur, heavy JPEG and ringing fill them
+    in and the value drops.
+    """
+    paper = cv2.dilate(grey, np.ones((7, 7), np.uint8))
+    if not strokes.any():
+        return 0.0
+    return float((paper.astype(np.float32) - grey.astype(np.float32))[strokes].mean())
+
+
+def legibility(reference: np.ndarray, copy: np.ndarray) -> float:
+    """Stroke contrast of ``copy`` (e.g. the decoded JPEG) as a share of ``reference``'s.
+
+    Strokes are taken from the reference: ink pixels on the rim of a glyph or in a stroke
+    too thin to have an inside, where compression loses contrast first. 1.0 means no loss.
+    """
+    ink = (reference < 128).astype(np.uint8)
+    thin = ink.astype(bool) & (cv2.erode(ink, np.ones((3, 3), np.uint8)) == 0)
+    base = stroke_contrast(reference, thin)
+    return stroke_contrast(copy, thin) / base if base > 0 else 1.0

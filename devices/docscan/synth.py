@@ -17,6 +17,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from devices.docscan.geometry import PAPER_MM
+
 FONT_REGULAR = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 FONT_BOLD = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
 FONT_INDEX_SC = 2  # the Simplified Chinese face inside the Noto CJK collection
@@ -52,10 +54,15 @@ def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
 
 
 def render_page(
-    title: str, rng: np.random.Generator, width_px: int, *, landscape: bool = False
+    title: str,
+    rng: np.random.Generator,
+    width_px: int,
+    *,
+    landscape: bool = False,
+    paper_mm: tuple[float, float] = A4_MM,
 ) -> np.ndarray:
-    """A flat printed A4 page, ``width_px`` wide, as a BGR uint8 array."""
-    w_mm, h_mm = (A4_MM[1], A4_MM[0]) if landscape else A4_MM
+    """A flat printed page (A4 unless ``paper_mm``), ``width_px`` wide, as BGR uint8."""
+    w_mm, h_mm = (paper_mm[1], paper_mm[0]) if landscape else paper_mm
     mm = width_px / w_mm
     size = (width_px, round(h_mm * mm))
     tint = tuple(int(v) for v in rng.integers(236, 250, 3))
@@ -121,18 +128,23 @@ def synth_photo(
     title: str = "居民户口簿",
     size: tuple[int, int] = (2592, 1944),
     landscape: bool = False,
+    paper: str = "A4",
 ) -> SynthPhoto:
-    """A document-camera photo (``size`` = width, height) for one ``scenario``."""
+    """A document-camera photo (``size`` = width, height) for one ``scenario``.
+
+    ``paper`` is a key of :data:`~devices.docscan.geometry.PAPER_MM` (A4 by default).
+    """
     if scenario not in SCENARIOS:
         raise ValueError(f"unknown scenario {scenario!r}; expected one of {SCENARIOS}")
+    paper_mm = PAPER_MM[paper]
     rng = np.random.default_rng(seed)
     fw, fh = size
     frame = _desk(rng, fw, fh)
     corners = None
     if scenario != "no_page":
-        corners = _place_page(rng, fw, fh, scenario, landscape)
+        corners = _place_page(rng, fw, fh, scenario, landscape, paper_mm)
         page_w = round(float(np.linalg.norm(corners[1] - corners[0])))
-        page = render_page(title, rng, max(page_w, 64), landscape=landscape)
+        page = render_page(title, rng, max(page_w, 64), landscape=landscape, paper_mm=paper_mm)
         _composite(frame, page, corners)
     frame *= _lighting(rng, fw, fh, dark=scenario == "dark")[..., None]
     if scenario == "glare" and corners is not None:
@@ -161,15 +173,24 @@ def _desk(rng: np.random.Generator, w: int, h: int) -> np.ndarray:
 
 
 def _place_page(
-    rng: np.random.Generator, fw: int, fh: int, scenario: str, landscape: bool
+    rng: np.random.Generator,
+    fw: int,
+    fh: int,
+    scenario: str,
+    landscape: bool,
+    paper_mm: tuple[float, float] = A4_MM,
 ) -> np.ndarray:
-    """Ground-truth page corners in the frame (TL, TR, BR, BL)."""
-    aspect = A4_MM[1] / A4_MM[0]
+    """Ground-truth page corners in the frame (TL, TR, BR, BL).
+
+    The camera stands at a fixed height, framed for A4: smaller papers look smaller.
+    """
+    aspect = paper_mm[1] / paper_mm[0]
+    scale = paper_mm[1] / A4_MM[1]
     if landscape:
-        pw = rng.uniform(0.80, 0.86) * fw
+        pw = rng.uniform(0.80, 0.86) * fw * scale
         ph = pw / aspect
     else:
-        ph = rng.uniform(0.80, 0.88) * fh
+        ph = rng.uniform(0.80, 0.88) * fh * scale
         pw = ph / aspect
     angle = rng.uniform(-6, 6)
     keystone = 0.0

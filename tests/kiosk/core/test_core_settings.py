@@ -71,3 +71,19 @@ def test_with_overrides_replaces_only_given_keys() -> None:
 def test_state_dir_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("KIOSK_STATE_DIR", str(tmp_path))
     assert load_settings().state_dir == tmp_path
+
+
+def test_camera_and_qr_backend_settings(tmp_path: Path) -> None:
+    from devices.qr import BACKENDS
+    from kiosk.settings import QR_BACKENDS
+
+    assert QR_BACKENDS == BACKENDS
+    s = load_settings()
+    assert s.devices.camera.startswith("sim://") and s.devices.qr_backend == "zxing"
+    site = tmp_path / "site.toml"
+    site.write_text('[devices]\nqr_backend = "opencv"\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"devices\.qr_backend"):
+        load_settings(site)
+    site.write_text('[devices]\ncamera = "/dev/video0"\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"devices\.camera"):
+        load_settings(site)
