@@ -36,7 +36,9 @@ def latest(tx: Tx, site_id: str) -> dict[str, Any] | None:
 
 
 def content_hash(content: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+    """What decides "changed": everything the kiosk runs on, not which layers said it."""
+    effective = {k: v for k, v in content.items() if k != "sources"}
+    return hashlib.sha256(canonical_json(effective).encode("utf-8")).hexdigest()
 
 
 def issue(

@@ -86,7 +86,12 @@ class DeviceService:
             commands.record_results(tx, row["id"], body.get("results", []), now)
             health.ingest(tx, row, report, now)
             pending = commands.deliver(tx, row["id"], now)
-            latest = bundles.latest(tx, row["site_id"]) if row["site_id"] else None
+            row = enrollment.get_device(tx, row["id"])  # with the version it just reported
+            latest = (
+                bundles.for_device(tx, self.fleet.key, row, now, self.fleet.bundle_ttl_s)
+                if row["site_id"]
+                else None
+            )
         return {
             "next_heartbeat_s": self.heartbeat_s,
             "bundle_version": latest["version"] if latest else None,
