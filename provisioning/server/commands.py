@@ -44,10 +44,12 @@ def create(
         if same != (device_id, kind, args):
             raise Conflict("this command id was used for another command", code="command_id_reused")
         return _view(existing)
+    seq = tx.one("UPDATE counters SET value = value + 1 WHERE name = 'command_seq' RETURNING value")
+    assert seq is not None
     tx.run(
-        "INSERT INTO commands (id, device_id, kind, args, status, created_by, created_at)"
-        " VALUES (?,?,?,?,'pending',?,?)",
-        (command_id, device_id, kind, json.dumps(args, ensure_ascii=False), by, now),
+        "INSERT INTO commands (id, seq, device_id, kind, args, status, created_by, created_at)"
+        " VALUES (?,?,?,?,?,'pending',?,?)",
+        (command_id, seq["value"], device_id, kind, json.dumps(args, ensure_ascii=False), by, now),
     )
     row = tx.one("SELECT * FROM commands WHERE id = ?", (command_id,))
     assert row is not None
@@ -71,7 +73,7 @@ def deliver(tx: Tx, device_id: str, now: float) -> list[dict[str, Any]]:
     """Commands the device has not answered yet, oldest first (marked delivered)."""
     rows = tx.all(
         "SELECT * FROM commands WHERE device_id = ? AND status IN ('pending', 'delivered')"
-        " ORDER BY created_at, id",
+        " ORDER BY seq",
         (device_id,),
     )
     tx.run(
@@ -90,20 +92,32 @@ def record_results(tx: Tx, device_id: str, results: Any, now: float) -> int:
     for item in results:
         if not isinstance(item, dict) or item.get("status") not in ("done", "failed"):
             raise Invalid("a result has command_id, status done|failed, result", field="results")
-        stored += tx.run(
+        command_id = str(item.get("command_id", ""))
+        changed = tx.run(
             "UPDATE commands SET status = ?, result = ?, finished_at = ?"
             " WHERE id = ? AND device_id = ? AND status IN ('pending', 'delivered')",
             (
                 item["status"], json.dumps(item.get("result", {}), ensure_ascii=False), now,
-                str(item.get("command_id", "")), device_id,
+                command_id, device_id,
             ),
         )  # fmt: skip
+        if changed and item["status"] == "done":
+            _service_follows(tx, device_id, command_id)
+        stored += changed
     return stored
+
+
+def _service_follows(tx: Tx, device_id: str, command_id: str) -> None:
+    """A done lock/unlock shows on the console at once, not at the next heartbeat."""
+    row = tx.one("SELECT kind FROM commands WHERE id = ?", (command_id,))
+    if row is not None and row["kind"] in ("lock", "unlock"):
+        in_service = int(row["kind"] == "unlock")
+        tx.run("UPDATE devices SET in_service = ? WHERE id = ?", (in_service, device_id))
 
 
 def for_device(tx: Tx, device_id: str, limit: int = 50) -> list[dict[str, Any]]:
     rows = tx.all(
-        "SELECT * FROM commands WHERE device_id = ? ORDER BY created_at DESC, id LIMIT ?",
+        "SELECT * FROM commands WHERE device_id = ? ORDER BY seq DESC LIMIT ?",
         (device_id, limit),
     )
     return [_view(r) for r in rows]

@@ -86,12 +86,14 @@ MIGRATIONS: list[list[str]] = [
         """CREATE UNIQUE INDEX alerts_open ON alerts(device_id, kind)
             WHERE resolved_at IS NULL""",
         """CREATE TABLE commands (
-            id TEXT PRIMARY KEY, device_id TEXT NOT NULL REFERENCES devices(id),
+            id TEXT PRIMARY KEY, seq BIGINT NOT NULL,
+            device_id TEXT NOT NULL REFERENCES devices(id),
             kind TEXT NOT NULL, args TEXT NOT NULL, status TEXT NOT NULL,
             created_by TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL,
             delivered_at DOUBLE PRECISION, finished_at DOUBLE PRECISION,
             result TEXT NOT NULL DEFAULT '{}')""",
         "CREATE INDEX commands_device ON commands(device_id, status)",
+        "INSERT INTO counters (name, value) VALUES ('command_seq', 0)",
         """CREATE TABLE device_logs (
             id {pk}, device_id TEXT NOT NULL REFERENCES devices(id),
             command_id TEXT NOT NULL, uploaded_at DOUBLE PRECISION NOT NULL,
