@@ -123,7 +123,9 @@ def add_admin(app: FleetApp, req: Request) -> Response:
 
 
 def devices(app: FleetApp, req: Request) -> Response:
-    status = req.query.get("status") or None
+    status = req.query.get("status")
+    if status not in (None, "pending", "accepted", "rejected", "revoked"):
+        raise Invalid("status: pending, accepted, rejected or revoked", field="status")
     return json_response(200, {"devices": app.fleet.devices(admin(app, req), status)})
 
 
@@ -202,4 +204,6 @@ def alerts(app: FleetApp, req: Request) -> Response:
 
 def audit_log(app: FleetApp, req: Request) -> Response:
     limit = _int(req.query.get("limit"), "limit", 200)
+    if not 1 <= limit <= 1000:
+        raise Invalid("limit: 1-1000", field="limit")
     return json_response(200, {"entries": app.fleet.audit_log(admin(app, req), limit)})

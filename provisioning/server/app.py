@@ -16,8 +16,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 from provisioning.server import console, routes
 from provisioning.server.db import open_database
+from provisioning.server.devauth import signed_parts
 from provisioning.server.device_service import DeviceService
-from provisioning.server.errors import FleetError, TooMany
+from provisioning.server.errors import FleetError, Invalid, TooMany
 from provisioning.server.httpd import FleetHttpServer
 from provisioning.server.keys import load_or_create_key
 from provisioning.server.migrations import migrate
@@ -70,6 +71,9 @@ class FleetApp:
             body = self._read_body(method, headers, read)  # first: keep-alive stays in step
             route, params = routes.match(ALL_ROUTES, method, url.path)
             query = dict(parse_qsl(url.query, keep_blank_values=True))
+            unknown = sorted(set(query) - set(route.query))
+            if unknown and route.kind != "device":  # a device's query is signed as sent
+                raise Invalid(f"unknown query parameter {unknown[0]!r}", field=unknown[0])
             req = Request(method, target, url.path, query, headers, body, ip, params)
             if route.kind != "device":
                 return route.handler(self, req)
@@ -84,7 +88,8 @@ class FleetApp:
             return problem_response(FleetError("the server failed", code="internal_error"))
 
     def _admitted(self, route: routes.Route, req: Request) -> Response:
-        wait = self.buckets.take(req.header("x-fleet-device") or req.ip)
+        device_id = signed_parts(req.headers)[0]  # unsigned requests are refused first
+        wait = self.buckets.take(device_id)
         if wait > 0:
             raise TooMany(max(1, int(wait) + 1), "this device is asking too often")
         if not self.admission.enter():

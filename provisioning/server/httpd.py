@@ -46,7 +46,12 @@ class _Handler(BaseHTTPRequestHandler):
         if has_body and self.command != "HEAD":
             self.wfile.write(resp.body)
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _any
+    def __getattr__(self, name: str) -> Any:
+        # Every method reaches the router, which answers 405 for those no route has
+        # (http.server would answer an HTML 501 for methods without a do_ handler).
+        if name.startswith("do_"):
+            return self._any
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("fleet %s " + format, self.client_address[0], *args)

@@ -31,6 +31,7 @@ class Route:
     template: str
     handler: Handler
     kind: str = "admin"  # device | admin | public | console
+    query: tuple[str, ...] = ()  # the query parameters it takes; any other is refused
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -54,7 +55,7 @@ API_ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/admin/regions", api.regions),
     Route("POST", "/v1/admin/regions", api.add_region),
     Route("POST", "/v1/admin/admins", api.add_admin),
-    Route("GET", "/v1/admin/devices", api.devices),
+    Route("GET", "/v1/admin/devices", api.devices, query=("status",)),
     Route("GET", _DEV, api.device),
     Route("POST", _DEV + "/approve", api.approve),
     Route("POST", _DEV + "/reject", api.reject),
@@ -66,7 +67,7 @@ API_ROUTES: tuple[Route, ...] = (
     Route("PUT", _CFG, api.put_config),
     Route("POST", _CFG + "/preview", api.preview_config),
     Route("GET", "/v1/admin/alerts", api.alerts),
-    Route("GET", "/v1/admin/audit", api.audit_log),
+    Route("GET", "/v1/admin/audit", api.audit_log, query=("limit",)),
 )
 
 

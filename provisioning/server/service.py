@@ -143,7 +143,7 @@ class Fleet:
             alerts = health.open_alerts(tx, [device_id])
             detail = _device_summary(row, now, [a["kind"] for a in alerts])
             detail["health"] = json.loads(row["health"])
-            detail["alerts"] = alerts
+            detail["open_alerts"] = alerts
             detail["commands"] = commands.for_device(tx, device_id)
             detail["public_key"] = row["public_key"]
             return detail
@@ -189,6 +189,7 @@ class Fleet:
         """For each site under ``node_id``: what would change if ``doc`` were pushed."""
         layer = layers.validate_layer(doc)
         with self.db.tx() as tx:
+            regions.get_region(tx, node_id)
             regions.require_within(tx, node_id, actor.scope)
             out = []
             for site in regions.sites_under(tx, node_id):
