@@ -204,7 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = args.handler(args)
     except FleetError as exc:
-        sys.stderr.write(f"kiosk-fleet: {exc.code}: {exc.detail}\n")
+        where = f"{exc.field}: " if exc.field else ""
+        sys.stderr.write(f"kiosk-fleet: {exc.code}: {where}{exc.detail}\n")
         return 1
     except DatabaseError as exc:
         sys.stderr.write(f"kiosk-fleet: database: {exc}\n")
