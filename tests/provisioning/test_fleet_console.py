@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 import requests
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from provisioning.agent import Agent
@@ -64,9 +64,13 @@ def web(browser: WebDriver, sqlite_server: FleetApp) -> Iterator[Any]:
 
         def click(self, css: str) -> None:
             """Click something that loads a page, and wait for the new page."""
-            old = browser.find_element(By.TAG_NAME, "html")
+            browser.execute_script("window.__oldPage = true")  # gone once a new page loads
             browser.find_element(By.CSS_SELECTOR, css).click()
-            WebDriverWait(browser, 15).until(staleness_of(old))
+            WebDriverWait(browser, 15, ignored_exceptions=(WebDriverException,)).until(
+                lambda b: b.execute_script(
+                    "return window.__oldPage === undefined && document.readyState === 'complete'"
+                )
+            )
 
         def text(self, css: str) -> str:
             return str(browser.find_element(By.CSS_SELECTOR, css).text)
