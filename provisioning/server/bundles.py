@@ -75,8 +75,11 @@ def issue(
 def for_device(
     tx: Tx, key: SigningKey, device: dict[str, Any], now: float, ttl_s: float = BUNDLE_TTL_S
 ) -> dict[str, Any]:
-    """The bundle a device should hold: fresh, and newer than anything it has applied."""
-    bundle = issue(tx, key, device["site_id"], now, ttl_s=ttl_s)
+    """The bundle a device should hold: fresh, and newer than anything it has applied.
+
+    Content changes are signed when they happen (push, approval), so this hot path of
+    every heartbeat only reads the newest bundle unless it must re-sign."""
+    bundle = latest(tx, device["site_id"]) or issue(tx, key, device["site_id"], now, ttl_s=ttl_s)
     have = device["config_version"] or 0
     stale = bundle["expires_at"] - now < ttl_s / 3
     if stale or bundle["version"] < have:  # re-sign: new version, same content

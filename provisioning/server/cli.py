@@ -26,11 +26,17 @@ from provisioning.server.accounts import ROLES, cli_actor
 from provisioning.server.app import FleetApp
 from provisioning.server.db import DatabaseError
 from provisioning.server.errors import FleetError
+from provisioning.server.ratelimit import Admission
 from provisioning.server.regions import LEVELS
 
 
 def _app(args: argparse.Namespace) -> FleetApp:
-    return FleetApp(args.data_dir, args.db, public_url=getattr(args, "public_url", "") or "")
+    admission = None
+    if getattr(args, "max_inflight", None):
+        low, _, high = args.retry_window.partition(",")
+        admission = Admission(args.max_inflight, (int(low), int(high or low)))
+    return FleetApp(args.data_dir, args.db, public_url=getattr(args, "public_url", "") or "",
+                    admission=admission)  # fmt: skip
 
 
 def _out(value: Any) -> None:
@@ -150,6 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the HTTP API and the web console")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8470)
+    serve.add_argument("--max-inflight", type=int, default=32,
+                       help="device requests served at once; the rest get 429")  # fmt: skip
+    serve.add_argument("--retry-window", default="5,60",
+                       help="LOW,HIGH seconds: the Retry-After range sent with a 429")  # fmt: skip
     serve.set_defaults(handler=_serve)
     admin = sub.add_parser("admin", help="admin accounts").add_subparsers(
         dest="what", required=True

@@ -105,9 +105,8 @@ def ingest(tx: Tx, device: dict[str, Any], health: dict[str, Any], now: float) -
             health["config_version"], int(health["in_service"]), device["id"],
         ),
     )  # fmt: skip
-    found = conditions(health)
-    _sync_alerts(tx, device["id"], found, set(ALERTS) - {"offline_day"}, now)
-    _sync_alerts(tx, device["id"], {}, {"offline_day"}, now)  # it spoke: not offline
+    # offline_day is never in ``found``: the kiosk just spoke, so that alert resolves too
+    _sync_alerts(tx, device["id"], conditions(health), set(ALERTS), now)
 
 
 def _sync_alerts(
