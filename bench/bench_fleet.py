@@ -250,7 +250,9 @@ Reading it: at the issue's 10,000 kiosks every 5 minutes (33 heartbeats/s) one p
 is mostly idle; its capacity row is the per-process ceiling (2 cores shared with the
 load generator). In the storm the server admits 32 requests at a time and answers the
 rest 429 at once with a Retry-After drawn from 5-60 s, so latency of admitted requests
-stays bounded, nothing errors, and the kiosks spread themselves over the window. The
+stays bounded and the kiosks spread themselves over the window (the few errors,
+answers neither 200 nor 429 or dropped connections, were retried like refusals; the
+storm's req/s is kiosks heard per second of the whole storm). The
 window must hold the fleet: its mean times the capacity row should exceed the number of
 kiosks (a 1-10 s window with 10,000 kiosks asks for ~1,800 tries/s, more than one
 process serves, and the storm does not drain: measured 2,404 of 10,000 heard in 240 s).
