@@ -79,6 +79,7 @@ def in_app(changes: int, journeys: int) -> dict[str, object]:
         from screens.script import run_journey
 
         with piloted_app(settings) as (app, pilot):
+            pilot.timeout = 120  # a busy machine is slow, not broken
             pilot.tap("start")
             pilot.wait_screen("home")
             app.show_matter("33102300MZ-JF-0001")

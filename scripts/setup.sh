@@ -13,6 +13,8 @@ packages=(
   xvfb xauth x11-utils                                    # a virtual display for demo and UI tests
   espeak-ng                                               # voice guidance
   libgl1 libegl1 libgles2 libmtdev1 libgl1-mesa-dri       # OpenGL for Kivy's window
+  postgresql                                              # the fleet server's tests (private cluster)
+  chromium chromium-driver                                # the fleet web console's browser tests
 )
 missing=()
 for p in "${packages[@]}"; do

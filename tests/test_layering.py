@@ -12,6 +12,7 @@ FORBIDDEN = {
     "kiosk": {"screens", "kivy"},
     "config": {"kiosk", "devices", "screens", "kivy"},
     "provisioning": {"screens", "kivy"},
+    "provisioning/server": {"kiosk", "devices", "screens", "kivy"},  # stands alone
 }
 
 

@@ -10,4 +10,5 @@ MODULES = [
     "kiosk.commands.sandbox",
     "kiosk.commands.qr",
     "kiosk.commands.scan",
+    "kiosk.commands.agent",
 ]

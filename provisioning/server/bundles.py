@@ -1,0 +1,100 @@
+"""Signed configuration bundles: a site's effective content, versioned, with an expiry.
+
+Versions come from one fleet-wide counter, so a version never goes back, not even for a
+kiosk moved from one site to another (its new site's bundle is re-issued with a fresh
+number). A bundle close to expiry is re-issued, same content, new version, when a kiosk
+asks; one that has expired is refused by kiosks (TUF's freeze protection).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from provisioning.protocol import BUNDLE_FORMAT, canonical_json, seal
+from provisioning.server.db import Tx
+from provisioning.server.keys import SigningKey
+from provisioning.server.layers import effective_content
+from provisioning.server.regions import get_site
+
+BUNDLE_TTL_S = 30 * 86400
+
+
+def _next_version(tx: Tx) -> int:
+    row = tx.one(
+        "UPDATE counters SET value = value + 1 WHERE name = 'bundle_version' RETURNING value"
+    )
+    assert row is not None
+    return int(row["value"])
+
+
+def latest(tx: Tx, site_id: str) -> dict[str, Any] | None:
+    return tx.one(
+        "SELECT * FROM bundles WHERE site_id = ? ORDER BY version DESC LIMIT 1", (site_id,)
+    )
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    """What decides "changed": everything the kiosk runs on, not which layers said it."""
+    effective = {k: v for k, v in content.items() if k != "sources"}
+    return hashlib.sha256(canonical_json(effective).encode("utf-8")).hexdigest()
+
+
+def issue(
+    tx: Tx, key: SigningKey, site_id: str, now: float, *, ttl_s: float = BUNDLE_TTL_S,
+    force: bool = False,
+) -> dict[str, Any]:  # fmt: skip
+    """The site's newest bundle, signing a new one if the content changed (or ``force``)."""
+    get_site(tx, site_id)
+    content = effective_content(tx, site_id)
+    digest = content_hash(content)
+    current = latest(tx, site_id)
+    if current is not None and current["content_hash"] == digest and not force:
+        return current
+    version = _next_version(tx)
+    payload = {
+        "format": BUNDLE_FORMAT,
+        "site": site_id,
+        "version": version,
+        "issued_at": int(now),
+        "expires_at": int(now + ttl_s),
+        **content,
+    }
+    envelope = json.dumps(seal(key.private, payload, key.key_id), ensure_ascii=False)
+    tx.run(
+        "INSERT INTO bundles (site_id, version, content_hash, envelope, issued_at, expires_at)"
+        " VALUES (?,?,?,?,?,?)",
+        (site_id, version, digest, envelope, now, now + ttl_s),
+    )
+    row = latest(tx, site_id)
+    assert row is not None
+    return row
+
+
+def for_device(
+    tx: Tx, key: SigningKey, device: dict[str, Any], now: float, ttl_s: float = BUNDLE_TTL_S
+) -> dict[str, Any]:
+    """The bundle a device should hold: fresh, and newer than anything it has applied.
+
+    Content changes are signed when they happen (push, approval), so this hot path of
+    every heartbeat only reads the newest bundle unless it must re-sign."""
+    bundle = latest(tx, device["site_id"]) or issue(tx, key, device["site_id"], now, ttl_s=ttl_s)
+    have = device["config_version"] or 0
+    stale = bundle["expires_at"] - now < ttl_s / 3
+    if stale or bundle["version"] < have:  # re-sign: new version, same content
+        bundle = issue(tx, key, device["site_id"], now, ttl_s=ttl_s, force=True)
+    return bundle
+
+
+def publish(
+    tx: Tx, key: SigningKey, site_ids: list[str], now: float, ttl_s: float = BUNDLE_TTL_S
+) -> list[tuple[str, int]]:
+    """Issue bundles for sites whose content changed; (site, version) of each new one."""
+    issued = []
+    for site_id in site_ids:
+        before = latest(tx, site_id)
+        after = issue(tx, key, site_id, now, ttl_s=ttl_s)
+        if before is None or after["version"] != before["version"]:
+            issued.append((site_id, int(after["version"])))
+    return issued

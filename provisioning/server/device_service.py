@@ -1,0 +1,129 @@
+"""What kiosks ask of the fleet: enroll, their state, their bundle, heartbeats, results.
+
+Every call but enrollment is authenticated by :mod:`devauth` inside the call's own
+transaction, so the nonce is remembered exactly when the request has its effect.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from provisioning.server import bundles, commands, devauth, enrollment, health
+from provisioning.server.db import Tx
+from provisioning.server.errors import Invalid, NotFound
+from provisioning.server.service import Fleet
+
+MAX_LOG_CHARS = 512_000
+
+
+class Signed:
+    """One signed request as the HTTP layer saw it."""
+
+    def __init__(
+        self, method: str, target: str, headers: dict[str, str], body: bytes, ip: str = ""
+    ) -> None:
+        self.method, self.target, self.headers, self.body, self.ip = (
+            method, target, headers, body, ip,
+        )  # fmt: skip
+
+
+class DeviceService:
+    def __init__(self, fleet: Fleet, heartbeat_s: int = health.HEARTBEAT_S) -> None:
+        self.fleet = fleet
+        self.heartbeat_s = heartbeat_s
+
+    def _auth(self, tx: Tx, req: Signed, *, allow_pending: bool = False) -> dict[str, Any]:
+        return devauth.authenticate(
+            tx, req.method, req.target, req.headers, req.body, self.fleet.clock(),
+            allow_pending=allow_pending,
+        )  # fmt: skip
+
+    def enroll(self, req: Signed, body: dict[str, Any]) -> dict[str, Any]:
+        """Proof of possession: the request is signed by the key it enrolls."""
+        now = self.fleet.clock()
+        public_key = body.get("public_key")
+        if not isinstance(public_key, str):
+            raise Invalid("public_key is required", field="public_key")
+        device_id, _, nonce = devauth.check_signature(
+            public_key, req.method, req.target, req.headers, req.body, now
+        )
+        with self.fleet.db.tx() as tx:
+            devauth.remember_nonce(tx, device_id, nonce, now)
+            view = enrollment.enroll(tx, body, device_id, now)
+            if view["status"] == "accepted" and view["site_id"]:
+                bundles.issue(tx, self.fleet.key, view["site_id"], now,
+                              ttl_s=self.fleet.bundle_ttl_s)  # fmt: skip
+        return view | self.server_key()
+
+    def server_key(self) -> dict[str, str]:
+        return {"server_key": self.fleet.key.public_text, "server_key_id": self.fleet.key.key_id}
+
+    def state(self, req: Signed) -> dict[str, Any]:
+        with self.fleet.db.tx() as tx:
+            row = self._auth(tx, req, allow_pending=True)
+            latest = bundles.latest(tx, row["site_id"]) if row["site_id"] else None
+        return enrollment.device_view(row) | {
+            "bundle_version": latest["version"] if latest else None,
+            "heartbeat_s": self.heartbeat_s,
+        }
+
+    def bundle(self, req: Signed) -> dict[str, Any]:
+        now = self.fleet.clock()
+        with self.fleet.db.tx() as tx:
+            row = self._auth(tx, req)
+            if not row["site_id"]:
+                raise NotFound("this device has no site", code="no_site")
+            found = bundles.for_device(tx, self.fleet.key, row, now, self.fleet.bundle_ttl_s)
+        envelope: dict[str, Any] = json.loads(found["envelope"])
+        return envelope
+
+    def heartbeat(self, req: Signed, body: dict[str, Any]) -> dict[str, Any]:
+        now = self.fleet.clock()
+        report = health.check_heartbeat(body)
+        with self.fleet.db.tx() as tx:
+            row = self._auth(tx, req)
+            commands.record_results(tx, row["id"], body.get("results", []), now)
+            health.ingest(tx, row, report, now)
+            pending = commands.deliver(tx, row["id"], now)
+            row = enrollment.get_device(tx, row["id"])  # with the version it just reported
+            latest = (
+                bundles.for_device(tx, self.fleet.key, row, now, self.fleet.bundle_ttl_s)
+                if row["site_id"]
+                else None
+            )
+        return {
+            "next_heartbeat_s": self.heartbeat_s,
+            "bundle_version": latest["version"] if latest else None,
+            "commands": pending,
+            "server_time": int(now),
+        }
+
+    def results(self, req: Signed, body: dict[str, Any]) -> dict[str, Any]:
+        now = self.fleet.clock()
+        with self.fleet.db.tx() as tx:
+            row = self._auth(tx, req)
+            stored = commands.record_results(tx, row["id"], body.get("results"), now)
+        return {"stored": stored}
+
+    def upload_logs(self, req: Signed, body: dict[str, Any]) -> dict[str, Any]:
+        now = self.fleet.clock()
+        command_id, text = body.get("command_id"), body.get("text")
+        if not isinstance(command_id, str) or not isinstance(text, str):
+            raise Invalid("command_id and text are required", field="text")
+        if len(text) > MAX_LOG_CHARS:
+            raise Invalid(f"at most {MAX_LOG_CHARS} characters per upload", field="text")
+        with self.fleet.db.tx() as tx:
+            row = self._auth(tx, req)
+            owned = tx.one(
+                "SELECT id FROM commands WHERE id = ? AND device_id = ? AND kind = 'collect_logs'",
+                (command_id, row["id"]),
+            )
+            if owned is None:
+                raise NotFound("no collect_logs command with this id", code="unknown_command")
+            tx.run(
+                "INSERT INTO device_logs (device_id, command_id, uploaded_at, content)"
+                " VALUES (?,?,?,?)",
+                (row["id"], command_id, now, text),
+            )
+        return {"stored": len(text)}

@@ -1,0 +1,268 @@
+"""The fleet's operations for admins, one transaction each, each with its audit row.
+
+The HTTP API, the web console and the ``kiosk-fleet`` command all call these, so a rule
+(role, region scope, audit) is enforced in one place whatever door the admin came in by.
+Device-side operations live in :mod:`provisioning.server.device_service`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from provisioning.server import (
+    accounts,
+    audit,
+    bundles,
+    commands,
+    enrollment,
+    health,
+    layers,
+    regions,
+)
+from provisioning.server.accounts import Actor
+from provisioning.server.db import Database, Tx
+from provisioning.server.devauth import purge_nonces
+from provisioning.server.errors import Conflict, Unauthorized
+from provisioning.server.keys import SigningKey
+
+
+class Fleet:
+    def __init__(
+        self,
+        db: Database,
+        key: SigningKey,
+        clock: Callable[[], float] = time.time,
+        bundle_ttl_s: float = bundles.BUNDLE_TTL_S,
+    ) -> None:
+        self.db, self.key, self.clock, self.bundle_ttl_s = db, key, clock, bundle_ttl_s
+
+    # ---- sessions -----------------------------------------------------------------------
+
+    def login(self, username: str, password: str, ip: str = "") -> tuple[str, str, float]:
+        now = self.clock()
+        try:
+            with self.db.tx() as tx:
+                result = accounts.login(tx, username, password, now)
+                audit.record(tx, Actor(username, "", None, ip), "login", username, now)
+                return result
+        except Unauthorized:
+            with self.db.tx() as tx:
+                audit.record(tx, Actor(username, "", None, ip), "login_failed", username, now)
+            raise
+
+    def actor(self, token: str, ip: str = "") -> Actor:
+        with self.db.tx() as tx:
+            return accounts.session_actor(tx, token, self.clock(), ip)
+
+    def logout(self, actor: Actor, token: str) -> None:
+        with self.db.tx() as tx:
+            accounts.logout(tx, token)
+            audit.record(tx, actor, "logout", actor.username, self.clock())
+
+    # ---- admins and regions ------------------------------------------------------------
+
+    def add_admin(
+        self, actor: Actor, username: str, password: str, role: str, scope: str | None
+    ) -> None:
+        actor.require_province()
+        with self.db.tx() as tx:
+            if scope is not None:
+                regions.require_within(tx, scope, actor.scope)
+            accounts.add_admin(tx, username, password, role, scope, self.clock())
+            audit.record(tx, actor, "admin_add", username, self.clock(), role=role, scope=scope)
+
+    def add_region(
+        self, actor: Actor, node_id: str, name: str, level: str, parent_id: str | None
+    ) -> None:
+        actor.require_write()
+        with self.db.tx() as tx:
+            if parent_id is None:
+                actor.require_province()
+            else:
+                regions.require_within(tx, parent_id, actor.scope)
+            regions.add_region(tx, node_id, name, level, parent_id, self.clock())
+            audit.record(tx, actor, "region_add", node_id, self.clock(), level=level,
+                         parent=parent_id)  # fmt: skip
+
+    def regions(self, actor: Actor) -> list[dict[str, Any]]:
+        with self.db.tx() as tx:
+            return [r for r in regions.all_regions(tx) if self._sees(tx, actor, r["id"])]
+
+    def _sees(self, tx: Tx, actor: Actor, node_id: str | None) -> bool:
+        return regions.is_within(tx, node_id, actor.scope)
+
+    # ---- enrollment ----------------------------------------------------------------------
+
+    def pairing_code(
+        self, actor: Actor, site_id: str, uses: int = 1, ttl_s: float = enrollment.CODE_TTL_S
+    ) -> tuple[str, float]:
+        actor.require_write()
+        now = self.clock()
+        with self.db.tx() as tx:
+            regions.require_within(tx, site_id, actor.scope)
+            code, expires = enrollment.new_pairing_code(
+                tx, site_id, actor.username, now, uses=uses, ttl_s=ttl_s
+            )
+            audit.record(tx, actor, "pairing_code", site_id, now, uses=uses, expires_at=expires)
+            return code, expires
+
+    def preauthorize(self, actor: Actor, csv_text: str) -> list[str]:
+        actor.require_write()
+        now = self.clock()
+        with self.db.tx() as tx:
+            serials = enrollment.preauthorize_csv(tx, csv_text, actor.username, now)
+            for serial in serials:
+                row = tx.one("SELECT site_id FROM preauthorized WHERE serial = ?", (serial,))
+                regions.require_within(tx, row["site_id"] if row else None, actor.scope)
+            audit.record(tx, actor, "preauthorize", f"{len(serials)} serials", now,
+                         serials=serials)  # fmt: skip
+            return serials
+
+    def devices(self, actor: Actor, status: str | None = None) -> list[dict[str, Any]]:
+        now = self.clock()
+        with self.db.tx() as tx:
+            rows = tx.all("SELECT * FROM devices ORDER BY enrolled_at, id")
+            alerts = health.open_alerts(tx)
+            out = []
+            for row in rows:
+                where = row["site_id"] or row["requested_site"]
+                if (status and row["status"] != status) or not self._sees(tx, actor, where):
+                    continue
+                mine = [a["kind"] for a in alerts if a["device_id"] == row["id"]]
+                out.append(_device_summary(row, now, mine))
+            return out
+
+    def device(self, actor: Actor, device_id: str) -> dict[str, Any]:
+        now = self.clock()
+        with self.db.tx() as tx:
+            row = enrollment.get_device(tx, device_id)
+            regions.require_within(tx, row["site_id"] or row["requested_site"], actor.scope)
+            alerts = health.open_alerts(tx, [device_id])
+            detail = _device_summary(row, now, [a["kind"] for a in alerts])
+            detail["health"] = json.loads(row["health"])
+            detail["open_alerts"] = alerts
+            detail["commands"] = commands.for_device(tx, device_id)
+            detail["public_key"] = row["public_key"]
+            return detail
+
+    def approve(self, actor: Actor, device_id: str, site_id: str) -> dict[str, Any]:
+        actor.require_write()
+        now = self.clock()
+        with self.db.tx() as tx:
+            row = enrollment.get_device(tx, device_id)
+            regions.require_within(tx, row["site_id"] or row["requested_site"], actor.scope)
+            regions.require_within(tx, site_id, actor.scope)
+            enrollment.approve(tx, device_id, site_id, actor.username, now)
+            bundles.issue(tx, self.key, site_id, now, ttl_s=self.bundle_ttl_s)
+            audit.record(tx, actor, "device_approve", device_id, now, site=site_id)
+        return self.device(actor, device_id)
+
+    def reject(self, actor: Actor, device_id: str) -> None:
+        self._decide(actor, device_id, "device_reject", enrollment.reject)
+
+    def revoke(self, actor: Actor, device_id: str) -> None:
+        self._decide(actor, device_id, "device_revoke", enrollment.revoke)
+
+    def _decide(
+        self, actor: Actor, device_id: str, action: str, change: Callable[..., None]
+    ) -> None:
+        actor.require_write()
+        now = self.clock()
+        with self.db.tx() as tx:
+            row = enrollment.get_device(tx, device_id)
+            regions.require_within(tx, row["site_id"] or row["requested_site"], actor.scope)
+            change(tx, device_id, actor.username, now)
+            audit.record(tx, actor, action, device_id, now)
+
+    # ---- configuration -------------------------------------------------------------------
+
+    def layer(self, actor: Actor, node_id: str) -> tuple[int, dict[str, Any]]:
+        with self.db.tx() as tx:
+            regions.get_region(tx, node_id)
+            regions.require_within(tx, node_id, actor.scope)
+            return layers.current_layer(tx, node_id) or (0, {})
+
+    def preview(self, actor: Actor, node_id: str, doc: Any) -> list[dict[str, Any]]:
+        """For each site under ``node_id``: what would change if ``doc`` were pushed."""
+        layer = layers.validate_layer(doc)
+        with self.db.tx() as tx:
+            regions.get_region(tx, node_id)
+            regions.require_within(tx, node_id, actor.scope)
+            out = []
+            for site in regions.sites_under(tx, node_id):
+                before = layers.effective_content(tx, site)
+                after = layers.effective_content(tx, site, replace=(node_id, layer))
+                out.append({"site_id": site, "changes": layers.describe_changes(before, after)})
+            return out
+
+    def push(self, actor: Actor, node_id: str, doc: Any) -> dict[str, Any]:
+        """Store a new layer for ``node_id`` and sign bundles for every site it changes."""
+        actor.require_write()
+        now = self.clock()
+        with self.db.tx() as tx:
+            regions.require_within(tx, node_id, actor.scope)
+            version = layers.put_layer(tx, node_id, layers.validate_layer(doc), actor.username, now)
+            sites = regions.sites_under(tx, node_id)
+            issued = bundles.publish(tx, self.key, sites, now, self.bundle_ttl_s)
+            audit.record(tx, actor, "config_push", node_id, now, layer_version=version,
+                         bundles=issued)  # fmt: skip
+            return {"node_id": node_id, "layer_version": version, "bundles": issued}
+
+    # ---- commands, alerts, audit --------------------------------------------------------
+
+    def command(
+        self, actor: Actor, device_id: str, kind: str, args: dict[str, Any],
+        command_id: str | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
+        actor.require_write()
+        now = self.clock()
+        with self.db.tx() as tx:
+            row = enrollment.get_device(tx, device_id)
+            regions.require_within(tx, row["site_id"], actor.scope)
+            if row["status"] != "accepted":
+                raise Conflict("only an accepted device takes commands",
+                                        code="bad_transition")  # fmt: skip
+            made = commands.create(tx, device_id, kind, args, actor.username, now, command_id)
+            audit.record(tx, actor, "command", device_id, now, kind=kind, command_id=made["id"])
+            return made
+
+    def alerts(self, actor: Actor) -> list[dict[str, Any]]:
+        with self.db.tx() as tx:
+            sites = {r["id"]: r["site_id"] for r in tx.all("SELECT id, site_id FROM devices")}
+            return [a for a in health.open_alerts(tx)
+                    if self._sees(tx, actor, sites.get(a["device_id"]))]  # fmt: skip
+
+    def audit_log(self, actor: Actor, limit: int = 200) -> list[dict[str, Any]]:
+        actor.require_write()
+        with self.db.tx() as tx:
+            return audit.entries(tx, limit=limit)
+
+    def sweep(self) -> dict[str, int]:
+        """Housekeeping: offline alerts, old nonces and sessions. Runs every minute."""
+        now = self.clock()
+        with self.db.tx() as tx:
+            return {
+                "offline_alerts": health.sweep(tx, now),
+                "nonces": purge_nonces(tx, now),
+                "sessions": accounts.purge_sessions(tx, now),
+            }
+
+
+def _device_summary(row: dict[str, Any], now: float, alerts: list[str]) -> dict[str, Any]:
+    return {
+        "device_id": row["id"],
+        "serial": row["serial"],
+        "status": row["status"],
+        "connectivity": health.connectivity(row, now),
+        "site_id": row["site_id"],
+        "requested_site": row["requested_site"],
+        "software_version": row["software_version"],
+        "config_version": row["config_version"],
+        "in_service": bool(row["in_service"]),
+        "last_seen": row["last_seen"],
+        "enrolled_at": row["enrolled_at"],
+        "alerts": alerts,
+    }

@@ -1,0 +1,241 @@
+"""Fixtures for the fleet tests: a frozen clock, a private PostgreSQL cluster, a fleet
+server on loopback (over SQLite or PostgreSQL), a small region tree with admins, and
+kiosk agents with their own state directories.
+
+The PostgreSQL cluster is made with Debian's initdb/pg_ctl in a temporary directory on a
+free port, as the ``postgres`` user when the tests run as root (CI does), so nothing has
+to be running beforehand; it is stopped and deleted at the end of the session.
+"""
+
+from __future__ import annotations
+
+import glob
+import itertools
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from provisioning.agent import Agent
+from provisioning.server.accounts import cli_actor
+from provisioning.server.app import FleetApp
+from provisioning.server.ratelimit import Admission, TokenBuckets
+
+START = 1_767_229_200.0  # 2026-01-01 09:00 CST
+PASSWORD = "correct horse battery"
+SITES = ("s-0001", "s-0002", "s-0101")
+
+
+class FakeClock:
+    def __init__(self, t: float = START) -> None:
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+    def advance(self, seconds: float) -> None:
+        self.t += seconds
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+# ---- PostgreSQL --------------------------------------------------------------------------
+
+
+def _pg_bin(name: str) -> str:
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=_version_key)
+    if found:
+        return found[-1]
+    path = shutil.which(name)
+    if path is None:
+        raise RuntimeError(f"{name} not found: install Debian's postgresql (scripts/setup.sh)")
+    return path
+
+
+def _version_key(path: str) -> int:
+    part = path.split("/")[4]
+    return int(part) if part.isdigit() else 0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class PgCluster:
+    """A throwaway cluster; ``new_database()`` gives each test an empty database."""
+
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="fleet-pg-"))
+        self.user = pwd.getpwnam("postgres") if os.geteuid() == 0 else None
+        if self.user is not None:
+            os.chown(self.dir, self.user.pw_uid, self.user.pw_gid)
+        self.port = _free_port()
+        self.data = self.dir / "data"
+        self._count = itertools.count(1)
+        self._run(_pg_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "fleet",
+                  "-E", "UTF8", "--locale=C", "--no-sync")  # fmt: skip
+        options = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1"
+                   " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+                   " -c max_connections=200")  # fmt: skip
+        self._run(_pg_bin("pg_ctl"), "-D", str(self.data), "-o", options,
+                  "-l", str(self.dir / "server.log"), "-w", "-t", "60", "start")  # fmt: skip
+        self.base = f"postgresql://fleet@127.0.0.1:{self.port}"
+
+    def _run(self, *cmd: str) -> None:
+        if self.user is not None:
+            cmd = ("runuser", "-u", "postgres", "--", *cmd)
+        result = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=self.dir)
+        if result.returncode != 0:
+            raise RuntimeError(f"{cmd[0]} failed: {result.stdout}{result.stderr}")
+
+    def new_database(self) -> str:
+        import psycopg
+
+        name = f"fleet_{next(self._count)}"
+        with psycopg.connect(f"{self.base}/postgres", autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        return f"{self.base}/{name}"
+
+    def stop(self) -> None:
+        try:
+            self._run(_pg_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    cluster = PgCluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest) -> str | None:
+    """None = the embedded SQLite file; otherwise a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return None
+    cluster: PgCluster = request.getfixturevalue("pg_cluster")
+    return cluster.new_database()
+
+
+# ---- the server --------------------------------------------------------------------------
+
+
+def make_tree(app: FleetApp) -> None:
+    fleet, actor = app.fleet, cli_actor("test")
+    fleet.add_region(actor, "33", "浙江省", "province", None)
+    fleet.add_region(actor, "330110", "余杭区", "county", "33")
+    fleet.add_region(actor, "330110001", "仓前街道", "township", "330110")
+    fleet.add_region(actor, "s-0001", "仓前村便民服务站", "site", "330110001")
+    fleet.add_region(actor, "s-0002", "灵源村便民服务站", "site", "330110001")
+    fleet.add_region(actor, "330122", "桐庐县", "county", "33")
+    fleet.add_region(actor, "330122001", "城南街道", "township", "330122")
+    fleet.add_region(actor, "s-0101", "城南银行网点驿站", "site", "330122001")
+    fleet.add_admin(actor, "alice", PASSWORD, "province_admin", None)
+    fleet.add_admin(actor, "bob", PASSWORD, "county_admin", "330110")
+    fleet.add_admin(actor, "tom", PASSWORD, "technician", "330110")
+
+
+@pytest.fixture
+def server(tmp_path: Path, clock: FakeClock, db_url: str | None) -> Iterator[FleetApp]:
+    app = FleetApp(
+        tmp_path / "server", db_url, clock=clock,
+        buckets=TokenBuckets(rate=1000, burst=1000), admission=Admission(max_inflight=64),
+    )  # fmt: skip
+    make_tree(app)
+    app.start()
+    yield app
+    app.stop()
+
+
+@pytest.fixture
+def sqlite_server(tmp_path: Path, clock: FakeClock) -> Iterator[FleetApp]:
+    """The same server on SQLite only, for agent-side tests that need no second run."""
+    app = FleetApp(tmp_path / "server", None, clock=clock,
+                   buckets=TokenBuckets(rate=1000, burst=1000))  # fmt: skip
+    make_tree(app)
+    app.start()
+    yield app
+    app.stop()
+
+
+class AdminApi:
+    """The admin JSON API as a logged-in admin."""
+
+    def __init__(self, base: str, username: str, password: str = PASSWORD) -> None:
+        self.base = base
+        self.http = requests.Session()
+        status, body = self.call("POST", "/v1/admin/login",
+                                 {"username": username, "password": password})  # fmt: skip
+        assert status == 200, body
+        self.http.headers["Authorization"] = f"Bearer {body['token']}"
+
+    def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        resp = self.http.request(method, self.base + path, json=body, timeout=30)
+        return resp.status_code, resp.json() if resp.content else None
+
+    def close(self) -> None:
+        self.http.close()
+
+
+@pytest.fixture
+def admin_api(server: FleetApp) -> Iterator[Callable[..., AdminApi]]:
+    made: list[AdminApi] = []
+
+    def login(username: str = "alice", password: str = PASSWORD) -> AdminApi:
+        api = AdminApi(server.base_url, username, password)
+        made.append(api)
+        return api
+
+    yield login
+    for api in made:
+        api.close()
+
+
+# ---- kiosks ------------------------------------------------------------------------------
+
+
+def no_validation(bundle_dir: Path) -> None:
+    """Agents in server-side tests skip the kiosk's validators (tested on their own)."""
+
+
+@pytest.fixture
+def make_agent(tmp_path: Path, clock: FakeClock) -> Iterator[Callable[..., Agent]]:
+    agents: list[Agent] = []
+
+    def make(name: str = "kiosk", **kwargs: Any) -> Agent:
+        kwargs.setdefault("clock", clock)
+        agent = Agent(tmp_path / name, **kwargs)
+        agents.append(agent)
+        return agent
+
+    yield make
+    for agent in agents:
+        agent.close()
+
+
+@pytest.fixture
+def accept() -> Callable[..., Any]:
+    """``accept(app, agent, site)``: enroll with a fresh code and approve into ``site``."""
+
+    def run(app: FleetApp, agent: Agent, site: str = "s-0001", serial: str = "SN-1") -> Any:
+        actor = cli_actor("test")
+        code, _ = app.fleet.pairing_code(actor, site)
+        agent.enroll(app.base_url, code, serial)
+        return app.fleet.approve(actor, agent.key.device_id, site)
+
+    return run
