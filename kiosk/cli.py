@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 from kiosk import __version__
 from kiosk.catalogue.errors import CatalogueError
 from kiosk.commands import MODULES
-from kiosk.settings import Settings, SettingsError, load_settings
+from kiosk.settings import Settings, SettingsError, default_state_dir, load_settings
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -28,11 +29,14 @@ def add_config_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
-    import os
-
+    """Settings from ``--config``, else ``$KIOSK_CONFIG``, else the fleet's active bundle."""
     site = args.config
     if site is None and os.environ.get("KIOSK_CONFIG"):
         site = Path(os.environ["KIOSK_CONFIG"])
+    if site is None:
+        from provisioning.agent import active_site_file
+
+        site = active_site_file(default_state_dir())
     return load_settings(site)
 
 

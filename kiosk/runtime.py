@@ -30,7 +30,12 @@ log = logging.getLogger(__name__)
 
 
 def catalogue_path(settings: Settings) -> Path:
-    return Path(settings.paths.catalogue) if settings.paths.catalogue else CATALOGUE_FILE
+    """The site's catalogue file, else the fleet's active one, else the shipped demo."""
+    if settings.paths.catalogue:
+        return Path(settings.paths.catalogue)
+    from provisioning.agent import active_catalogue_file
+
+    return active_catalogue_file(settings.state_dir) or CATALOGUE_FILE
 
 
 class Runtime:
@@ -56,6 +61,7 @@ class Runtime:
         self.outbox: Any = None
         self.pump: Any = None
         self.journey: Any = None
+        self.agent: Any = None  # the fleet agent, once this kiosk is enrolled
 
     @classmethod
     def start(
@@ -97,6 +103,42 @@ class Runtime:
             self.catalogue,
             kick=self.pump.kick,
         )
+        self._start_agent()
+
+    def _start_agent(self) -> None:
+        """Heartbeats, bundles and commands, when a technician has enrolled this kiosk."""
+        from provisioning.agent import Agent, Hooks, runtime_probe
+
+        if not (self.state_dir / "fleet" / "agent.json").exists():
+            return
+        agent = Agent(
+            self.state_dir,
+            probe=runtime_probe(self),
+            hooks=Hooks(test_print=self.print_test_page, log_dir=self.state_dir / "logs"),
+        )
+        if not agent.state.enrolled:
+            agent.close()
+            return
+        self.agent = agent
+        agent.start(is_idle=lambda: False)  # bundles become active only between sessions
+
+    def between_sessions(self) -> Any:
+        """The session just ended: the moment a staged fleet bundle may become active.
+        Returns the activation (the kiosk restarts on it) or None."""
+        return self.agent.between_sessions() if self.agent is not None else None
+
+    def service_state(self) -> tuple[bool, str]:
+        """(in service, message): a kiosk locked by its admin shows the message."""
+        return self.agent.service_state() if self.agent is not None else (True, "")
+
+    def print_test_page(self) -> str:
+        from kiosk.receipts import test_page
+
+        printer = self.hardware.printer
+        if printer is None:
+            return "no_printer"
+        outcome = printer.print_document(test_page(printer.profile))
+        return "printed" if outcome.printed else outcome.reason
 
     def _platform_client(self) -> HttpPlatformClient:
         p = self.settings.platform
@@ -158,6 +200,7 @@ class Runtime:
 
     def close(self) -> None:
         for closer in (
+            lambda: self.agent.close(),
             self.voice.stop,
             lambda: self.pump.stop(),
             lambda: self.outbox.close(),

@@ -90,12 +90,13 @@ class Settings:
 
     @property
     def state_dir(self) -> Path:
-        if self.paths.state_dir:
-            return Path(self.paths.state_dir)
-        env = os.environ.get("KIOSK_STATE_DIR")
-        if env:
-            return Path(env)
-        return Path.home() / ".local" / "state" / "bianmin-kiosk"
+        return Path(self.paths.state_dir) if self.paths.state_dir else default_state_dir()
+
+
+def default_state_dir() -> Path:
+    """``$KIOSK_STATE_DIR``, else ``~/.local/state/bianmin-kiosk``."""
+    env = os.environ.get("KIOSK_STATE_DIR")
+    return Path(env) if env else Path.home() / ".local" / "state" / "bianmin-kiosk"
 
 
 LANGUAGES = ("zh_CN", "en")

@@ -61,6 +61,7 @@ class KioskApp(App):
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kiosk-worker")
         self._history: list[str] = []
         self.sm: ScreenManager | None = None
+        self.restart_requested = False
         self.idle_view: IdleOverlay | None = None
 
     # ---- helpers the .kv files call ----
@@ -309,3 +310,7 @@ class KioskApp(App):
         self.go("attract", remember=False)
         self.current_screen.render()
         log.info("screens reset after session end (%s)", reason)
+        if self.runtime.between_sessions() is not None:
+            log.info("a new fleet configuration is active: restarting to load it")
+            self.restart_requested = True
+            self.stop()

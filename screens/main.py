@@ -72,4 +72,6 @@ def run(settings: Settings, *, windowed: bool) -> int:
         app.run()
     finally:
         runtime.close()
+    if app.restart_requested:  # a fleet bundle became active: start again on it
+        os.execv(sys.executable, [sys.executable, "-m", "screens.cli", *sys.argv[1:]])
     return 0
