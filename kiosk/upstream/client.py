@@ -35,6 +35,7 @@ from kiosk.upstream.errors import (
     from_http,
 )
 from kiosk.upstream.interface import PlatformClient
+from kiosk.upstream.lookups import LookupCalls
 from kiosk.upstream.models import Application, CaseStatus, MaterialRef, Receipt, UploadInfo, to_json
 from kiosk.upstream.retry import Backoff, parse_retry_after
 from kiosk.upstream.service_models import (
@@ -54,9 +55,10 @@ OFFSET_TYPE = "application/offset+octet-stream"
 T = TypeVar("T")
 
 
-class HttpPlatformClient:
-    """The reference client over HTTP. ``sleep``, ``clock`` and ``rand`` are injectable so
-    tests check the backoff without waiting."""
+class HttpPlatformClient(LookupCalls):
+    """The reference client over HTTP (look-ups, payments: kiosk/upstream/lookups.py).
+    ``sleep``, ``clock`` and ``rand`` are injectable so tests check the backoff without
+    waiting."""
 
     def __init__(
         self,

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from kiosk.upstream.models import Application, CaseStatus, MaterialRef, Receipt, UploadInfo
+from kiosk.upstream.case_models import CaseSummary, Certificate, Payment, PaymentRequest
+from kiosk.upstream.models import (
+    Applicant,
+    Application,
+    CaseStatus,
+    MaterialRef,
+    Receipt,
+    UploadInfo,
+)
 from kiosk.upstream.service_models import (
     Appointment,
     AppointmentRequest,
@@ -67,3 +75,19 @@ class PlatformClient(Protocol):
     def cancel_appointment(self, appointment_id: str) -> Appointment: ...
 
     def complain(self, complaint: Complaint, idem_key: str | None = None) -> str: ...
+
+    def search_cases(
+        self, *, applicant: Applicant | None = None, station_id: str | None = None
+    ) -> list[CaseSummary]:
+        """One applicant's cases, or one station's."""
+        ...
+
+    def certificate_content(self, case_no: str) -> Certificate:
+        """A completed 即时办 case's certificate as labelled fields."""
+        ...
+
+    def create_payment(self, req: PaymentRequest, idem_key: str) -> Payment: ...
+
+    def payment_status(self, payment_id: str) -> Payment: ...
+
+    def get_appointment(self, appointment_id: str) -> Appointment: ...

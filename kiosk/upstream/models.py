@@ -113,6 +113,9 @@ class MaterialRef:
 
 MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024
 HANDLING_MODES = ("instant", "promised", "appointment", "deferred", "self_service")
+#: ``application``: a new case; ``correction``: the materials a returned case (退回补正)
+#: asked for, sent to that same case, from any kiosk.
+APPLICATION_KINDS = ("application", "correction")
 
 
 @dc.dataclass(frozen=True)
@@ -133,16 +136,20 @@ class Application:
     mode: str = "promised"
     client_ref: str | None = None  # the kiosk's provisional number, for reconciliation
     promised_days: int | None = None
+    kind: str = "application"
+    payment_id: str | None = None  # a paid platform payment, for a fee-bearing matter
 
     def to_json(self) -> f.JsonObj:
         d = dc.asdict(self)
+        if d["kind"] == "application":  # the default stays off the wire: older bodies
+            del d["kind"]  # (and their idempotency fingerprints) are unchanged
         return {k: v for k, v in d.items() if v is not None}
 
     @classmethod
     def from_json(cls, d: f.JsonObj) -> Application:
         d = f.obj(d)
         agent = f.opt_obj(d, "agent")
-        return cls(
+        app = cls(
             matter_code=f.req_str(d, "matter_code", pattern=CODE),
             matter_name=f.req_str(d, "matter_name"),
             department=f.req_str(d, "department"),
@@ -160,7 +167,12 @@ class Application:
             mode=f.opt_str(d, "mode", choices=HANDLING_MODES) or "promised",
             client_ref=f.opt_str(d, "client_ref", max_len=64),
             promised_days=f.opt_int(d, "promised_days", lo=0, hi=365),
+            kind=f.opt_str(d, "kind", choices=APPLICATION_KINDS) or "application",
+            payment_id=f.opt_str(d, "payment_id", pattern=CODE),
         )
+        if app.kind == "correction" and app.case_no is None:
+            raise f.FieldError("case_no", "a correction names the case it corrects")
+        return app
 
 
 @dc.dataclass(frozen=True)

@@ -23,6 +23,7 @@ from kiosk.upstream.sandbox.devices import DeviceRegistry
 from kiosk.upstream.sandbox.dispatch import Dispatcher
 from kiosk.upstream.sandbox.faults import Faults
 from kiosk.upstream.sandbox.review import ReviewPolicy
+from kiosk.upstream.sandbox.rounds import rounds
 from kiosk.upstream.sandbox.server import HttpServer
 from kiosk.upstream.sandbox.storage import SandboxDB, get_setting, set_setting
 
@@ -165,6 +166,42 @@ class SandboxPlatform:
                 " VALUES (?,?,?)",
                 (case_no, outcome, json.dumps(list(missing), ensure_ascii=False)),
             )
+
+    def pay(self, payment_id: str) -> None:
+        """The citizen's phone pays a payment order (what the payment provider reports)."""
+        with self.db.tx() as conn:
+            done = conn.execute(
+                "UPDATE payments SET status = 'paid', paid_at = ? WHERE payment_id = ?"
+                " AND status = 'pending'",
+                (self.clock(), payment_id),
+            ).rowcount
+        if not done:
+            raise KeyError(payment_id)
+
+    def corrections(self, case_no: str) -> list[dict[str, Any]]:
+        """The corrections sent to a case: their materials and uploads, in order."""
+        with self.db.tx() as conn:
+            original = conn.execute(
+                "SELECT * FROM applications WHERE case_no = ? ORDER BY id LIMIT 1", (case_no,)
+            ).fetchone()
+            if original is None:
+                raise KeyError(case_no)
+            out = []
+            for row in rounds(conn, original)[1:]:
+                ups = conn.execute(
+                    "SELECT manifest_index, material_code, length, complete FROM uploads"
+                    " WHERE application_id = ? ORDER BY manifest_index",
+                    (row["id"],),
+                ).fetchall()
+                body = json.loads(row["body"])
+                out.append(
+                    {
+                        "device_id": row["device_id"],
+                        "materials": [m["material_code"] for m in body.get("materials", [])],
+                        "attachments": [dict(u) for u in ups],
+                    }
+                )
+        return out
 
     def purge_idempotency(self) -> int:
         return self.dispatcher.purge_idempotency(self.clock())

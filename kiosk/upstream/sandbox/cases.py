@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from typing import Any
@@ -9,9 +10,9 @@ from typing import Any
 from kiosk.masking import mask_id_number
 from kiosk.upstream import fields as f
 from kiosk.upstream.models import CODE, REGION, Application, CaseState, iso
-from kiosk.upstream.sandbox import pdf
+from kiosk.upstream.sandbox import corrections, pdf
 from kiosk.upstream.sandbox.context import Ctx, check_filename, new_case_no
-from kiosk.upstream.sandbox.review import Outcome, default_outcome, timeline
+from kiosk.upstream.sandbox.rounds import case_timeline, rounds
 from kiosk.upstream.sandbox.wire import Problem, Request, Response, invalid, json_response
 
 
@@ -37,6 +38,10 @@ def submit_application(req: Request, ctx: Ctx) -> Response:
         raise invalid(exc) from exc
     for i, m in enumerate(app.materials):
         check_filename(m.filename, f"materials[{i}].filename")
+    if app.kind == "correction":
+        return corrections.submit(req, ctx, app)
+    if app.payment_id is not None:
+        corrections.require_paid(ctx.conn, app.payment_id, req.device_id)
     case_no = app.case_no or new_case_no(ctx.conn, app.region_code, req.now)
     if app.case_no is not None:
         issued = ctx.conn.execute(
@@ -74,6 +79,7 @@ def get_case(req: Request, ctx: Ctx) -> Response:
 
 
 def certificate(req: Request, ctx: Ctx) -> Response:
+    """The PDF, or with ``Accept: application/json`` the same content as fields."""
     row = _require(ctx.conn, req.params["case_no"])
     if row["mode"] != "instant":
         raise Problem(409, "certificate_not_available", "only 即时办 cases have a certificate")
@@ -81,6 +87,8 @@ def certificate(req: Request, ctx: Ctx) -> Response:
     if status["status"] != CaseState.COMPLETED:
         raise Problem(409, "certificate_not_ready", "the case is not completed yet")
     body = json.loads(row["body"])
+    if "application/json" in (req.header("accept") or ""):
+        return json_response(200, certificate_fields(row, body, req.now))
     lines = [
         "Bianmin sandbox platform - certificate (test document, not valid)",
         f"Case number: {row['case_no']}",
@@ -91,30 +99,37 @@ def certificate(req: Request, ctx: Ctx) -> Response:
     return Response(200, pdf.text_pdf(lines), "application/pdf")
 
 
+def certificate_fields(row: sqlite3.Row, body: dict[str, Any], now: float) -> dict[str, Any]:
+    """The certificate as labelled fields; the kiosk masks the personal ones."""
+    applicant = body["applicant"]
+    verify = hashlib.sha256(f"verify|{row['case_no']}".encode()).hexdigest()[:10].upper()
+    fields = [
+        {"label": "姓名", "value": applicant["name"], "kind": "name"},
+        {"label": "公民身份号码", "value": applicant["id_number"], "kind": "id_number"},
+        {"label": "证明事项", "value": body["matter_name"], "kind": "text"},
+        {"label": "办件编号", "value": row["case_no"], "kind": "text"},
+        {"label": "证明结果", "value": "经查询，记录正常（沙箱测试数据，不作证明用途）"},
+        {"label": "出具日期", "value": iso(now)[:10], "kind": "date"},
+    ]
+    return {
+        "case_no": row["case_no"],
+        "title": f"{body['matter_name']}证明",
+        "issuer": f"{body['department']}（沙箱）",
+        "issued_at": iso(now),
+        "verify_code": f"V{verify}",
+        "fields": fields,
+    }
+
+
 def case_status(ctx: Ctx, row: sqlite3.Row, now: float) -> dict[str, Any]:
-    """The wire form of a case's status at ``now``."""
-    body = json.loads(row["body"])
-    materials = [m["material_code"] for m in body.get("materials", [])]
+    """The wire form of a case's status at ``now`` (``row``: its first application)."""
+    current = rounds(ctx.conn, row)[-1]
+    materials = json.loads(current["body"]).get("materials", [])
     done = ctx.conn.execute(
-        "SELECT COUNT(*) FROM uploads WHERE application_id = ? AND complete = 1", (row["id"],)
+        "SELECT COUNT(*) FROM uploads WHERE application_id = ? AND complete = 1",
+        (current["id"],),
     ).fetchone()[0]
-    over = ctx.conn.execute(
-        "SELECT outcome, missing FROM review_overrides WHERE case_no = ?", (row["case_no"],)
-    ).fetchone()
-    if over is None:
-        outcome = default_outcome(row["case_no"], ctx.settings.policy, materials)
-    else:
-        outcome = Outcome(CaseState(over[0]), tuple(json.loads(over[1])))
-    line = timeline(
-        received_at=row["received_at"],
-        accepted_at=row["accepted_at"],
-        instant=row["mode"] == "instant",
-        outcome=outcome,
-        promised_days=body.get("promised_days") or ctx.settings.policy.promised_days,
-        policy=ctx.settings.policy,
-        speed=ctx.settings.speed,
-        now=now,
-    )
+    line = case_timeline(ctx, row, now)
     return {
         "case_no": row["case_no"],
         "matter_code": row["matter_code"],

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import unquote
 
-from kiosk.upstream.sandbox import cases, services, uploads
+from kiosk.upstream.sandbox import cases, lookups, services, uploads
 from kiosk.upstream.sandbox.context import Ctx
 from kiosk.upstream.sandbox.wire import Problem, Request, Response, json_response
 
@@ -54,12 +54,16 @@ ROUTES = (
     Route("HEAD", _UPLOAD, uploads.head),
     Route("GET", _UPLOAD, uploads.get),
     Route("PATCH", _UPLOAD, uploads.patch),
+    Route("POST", "/v1/cases/search", lookups.search),
     Route("GET", "/v1/cases/{case_no}", cases.get_case),
     Route("GET", "/v1/cases/{case_no}/certificate", cases.certificate),
     Route("POST", "/v1/ratings", services.rate, key="optional"),
     Route("GET", "/v1/appointments/slots", services.slots),
     Route("POST", "/v1/appointments", services.book, key="optional"),
+    Route("GET", "/v1/appointments/{appointment_id}", lookups.get_appointment),
     Route("DELETE", "/v1/appointments/{appointment_id}", services.cancel),
+    Route("POST", "/v1/payments", lookups.create_payment, key="required"),
+    Route("GET", "/v1/payments/{payment_id}", lookups.get_payment),
     Route("POST", "/v1/complaints", services.complain, key="optional"),
 )
 

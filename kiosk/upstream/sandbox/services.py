@@ -95,7 +95,7 @@ def book(req: Request, ctx: Ctx) -> Response:
             ask.applicant.id_number, json.dumps(to_json(ask), ensure_ascii=False), req.now,
         ),
     )  # fmt: skip
-    return json_response(201, _appointment_json(ctx.conn, appointment_id))
+    return json_response(201, appointment_json(ctx.conn, appointment_id))
 
 
 def cancel(req: Request, ctx: Ctx) -> Response:
@@ -114,7 +114,7 @@ def cancel(req: Request, ctx: Ctx) -> Response:
             "UPDATE appointments SET status = 'cancelled' WHERE appointment_id = ?",
             (appointment_id,),
         )
-    return json_response(200, _appointment_json(ctx.conn, appointment_id))
+    return json_response(200, appointment_json(ctx.conn, appointment_id))
 
 
 def _offered(now: float) -> list[dt.datetime]:
@@ -159,7 +159,7 @@ def _slot_json(
     }
 
 
-def _appointment_json(conn: sqlite3.Connection, appointment_id: str) -> dict[str, Any]:
+def appointment_json(conn: sqlite3.Connection, appointment_id: str) -> dict[str, Any]:
     row = conn.execute(
         "SELECT slot_id, matter_code, status FROM appointments WHERE appointment_id = ?",
         (appointment_id,),

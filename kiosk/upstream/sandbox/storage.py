@@ -47,6 +47,10 @@ CREATE TABLE IF NOT EXISTS ratings (
     rating_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, body TEXT NOT NULL, at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS complaints (
     complaint_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, body TEXT NOT NULL, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS payments (
+    payment_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, matter_code TEXT NOT NULL,
+    amount_fen INTEGER NOT NULL, station_id TEXT NOT NULL, status TEXT NOT NULL,
+    created_at REAL NOT NULL, paid_at REAL);
 CREATE TABLE IF NOT EXISTS appointments (
     appointment_id TEXT PRIMARY KEY, station_id TEXT NOT NULL, slot_id TEXT NOT NULL,
     matter_code TEXT NOT NULL, id_number TEXT NOT NULL, status TEXT NOT NULL,

@@ -161,8 +161,12 @@ def _complete(conn: sqlite3.Connection, upload_id: str, app_id: int, now: float)
 
 
 def _application(conn: sqlite3.Connection, req: Request) -> sqlite3.Row:
+    """This device's current submission for the case: its latest correction (退回补正)
+    if it sent one, else its first application."""
     row: sqlite3.Row | None = conn.execute(
-        "SELECT * FROM applications WHERE case_no = ? AND device_id = ? ORDER BY id LIMIT 1",
+        "SELECT * FROM applications WHERE case_no = ? AND device_id = ?"
+        " ORDER BY CASE WHEN json_extract(body, '$.kind') = 'correction' THEN -id ELSE id END"
+        " LIMIT 1",
         (req.params["case_no"], req.device_id),
     ).fetchone()
     if row is None:
