@@ -50,6 +50,23 @@ CREATE TABLE IF NOT EXISTS parts (
     PRIMARY KEY (item_seq, idx)
 );
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    reference TEXT NOT NULL UNIQUE,
+    idem_key TEXT NOT NULL,
+    case_ref TEXT,
+    station_id TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL DEFAULT 0,
+    last_error TEXT,
+    remote_id TEXT,
+    acked_at REAL,
+    payload BLOB
+);
+CREATE INDEX IF NOT EXISTS messages_state ON messages (state, next_attempt_at);
 """
 
 

@@ -34,6 +34,8 @@ class Submission:
     agent: Agent | None = None
     mode: str = "promised"  # instant | promised | appointment | deferred | self_service
     promised_days: int | None = None
+    kind: str = "application"  # application | correction (退回补正 to ``case_no``)
+    case_no: str | None = None  # known already for a correction: no number is issued
 
 
 @dc.dataclass(frozen=True)

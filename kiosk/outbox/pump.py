@@ -20,6 +20,7 @@ import random
 import threading
 from collections.abc import Callable
 
+from kiosk.outbox.courier import deliver
 from kiosk.outbox.crypto import CryptoError
 from kiosk.outbox.models import ItemStatus
 from kiosk.outbox.progress import Part, Work, case_key
@@ -47,6 +48,7 @@ class PassReport:
     failed: int = 0
     remaining: int = 0
     error: str | None = None
+    messages_sent: int = 0  # ratings and complaints
 
 
 class OutboxPump:
@@ -120,6 +122,15 @@ class OutboxPump:
                 self._changed(seq)
             except _Stopped:
                 break
+        if report.error is None:  # the platform answers: ratings and complaints too
+            sent = deliver(
+                self.outbox, self.client, self.backoff, self._rand, force=force,
+                stopping=self._stopping.is_set,
+            )  # fmt: skip
+            report.messages_sent = sent.sent
+            report.error = sent.error
+            if sent.error is not None:
+                self._pause_until = self.outbox.clock() + self.backoff.delay(0, self._rand)
         report.remaining = self.outbox.depth()
         return report
 
@@ -223,7 +234,7 @@ class OutboxPump:
     def _wait_time(self) -> float:
         now = self.outbox.clock()
         wait = self._idle
-        next_due = self.progress.next_due_at()
-        if next_due is not None:
-            wait = min(wait, max(0.0, next_due - now))
+        for next_due in (self.progress.next_due_at(), self.outbox.messages.next_due_at()):
+            if next_due is not None:
+                wait = min(wait, max(0.0, next_due - now))
         return max(wait, self._pause_until - now, 0.0)

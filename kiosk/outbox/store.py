@@ -26,6 +26,7 @@ from pathlib import Path
 from kiosk.masking import mask_id_number, mask_name
 from kiosk.outbox.crypto import Sealer
 from kiosk.outbox.db import OutboxDB
+from kiosk.outbox.messages import Messages
 from kiosk.outbox.models import ItemState, ItemStatus, QueuedSubmission, Submission
 from kiosk.outbox.progress import Progress, case_key, open_application, part_aad, purge
 from kiosk.outbox.status import statuses
@@ -53,6 +54,7 @@ class Outbox:
         self.clock = clock
         self.failpoint: Failpoint = failpoint or (lambda name: None)
         self.progress = Progress(self.db, self._sealer, clock)
+        self.messages = Messages(self.db, self._sealer, clock)
         self._listeners: list[Callable[[], None]] = []
 
     def close(self) -> None:
@@ -92,9 +94,13 @@ class Outbox:
             payload = self._sealer.seal(json.dumps(app.to_json()).encode(), f"item:{prov}")
             seq = conn.execute(
                 "INSERT INTO items (provisional_no, idem_key, station_id, matter_code,"
-                " region_code, created_at, updated_at, payload) VALUES (?,?,?,?,?,?,?,?)",
-                (prov, key, sub.station_id, sub.matter_code, sub.region_code, now, now, payload),
-            ).lastrowid
+                " region_code, created_at, updated_at, payload, case_no)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    prov, key, sub.station_id, sub.matter_code, sub.region_code, now, now,
+                    payload, sub.case_no,
+                ),
+            ).lastrowid  # fmt: skip
             for idx, a in enumerate(sub.attachments):
                 conn.execute(
                     "INSERT INTO parts (item_seq, idx, material_code, size, data)"
@@ -104,9 +110,13 @@ class Outbox:
             self.failpoint("enqueue.before_commit")
         self.failpoint("enqueue.after_commit")
         log.info("outbox: queued %s (%d attachments)", prov, len(sub.attachments))
+        self.notify()
+        return QueuedSubmission(prov, key, now, sub.case_no)
+
+    def notify(self) -> None:
+        """Something new waits to be sent (the pump kicks itself)."""
         for listener in self._listeners:
             listener()
-        return QueuedSubmission(prov, key, now)
 
     def try_reserve_case_number(
         self, item: QueuedSubmission, client: PlatformClient, timeout: float = 2.0
@@ -128,6 +138,24 @@ class Outbox:
             return None
         self.progress.set_case_no(row["seq"], case_no)
         return case_no
+
+    def try_send_message(self, reference: str, client: PlatformClient) -> str | None:
+        """The fast path for a complaint's paper: one try now for the platform's id.
+        None when offline or still waiting; the pump sends it later."""
+        from kiosk.outbox.courier import send_one
+
+        msg = self.messages.one(reference)
+        if msg is None:
+            status = self.messages.status(reference)
+            return status.remote_id if status is not None else None
+        try:
+            remote = send_one(self, client, msg)
+        except PlatformError as exc:
+            log.info("outbox: %s not sent yet (%s)", reference, exc.code)
+            return None
+        if remote is not None:
+            self.messages.mark_sent(msg.seq, remote)
+        return remote
 
     def confirm_receipt(self, number: str) -> None:
         """The receipt for this item was printed or shown."""
@@ -219,6 +247,8 @@ def _application(sub: Submission, manifest: list[MaterialRef], client_ref: str) 
         mode=sub.mode,
         client_ref=client_ref,
         promised_days=sub.promised_days,
+        kind=sub.kind,
+        case_no=sub.case_no if sub.kind == "correction" else None,
     )
 
 
