@@ -10,3 +10,4 @@ CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULTS_FILE = CONFIG_DIR / "defaults.toml"
 CATALOGUE_FILE = CONFIG_DIR / "catalogue.json"
 I18N_DIR = CONFIG_DIR / "i18n"
+SITE_TYPES_FILE = CONFIG_DIR / "site_types.json"

@@ -22,6 +22,7 @@ from kiosk.journey import Journey
 from kiosk.outbox import Outbox, OutboxPump, load_or_create_key
 from kiosk.session import SessionManager
 from kiosk.settings import Settings
+from kiosk.sites import popular_order
 from kiosk.upstream.client import HttpPlatformClient
 from kiosk.upstream.retry import Backoff
 from kiosk.voice import Voice
@@ -73,7 +74,7 @@ class Runtime:
         voice_output: Path | None = None,
     ) -> Runtime:
         catalogue = load_catalogue(catalogue_path(settings))
-        for problem in catalogue.check_site_order(settings.site.popular):
+        for problem in catalogue.check_site_order(popular_order(settings)):
             log.warning("site.popular: %s", problem)
         runtime = cls(settings, catalogue, clock)
         runtime.voice = Voice(enabled=settings.ui.voice, output=voice_output)
@@ -166,7 +167,8 @@ class Runtime:
     # ---- what the UI asks for ----
 
     def popular(self, limit: int) -> list[Any]:
-        return self.catalogue.popular(list(self.settings.site.popular), limit)
+        """This site's popular matters: its own ordering, else its site type's."""
+        return self.catalogue.popular(list(popular_order(self.settings)), limit)
 
     def on_card(self, listener: CardListener) -> None:
         self.hardware.on_card(listener)

@@ -127,6 +127,9 @@ class Submission:
     print_problem: str | None = None  # message key when the receipt did not print
     promised_date: str = ""
     qr_payload: str = ""
+    kind: str = "application"  # application | correction | deferred (what the paper says)
+    callback_org: str = ""  # 延时办: who calls back ...
+    callback_by: str = ""  # ... by this date (ISO)
 
 
 class Session:
@@ -145,6 +148,7 @@ class Session:
         self.rating: int | None = None
         self.flow: Any = None  # the running step machine, if any
         self.ime: Any = None  # pending pinyin of the field being typed
+        self.assist: Any = None  # kiosk.staff.AssistContext when an agent acts for them
         self._temp_root = temp_root
         self._temp: Path | None = None
 
@@ -167,6 +171,7 @@ class Session:
         self.submission = None
         self.rating = None
         self.flow = None
+        self.assist = None
         if self.ime is not None:
             self.ime.clear()
             self.ime = None

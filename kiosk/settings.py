@@ -35,6 +35,7 @@ class SiteSettings:
     region_code: str
     popular: tuple[str, ...]
     nearest_alternative: str
+    type: str  # village | township | bank: picks the popular list when ``popular`` is empty
 
 
 @dc.dataclass(frozen=True)
@@ -80,6 +81,32 @@ class PathSettings:
 
 
 @dc.dataclass(frozen=True)
+class ServiceSettings:
+    """The services around the handling modes: who calls back for 延时办 and when, the
+    mobile channel for 自助办, when a case turns yellow."""
+
+    callback_org: str
+    callback_days: int
+    mobile_url: str  # with {code}: the matter on the province's mobile channel
+    warn_days: int
+
+
+@dc.dataclass(frozen=True)
+class AppointmentSettings:
+    min_days_ahead: int
+    working_days: int
+    per_person_per_day: int
+    cancel_before_hours: float
+
+
+@dc.dataclass(frozen=True)
+class StaffSettings:
+    idle_s: int  # a signed-in agent left alone this long is signed out
+    max_pin_failures: int
+    lockout_s: int
+
+
+@dc.dataclass(frozen=True)
 class Settings:
     site: SiteSettings
     ui: UiSettings
@@ -87,6 +114,9 @@ class Settings:
     devices: DeviceSettings
     platform: PlatformSettings
     paths: PathSettings
+    services: ServiceSettings
+    appointments: AppointmentSettings
+    staff: StaffSettings
 
     @property
     def state_dir(self) -> Path:
@@ -140,6 +170,35 @@ def _check_rules(s: Settings) -> list[tuple[str, str]]:
         bad.append(("paths.catalogue", f"no such file: {s.paths.catalogue}"))
     if not 0.5 <= s.platform.timeout_s <= 120:
         bad.append(("platform.timeout_s", "must be between 0.5 and 120 seconds"))
+    return bad + _check_services(s)
+
+
+SITE_TYPES = ("village", "township", "bank")
+
+
+def _check_services(s: Settings) -> list[tuple[str, str]]:
+    bad: list[tuple[str, str]] = []
+    if s.site.type not in SITE_TYPES:
+        bad.append(("site.type", f"must be one of {', '.join(SITE_TYPES)}"))
+    if not 0 <= s.services.callback_days <= 10:
+        bad.append(("services.callback_days", "must be between 0 and 10 working days"))
+    if not _HTTP_URL.match(s.services.mobile_url.replace("{code}", "x")):
+        bad.append(("services.mobile_url", "must be an http(s) URL (with {code})"))
+    if not 0 <= s.services.warn_days <= 30:
+        bad.append(("services.warn_days", "must be between 0 and 30"))
+    a = s.appointments
+    if not (0 <= a.min_days_ahead <= 30 and 1 <= a.working_days <= 60):
+        bad.append(("appointments.working_days", "booking window out of range"))
+    if not 1 <= a.per_person_per_day <= 10:
+        bad.append(("appointments.per_person_per_day", "must be between 1 and 10"))
+    if not 0 <= a.cancel_before_hours <= 72:
+        bad.append(("appointments.cancel_before_hours", "must be between 0 and 72"))
+    if not 60 <= s.staff.idle_s <= 8 * 3600:
+        bad.append(("staff.idle_s", "must be between 60 seconds and 8 hours"))
+    if not 3 <= s.staff.max_pin_failures <= 10:
+        bad.append(("staff.max_pin_failures", "must be between 3 and 10"))
+    if not 60 <= s.staff.lockout_s <= 86_400:
+        bad.append(("staff.lockout_s", "must be between 60 seconds and a day"))
     return bad
 
 

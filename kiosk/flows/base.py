@@ -20,6 +20,33 @@ class Step(enum.StrEnum):
     RECEIPT = "receipt"
     RATING = "rating"
     DONE = "done"
+    # 即时办
+    PAYMENT = "payment"  # the fee and the platform's payment QR code
+    FETCH = "fetch"  # waiting for the platform's certificate
+    CERTIFICATE = "certificate"  # shown (masked), printed on request
+    # 预约办
+    SLOTS = "slots"
+    CONFIRM = "confirm"
+    BOOKING = "booking"
+    BOOKED = "booked"
+    # 自助办
+    GUIDE = "guide"
+    # 办件查询
+    LOOKUP = "lookup"  # scan, type a number, or the ID card
+    SCAN = "scan"
+    SEARCHING = "searching"
+    CASES = "cases"
+    CASE = "case"
+    APPOINTMENT = "appointment"
+    # 意见投诉 (COMPOSE also takes a bad rating's comment)
+    CATEGORY = "category"
+    COMPOSE = "compose"
+    CONTACT = "contact"
+    TICKET = "ticket"
+    # 帮办代办
+    CONSENT = "consent"
+    # anywhere: the platform is needed live and is not there, or the like
+    PROBLEM = "problem"
 
 
 # ---- intents: what the citizen (or an effect) says -------------------------------------
@@ -95,7 +122,12 @@ Intent = Any  # one of the dataclasses above
 
 @dc.dataclass(frozen=True)
 class Next:
+    """Go to ``step``. ``effect`` (kiosk.flows.effects) is work the app runs in the
+    background on arrival; its outcome comes back as an intent. Not part of equality:
+    where a step is reached is what a transition *is*."""
+
     step: Step
+    effect: Any = dc.field(default=None, compare=False)
 
 
 @dc.dataclass(frozen=True)

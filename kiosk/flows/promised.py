@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.errors import FlowError
 from kiosk.flows.base import (
     Abort,
-    Back,
     Continue,
     FormSubmitted,
     Identified,
@@ -20,7 +18,6 @@ from kiosk.flows.base import (
     NextMaterial,
     NoticeAccepted,
     PageCaptured,
-    Rated,
     Retake,
     ReviewConfirmed,
     Step,
@@ -28,26 +25,34 @@ from kiosk.flows.base import (
     Submitted,
     Transition,
 )
+from kiosk.flows.effects import SubmitApplication
+from kiosk.flows.machine import StepMachine
+from kiosk.flows.rating import RatingSteps
 from kiosk.forms import validate_form
 from kiosk.session import Session
 
 _ORDER = [Step.IDENTITY, Step.NOTICE, Step.FORM, Step.MATERIALS, Step.REVIEW, Step.SUBMIT]
 
 
-class PromisedFlow:
+class PromisedFlow(RatingSteps, StepMachine):
     """The step machine for one matter handled as 承诺办."""
 
     mode = "promised"
+    kind = "application"  # what the submission is: a new case (or a correction)
 
     def __init__(self, session: Session, matter: Any) -> None:
-        self.session = session
+        super().__init__(session)
         self.matter = matter
         self.material_index = 0
         session.matter_code = matter.code
-        session.flow = self
-        self.step = Step.NOTICE if session.identity else Step.IDENTITY
+        self.step = self._after_identity() if session.identity else Step.IDENTITY
 
     # -- queries the screens render from --
+
+    @property
+    def fields(self) -> list[Any]:
+        """The form's fields (a mode may ask other questions than the matter's form)."""
+        return list(self.matter.fields)
 
     @property
     def materials(self) -> list[Any]:
@@ -60,41 +65,44 @@ class PromisedFlow:
     def pages_for(self, code: str) -> list[Any]:
         return self.session.pages.get(code, [])
 
+    @property
+    def form_matter(self) -> Any:
+        """The matter as the form validates it (with this mode's fields)."""
+        return self.matter
+
     def missing_required(self) -> list[Any]:
         return [m for m in self.materials if m.required and not self.pages_for(m.code)]
 
     # -- the machine --
 
-    def handle(self, intent: Intent) -> Transition:
-        handler = getattr(self, f"_on_{self.step.value}", None)
-        if isinstance(intent, Back):
-            return self._back()
-        if handler is None:
-            raise FlowError(f"no intents accepted at step {self.step}")
-        result: Transition = handler(intent)
-        if isinstance(result, Next):
-            self.step = result.step
-        return result
-
-    def _refuse(self, intent: Intent) -> Transition:
-        raise FlowError(f"{type(intent).__name__} is not accepted at step {self.step}")
-
     def _on_identity(self, intent: Intent) -> Transition:
         if not isinstance(intent, Identified):
             return self._refuse(intent)
         self.session.identity = intent.identity
-        return Next(Step.NOTICE)
+        return Next(self._after_identity())
+
+    def _after_identity(self) -> Step:
+        return Step.NOTICE if self._has_notice() else self._after_notice()
+
+    def _has_notice(self) -> bool:
+        """The 一次性告知 step, when there are materials to tell of."""
+        return True
 
     def _on_notice(self, intent: Intent) -> Transition:
         if not isinstance(intent, NoticeAccepted):
             return self._refuse(intent)
-        return Next(Step.FORM if self.matter.fields else Step.MATERIALS)
+        return Next(self._after_notice())
+
+    def _after_notice(self) -> Step:
+        if self.fields:
+            return Step.FORM
+        return Step.MATERIALS if self.materials else Step.REVIEW
 
     def _on_form(self, intent: Intent) -> Transition:
         if not isinstance(intent, FormSubmitted):
             return self._refuse(intent)
         answers = {k: v.strip() for k, v in intent.answers.items()}
-        errors = validate_form(self.matter, answers)
+        errors = validate_form(self.form_matter, answers)
         if errors:
             return Invalid(errors)
         self.session.answers = answers
@@ -128,7 +136,10 @@ class PromisedFlow:
         missing = self.missing_required()
         if missing:
             return Invalid({m.code: "materials.error.required" for m in missing})
-        return Next(Step.SUBMIT)
+        return self._after_review()
+
+    def _after_review(self) -> Transition:
+        return Next(Step.SUBMIT, effect=SubmitApplication())
 
     def _on_submit(self, intent: Intent) -> Transition:
         if isinstance(intent, Submitted):
@@ -144,16 +155,10 @@ class PromisedFlow:
             return self._refuse(intent)
         return Next(Step.RATING)
 
-    def _on_rating(self, intent: Intent) -> Transition:
-        if not isinstance(intent, Rated):
-            return self._refuse(intent)
-        if not 1 <= intent.level <= 5:
-            return Invalid({"level": "rating.error.level"})
-        self.session.rating = intent.level
-        return Next(Step.DONE)
-
     def _back(self) -> Transition:
         """Back within the steps before submitting; after submission there is no way back."""
+        if self.step is Step.COMPOSE:
+            return Next(Step.RATING)
         if self.step is Step.MATERIALS and self.material_index > 0:
             self.material_index -= 1
             return Next(Step.MATERIALS)
@@ -163,8 +168,12 @@ class PromisedFlow:
         if index == 0 or (self.step is Step.NOTICE and self.session.identity is not None):
             return Abort("flow.cancelled")
         prev = _ORDER[index - 1]
-        if prev is Step.FORM and not self.matter.fields:
+        if prev is Step.MATERIALS and not self.materials:
+            prev = Step.FORM
+        if prev is Step.FORM and not self.fields:
             prev = Step.NOTICE
+        if prev is Step.NOTICE and not self._has_notice():
+            return Abort("flow.cancelled")
         if prev is Step.MATERIALS:
             self.material_index = max(len(self.materials) - 1, 0)
         self.step = prev

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from kiosk.appointments import AppointmentRules
 from kiosk.upstream.sandbox import uploads
 from kiosk.upstream.sandbox.cases import case_status
 from kiosk.upstream.sandbox.context import Ctx, Settings
@@ -48,12 +49,13 @@ class SandboxPlatform:
         dedupe: bool = True,
         region_code: str = "330110",
         fault_seed: int = 0,
+        appointments: AppointmentRules | None = None,
     ) -> None:
         self.db = SandboxDB(db_path)
         self.clock = clock
         self.settings = Settings(
             policy=review or ReviewPolicy(), speed=review_speed, dedupe=dedupe,
-            region_code=region_code,
+            region_code=region_code, appointments=appointments or AppointmentRules(),
         )  # fmt: skip
         self._registry = DeviceRegistry(self.db, shared_token)
         self.faults = Faults(fault_seed)

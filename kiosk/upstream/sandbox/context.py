@@ -6,6 +6,7 @@ import dataclasses as dc
 import datetime as dt
 import sqlite3
 
+from kiosk.appointments import AppointmentRules
 from kiosk.upstream.models import CHINA_TZ, unsafe_filename
 from kiosk.upstream.sandbox.review import ReviewPolicy
 from kiosk.upstream.sandbox.storage import next_value
@@ -18,6 +19,7 @@ class Settings:
     the kill test uses it to prove that the test can see duplicates."""
 
     policy: ReviewPolicy = dc.field(default_factory=ReviewPolicy)
+    appointments: AppointmentRules = dc.field(default_factory=AppointmentRules)
     speed: float = 1.0
     dedupe: bool = True
     region_code: str = "330110"

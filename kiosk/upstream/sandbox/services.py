@@ -1,6 +1,7 @@
 """Sandbox handlers: ratings (好差评), appointments (预约办) and complaints (投诉).
 
-Appointment rules follow a published county centre's (research/features.md §4): book
+Appointment rules are data (kiosk/appointments.py, the sandbox's ``appointments``
+setting); the defaults are a published county centre's (research/features.md §4): book
 from tomorrow within the next 5 working days, one booking per person per day, cancel at
 least 2 hours before the start.
 """
@@ -13,6 +14,7 @@ import re
 import sqlite3
 from typing import Any
 
+from kiosk.appointments import AppointmentRules
 from kiosk.upstream import fields as f
 from kiosk.upstream.models import CHINA_TZ, CODE, to_json
 from kiosk.upstream.sandbox.context import Ctx
@@ -23,8 +25,6 @@ from kiosk.upstream.service_models import AppointmentRequest, Complaint, Rating
 SLOT_TIMES = ("0900", "0930", "1000", "1030", "1100", "1400", "1430", "1500", "1530", "1600")
 SLOT_MINUTES = 30
 SLOT_CAPACITY = 2
-BOOKING_DAYS = 5
-CANCEL_BEFORE = dt.timedelta(hours=2)
 
 
 def rate(req: Request, ctx: Ctx) -> Response:
@@ -61,7 +61,7 @@ def slots(req: Request, ctx: Ctx) -> Response:
     except f.FieldError as exc:
         raise invalid(exc) from exc
     out = []
-    for start in _offered(req.now):
+    for start in _offered(req.now, ctx.settings.appointments):
         if day is not None and start.date().isoformat() != day:
             continue
         slot_id = "S" + start.strftime("%Y%m%d%H%M")
@@ -74,17 +74,18 @@ def book(req: Request, ctx: Ctx) -> Response:
         ask = AppointmentRequest.from_json(req.json())
     except f.FieldError as exc:
         raise invalid(exc) from exc
+    rules = ctx.settings.appointments
     start = _slot_start(ask.slot_id)
-    if start is None or start not in _offered(req.now):
+    if start is None or start not in _offered(req.now, rules):
         raise Problem(409, "slot_unavailable", "slot is not open for booking")
     if _slot_json(ctx.conn, ask.station_id, ask.slot_id, start)["remaining"] <= 0:
         raise Problem(409, "slot_full", "slot is fully booked")
     same_day = ctx.conn.execute(
-        "SELECT 1 FROM appointments WHERE id_number = ? AND status = 'booked'"
+        "SELECT COUNT(*) FROM appointments WHERE id_number = ? AND status = 'booked'"
         " AND substr(slot_id, 2, 8) = ?",
         (ask.applicant.id_number, ask.slot_id[1:9]),
-    ).fetchone()
-    if same_day is not None:
+    ).fetchone()[0]
+    if same_day >= rules.per_person_per_day:
         raise Problem(409, "already_booked_that_day", "one booking per person per day")
     appointment_id = f"A{next_value(ctx.conn, 'appointment'):08d}"
     ctx.conn.execute(
@@ -108,8 +109,9 @@ def cancel(req: Request, ctx: Ctx) -> Response:
     if row["status"] == "booked":
         start = _slot_start(row["slot_id"])
         assert start is not None  # stored slot ids were checked when booked
-        if start - dt.datetime.fromtimestamp(req.now, CHINA_TZ) < CANCEL_BEFORE:
-            raise Problem(409, "cancel_too_late", "cancel at least 2 hours before the start")
+        now = dt.datetime.fromtimestamp(req.now, CHINA_TZ)
+        if not ctx.settings.appointments.can_cancel(start, now):
+            raise Problem(409, "cancel_too_late", "too close to the start to cancel")
         ctx.conn.execute(
             "UPDATE appointments SET status = 'cancelled' WHERE appointment_id = ?",
             (appointment_id,),
@@ -117,19 +119,15 @@ def cancel(req: Request, ctx: Ctx) -> Response:
     return json_response(200, appointment_json(ctx.conn, appointment_id))
 
 
-def _offered(now: float) -> list[dt.datetime]:
+def _offered(now: float, rules: AppointmentRules) -> list[dt.datetime]:
     """Slot start times open for booking at ``now``."""
-    day = dt.datetime.fromtimestamp(now, CHINA_TZ).date()
-    days: list[dt.date] = []
-    while len(days) < BOOKING_DAYS:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            days.append(day)
-    return [
+    moment = dt.datetime.fromtimestamp(now, CHINA_TZ)
+    starts = [
         dt.datetime.combine(d, dt.time(int(t[:2]), int(t[2:])), CHINA_TZ)
-        for d in days
+        for d in rules.open_days(moment.date())
         for t in SLOT_TIMES
     ]
+    return [s for s in starts if s > moment]
 
 
 def _slot_start(slot_id: str) -> dt.datetime | None:

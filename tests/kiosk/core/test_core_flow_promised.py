@@ -27,6 +27,7 @@ from kiosk.flows.base import (
     SubmitFailed,
     Submitted,
 )
+from kiosk.flows.intents import TextEntered, WriteComment
 from kiosk.flows.promised import PromisedFlow
 from kiosk.identity import Identity
 from kiosk.session import CapturedPage, Session, Submission
@@ -85,7 +86,8 @@ def test_whole_journey(tmp_path: Path, matter: Matter) -> None:
     assert flow.handle(FormSubmitted(valid_answers(matter))) == Next(Step.MATERIALS)
     capture_all_required(flow)
     assert flow.step is Step.REVIEW
-    assert flow.handle(ReviewConfirmed()) == Next(Step.SUBMIT)
+    submit = flow.handle(ReviewConfirmed())
+    assert submit == Next(Step.SUBMIT) and type(submit.effect).__name__ == "SubmitApplication"
     sub = Submission("LS-1", provisional=True, printed=True)
     assert flow.handle(Submitted(sub)) == Next(Step.RECEIPT)
     assert flow.session.submission is sub
@@ -178,11 +180,30 @@ def test_no_way_back_after_submission(tmp_path: Path, matter: Matter) -> None:
     assert flow.step is Step.RECEIPT
 
 
-def test_rating_levels_are_checked_and_no_reason_is_forced(tmp_path: Path, matter: Matter) -> None:
+def test_rating_levels_are_checked_and_a_bad_rating_says_why(
+    tmp_path: Path, matter: Matter
+) -> None:
+    """A 1 or 2 without a reason would be refused by the platform (GB/T 39734-2020
+    annex A) and so lost: the flow asks for a choice or the citizen's own words."""
     flow = new_flow(tmp_path, matter)
     flow.step = Step.RATING
     assert flow.handle(Rated(0)) == Invalid({"level": "rating.error.level"})
-    assert flow.handle(Rated(1)) == Next(Step.DONE)
+    assert flow.handle(Rated(1)) == Invalid({"reasons": "rating.error.reason"})
+    done = flow.handle(Rated(1, ("too_slow",)))
+    assert done == Next(Step.DONE) and done.effect.reasons == ("too_slow",)
+    assert flow.session.rating == 1
+
+
+def test_a_bad_rating_may_say_why_in_the_citizens_own_words(tmp_path: Path, matter: Matter) -> None:
+    flow = new_flow(tmp_path, matter)
+    flow.step = Step.RATING
+    assert flow.handle(WriteComment(2)) == Next(Step.COMPOSE)
+    assert flow.handle(Back()) == Next(Step.RATING)
+    flow.handle(WriteComment(2))
+    assert flow.handle(TextEntered("  排队太久  ")) == Next(Step.RATING)
+    assert flow.rating_level == 2 and flow.compose_spec()[1] == "排队太久"
+    done = flow.handle(Rated(2))
+    assert done == Next(Step.DONE) and done.effect.comment == "排队太久"
 
 
 def test_an_intent_out_of_sequence_is_a_flow_error(tmp_path: Path, matter: Matter) -> None:

@@ -1,0 +1,127 @@
+"""预约办: book a slot at this station for a matter that needs an appointment.
+
+identity → slots (from the platform, within the site's rules) → confirm → book → the
+appointment slip (printed with its QR code) → done.
+
+A slot another kiosk took meanwhile sends the citizen back to the fresh list with a
+message, never to a dead end; one booking per person per day is the platform's rule
+and is told plainly. Appointments are cancelled from 办件查询 (scan the slip).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from kiosk.appointments import AppointmentRules
+from kiosk.flows.base import Abort, Continue, Identified, Intent, Invalid, Next, Step, Transition
+from kiosk.flows.effects import BookSlot, LoadSlots
+from kiosk.flows.intents import Booked, Choose, Confirm, Failed, Retry, SlotsLoaded
+from kiosk.flows.machine import StepMachine
+from kiosk.session import Session
+
+TAKEN = ("slot_full", "slot_unavailable")
+
+
+def slot_start(slot: Any) -> dt.datetime:
+    return dt.datetime.fromisoformat(slot.start)
+
+
+class AppointmentFlow(StepMachine):
+    mode = "appointment"
+
+    def __init__(
+        self,
+        session: Session,
+        matter: Any,
+        rules: AppointmentRules,
+        now: Callable[[], dt.datetime],
+    ) -> None:
+        super().__init__(session)
+        self.matter = matter
+        self.rules = rules
+        self.now = now
+        self.slots: list[Any] = []
+        self.chosen: Any = None
+        self.appointment: Any = None
+        self.printed: bool | None = None
+        self.print_problem: str | None = None
+        session.matter_code = matter.code
+        if session.identity is None:
+            self.step = Step.IDENTITY
+        else:
+            self.step = Step.SLOTS
+            self.start_effect = LoadSlots()
+
+    # -- what the slots screen shows --
+
+    def days(self) -> list[dt.date]:
+        return sorted({slot_start(s).date() for s in self.slots})
+
+    def slots_on(self, day: dt.date) -> list[Any]:
+        return [s for s in self.slots if slot_start(s).date() == day]
+
+    # -- the machine --
+
+    def _on_identity(self, intent: Intent) -> Transition:
+        if not isinstance(intent, Identified):
+            return self._refuse(intent)
+        self.session.identity = intent.identity
+        return Next(Step.SLOTS, effect=LoadSlots())
+
+    def _on_slots(self, intent: Intent) -> Transition:
+        if isinstance(intent, SlotsLoaded):
+            now = self.now()
+            self.slots = [
+                s
+                for s in intent.slots
+                if s.remaining > 0 and self.rules.bookable(slot_start(s), now)
+            ]
+            if not self.slots:
+                self.notice = "appointment.error.no_slots"
+            return Next(Step.SLOTS)
+        if isinstance(intent, Choose):
+            slot = next((s for s in self.slots if s.slot_id == intent.value), None)
+            if slot is None:
+                return Invalid({"_": "appointment.error.slot_taken"})
+            self.chosen, self.notice = slot, ""
+            return Next(Step.CONFIRM)
+        if isinstance(intent, Failed):
+            return self.fail(intent.key)
+        return self._refuse(intent)
+
+    def _on_confirm(self, intent: Intent) -> Transition:
+        if not isinstance(intent, Confirm):
+            return self._refuse(intent)
+        return Next(Step.BOOKING, effect=BookSlot(self.chosen.slot_id))
+
+    def _on_booking(self, intent: Intent) -> Transition:
+        if isinstance(intent, Booked):
+            self.appointment = intent.appointment
+            self.printed, self.print_problem = intent.printed, intent.key
+            return Next(Step.BOOKED)
+        if isinstance(intent, Failed):
+            if intent.code in TAKEN:  # someone else was quicker: choose again
+                self.notice, self.chosen = "appointment.error.slot_taken", None
+                return Next(Step.SLOTS, effect=LoadSlots())
+            return self.fail(intent.key)
+        return self._refuse(intent)
+
+    def _on_booked(self, intent: Intent) -> Transition:
+        if not isinstance(intent, Continue):
+            return self._refuse(intent)
+        return Next(Step.DONE)
+
+    def _on_problem(self, intent: Intent) -> Transition:
+        if not isinstance(intent, Retry):
+            return self._refuse(intent)
+        self.problem = ""
+        return Next(Step.SLOTS, effect=LoadSlots())
+
+    def _back(self) -> Transition:
+        if self.step is Step.CONFIRM:
+            return Next(Step.SLOTS)
+        if self.step in (Step.BOOKING, Step.BOOKED):
+            return Invalid({"_": "flow.error.no_back"})
+        return Abort("flow.cancelled")

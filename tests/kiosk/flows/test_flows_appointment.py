@@ -1,0 +1,98 @@
+"""预约办 as a step machine: slots within the rules, a slot taken meanwhile sends the
+citizen back to a fresh list, one booking a day is told plainly."""
+
+from __future__ import annotations
+
+import dataclasses as dc
+import datetime as dt
+
+from kiosk.appointments import AppointmentRules
+from kiosk.catalogue import Catalogue
+from kiosk.flows.appointment import AppointmentFlow
+from kiosk.flows.base import Back, Continue, Identified, Invalid, Next, Step
+from kiosk.flows.effects import BookSlot, LoadSlots
+from kiosk.flows.intents import Booked, Choose, Confirm, Failed, Retry, SlotsLoaded
+from kiosk.session import Session
+from kiosk.upstream.service_models import Appointment, Slot
+
+from .conftest import DIBAO, NOW, person
+
+
+def slot(day: str, time: str, remaining: int = 2) -> Slot:
+    return Slot(f"S{day.replace('-', '')}{time.replace(':', '')}", f"{day}T{time}+08:00",
+                f"{day}T{time}+08:00", 2, remaining)  # fmt: skip
+
+
+SLOTS = (
+    slot("2026-01-01", "15:00"),  # today: not bookable (from tomorrow)
+    slot("2026-01-02", "09:00"),
+    slot("2026-01-02", "09:30", remaining=0),  # full
+    slot("2026-01-05", "14:00"),
+    slot("2026-01-09", "09:00"),  # the 6th working day: outside the window
+)
+
+
+def new(session: Session, catalogue: Catalogue) -> AppointmentFlow:
+    return AppointmentFlow(session, catalogue.get(DIBAO), AppointmentRules(), lambda: NOW)
+
+
+def test_booking_offers_only_what_the_rules_allow(session: Session, catalogue: Catalogue) -> None:
+    flow = new(session, catalogue)
+    load = flow.handle(Identified(person()))
+    assert load == Next(Step.SLOTS) and isinstance(load.effect, LoadSlots)
+    flow.handle(SlotsLoaded(SLOTS))
+    assert [s.slot_id for s in flow.slots] == ["S202601020900", "S202601051400"]
+    assert flow.days() == [dt.date(2026, 1, 2), dt.date(2026, 1, 5)]
+    assert flow.handle(Choose("S202601020930")) == Invalid({"_": "appointment.error.slot_taken"})
+    assert flow.handle(Choose("S202601020900")) == Next(Step.CONFIRM)
+    assert flow.handle(Back()) == Next(Step.SLOTS)
+    flow.handle(Choose("S202601051400"))
+    book = flow.handle(Confirm())
+    assert book == Next(Step.BOOKING) and book.effect == BookSlot("S202601051400")
+    appt = Appointment("A00000001", "S202601051400", DIBAO, SLOTS[3].start, SLOTS[3].end, "booked")
+    assert flow.handle(Booked(appt, printed=True)) == Next(Step.BOOKED)
+    assert flow.handle(Back()) == Invalid({"_": "flow.error.no_back"})
+    assert flow.handle(Continue()) == Next(Step.DONE)
+
+
+def test_a_slot_taken_meanwhile_brings_a_fresh_list_and_a_message(
+    session: Session, catalogue: Catalogue
+) -> None:
+    session.identity = person()
+    flow = new(session, catalogue)
+    assert flow.step is Step.SLOTS and isinstance(flow.start_effect, LoadSlots)
+    flow.handle(SlotsLoaded(SLOTS))
+    flow.handle(Choose("S202601020900"))
+    flow.handle(Confirm())
+    again = flow.handle(Failed("appointment.error.slot_taken", code="slot_full"))
+    assert again == Next(Step.SLOTS) and isinstance(again.effect, LoadSlots)
+    assert flow.notice == "appointment.error.slot_taken" and flow.chosen is None
+
+
+def test_one_booking_a_day_and_a_platform_down_are_told(
+    session: Session, catalogue: Catalogue
+) -> None:
+    session.identity = person()
+    flow = new(session, catalogue)
+    flow.handle(SlotsLoaded(SLOTS))
+    flow.handle(Choose("S202601020900"))
+    flow.handle(Confirm())
+    key = "appointment.error.one_per_day"
+    assert flow.handle(Failed(key, code="already_booked_that_day")) == Next(Step.PROBLEM)
+    assert flow.problem == key
+    assert isinstance(flow.handle(Retry()).effect, LoadSlots)
+    assert flow.handle(Failed("error.upstream.live", retry=True)) == Next(Step.PROBLEM)
+
+
+def test_no_open_slot_is_said(session: Session, catalogue: Catalogue) -> None:
+    session.identity = person()
+    flow = new(session, catalogue)
+    flow.handle(SlotsLoaded(tuple(dc.replace(s, remaining=0) for s in SLOTS)))
+    assert flow.slots == [] and flow.notice == "appointment.error.no_slots"
+
+
+def test_rules_are_data() -> None:
+    rules = AppointmentRules(min_days_ahead=0, working_days=2, cancel_before_hours=24)
+    assert rules.open_days(NOW.date()) == [dt.date(2026, 1, 1), dt.date(2026, 1, 2)]
+    start = NOW + dt.timedelta(hours=23)
+    assert not rules.can_cancel(start, NOW) and rules.can_cancel(start, NOW - dt.timedelta(hours=1))
