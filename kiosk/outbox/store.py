@@ -26,6 +26,7 @@ from pathlib import Path
 from kiosk.masking import mask_id_number, mask_name
 from kiosk.outbox.crypto import Sealer
 from kiosk.outbox.db import OutboxDB
+from kiosk.outbox.jobs import PrintJobs
 from kiosk.outbox.models import ItemState, ItemStatus, QueuedSubmission, Submission
 from kiosk.outbox.progress import Progress, case_key, open_application, part_aad, purge
 from kiosk.outbox.status import statuses
@@ -53,6 +54,7 @@ class Outbox:
         self.clock = clock
         self.failpoint: Failpoint = failpoint or (lambda name: None)
         self.progress = Progress(self.db, self._sealer, clock)
+        self.jobs = PrintJobs(self.db, self._sealer, clock)  # receipts kept for a reprint
         self._listeners: list[Callable[[], None]] = []
 
     def close(self) -> None:
