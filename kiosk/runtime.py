@@ -83,8 +83,6 @@ class Runtime:
             load_or_create_key(self.state_dir / "keys" / "outbox.key"),
         )
         self.pump = OutboxPump(self.outbox, self.client)
-        if start_pump:
-            self.pump.start()
         self.journey = Journey(
             self.settings,
             self.hardware,
@@ -93,6 +91,14 @@ class Runtime:
             self.catalogue,
             kick=self.pump.kick,
         )
+        # Before the pump can send (and purge) anything: a receipt for every application
+        # saved just before a crash, so that it can still be printed.
+        self.outbox.jobs.purge_expired()
+        rebuilt = self.journey.printing.rebuild_missing()
+        if rebuilt:
+            log.warning("%d saved application(s) had no receipt yet: kept for a reprint", rebuilt)
+        if start_pump:
+            self.pump.start()
 
     def _platform_client(self) -> HttpPlatformClient:
         p = self.settings.platform
@@ -141,6 +147,15 @@ class Runtime:
 
     def idcard_problem_key(self) -> str | None:
         return "error.device.missing" if self.hardware.idcard is None else None
+
+    def unconfirmed(self) -> list[str]:
+        """Numbers of applications saved whose number the citizen may never have got
+        (a crash between saving and the receipt): the attract screen says so."""
+        return [status.number for status in self.outbox.unconfirmed()]
+
+    def confirm(self, number: str) -> None:
+        """Staff or citizen have seen the number: stop telling them."""
+        self.outbox.confirm_receipt(number)
 
     def wait_for_outbox(self, timeout: float, sleep: Callable[[float], None] = time.sleep) -> bool:
         """True once nothing is pending (demo and tests)."""

@@ -46,17 +46,19 @@ class PrintJobs:
     def __init__(self, db: OutboxDB, sealer: Sealer, clock: Callable[[], float]) -> None:
         self.db, self._sealer, self.clock = db, sealer, clock
 
-    def keep(self, provisional_no: str, number: str, data: bytes, kind: str = "receipt") -> None:
+    def keep(self, provisional_no: str, number: str, data: bytes, kind: str = "receipt") -> KeptJob:
         """Store (or replace) the job of one item's document, sealed."""
         sealed = self._sealer.seal(data, _aad(provisional_no, kind))
+        now = self.clock()
         with self.db.tx() as conn:
             conn.execute(
                 "INSERT INTO print_jobs (provisional_no, kind, number, created_at, data)"
                 " VALUES (?,?,?,?,?) ON CONFLICT (provisional_no, kind) DO UPDATE SET"
                 " number = excluded.number, data = excluded.data, attempts = 0,"
                 " last_error = NULL",
-                (provisional_no, kind, number, self.clock(), sealed),
+                (provisional_no, kind, number, now, sealed),
             )
+        return KeptJob(provisional_no, kind, number, now, 0, None)
 
     def find(self, number: str) -> KeptJob | None:
         """By the number printed on it, the provisional number or the case number."""
