@@ -8,4 +8,6 @@ module to :data:`MODULES` to make its commands appear.
 MODULES = [
     "kiosk.commands.config",
     "kiosk.commands.sandbox",
+    "kiosk.commands.print",
+    "kiosk.commands.outbox",
 ]
