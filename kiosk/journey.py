@@ -65,7 +65,7 @@ class Journey:
         self.kick = kick
         self.now = now
         self.reserve_timeout = reserve_timeout
-        self.printing = Printing(settings, hardware, outbox)
+        self.printing = Printing(settings, hardware, outbox, qr=lookup_qr)
 
     # ---- the document camera ----
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from kiosk.outbox.jobs import KeptJob
@@ -44,10 +45,18 @@ def lookup_qr(number: str) -> str:
 class Printing:
     """Prints for the journey on ``hardware.printer`` (None: no printer opened)."""
 
-    def __init__(self, settings: Settings, hardware: Any, outbox: Any) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        hardware: Any,
+        outbox: Any,
+        *,
+        qr: Callable[[str], str] = lookup_qr,
+    ) -> None:
         self.settings = settings
         self.hardware = hardware
         self.outbox = outbox
+        self.qr = qr  # number → the receipt's QR payload, as the journey prints it
 
     # ---- documents that are not kept (the 一次性告知单) ----
 
@@ -153,7 +162,7 @@ class Printing:
                 applicant_id_number=app.applicant.id_number,
                 station_name=self.settings.site.station_name,
                 accepted_at=accepted,
-                lookup_qr=lookup_qr(status.number),
+                lookup_qr=self.qr(status.number),
                 tracking_number=status.case_no,
                 provisional_number=None if status.case_no else status.provisional_no,
                 promised_date=promised,

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from devices.printer import decode
 from devices.status import SupplyLevel
+from kiosk.journey import lookup_qr
 from kiosk.runtime import Runtime
 from kiosk.session import Session
 
@@ -94,6 +95,9 @@ def test_a_crash_between_saving_and_the_receipt_is_told_and_reprintable(
     assert second.journey.reprint(queued.provisional_no) is True
     text = printed_text(second)
     assert queued.provisional_no in text and "测*" in text
+    printer = second.hardware.printer
+    job = decode(printer.simulator.jobs[-1], printer.profile.encoding)
+    assert job.qr_payloads == [lookup_qr(queued.provisional_no)]  # as the journey prints it
     assert second.unconfirmed() == [] and second.journey.printing.pending() == []
 
 
