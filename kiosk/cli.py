@@ -16,7 +16,7 @@ from pathlib import Path
 from kiosk import __version__
 from kiosk.catalogue.errors import CatalogueError
 from kiosk.commands import MODULES
-from kiosk.control import AlreadyRunning, ControlError
+from kiosk.control import AlreadyRunning, ControlError, NotRunning
 from kiosk.settings import Settings, SettingsError, load_settings
 
 Handler = Callable[[argparse.Namespace], int]
@@ -86,3 +86,6 @@ def main(
     except ControlError as exc:
         sys.stderr.write(f"kiosk: the running kiosk says: {exc}\n")
         return 1
+    except NotRunning as exc:  # it holds the lock but its socket is gone (or too long a path)
+        sys.stderr.write(f"kiosk: a kiosk owns the state directory but does not answer: {exc}\n")
+        return 2

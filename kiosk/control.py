@@ -132,7 +132,7 @@ class ControlServer:
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()  # left by a kiosk that died: we hold the lock now
         server = _Server(str(self.path), _Request)
-        os.chmod(self.path, 0o600)
+        os.chmod(self.path, 0o600)  # before serving: only this user may ask anything
         server.handlers = self.handlers
         self._server = server
         self._thread = threading.Thread(

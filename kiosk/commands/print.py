@@ -19,6 +19,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from kiosk import control, remote
@@ -134,7 +135,7 @@ def _reprint_here(settings: Settings, number: str) -> bool:
             raise CommandFailed(NOT_PRINTED, f"no application or kept receipt numbered {number}")
         d = settings.devices
         with open_printer_or_fail(d.printer, d.printer_profile) as printer:
-            hardware = argparse.Namespace(printer=printer)
+            hardware = SimpleNamespace(printer=printer)  # all Printing needs of Hardware
             return Printing(settings, hardware, outbox).reprint(number)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,3 +56,13 @@ def test_nothing_answers_when_no_kiosk_runs_even_over_a_stale_socket(
         control.call(state_dir, "print.status")
     start()  # a new kiosk replaces the stale file
     assert control.call(state_dir, "print.status")["ready"] is True
+
+
+def test_an_owner_that_does_not_answer_is_one_clear_line(
+    kiosk_cmd: Callable[..., Any], state_dir: Path
+) -> None:
+    with control.OwnerLock(state_dir):  # a kiosk that holds the directory, socket gone
+        done = kiosk_cmd("outbox", "flush")
+    assert done.code == 2
+    assert done.err.startswith("kiosk: a kiosk owns the state directory but does not answer")
+    assert done.err.count("\n") == 1
