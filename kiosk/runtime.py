@@ -1,7 +1,9 @@
 """Wiring: from validated settings to a running kiosk core (no UI).
 
-Opens the devices, the platform link (the embedded sandbox when no URL is configured),
-the outbox and its pump, and the session manager. The UI gets one :class:`Runtime`.
+Takes ownership of the state directory (one kiosk per directory: kiosk/control.py),
+opens the devices, the platform link (the embedded sandbox when no URL is configured),
+the outbox and its pump, the session manager, and the control socket the ``kiosk``
+CLI talks to. The UI gets one :class:`Runtime`.
 """
 
 from __future__ import annotations
@@ -15,16 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from config import CATALOGUE_FILE
+from kiosk import remote
 from kiosk.catalogue import Catalogue, load_catalogue
+from kiosk.control import ControlServer, OwnerLock
 from kiosk.hardware import CardListener, Hardware
 from kiosk.ime import warm_up
 from kiosk.journey import Journey
 from kiosk.outbox import Outbox, OutboxPump, load_or_create_key
 from kiosk.session import SessionManager
 from kiosk.settings import Settings
-from kiosk.upstream.client import HttpPlatformClient
-from kiosk.upstream.retry import Backoff
 from kiosk.voice import Voice
+from kiosk.wiring import open_upstream, outbox_db, outbox_key
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +65,8 @@ class Runtime:
         self.pump: Any = None
         self.journey: Any = None
         self.agent: Any = None  # the fleet agent, once this kiosk is enrolled
+        self._owner: OwnerLock | None = None
+        self._control: ControlServer | None = None
 
     @classmethod
     def start(
@@ -86,15 +91,13 @@ class Runtime:
 
     def _start(self, start_pump: bool) -> None:
         self.state_dir.mkdir(parents=True, exist_ok=True)
+        self._owner = OwnerLock(self.state_dir).acquire()  # AlreadyRunning: stop here
         self.hardware.open()
-        self.client = self._platform_client()
+        self.client, self.sandbox = open_upstream(self.settings)
         self.outbox = Outbox(
-            self.state_dir / "outbox.sqlite3",
-            load_or_create_key(self.state_dir / "keys" / "outbox.key"),
+            outbox_db(self.state_dir), load_or_create_key(outbox_key(self.state_dir))
         )
         self.pump = OutboxPump(self.outbox, self.client)
-        if start_pump:
-            self.pump.start()
         self.journey = Journey(
             self.settings,
             self.hardware,
@@ -103,6 +106,16 @@ class Runtime:
             self.catalogue,
             kick=self.pump.kick,
         )
+        # Before the pump can send (and purge) anything: a receipt for every application
+        # saved just before a crash, so that it can still be printed.
+        self.outbox.jobs.purge_expired()
+        rebuilt = self.journey.printing.rebuild_missing()
+        if rebuilt:
+            log.warning("%d saved application(s) had no receipt yet: kept for a reprint", rebuilt)
+        if start_pump:
+            self.pump.start()
+        self._control = ControlServer(self.state_dir, remote.handlers(self))
+        self._control.start()
         self._start_agent()
 
     def _start_agent(self) -> None:
@@ -140,24 +153,6 @@ class Runtime:
         outcome = printer.print_document(test_page(printer.profile))
         return "printed" if outcome.printed else outcome.reason
 
-    def _platform_client(self) -> HttpPlatformClient:
-        p = self.settings.platform
-        url, token = p.url, p.token
-        if not url:
-            from kiosk.upstream.sandbox import SandboxPlatform
-
-            self.sandbox = SandboxPlatform(
-                self.state_dir / "sandbox" / "platform.sqlite3",
-                region_code=self.settings.site.region_code[:6],
-            )
-            url = self.sandbox.start()
-            token = self.sandbox.register_device(p.device_id)
-            log.info("embedded sandbox platform at %s", url)
-        # One attempt per call: the pump owns retries (and stop() can interrupt its waits).
-        return HttpPlatformClient(
-            url, p.device_id, token, timeout=p.timeout_s, backoff=Backoff(attempts=1)
-        )
-
     def warm_up(self) -> None:
         """Build the pinyin index (about a second of CPU) in the background; the UI
         calls this once its first screen is up, so start-up does not wait for it."""
@@ -188,6 +183,15 @@ class Runtime:
     def idcard_problem_key(self) -> str | None:
         return "error.device.missing" if self.hardware.idcard is None else None
 
+    def unconfirmed(self) -> list[str]:
+        """Numbers of applications saved whose number the citizen may never have got
+        (a crash between saving and the receipt): the attract screen says so."""
+        return [status.number for status in self.outbox.unconfirmed()]
+
+    def confirm(self, number: str) -> None:
+        """Staff or citizen have seen the number: stop telling them."""
+        self.outbox.confirm_receipt(number)
+
     def wait_for_outbox(self, timeout: float, sleep: Callable[[float], None] = time.sleep) -> bool:
         """True once nothing is pending (demo and tests)."""
         deadline = time.monotonic() + timeout
@@ -202,11 +206,13 @@ class Runtime:
         for closer in (
             lambda: self.agent.close(),
             self.voice.stop,
+            lambda: self._control.stop(),  # type: ignore[union-attr]
             lambda: self.pump.stop(),
             lambda: self.outbox.close(),
             lambda: self.client.close(),
             lambda: self.sandbox.close(),
             self.hardware.close,
+            lambda: self._owner.release(),  # type: ignore[union-attr]  # last: all closed
         ):
             with contextlib.suppress(Exception):
                 closer()

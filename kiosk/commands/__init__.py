@@ -11,4 +11,6 @@ MODULES = [
     "kiosk.commands.qr",
     "kiosk.commands.scan",
     "kiosk.commands.agent",
+    "kiosk.commands.print",
+    "kiosk.commands.outbox",
 ]

@@ -50,6 +50,16 @@ CREATE TABLE IF NOT EXISTS parts (
     PRIMARY KEY (item_seq, idx)
 );
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS print_jobs (
+    provisional_no TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    number TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    data BLOB NOT NULL,
+    PRIMARY KEY (provisional_no, kind)
+);
 """
 
 
