@@ -13,4 +13,5 @@ MODULES = [
     "kiosk.commands.agent",
     "kiosk.commands.print",
     "kiosk.commands.outbox",
+    "kiosk.commands.service",
 ]
