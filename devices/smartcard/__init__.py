@@ -15,3 +15,76 @@ pyscard), ``driver``, ``supervisor``; the simulator: ``vpcd`` (wire protocol),
 ``simcard``/``simbank`` (the chip), ``simulator`` (a virtual card in pcscd's vpcd
 reader), ``fixtures`` (synthetic cards) and ``pcscd`` (a pcscd for tests).
 """
+
+from devices.smartcard.cardread import App, read_any
+from devices.smartcard.channel import CardChannel
+from devices.smartcard.driver import SmartCardReader, open_reader
+from devices.smartcard.errors import (
+    AccessDenied,
+    ApduError,
+    CardRemoved,
+    CardStatusError,
+    CardUnresponsive,
+    FileNotFound,
+    InvalidCardData,
+    NoCard,
+    PcscUnavailable,
+    PinBlocked,
+    PinRejected,
+    ReaderBusy,
+    ReaderNotFound,
+    SmartcardError,
+    TlvError,
+    UnsupportedCard,
+)
+from devices.smartcard.fixtures import FIXTURES, TestPsam
+from devices.smartcard.records import (
+    BankCardRecord,
+    CardKind,
+    CardRecord,
+    PersonalAccess,
+    SocialSecurityRecord,
+    SscPersonal,
+)
+from devices.smartcard.simulator import SCENARIOS, VirtualCard
+from devices.smartcard.ssc import PinUnlock, Psam, PsamUnlock, Unlock
+from devices.smartcard.supervisor import ReaderSupervisor
+
+__all__ = [
+    "FIXTURES",
+    "SCENARIOS",
+    "AccessDenied",
+    "ApduError",
+    "App",
+    "BankCardRecord",
+    "CardChannel",
+    "CardKind",
+    "CardRecord",
+    "CardRemoved",
+    "CardStatusError",
+    "CardUnresponsive",
+    "FileNotFound",
+    "InvalidCardData",
+    "NoCard",
+    "PcscUnavailable",
+    "PersonalAccess",
+    "PinBlocked",
+    "PinRejected",
+    "PinUnlock",
+    "Psam",
+    "PsamUnlock",
+    "ReaderBusy",
+    "ReaderNotFound",
+    "ReaderSupervisor",
+    "SmartCardReader",
+    "SmartcardError",
+    "SocialSecurityRecord",
+    "SscPersonal",
+    "TestPsam",
+    "TlvError",
+    "Unlock",
+    "UnsupportedCard",
+    "VirtualCard",
+    "open_reader",
+    "read_any",
+]
