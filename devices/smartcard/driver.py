@@ -72,6 +72,7 @@ class SmartCardReader:
         self.lock = threading.RLock()
         self.pcsc = pcsc or Pcsc()
         self.exchanges = 0  # APDUs sent by the last read
+        self.last_reader = ""  # the reader's full name at the last read
         self._terminal = terminal
         self._clock = clock
         self._sleep = sleep
@@ -101,6 +102,7 @@ class SmartCardReader:
     ) -> CardRecord:
         """Read the card now in ``reader``; CardRemoved if it leaves during the read."""
         with self.lock:
+            self.last_reader = reader
             before = self.pcsc.slot_state(reader, 0.0, None)
             if not before.present:
                 raise NoCard(f"no card in {reader!r}")

@@ -56,7 +56,7 @@ def error_for(hresult: int, what: str) -> SmartcardError:
     h = _u32(hresult)
     detail = f"{what}: {scard.SCardGetErrorMessage(hresult)} (0x{h:08X})"
     if h in _SERVICE_LOST:
-        return PcscUnavailable(detail)
+        return PcscUnavailable(f"PC/SC service (pcscd) not available: {detail}")
     if h in _READER_GONE:
         return ReaderNotFound(detail)
     if h == _u32(scard.SCARD_E_NO_SMARTCARD):

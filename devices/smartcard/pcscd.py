@@ -81,6 +81,15 @@ def wait_for_card(reader: str, present: bool, timeout: float = 10.0) -> bool:
     return False
 
 
+def assert_readers_empty(timeout: float = 10.0) -> None:
+    """Both vpcd readers without a card, as pcscd sees them (between tests)."""
+    from devices.smartcard.simulator import reader_name
+
+    for slot in (0, 1):
+        if not wait_for_card(reader_name(slot), False, timeout):
+            raise PcscdError(f"{reader_name(slot)} still holds a card after {timeout:g} s")
+
+
 _SHARED: dict[str, PcscdService] = {}
 
 

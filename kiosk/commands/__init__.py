@@ -8,4 +8,5 @@ module to :data:`MODULES` to make its commands appear.
 MODULES = [
     "kiosk.commands.config",
     "kiosk.commands.sandbox",
+    "kiosk.commands.devices",
 ]

@@ -1,5 +1,5 @@
 """Shared helpers for the PC/SC card tests: chips in memory, and virtual cards in the
-real pcscd (started here when it is not running)."""
+real pcscd (the ``pcscd`` fixture is in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 
 from devices.smartcard.channel import CardChannel
 from devices.smartcard.fixtures import FIXTURES
-from devices.smartcard.pcscd import PcscdService, shared_service, wait_for_card
+from devices.smartcard.pcscd import PcscdService, assert_readers_empty
 from devices.smartcard.simcard import SimCard
-from devices.smartcard.simulator import VirtualCard, reader_name
+from devices.smartcard.simulator import VirtualCard
 
 TODAY = dt.date(2026, 5, 20)
 
@@ -41,29 +41,6 @@ def card() -> type[RecordingCard]:
 # -- the real pcscd with vpcd, and virtual cards in its readers ----------------------------
 
 
-@pytest.fixture(scope="session")
-def pcscd_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PcscdService]:
-    """pcscd with the vpcd readers: ours if none runs (stopped at the end), else the system's."""
-    service = shared_service(tmp_path_factory.mktemp("pcscd"))
-    yield service
-    service.stop()
-
-
-@pytest.fixture
-def pcscd(pcscd_service: PcscdService) -> Iterator[PcscdService]:
-    """The service, running with both virtual readers empty before and after the test."""
-    pcscd_service.ensure()
-    _wait_empty()
-    yield pcscd_service
-    pcscd_service.ensure()  # a test that stopped it or hid the readers leaves it whole
-    _wait_empty()
-
-
-def _wait_empty() -> None:
-    for slot in (0, 1):
-        assert wait_for_card(reader_name(slot), False), f"slot {slot} still holds a card"
-
-
 @pytest.fixture
 def virtual_card(pcscd: PcscdService) -> Iterator[Callable[..., VirtualCard]]:
     """``virtual_card("bank", scenario=…, slot=…)``: a started card, stopped afterwards."""
@@ -77,4 +54,4 @@ def virtual_card(pcscd: PcscdService) -> Iterator[Callable[..., VirtualCard]]:
     yield make
     for virtual in cards:
         virtual.stop()
-    _wait_empty()
+    assert_readers_empty()
