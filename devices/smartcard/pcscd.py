@@ -10,12 +10,20 @@ which says plainly what to do instead of failing obscurely.
 
 ``--auto-exit`` makes a pcscd left behind by a killed test run exit by itself after
 60 idle seconds; :meth:`ensure` starts a new one whenever it finds none.
+
+Our pcscd's vpcd listens on ports 29963/29964, not Debian's 35963/35964: those lie in
+Linux's ephemeral range (32768-60999), and a loopback connection of any other program
+that happened to use one of them leaves it in TIME_WAIT for a minute, during which vpcd
+cannot bind it ("Address already in use") and pcscd comes up without the readers. The
+port is published in ``$KIOSK_VPCD_PORT`` so virtual cards, here and in child
+processes, connect to it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import shutil
 import signal
 import subprocess
@@ -24,16 +32,45 @@ from pathlib import Path
 
 from smartcard import scard
 
+from devices.smartcard.vpcd import PORT_ENV, VPCD_PORT
+
 log = logging.getLogger(__name__)
 
 PID_FILE = Path("/run/pcscd/pcscd.pid")
 SYSTEM_VPCD_CONF = Path("/etc/reader.conf.d/vpcd")
 VPCD_DRIVER = Path("/usr/lib/pcsc/drivers/serial/libifdvpcd.so")
-DEFAULT_VPCD_CONF = f"""FRIENDLYNAME "Virtual PCD"
-DEVICENAME   /dev/null:0x8C7B
-LIBPATH      {VPCD_DRIVER}
-CHANNELID    0x8C7B
+TEST_VPCD_PORT = 29963  # below the ephemeral port range: see the module docstring
+VPCD_CONF = """FRIENDLYNAME "Virtual PCD"
+DEVICENAME   /dev/null:0x{port:04X}
+LIBPATH      {driver}
+CHANNELID    0x{port:04X}
 """
+
+
+def _vpcd_driver() -> str:
+    """The driver path from Debian's reader.conf.d/vpcd, else the usual one."""
+    try:
+        for line in SYSTEM_VPCD_CONF.read_text().splitlines():
+            if line.startswith("LIBPATH"):
+                return line.split(None, 1)[1].strip()
+    except OSError:
+        pass
+    return str(VPCD_DRIVER)
+
+
+def configured_vpcd_port(pid: int) -> int:
+    """The vpcd port of a running pcscd: from its ``-c`` directory, else the system's."""
+    conf = SYSTEM_VPCD_CONF
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\x00")
+        if b"-c" in argv:
+            conf = Path(argv[argv.index(b"-c") + 1].decode()) / "vpcd"
+        for line in conf.read_text().splitlines():
+            if line.startswith("CHANNELID"):
+                return int(line.split()[1], 0)
+    except (OSError, ValueError, IndexError):
+        pass
+    return VPCD_PORT
 
 
 class PcscdError(RuntimeError):
@@ -141,6 +178,9 @@ class PcscdService:
                 "a pcscd not started by us is running without the vpcd readers: "
                 "install vsmartcard-vpcd and restart it"
             )
+        pid = running_pid()
+        if pid is not None:
+            os.environ[PORT_ENV] = str(configured_vpcd_port(pid))
         return self
 
     def start(self, *, virtual_readers: bool = True, timeout: float = 15.0) -> None:
@@ -199,11 +239,8 @@ class PcscdService:
             with contextlib.suppress(FileNotFoundError):
                 target.unlink()
             return
-        try:
-            text = SYSTEM_VPCD_CONF.read_text()
-        except OSError:
-            text = DEFAULT_VPCD_CONF
-        target.write_text(text)
+        target.write_text(VPCD_CONF.format(port=TEST_VPCD_PORT, driver=_vpcd_driver()))
+        os.environ[PORT_ENV] = str(TEST_VPCD_PORT)
 
     def _wait_readers(self, virtual_readers: bool, timeout: float) -> bool:
         deadline = time.monotonic() + timeout

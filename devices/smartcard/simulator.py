@@ -26,13 +26,13 @@ from collections.abc import Callable
 from devices.smartcard.fixtures import DEFAULT_CARD, CardSpec, card_spec
 from devices.smartcard.simcard import SimCard
 from devices.smartcard.vpcd import (
-    VPCD_PORT,
     ApduMessage,
     Control,
     ControlMessage,
     Message,
     VpcdDecoder,
     encode,
+    vpcd_port,
 )
 from devices.transport import parse_url
 
@@ -84,7 +84,7 @@ class VirtualCard:
                 f"unknown smartcard scenario {scenario!r}; known: {', '.join(SCENARIOS)}"
             )
         self.slot = slot
-        self.address = (host, port if port is not None else VPCD_PORT + slot)
+        self.address = (host, port if port is not None else vpcd_port() + slot)
         self.faults = SCENARIOS[scenario]
         if delay is not None:
             self.faults = dc.replace(self.faults, delay=delay)
@@ -240,6 +240,7 @@ class VirtualCard:
             log.debug("smartcard sim: vpcd at %s:%d not reachable: %s", *self.address, exc)
             return False
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        _quick_ack(sock)
         sock.settimeout(5.0)
         self._chip.reset()
         self._sock = sock
@@ -261,6 +262,7 @@ class VirtualCard:
             return
         try:
             data = sock.recv(65536)
+            _quick_ack(sock)
         except OSError:
             data = b""
         if not data:  # pcscd went away: try again while the card is "in the reader"
@@ -302,3 +304,14 @@ class VirtualCard:
             log.info("smartcard sim: send failed: %s", exc)
             return False
         return True
+
+
+def _quick_ack(sock: socket.socket) -> None:
+    """Acknowledge at once (Linux's TCP_QUICKACK lasts until the next receive).
+
+    vpcd writes a message's 2-byte length and its bytes in two writes; with Nagle on
+    its side and delayed ACKs on ours, every command would wait ~40 ms for our ACK.
+    """
+    quickack = getattr(socket, "TCP_QUICKACK", None)
+    if quickack is not None:
+        sock.setsockopt(socket.IPPROTO_TCP, quickack, 1)

@@ -17,9 +17,18 @@ from __future__ import annotations
 
 import dataclasses as dc
 import enum
+import os
 import struct
 
-VPCD_PORT = 35963  # slot 0; slot n listens on VPCD_PORT + n
+VPCD_PORT = 35963  # slot 0; slot n listens on VPCD_PORT + n (Debian's reader.conf.d/vpcd)
+PORT_ENV = "KIOSK_VPCD_PORT"  # another slot-0 port, for a pcscd configured differently
+
+
+def vpcd_port() -> int:
+    """The slot-0 port virtual cards connect to: ``$KIOSK_VPCD_PORT`` or 35963."""
+    return int(os.environ.get(PORT_ENV) or VPCD_PORT)
+
+
 MAX_MESSAGE = 0xFFFF
 _LENGTH = struct.Struct("!H")
 
