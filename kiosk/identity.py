@@ -12,7 +12,7 @@ import dataclasses as dc
 import datetime as dt
 from typing import Any
 
-from kiosk.errors import NotAnIdentityCard, PersonalDataLocked
+from kiosk.errors import IdentityRejected, NotAnIdentityCard, PersonalDataLocked
 from kiosk.masking import mask_id_number, mask_name
 
 
@@ -91,3 +91,30 @@ def identity_from_record(record: Any) -> Identity:
     if hasattr(record, "kind"):
         return identity_from_smartcard(record)
     return identity_from_idcard(record)
+
+
+class TypedNumberRejected(IdentityRejected):
+    """A typed ID number that is not valid (GB 11643), or whose confirmation differs."""
+
+    key = "error.identity.typed_invalid"
+
+
+def identity_from_typed(number: str, confirmation: str, name: str = "") -> Identity:
+    """From an ID number typed twice (the confirmation step), where policy allows it.
+
+    Typing proves nothing about who stands at the kiosk: only matters whose policy
+    accepts an unverified number may call this; the caller decides. The number must be
+    a valid 18-character citizen ID (check digit, real birth date) typed the same twice.
+    """
+    from devices.idcard.records import is_valid_citizen_id
+
+    typed, again = number.strip().upper(), confirmation.strip().upper()
+    if typed != again:
+        raise TypedNumberRejected("the two typed numbers differ")
+    if not is_valid_citizen_id(typed):
+        raise TypedNumberRejected("not a valid citizen ID number (GB 11643)")
+    birth = dt.date(int(typed[6:10]), int(typed[10:12]), int(typed[12:14]))
+    sex = "男" if int(typed[16]) % 2 else "女"
+    return Identity(
+        source="typed", id_type="resident", id_number=typed, name=name, sex=sex, birth=birth
+    )

@@ -22,7 +22,12 @@ from kiosk.cardview import idcard_view, smartcard_view
 from kiosk.errors import NotAnIdentityCard, PersonalDataLocked, describe
 from kiosk.hardware import Hardware
 from kiosk.i18n import load_messages
-from kiosk.identity import identity_from_record, identity_from_smartcard
+from kiosk.identity import (
+    TypedNumberRejected,
+    identity_from_record,
+    identity_from_smartcard,
+    identity_from_typed,
+)
 from kiosk.masking import mask_address, mask_card_number
 from kiosk.settings import SettingsError, load_settings, with_overrides
 
@@ -183,3 +188,27 @@ def test_a_broken_smartcard_url_does_not_stop_the_kiosk(tmp_path: Path) -> None:
         assert hw.idcard is not None
     finally:
         hw.close()
+
+
+# -- a typed number with its confirmation -------------------------------------------------
+
+
+def test_a_number_typed_twice_gives_an_identity() -> None:
+    number = ID_FIXTURES["elder"].id_number
+    identity = identity_from_typed(number, number.lower())
+    assert identity.source == "typed" and identity.birth == ID_FIXTURES["elder"].birth
+    assert identity.sex == "女"
+
+
+@pytest.mark.parametrize(
+    ("number", "again"),
+    [
+        ("110101194305120026", "110101194305120027"),  # the confirmation differs
+        ("110101194305120027", "110101194305120027"),  # wrong check digit
+        ("11010119430532002X", "11010119430532002X"),  # no such day
+    ],
+)
+def test_a_bad_typed_number_is_refused(number: str, again: str) -> None:
+    with pytest.raises(TypedNumberRejected) as info:
+        identity_from_typed(number, again)
+    assert info.value.key in load_messages("en")
