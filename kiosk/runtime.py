@@ -163,8 +163,8 @@ class Runtime:
     def popular(self, limit: int) -> list[Any]:
         return self.catalogue.popular(list(self.settings.site.popular), limit)
 
-    def on_card(self, listener: CardListener) -> None:
-        self.hardware.on_card(listener)
+    def on_card(self, listener: CardListener, *, source: str | None = None) -> None:
+        self.hardware.on_card(listener, source=source)
 
     @property
     def idcard_simulated(self) -> bool:
@@ -179,6 +179,20 @@ class Runtime:
     def remove_test_card(self) -> None:
         if self.idcard_simulated:
             self.hardware.idcard.simulator.remove()
+
+    @property
+    def smartcard_simulated(self) -> bool:
+        reader = self.hardware.smartcard
+        return reader is not None and getattr(reader, "simulator", None) is not None
+
+    def insert_test_smartcard(self, card: str = "ssc") -> None:
+        """Put a synthetic card (``ssc``, ``bank``…) in the virtual PC/SC reader."""
+        if self.smartcard_simulated:
+            self.hardware.smartcard.simulator.insert(card)
+
+    def remove_test_smartcard(self) -> None:
+        if self.smartcard_simulated:
+            self.hardware.smartcard.simulator.remove()
 
     def idcard_problem_key(self) -> str | None:
         return "error.device.missing" if self.hardware.idcard is None else None

@@ -21,11 +21,11 @@ from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import watchdog
-from kiosk.errors import describe
+from kiosk.errors import IdentityRejected, describe
 from kiosk.flows.base import Abort, Invalid, Next, Step, SubmitFailed, Submitted
 from kiosk.flows.promised import PromisedFlow
 from kiosk.i18n import Translator
-from kiosk.identity import identity_from_idcard
+from kiosk.identity import identity_from_record
 from kiosk.session import EndReason, IdlePhase
 from screens import theme
 from screens.base import KioskScreen
@@ -99,7 +99,8 @@ class KioskApp(App):
         Window.bind(on_request_close=self._refuse_close, on_keyboard=self._swallow_keys)
         Window.clearcolor = theme.PALETTE.rgba("background")
         self.runtime.sessions.on_end(self._on_session_end)
-        self.runtime.on_card(self._card_event_from_thread)
+        for source in ("idcard", "smartcard"):
+            self.runtime.on_card(self._card_listener(source), source=source)
         Clock.schedule_interval(self._tick, 0.5)
         Clock.schedule_once(lambda _dt: self.runtime.warm_up(), 2.0)
         # systemd: ready once the first frame is up; pings only while this thread runs.
@@ -241,22 +242,30 @@ class KioskApp(App):
 
     # ---- devices ----
 
-    def _card_event_from_thread(self, event: str, record: Any) -> None:
-        Clock.schedule_once(lambda _dt: self._card_event(event, record))
+    def _card_listener(self, source: str) -> Any:
+        def from_thread(event: str, record: Any) -> None:
+            Clock.schedule_once(lambda _dt: self._card_event(event, record, source))
 
-    def _card_event(self, event: str, record: Any) -> None:
+        return from_thread
+
+    def _card_event(self, event: str, record: Any, source: str = "idcard") -> None:
         session = self.session
         if event == "error":
             if self.sm is not None and self.sm.current == "identity":
                 self.current_screen.problem = describe(record).key
             return
         if event == "removed":
-            if session.identity is not None and session.identity.source == "idcard":
+            if session.identity is not None and session.identity.source == source:
                 self.runtime.sessions.end(EndReason.CARD_REMOVED)
             return
         if event != "inserted" or record is None or session.identity is not None:
             return
-        identity = identity_from_idcard(record)
+        try:
+            identity = identity_from_record(record)
+        except IdentityRejected as exc:  # a bank card, or a card that keeps its data shut
+            if self.sm is not None and self.sm.current == "identity":
+                self.current_screen.problem = exc.key
+            return
         self.runtime.sessions.touch()
         flow = session.flow
         if flow is not None and flow.step is Step.IDENTITY:

@@ -14,4 +14,5 @@ MODULES = [
     "kiosk.commands.print",
     "kiosk.commands.outbox",
     "kiosk.commands.service",
+    "kiosk.commands.devices",
 ]
