@@ -17,9 +17,19 @@ from pathlib import Path
 from kiosk import __version__
 from kiosk.catalogue.errors import CatalogueError
 from kiosk.commands import MODULES
+from kiosk.control import AlreadyRunning, ControlError, NotRunning
 from kiosk.settings import Settings, SettingsError, default_state_dir, load_settings
 
 Handler = Callable[[argparse.Namespace], int]
+
+
+class CommandFailed(Exception):
+    """A command could not do its job: ``reason`` is the one line on stderr."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
 
 
 def add_config_argument(parser: argparse.ArgumentParser) -> None:
@@ -70,4 +80,16 @@ def main(
         return 130
     except CatalogueError as exc:
         sys.stderr.write(f"kiosk: bad catalogue: {exc}\n")
+        return 2
+    except CommandFailed as exc:
+        sys.stderr.write(f"kiosk: {exc.reason}\n")
+        return exc.status
+    except AlreadyRunning as exc:
+        sys.stderr.write(f"kiosk: {exc}\n")
+        return 2
+    except ControlError as exc:
+        sys.stderr.write(f"kiosk: the running kiosk says: {exc}\n")
+        return 1
+    except NotRunning as exc:  # it holds the lock but its socket is gone (or too long a path)
+        sys.stderr.write(f"kiosk: a kiosk owns the state directory but does not answer: {exc}\n")
         return 2

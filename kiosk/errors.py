@@ -32,6 +32,18 @@ class IdentityRejected(KioskError):
     key = "error.identity_rejected"
 
 
+class NotAnIdentityCard(IdentityRejected):
+    """A bank card: it carries payment data only and cannot prove who the citizen is."""
+
+    key = "error.smartcard.bank_card"
+
+
+class PersonalDataLocked(IdentityRejected):
+    """A social-security card whose personal data needs a PIN or a PSAM not offered."""
+
+    key = "error.smartcard.locked"
+
+
 @dc.dataclass(frozen=True)
 class Problem:
     key: str
@@ -58,6 +70,22 @@ _DEVICE_KEYS = {
     "badLength": "error.device.read_failed",
     "malformedFrame": "error.device.read_failed",
     "frameError": "error.device.read_failed",
+    # PC/SC cards (devices.smartcard.errors)
+    "pcscUnavailable": "error.device.missing",
+    "readerMissing": "error.device.missing",
+    "readerBusy": "error.device.generic",
+    "noSmartcard": "error.smartcard.no_card",
+    "smartcardRemoved": "error.smartcard.removed",
+    "cardUnresponsive": "error.smartcard.unsupported",
+    "unsupportedSmartcard": "error.smartcard.unsupported",
+    "invalidSmartcardData": "error.smartcard.invalid",
+    "cardStatus": "error.device.read_failed",
+    "fileNotFound": "error.device.read_failed",
+    "cardLocked": "error.smartcard.locked",
+    "pinRejected": "error.smartcard.pin_wrong",
+    "pinBlocked": "error.smartcard.pin_blocked",
+    "apduError": "error.device.read_failed",
+    "tlvError": "error.device.read_failed",
 }
 
 

@@ -2,6 +2,12 @@
 
 A device that cannot be opened is recorded with its problem and the kiosk keeps running:
 matters that need it say so, the rest work (a dead printer still allows a lookup).
+
+Both card devices report through the same listeners with the same events:
+``("inserted", record)``, ``("removed", None)``, ``("error", exc)``. The ID card reader's
+watcher and the PC/SC reader's supervisor run on their own threads. A listener added
+with ``source="idcard"`` or ``source="smartcard"`` hears one device only, so that taking
+a bank card out of the PC/SC reader cannot end a session opened with an ID card.
 """
 
 from __future__ import annotations
@@ -16,25 +22,29 @@ from kiosk.settings import Settings
 
 log = logging.getLogger(__name__)
 
-KINDS = ("idcard", "printer", "docscan", "camera")
 # ("inserted", record) | ("removed", None) | ("error", exception)
 CardListener = Callable[[str, Any], None]
+CARD_DEVICES = ("idcard", "smartcard")
+KINDS = ("idcard", "smartcard", "printer", "docscan", "camera")
 
 
 class Hardware:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.idcard: Any = None
+        self.smartcard: Any = None
         self.printer: Any = None
         self.docscan: Any = None
         self.camera: Any = None  # the QR camera; its capture thread runs only while scanning
         self.problems: dict[str, str] = {}
         self._watcher: Any = None
-        self._listeners: list[CardListener] = []
+        self._supervisor: Any = None
+        self._listeners: list[tuple[CardListener, str | None]] = []
 
     def open(self) -> Hardware:
         d = self.settings.devices
         self.idcard = self._open("idcard", lambda: _open_idcard(d.idcard))
+        self.smartcard = self._open("smartcard", lambda: _open_smartcard(d.smartcard))
         self.printer = self._open("printer", lambda: _open_printer(d.printer, d.printer_profile))
         self.docscan = self._open("docscan", lambda: _open_docscan(d.docscan))
         self.camera = self._open("camera", lambda: _open_camera(d.camera))
@@ -46,6 +56,15 @@ class Hardware:
                 on_inserted=lambda record: self._emit("inserted", record),
                 on_removed=lambda: self._emit("removed", None),
                 on_error=self._card_error,
+            ).start()
+        if self.smartcard is not None:
+            from devices.smartcard import ReaderSupervisor
+
+            self._supervisor = ReaderSupervisor(
+                self.smartcard,
+                on_inserted=lambda record: self._emit("inserted", record, "smartcard"),
+                on_removed=lambda: self._emit("removed", None, "smartcard"),
+                on_error=lambda exc: self._card_error(exc, "smartcard"),
             ).start()
         return self
 
@@ -65,16 +84,20 @@ class Hardware:
 
         return open_reader(self.settings.devices.qr_backend)
 
-    def on_card(self, listener: CardListener) -> None:
-        self._listeners.append(listener)
+    def on_card(self, listener: CardListener, *, source: str | None = None) -> None:
+        """Hear card events from both card devices, or from ``source`` only."""
+        if source is not None and source not in CARD_DEVICES:
+            raise ValueError(f"card events come from {' or '.join(CARD_DEVICES)}, not {source!r}")
+        self._listeners.append((listener, source))
 
-    def _card_error(self, exc: Exception) -> None:
-        log.warning("ID card read failed: %s", getattr(exc, "code", type(exc).__name__))
-        self._emit("error", exc)
+    def _card_error(self, exc: Exception, source: str = "idcard") -> None:
+        log.warning("%s read failed: %s", source, getattr(exc, "code", type(exc).__name__))
+        self._emit("error", exc, source)
 
-    def _emit(self, event: str, record: Any) -> None:
-        for listener in list(self._listeners):
-            listener(event, record)
+    def _emit(self, event: str, record: Any, source: str = "idcard") -> None:
+        for listener, wanted in list(self._listeners):
+            if wanted is None or wanted == source:
+                listener(event, record)
 
     def statuses(self) -> dict[str, DeviceStatus]:
         result: dict[str, DeviceStatus] = {}
@@ -92,6 +115,8 @@ class Hardware:
     def close(self) -> None:
         if self._watcher is not None:
             self._watcher.stop()
+        if self._supervisor is not None:
+            self._supervisor.stop()
         for kind in KINDS:
             device = getattr(self, kind)
             if device is not None:
@@ -101,6 +126,12 @@ class Hardware:
 
 def _open_idcard(url: str) -> Any:
     from devices.idcard import open_reader
+
+    return open_reader(url)
+
+
+def _open_smartcard(url: str) -> Any:
+    from devices.smartcard import open_reader
 
     return open_reader(url)
 

@@ -1,8 +1,10 @@
-"""The journey's effects: capture a page, submit (save → print → send), print a notice.
+"""The journey's effects: capture a page, submit (save → print → send), print a notice,
+reprint a receipt.
 
 Flows stay pure; the app runs these in a worker thread and reports the outcome back to
 the flow as an intent. Order on submit is the never-lose-data promise: the application
-is committed to the outbox first, the receipt printed second, the upload third.
+is committed to the outbox first, the receipt printed second (and kept until it has
+printed: kiosk/printing.py), the upload third.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from kiosk.errors import KioskError
 from kiosk.outbox.models import Applicant, Attachment
 from kiosk.outbox.models import Submission as OutboxSubmission
+from kiosk.printing import CHINA, Printing
 from kiosk.qrcodes import QrKeyring, receipt_qr
 from kiosk.receipts import (
     AcceptanceData,
@@ -30,7 +33,8 @@ from kiosk.workdays import add_working_days
 
 log = logging.getLogger(__name__)
 
-CHINA = dt.timezone(dt.timedelta(hours=8))
+__all__ = ["CHINA", "ID_TYPES", "DeviceMissing", "Journey"]
+
 PAGE_MAX_BYTES = 250_000  # a grey A4 page at 200 dpi; a 5-page application ~10 s at 1 Mbit/s
 
 
@@ -70,6 +74,9 @@ class Journey:
         self.reserve_timeout = reserve_timeout
         self._qr_keys = qr_keys
         self.watermarks = watermarks or WatermarkPolicy()
+        self.printing = Printing(
+            settings, hardware, outbox, qr=lambda n: receipt_qr(n, self.qr_keys)
+        )
 
     @property
     def qr_keys(self) -> QrKeyring:
@@ -121,7 +128,8 @@ class Journey:
 
     # ---- submitting ----
 
-    def submit(self, session: Session) -> Submission:
+    def outbox_submission(self, session: Session) -> OutboxSubmission:
+        """What goes into the outbox for this session's application."""
         matter = self.catalogue.get(session.matter_code)
         identity = session.identity
         if identity is None:
@@ -135,25 +143,31 @@ class Journey:
             for code, pages in session.pages.items()
             for i, page in enumerate(pages)
         ]
-        queued = self.outbox.enqueue(
-            OutboxSubmission(
-                matter_code=matter.code,
-                matter_name=matter.name.get("zh_CN"),
-                department=matter.department.name.get("zh_CN"),
-                applicant=Applicant(
-                    id_type=ID_TYPES.get(identity.id_type, identity.id_type),
-                    id_number=identity.id_number,
-                    name=identity.name,
-                    phone=session.answers.get("phone") or None,
-                ),
-                answers=dict(session.answers),
-                attachments=attachments,
-                channel="kiosk",
-                station_id=site.station_id,
-                region_code=site.region_code,
-                promised_days=matter.promised_days,
-            )
+        return OutboxSubmission(
+            matter_code=matter.code,
+            matter_name=matter.name.get("zh_CN"),
+            department=matter.department.name.get("zh_CN"),
+            applicant=Applicant(
+                id_type=ID_TYPES.get(identity.id_type, identity.id_type),
+                id_number=identity.id_number,
+                name=identity.name,
+                phone=session.answers.get("phone") or None,
+            ),
+            answers=dict(session.answers),
+            attachments=attachments,
+            channel="kiosk",
+            station_id=site.station_id,
+            region_code=site.region_code,
+            promised_days=matter.promised_days,
         )
+
+    def submit(self, session: Session) -> Submission:
+        """Save, print the receipt (kept until printed), kick the sender."""
+        queued = self.outbox.enqueue(self.outbox_submission(session))
+        matter = self.catalogue.get(session.matter_code)
+        identity = session.identity
+        assert identity is not None  # outbox_submission refused a session without one
+        site = self.settings.site
         case_no = self.outbox.try_reserve_case_number(queued, self.client, self.reserve_timeout)
         number = case_no or queued.provisional_no
         accepted = self.now()
@@ -173,9 +187,10 @@ class Journey:
                 promised_date=promised,
             )
         )
-        printed, problem = self._print(doc)
-        if printed:
-            self.outbox.confirm_receipt(number)
+        printed, problem = self.printing.print_receipt(queued.provisional_no, number, doc)
+        # The number is now on paper or, if the paper failed, on the screen that shows
+        # this result: either way the citizen has it (see Outbox.unconfirmed).
+        self.outbox.confirm_receipt(number)
         self.kick()
         return Submission(
             number=number,
@@ -186,22 +201,10 @@ class Journey:
             qr_payload=qr,
         )
 
-    def _print(self, doc: list[Any]) -> tuple[bool, str | None]:
-        printer = self.hardware.printer
-        if printer is None:
-            return False, "error.printer.generic"
-        try:
-            outcome = printer.print_document(doc)
-        except Exception as exc:  # the application is saved; printing is best effort
-            log.error("receipt printing failed: %s", type(exc).__name__)
-            return False, "error.printer.generic"
-        if outcome.printed:
-            return True, None
-        log.warning("receipt not printed: %s", outcome.reason)
-        return False, {
-            "paper_out": "error.printer.paper_out",
-            "cover_open": "error.printer.cover_open",
-        }.get(outcome.reason, "error.printer.generic")
+    def reprint(self, number: str) -> bool:
+        """Print the receipt of ``number`` again (blocking: call it off the UI thread).
+        True once the printer confirms it; the job stays kept otherwise."""
+        return self.printing.reprint(number)
 
     # ---- the 一次性告知单 ----
 
@@ -227,5 +230,5 @@ class Journey:
                 promised_days=matter.promised_days,
             )
         )
-        printed, _problem = self._print(doc)
+        printed, _problem = self.printing.print_document(doc)
         return printed

@@ -41,3 +41,19 @@ def mask_pan(value: str) -> str:
     if len(v) <= 10:
         return _STAR * len(v)
     return v[:6] + _STAR * (len(v) - 10) + v[-4:]
+
+
+def mask_card_number(value: str) -> str:
+    """Other card numbers (social-security card 卡号): only the last 4 kept."""
+    v = value.strip()
+    if len(v) <= 4:
+        return _STAR * len(v)
+    return _STAR * (len(v) - 4) + v[-4:]
+
+
+def mask_address(value: str) -> str:
+    """Keep the first 6 characters (province and city, at most): ``测试省示例市***``."""
+    v = value.strip()
+    if len(v) <= 6:
+        return v[:2] + _STAR * max(len(v) - 2, 0)
+    return v[:6] + _STAR * 3

@@ -1,7 +1,9 @@
 """Wiring: from validated settings to a running kiosk core (no UI).
 
-Opens the devices, the platform link (the embedded sandbox when no URL is configured),
-the outbox and its pump, and the session manager. The UI gets one :class:`Runtime`.
+Takes ownership of the state directory (one kiosk per directory: kiosk/control.py),
+opens the devices, the platform link (the embedded sandbox when no URL is configured),
+the outbox and its pump, the session manager, and the control socket the ``kiosk``
+CLI talks to. The UI gets one :class:`Runtime`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from config import CATALOGUE_FILE
+from kiosk import remote
 from kiosk.catalogue import Catalogue, load_catalogue
+from kiosk.control import ControlServer, OwnerLock
 from kiosk.hardware import CardListener, Hardware
 from kiosk.ime import warm_up
 from kiosk.journey import Journey
@@ -23,9 +27,8 @@ from kiosk.outbox import Outbox, OutboxPump, load_or_create_key
 from kiosk.session import SessionManager
 from kiosk.settings import Settings
 from kiosk.sites import popular_order
-from kiosk.upstream.client import HttpPlatformClient
-from kiosk.upstream.retry import Backoff
 from kiosk.voice import Voice
+from kiosk.wiring import open_upstream, outbox_db, outbox_key
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,8 @@ class Runtime:
         self.pump: Any = None
         self.journey: Any = None
         self.agent: Any = None  # the fleet agent, once this kiosk is enrolled
+        self._owner: OwnerLock | None = None
+        self._control: ControlServer | None = None
 
     @classmethod
     def start(
@@ -87,15 +92,13 @@ class Runtime:
 
     def _start(self, start_pump: bool) -> None:
         self.state_dir.mkdir(parents=True, exist_ok=True)
+        self._owner = OwnerLock(self.state_dir).acquire()  # AlreadyRunning: stop here
         self.hardware.open()
-        self.client = self._platform_client()
+        self.client, self.sandbox = open_upstream(self.settings)
         self.outbox = Outbox(
-            self.state_dir / "outbox.sqlite3",
-            load_or_create_key(self.state_dir / "keys" / "outbox.key"),
+            outbox_db(self.state_dir), load_or_create_key(outbox_key(self.state_dir))
         )
         self.pump = OutboxPump(self.outbox, self.client)
-        if start_pump:
-            self.pump.start()
         self.journey = Journey(
             self.settings,
             self.hardware,
@@ -104,6 +107,16 @@ class Runtime:
             self.catalogue,
             kick=self.pump.kick,
         )
+        # Before the pump can send (and purge) anything: a receipt for every application
+        # saved just before a crash, so that it can still be printed.
+        self.outbox.jobs.purge_expired()
+        rebuilt = self.journey.printing.rebuild_missing()
+        if rebuilt:
+            log.warning("%d saved application(s) had no receipt yet: kept for a reprint", rebuilt)
+        if start_pump:
+            self.pump.start()
+        self._control = ControlServer(self.state_dir, remote.handlers(self))
+        self._control.start()
         self._start_agent()
 
     def _start_agent(self) -> None:
@@ -141,24 +154,6 @@ class Runtime:
         outcome = printer.print_document(test_page(printer.profile))
         return "printed" if outcome.printed else outcome.reason
 
-    def _platform_client(self) -> HttpPlatformClient:
-        p = self.settings.platform
-        url, token = p.url, p.token
-        if not url:
-            from kiosk.upstream.sandbox import SandboxPlatform
-
-            self.sandbox = SandboxPlatform(
-                self.state_dir / "sandbox" / "platform.sqlite3",
-                region_code=self.settings.site.region_code[:6],
-            )
-            url = self.sandbox.start()
-            token = self.sandbox.register_device(p.device_id)
-            log.info("embedded sandbox platform at %s", url)
-        # One attempt per call: the pump owns retries (and stop() can interrupt its waits).
-        return HttpPlatformClient(
-            url, p.device_id, token, timeout=p.timeout_s, backoff=Backoff(attempts=1)
-        )
-
     def warm_up(self) -> None:
         """Build the pinyin index (about a second of CPU) in the background; the UI
         calls this once its first screen is up, so start-up does not wait for it."""
@@ -170,8 +165,8 @@ class Runtime:
         """This site's popular matters: its own ordering, else its site type's."""
         return self.catalogue.popular(list(popular_order(self.settings)), limit)
 
-    def on_card(self, listener: CardListener) -> None:
-        self.hardware.on_card(listener)
+    def on_card(self, listener: CardListener, *, source: str | None = None) -> None:
+        self.hardware.on_card(listener, source=source)
 
     @property
     def idcard_simulated(self) -> bool:
@@ -187,8 +182,31 @@ class Runtime:
         if self.idcard_simulated:
             self.hardware.idcard.simulator.remove()
 
+    @property
+    def smartcard_simulated(self) -> bool:
+        reader = self.hardware.smartcard
+        return reader is not None and getattr(reader, "simulator", None) is not None
+
+    def insert_test_smartcard(self, card: str = "ssc") -> None:
+        """Put a synthetic card (``ssc``, ``bank``…) in the virtual PC/SC reader."""
+        if self.smartcard_simulated:
+            self.hardware.smartcard.simulator.insert(card)
+
+    def remove_test_smartcard(self) -> None:
+        if self.smartcard_simulated:
+            self.hardware.smartcard.simulator.remove()
+
     def idcard_problem_key(self) -> str | None:
         return "error.device.missing" if self.hardware.idcard is None else None
+
+    def unconfirmed(self) -> list[str]:
+        """Numbers of applications saved whose number the citizen may never have got
+        (a crash between saving and the receipt): the attract screen says so."""
+        return [status.number for status in self.outbox.unconfirmed()]
+
+    def confirm(self, number: str) -> None:
+        """Staff or citizen have seen the number: stop telling them."""
+        self.outbox.confirm_receipt(number)
 
     def wait_for_outbox(self, timeout: float, sleep: Callable[[float], None] = time.sleep) -> bool:
         """True once nothing is pending (demo and tests)."""
@@ -204,11 +222,13 @@ class Runtime:
         for closer in (
             lambda: self.agent.close(),
             self.voice.stop,
+            lambda: self._control.stop(),  # type: ignore[union-attr]
             lambda: self.pump.stop(),
             lambda: self.outbox.close(),
             lambda: self.client.close(),
             lambda: self.sandbox.close(),
             self.hardware.close,
+            lambda: self._owner.release(),  # type: ignore[union-attr]  # last: all closed
         ):
             with contextlib.suppress(Exception):
                 closer()

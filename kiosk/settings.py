@@ -59,6 +59,7 @@ class SessionSettings:
 @dc.dataclass(frozen=True)
 class DeviceSettings:
     idcard: str
+    smartcard: str
     printer: str
     printer_profile: str
     docscan: str
@@ -133,6 +134,7 @@ LANGUAGES = ("zh_CN", "en")
 PRINTER_PROFILES = tuple(PROFILES)
 QR_BACKENDS = ("zxing", "zbar")  # devices.qr.BACKENDS; kept here so settings load fast
 _DEVICE_URL = re.compile(r"^(sim|serial|tcp|file|usb|v4l2|pcsc)://\S*$")
+_SMARTCARD_URL = re.compile(r"^(pcsc://[^\s?]*|sim://smartcard)(\?\S*)?$")
 _HTTP_URL = re.compile(r"^https?://[^\s/]+(/\S*)?$")
 
 
@@ -157,9 +159,11 @@ def _check_rules(s: Settings) -> list[tuple[str, str]]:
         bad.append(("session.idle_warning_s", "must be shorter than session.idle_timeout_s"))
     if not 0 <= s.session.max_extensions <= 100:
         bad.append(("session.max_extensions", "must be between 0 and 100"))
-    for name in ("idcard", "printer", "docscan", "camera"):
+    for name in ("idcard", "smartcard", "printer", "docscan", "camera"):
         if not _DEVICE_URL.match(getattr(s.devices, name)):
             bad.append((f"devices.{name}", "must be a device URL such as sim://..., tcp://..."))
+    if not _SMARTCARD_URL.match(s.devices.smartcard):
+        bad.append(("devices.smartcard", "must be pcsc://READER-NAME-PART or sim://smartcard?..."))
     if s.devices.qr_backend not in QR_BACKENDS:
         bad.append(("devices.qr_backend", f"must be one of {', '.join(QR_BACKENDS)}"))
     if s.devices.printer_profile not in PRINTER_PROFILES:

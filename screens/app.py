@@ -20,11 +20,12 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from kiosk.errors import describe
+from kiosk import watchdog
+from kiosk.errors import IdentityRejected, describe
 from kiosk.flows.base import Abort, Invalid, Next, Step, SubmitFailed, Submitted
 from kiosk.flows.promised import PromisedFlow
 from kiosk.i18n import Translator
-from kiosk.identity import identity_from_idcard
+from kiosk.identity import identity_from_record
 from kiosk.session import EndReason, IdlePhase
 from screens import theme
 from screens.base import KioskScreen
@@ -95,11 +96,16 @@ class KioskApp(App):
         self.sm.bind(current=lambda _sm, name: self.speak(name))
         self.idle_view = IdleOverlay()
         Window.bind(on_touch_down=self._on_any_touch)
+        Window.bind(on_request_close=self._refuse_close, on_keyboard=self._swallow_keys)
         Window.clearcolor = theme.PALETTE.rgba("background")
         self.runtime.sessions.on_end(self._on_session_end)
-        self.runtime.on_card(self._card_event_from_thread)
+        for source in ("idcard", "smartcard"):
+            self.runtime.on_card(self._card_listener(source), source=source)
         Clock.schedule_interval(self._tick, 0.5)
         Clock.schedule_once(lambda _dt: self.runtime.warm_up(), 2.0)
+        # systemd: ready once the first frame is up; pings only while this thread runs.
+        Clock.schedule_once(lambda _dt: watchdog.notify("READY=1"), 0)
+        Clock.schedule_interval(lambda _dt: watchdog.notify("WATCHDOG=1"), watchdog.ping_interval())
         return self.sm
 
     def on_stop(self) -> None:
@@ -236,22 +242,30 @@ class KioskApp(App):
 
     # ---- devices ----
 
-    def _card_event_from_thread(self, event: str, record: Any) -> None:
-        Clock.schedule_once(lambda _dt: self._card_event(event, record))
+    def _card_listener(self, source: str) -> Any:
+        def from_thread(event: str, record: Any) -> None:
+            Clock.schedule_once(lambda _dt: self._card_event(event, record, source))
 
-    def _card_event(self, event: str, record: Any) -> None:
+        return from_thread
+
+    def _card_event(self, event: str, record: Any, source: str = "idcard") -> None:
         session = self.session
         if event == "error":
             if self.sm is not None and self.sm.current == "identity":
                 self.current_screen.problem = describe(record).key
             return
         if event == "removed":
-            if session.identity is not None and session.identity.source == "idcard":
+            if session.identity is not None and session.identity.source == source:
                 self.runtime.sessions.end(EndReason.CARD_REMOVED)
             return
         if event != "inserted" or record is None or session.identity is not None:
             return
-        identity = identity_from_idcard(record)
+        try:
+            identity = identity_from_record(record)
+        except IdentityRejected as exc:  # a bank card, or a card that keeps its data shut
+            if self.sm is not None and self.sm.current == "identity":
+                self.current_screen.problem = exc.key
+            return
         self.runtime.sessions.touch()
         flow = session.flow
         if flow is not None and flow.step is Step.IDENTITY:
@@ -266,9 +280,23 @@ class KioskApp(App):
 
     # ---- idle and the end of a session ----
 
-    def _on_any_touch(self, _window: Any, _touch: Any) -> bool:
+    def _on_any_touch(self, _window: Any, touch: Any) -> bool:
+        if getattr(touch, "button", "left") not in ("left", None):
+            return True  # right/middle clicks and wheels do nothing on a kiosk
         self.runtime.sessions.touch()
         return False
+
+    # ---- lockdown: citizens cannot leave the app ----
+
+    def _refuse_close(self, *_args: Any, **_kwargs: Any) -> bool:
+        """Alt+F4, the window's close button, a stray SIGTERM to the window: refused."""
+        log.info("a request to close the window was refused")
+        return True
+
+    def _swallow_keys(self, _window: Any, key: int, _scancode: int, _text: Any, mods: Any) -> bool:
+        """Escape, Alt+Tab, F-keys and every other key combination: eaten. Our own
+        keypads are on screen; a physical keyboard has nothing to do here."""
+        return True
 
     def in_session(self) -> bool:
         return self.sm is not None and self.sm.current != "attract"

@@ -1,20 +1,60 @@
-"""The attract screen: what the kiosk is, and one big invitation to start."""
+"""The attract screen: what the kiosk is, and one big invitation to start.
+
+After a crash between saving an application and handing out its number, it also says
+that the last application was saved, with its number, so nobody submits it again
+(``runtime.unconfirmed()``): the receipt can be printed from here, and "OK" confirms.
+"""
 
 from __future__ import annotations
 
-from kivy.properties import StringProperty
+from typing import Any
+
+from kivy.properties import BooleanProperty, ListProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
 
 from screens.base import KioskScreen
 
 
+class SavedNotice(BoxLayout):
+    """The "last application was saved" box; hidden (and untappable) when empty."""
+
+    tid = StringProperty("")
+    shown = BooleanProperty(False)
+
+
 class AttractScreen(KioskScreen):
     out_of_service = StringProperty("")
+    saved_numbers = ListProperty([])  # numbers only: no personal data on this screen
+    saved_message = StringProperty("")
 
     def render(self) -> None:
         serving, message = self.app.runtime.service_state()
         self.out_of_service = "" if serving else (message or self.app.tr("attract.locked"))
+        self.saved_numbers = self.app.runtime.unconfirmed()
+        self.saved_message = ""
 
     def start(self) -> None:
         self.render()
         if not self.out_of_service:
             self.app.home()
+
+    def saved_body(self, *_deps: Any) -> str:
+        sep = "、" if self.app.lang == "zh_CN" else ", "
+        return str(self.app.tr("attract.saved.body", numbers=sep.join(self.saved_numbers)))
+
+    def reprint_saved(self) -> None:
+        numbers = list(self.saved_numbers)
+        journey = self.app.runtime.journey
+        self.saved_message = self.app.tr("attract.saved.printing")
+
+        def done(printed: bool) -> None:
+            key = "attract.saved.printed" if printed else "attract.saved.not_printed"
+            self.saved_message = self.app.tr(key)
+
+        self.app.run_bg(lambda: all([journey.reprint(n) for n in numbers]), done)
+
+    def dismiss_saved(self) -> None:
+        for number in self.saved_numbers:
+            self.app.runtime.confirm(number)
+        self.saved_numbers = []
+        self.saved_message = ""

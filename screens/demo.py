@@ -31,6 +31,7 @@ def demo_settings(settings: Settings, state_dir: Path) -> Settings:
         ui={"fullscreen": False, "language": "zh_CN", "elderly_default": False},
         devices={
             "idcard": defaults.devices.idcard,
+            "smartcard": defaults.devices.smartcard,
             "printer": defaults.devices.printer,
             "docscan": defaults.devices.docscan,
             "camera": defaults.devices.camera,

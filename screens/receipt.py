@@ -25,6 +25,7 @@ class ReceiptScreen(KioskScreen):
     promised = StringProperty("")
     print_status = StringProperty("")
     print_ok = BooleanProperty(True)
+    reprinting = BooleanProperty(False)
 
     def render(self) -> None:
         app = self.app
@@ -45,6 +46,27 @@ class ReceiptScreen(KioskScreen):
         self.ids.qr.texture = texture_from_bgr(qr_array(sub.qr_payload or sub.number))
         self.ids.qr.texture.mag_filter = "nearest"
 
+    def reprint(self) -> None:
+        """The citizen or staff fixed the printer (paper loaded): try the kept receipt."""
+        sub = self.app.session.submission
+        if sub is None or self.reprinting:
+            return
+        session = self.app.session
+        self.reprinting = True
+        self.print_status = self.app.tr("receipt.reprinting")
+
+        def done(printed: bool) -> None:
+            self.reprinting = False
+            if self.app.session is not session:
+                return  # the session ended meanwhile: show nothing of it
+            sub.printed = printed
+            self.print_ok = printed
+            self.print_status = self.app.tr(
+                "receipt.printed" if printed else "receipt.reprint_failed"
+            )
+
+        self.app.run_bg(lambda: self.app.runtime.journey.reprint(sub.number), done)
+
     def proceed(self) -> None:
         self.app.send(Continue())
 
@@ -56,3 +78,4 @@ class ReceiptScreen(KioskScreen):
         for name in ("number", "number_label", "promised", "print_status"):
             setattr(self, name, "")
         self.print_ok = True
+        self.reprinting = False

@@ -5,7 +5,7 @@
 pyusb) and ``sim://printer?paper=ok|near_end|out&cover=open&online=0&answers=0&
 out_after=N&silent_after=N``, which starts :class:`PrinterSimulator` on loopback and
 connects the real TCP driver to it. Any URL may add ``profile=58mm`` and profile
-overrides (``encoding=gbk&chinese_font=0&native_qr=0&cut=full&status=0``).
+overrides (``encoding=gbk&chinese_font=0&native_qr=0&cut=full&status=0&left_margin=0``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """ESC/POS byte stream back to :mod:`~devices.printer.ops`, GB18030/GBK aware.
 
 Covers the command subset receipt software emits (ours and python-escpos's): text in
-and out of Kanji mode, ESC @ / E / a / d / J / ! / - / 2 / 3 / M / t, GS ! / V / v 0 /
+and out of Kanji mode, ESC @ / E / a / d / J / ! / - / 2 / 3 / M / t, GS ! / L / V / v 0 /
 ( k / k / h / w / H / f / B / b, FS & / . / ! / C, DLE EOT. Anything else, and any
 malformed sequence, raises :class:`DecodeError` naming the offset: it is a test oracle
 and must not guess. :class:`StreamDecoder` takes the stream in pieces (the simulator
@@ -43,6 +43,7 @@ class _Mode:
     width: int = 1
     height: int = 1
     align: str = "left"
+    left: int = 0  # GS L left margin, in dots
     qr_module: int = 3
     qr_ec: str = "L"
     qr_data: bytes | None = None
@@ -168,7 +169,9 @@ class StreamDecoder:
         if not self._text and not force:
             return []
         style = self._text_style or self._mode
-        line = ops.Line("".join(self._text), style.bold, style.width, style.height, style.align)
+        line = ops.Line(
+            "".join(self._text), style.bold, style.width, style.height, style.align, style.left
+        )
         self._text, self._text_style = [], None
         return [line]
 
@@ -221,6 +224,9 @@ class StreamDecoder:
         if cmd == ord("k"):
             return self._barcode(pos)
         n = self._byte(pos + 2)
+        if cmd == ord("L"):
+            m.left = n | self._byte(pos + 3) << 8
+            return pos + 4, []
         if cmd == ord("!"):
             if n & 0x88:
                 raise self._fail(pos, f"bad character size 0x{n:02X}")
@@ -263,7 +269,7 @@ class StreamDecoder:
             raise self._fail(pos, f"raster image of {width} x {height} bytes refused")
         end = pos + 8 + size
         self._byte(end - 1)
-        image = ops.Raster(width, height, bytes(b[pos + 8 : end]))
+        image = ops.Raster(width, height, bytes(b[pos + 8 : end]), self._mode.left)
         return end, [*self._flush(), image]
 
     def _two_d(self, pos: int) -> tuple[int, list[ops.Op]]:

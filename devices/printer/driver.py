@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses as dc
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Literal
@@ -90,6 +91,8 @@ class ReceiptPrinter:
         self._encoder = Encoder(self.profile, unencodable=unencodable)
         self._clock, self._sleep = clock, sleep
         self._closed = False
+        self._lock = threading.Lock()  # one job or status query on the wire at a time
+        self._last = protocol.unknown_status("not_asked_yet")
 
     def encode(self, doc: Iterable[Element]) -> bytes:
         """The job bytes of a document (keep them: they are what a reprint sends)."""
@@ -99,7 +102,24 @@ class ReceiptPrinter:
         return self.print_job(self.encode(doc))
 
     def status(self) -> DeviceStatus:
-        """Real-time status now; unknown (never fine) if the printer cannot tell."""
+        """Real-time status now; unknown (never fine) if the printer cannot tell.
+
+        Safe from any thread (the fleet heartbeat asks while the journey prints): during
+        a job it does not interleave queries with the job's bytes but returns the last
+        status seen, marked busy.
+        """
+        if not self._lock.acquire(blocking=False):
+            return dc.replace(self._last, device=DeviceState.BUSY)
+        try:
+            return self._query()
+        finally:
+            self._lock.release()
+
+    def _query(self) -> DeviceStatus:
+        self._last = self._ask()
+        return self._last
+
+    def _ask(self) -> DeviceStatus:
         if not self._can_report:
             return protocol.unknown_status("status_unsupported", DeviceState.ONLINE)
         answers: dict[int, int] = {}
@@ -122,21 +142,26 @@ class ReceiptPrinter:
         return protocol.to_device_status(answers)
 
     def print_job(self, data: bytes) -> PrintOutcome:
-        """Send one job and report whether it printed; see the module docstring."""
-        before = self.status()
+        """Send one job and report whether it printed; see the module docstring.
+        One job at a time: a second caller waits for the first job to end."""
+        with self._lock:
+            return self._print_job(data)
+
+    def _print_job(self, data: bytes) -> PrintOutcome:
+        before = self._query()
         if protocol.status_known(before) and not _fine(before):
             log.info("print job of %d bytes not sent: printer %s", len(data), before.detail)
             return PrintOutcome("failed", before.detail or "offline", before, None, 0)
         try:
             self._transport.write(data)
         except DeviceError as exc:
-            after = self.status()
+            after = self._query()
             reason = after.detail if protocol.status_known(after) else "connection_lost"
             log.warning("print job interrupted (%s): %s", exc.code, reason)
             return PrintOutcome("failed", reason or "connection_lost", before, after, 0)
         if self._settle and self._can_report:
             self._wait_printed(data)
-        after = self.status()
+        after = self._query()
         outcome = _judge(before, after, len(data))
         log.info("print job of %d bytes: %s %s", len(data), outcome.result, outcome.reason)
         return outcome
@@ -167,7 +192,7 @@ class ReceiptPrinter:
         deadline = self._clock() + print_seconds(data, self.profile)
         while (left := deadline - self._clock()) > 0:
             self._sleep(min(POLL_S, left))
-            status = self.status()
+            status = self._query()
             if protocol.status_known(status) and not _fine(status):
                 return
 

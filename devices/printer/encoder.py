@@ -33,6 +33,7 @@ from devices.printer.document import (
 )
 from devices.printer.layout import (
     EncodeError,
+    align_offset,
     key_value_lines,
     normalize,
     separator_line,
@@ -92,6 +93,7 @@ class _Style:
     align: str = "left"
     size: int = 1
     bold: bool = False
+    margin: int = 0  # GS L, in dots
 
 
 class Encoder:
@@ -126,12 +128,11 @@ class Encoder:
             case QR():
                 self._qr(el)
             case Barcode():
-                self._set(align="center")
+                self._set(align="center", margin=0)
                 data = el.data.encode("ascii")
                 self._out += p.barcode(el.kind, data, el.height, el.module_width, el.hri)
             case Image():
-                ink = raster.picture_ink(el.image, self.profile.width_dots)
-                self._raster(raster.place(ink, self.profile.width_dots, el.align))
+                self._raster(raster.picture_ink(el.image, self.profile.width_dots), el.align)
             case Feed():
                 if el.lines:
                     self._out += p.feed_lines(el.lines)
@@ -140,9 +141,18 @@ class Encoder:
             case _:
                 raise TypeError(f"not a document element: {type(el).__name__}")
 
-    def _set(self, align: str | None = None, size: int | None = None, bold: bool | None = None):
-        """Emit ESC a / GS ! / ESC E only when the printer's mode actually changes."""
+    def _set(
+        self,
+        align: str | None = None,
+        size: int | None = None,
+        bold: bool | None = None,
+        margin: int | None = None,
+    ) -> None:
+        """Emit ESC a / GS ! / ESC E / GS L only when the printer's mode actually changes."""
         s = self._style
+        if margin is not None and margin != s.margin:
+            self._out += p.left_margin(margin)
+            s.margin = margin
         if align is not None and align != s.align:
             self._out += p.ALIGN[align]
             s.align = align
@@ -160,7 +170,7 @@ class Encoder:
                 raise EncodeError(_unencodable_detail(line, self.profile))
             self._raster_line(line, size, bold, align)
             return
-        self._set(align=align, size=size, bold=bold)
+        self._set(align=align, size=size, bold=bold, margin=0)
         if line.isascii():
             self._out += code + p.LF
         else:
@@ -173,20 +183,35 @@ class Encoder:
             raise EncodeError(f"no glyph for {', '.join(missing)} in the printer or in Noto CJK")
         prof = self.profile
         img = raster.text_image(line, text_cols(line), prof.column_dots, size, bold)
-        ink = raster.place(raster.ink_of(img), prof.width_dots, align)
+        ink = raster.ink_of(img)
         line_dots = raster.GLYPH_DOTS * size + prof.line_spacing_dots - raster.GLYPH_DOTS
         rows = np.flatnonzero(ink.any(axis=1))
         if rows.size == 0:
             self._feed_dots(line_dots)
             return
         top, bottom = int(rows[0]), int(rows[-1]) + 1
-        right = int(np.flatnonzero(ink.any(axis=0))[-1]) + 1
         self._feed_dots(top)
-        self._raster(ink[top:bottom, :right])
+        self._raster(ink[top:bottom], align)
         self._feed_dots(line_dots - bottom)
 
-    def _raster(self, ink: np.ndarray) -> None:
-        self._set(align="left")  # GS v 0 images are placed by their own left padding
+    def _raster(self, ink: np.ndarray, align: str = "left") -> None:
+        """Send a mask as GS v 0 images, sitting ``align`` on the paper.
+
+        Only the columns holding ink go on the wire: the blank paper to their left is a
+        GS L margin (or, for a profile without GS L, blank bytes as python-escpos sends).
+        """
+        width = self.profile.width_dots
+        box_left = align_offset(ink.shape[1], width, align)
+        box_left -= box_left % 8  # both ways place the image on the same byte grid
+        cols = np.flatnonzero(ink.any(axis=0))
+        first, last = (int(cols[0]), int(cols[-1]) + 1) if cols.size else (0, 1)
+        skip = first - first % 8 if self.profile.left_margin else 0  # keep dots on a byte grid
+        ink = ink[:, skip:last]
+        if self.profile.left_margin:
+            margin = min(box_left + skip, width - 8)
+        else:
+            margin, ink = 0, np.pad(ink, ((0, 0), (box_left, 0)))
+        self._set(align="left", margin=margin)  # GS v 0: the margin places it, not ESC a
         for part in raster.fragments(ink):
             self._out += p.raster(*raster.pack(part))
 
@@ -202,14 +227,14 @@ class Encoder:
         quiet = 2 * module
         self._feed_dots(quiet)
         if self.profile.native_qr:
-            self._set(align="center")
+            self._set(align="center", margin=0)
             self._out += p.qr_native(data, module, el.ec)
         else:
-            ink = raster.qr_ink(data, module, el.ec)
-            self._raster(raster.place(ink, self.profile.width_dots, "center"))
+            self._raster(raster.qr_ink(data, module, el.ec), "center")
         self._feed_dots(quiet)
 
     def _cut(self, el: Cut) -> None:
+        self._set(margin=0)
         self._out += p.feed_lines(self.profile.feed_before_cut)
         if self.profile.cut != "none":
             self._out += p.CUT[el.mode or self.profile.cut]

@@ -21,15 +21,18 @@ class Line:
     width: int = 1
     height: int = 1
     align: str = "left"
+    left: int = 0  # left margin in dots (GS L) when the line started
 
 
 @dc.dataclass(frozen=True)
 class Raster:
-    """A GS v 0 bit image; bit 1 = a burnt dot, rows of ``width_bytes`` bytes."""
+    """A GS v 0 bit image; bit 1 = a burnt dot, rows of ``width_bytes`` bytes, printed
+    ``left`` dots from the paper's left edge (the GS L margin in force)."""
 
     width_bytes: int
     height: int
     data: bytes = dc.field(repr=False)
+    left: int = 0
 
     def ink(self) -> np.ndarray:
         """Boolean mask, True where a dot is burnt."""

@@ -46,6 +46,17 @@ def feed_dots(n: int) -> bytes:
     return ESC + b"J" + bytes([n])
 
 
+def left_margin(dots: int) -> bytes:
+    """GS L nL nH: set the left margin, in horizontal motion units (one dot at 203 dpi).
+
+    Effective at the beginning of a line; it moves raster images (GS v 0) too, so an
+    image is placed without sending blank bytes for the paper to its left.
+    """
+    if not 0 <= dots <= 0xFFFF:
+        raise ValueError("left margin out of range")
+    return GS + b"L" + dots.to_bytes(2, "little")
+
+
 def raster(width_bytes: int, height: int, data: bytes) -> bytes:
     """GS v 0 m xL xH yL yH d1..dk: print a raster bit image, normal density (m = 0)."""
     if not (0 < width_bytes <= RASTER_MAX and 0 < height <= RASTER_MAX):

@@ -82,7 +82,7 @@ class _Painter:
         if isinstance(op, ops.Line):
             self._line(op, canvas, y)
         elif isinstance(op, ops.Raster):
-            self._paste(op.ink(), canvas, 0, y)
+            self._paste(op.ink(), canvas, min(op.left, self.p.width_dots), y)
         elif isinstance(op, ops.QRCode):
             ink = self._qr_ink(op)
             self._paste(raster.place(ink, self.p.width_dots, op.align), canvas, 0, y)
@@ -97,7 +97,8 @@ class _Painter:
     def _line(self, op: ops.Line, canvas: Image.Image, y: int) -> None:
         cols = text_cols(op.text)
         col = self.p.column_dots
-        x = align_offset(cols * col * op.width, self.p.width_dots, op.align)  # ESC a works in dots
+        left = min(op.left, self.p.width_dots)  # GS L: the printing area starts there
+        x = left + align_offset(cols * col * op.width, self.p.width_dots - left, op.align)
         if op.width == op.height:
             raster.draw_text(canvas, x, y, op.text, raster.GLYPH_DOTS * op.height, op.bold)
             return

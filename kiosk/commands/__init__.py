@@ -11,4 +11,8 @@ MODULES = [
     "kiosk.commands.qr",
     "kiosk.commands.scan",
     "kiosk.commands.agent",
+    "kiosk.commands.print",
+    "kiosk.commands.outbox",
+    "kiosk.commands.service",
+    "kiosk.commands.devices",
 ]

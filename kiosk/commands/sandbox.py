@@ -6,13 +6,14 @@ import argparse
 from pathlib import Path
 
 from kiosk.cli import add_config_argument, settings_from_args
+from kiosk.wiring import sandbox_db
 
 
 def _serve(args: argparse.Namespace) -> int:
     from kiosk.upstream.sandbox import serve
 
     settings = settings_from_args(args)
-    db = args.db or settings.state_dir / "sandbox" / "platform.sqlite3"
+    db = args.db or sandbox_db(settings.state_dir)
     serve(port=args.port, db_path=db)
     return 0
 

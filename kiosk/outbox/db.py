@@ -67,6 +67,16 @@ CREATE TABLE IF NOT EXISTS messages (
     payload BLOB
 );
 CREATE INDEX IF NOT EXISTS messages_state ON messages (state, next_attempt_at);
+CREATE TABLE IF NOT EXISTS print_jobs (
+    provisional_no TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    number TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    data BLOB NOT NULL,
+    PRIMARY KEY (provisional_no, kind)
+);
 """
 
 

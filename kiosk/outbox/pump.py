@@ -72,6 +72,7 @@ class OutboxPump:
         self.backoff = backoff or Backoff(base=2.0, cap=300.0)
         self._rand, self._idle, self._chunk = rand, idle, chunk_size
         self._kick, self._stopping = threading.Event(), threading.Event()
+        self._pass_lock = threading.Lock()  # one pass at a time: never two senders
         self._thread: threading.Thread | None = None
         self._pause_until = 0.0
         outbox.add_listener(self.kick)
@@ -96,8 +97,19 @@ class OutboxPump:
         self._pause_until = 0.0
         self._kick.set()
 
+    def flush(self) -> PassReport:
+        """Send everything pending now, retry times ignored (``kiosk outbox flush``).
+        Waits for a pass the pump thread may be running, then makes its own."""
+        report = self.run_once(force=True)
+        self.kick()  # the thread recomputes its wait from what is left
+        return report
+
     def run_once(self, force: bool = False) -> PassReport:
         """One pass over the due items; ``force`` ignores retry times."""
+        with self._pass_lock:
+            return self._pass(force)
+
+    def _pass(self, force: bool) -> PassReport:
         report = PassReport()
         for seq in self.progress.due(force=force):
             if self._stopping.is_set():

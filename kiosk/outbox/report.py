@@ -16,8 +16,8 @@ from kiosk.upstream.models import iso
 
 
 def status_report(outbox: Outbox) -> dict[str, Any]:
-    """Counts by state, queue depth, oldest pending age, last success, and the numbers
-    saved without a confirmed receipt."""
+    """Counts by state, queue depth, oldest pending age, last success, the numbers
+    saved without a confirmed receipt, and the receipts kept for a reprint."""
     last = outbox.last_success()
     age = outbox.oldest_pending_age()
     return {
@@ -26,6 +26,7 @@ def status_report(outbox: Outbox) -> dict[str, Any]:
         "oldest_pending_age_s": None if age is None else round(age, 1),
         "last_success": None if last is None else iso(last),
         "unconfirmed": [s.number for s in outbox.unconfirmed()],
+        "receipts_to_reprint": [job.number for job in outbox.jobs.pending()],
     }
 
 

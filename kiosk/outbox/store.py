@@ -26,6 +26,7 @@ from pathlib import Path
 from kiosk.masking import mask_id_number, mask_name
 from kiosk.outbox.crypto import Sealer
 from kiosk.outbox.db import OutboxDB
+from kiosk.outbox.jobs import PrintJobs
 from kiosk.outbox.messages import Messages
 from kiosk.outbox.models import ItemState, ItemStatus, QueuedSubmission, Submission
 from kiosk.outbox.progress import Progress, case_key, open_application, part_aad, purge
@@ -55,6 +56,7 @@ class Outbox:
         self.failpoint: Failpoint = failpoint or (lambda name: None)
         self.progress = Progress(self.db, self._sealer, clock)
         self.messages = Messages(self.db, self._sealer, clock)
+        self.jobs = PrintJobs(self.db, self._sealer, clock)  # receipts kept for a reprint
         self._listeners: list[Callable[[], None]] = []
 
     def close(self) -> None:
@@ -199,14 +201,21 @@ class Outbox:
 
     def applicant_masked(self, number: str) -> str | None:
         """``张* 1101**********1234`` for staff lists; None once purged."""
+        app = self.application(number)
+        if app is None:
+            return None
+        return f"{mask_name(app.applicant.name)} {mask_id_number(app.applicant.id_number)}"
+
+    def application(self, number: str) -> Application | None:
+        """The queued application, opened: personal data, never to be logged. None once
+        purged. For masked lists and for rebuilding a receipt that never printed."""
         row = self.db.one(
             "SELECT provisional_no, payload FROM items WHERE provisional_no = ? OR case_no = ?",
             (number, number),
         )
         if row is None or row["payload"] is None:
             return None
-        applicant = open_application(self._sealer, row["provisional_no"], row["payload"]).applicant
-        return f"{mask_name(applicant.name)} {mask_id_number(applicant.id_number)}"
+        return open_application(self._sealer, row["provisional_no"], row["payload"])
 
     def discard(self, number: str) -> bool:
         """Staff drop a rejected item: its personal data is purged, the row stays."""

@@ -69,6 +69,8 @@ def opt_str(d: JsonObj, key: str, path: str = "", **kw: Any) -> str | None:
 def req_int(d: JsonObj, key: str, path: str = "", *, lo: int = 0, hi: int = 2**53) -> int:
     value = d.get(key)
     name = _name(path, key)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # JSON has one number type: 3.0 is the integer 3 (JSON Schema)
     if isinstance(value, bool) or not isinstance(value, int):
         raise FieldError(name, "required integer" if value is None else "must be an integer")
     if not lo <= value <= hi:

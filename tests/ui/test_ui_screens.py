@@ -142,3 +142,27 @@ def test_every_screen_speaks_its_prompt(ui: tuple[Any, Any], state_dir: Any) -> 
     voice.wait()
     latest = sorted((state_dir / "voice").glob("prompt-*.wav"))[-1]
     assert latest.read_bytes()[:4] == b"RIFF" and latest.stat().st_size > 10_000
+
+
+def test_no_key_or_click_leaves_the_app(ui: tuple[Any, Any]) -> None:
+    from kivy.core.window import Window
+
+    app, pilot = ui
+    walk_to(app, pilot, "home")
+    for key, mods in [(27, []), (9, ["alt"]), (285, ["alt"]), (283, ["ctrl", "alt"])]:
+        assert Window.dispatch("on_keyboard", key, 0, None, mods) is True  # Esc, Alt+Tab ...
+    assert Window.dispatch("on_request_close") is True  # Alt+F4, the close button
+    pilot.step(3)
+    assert pilot.screen == "home" and app.sm is not None
+    search = pilot.find("search")
+    x, y = search.to_window(*search.center)
+    from kivy.base import EventLoop
+
+    from screens.pilot import _Touch
+
+    touch = _Touch(x, y)
+    touch.button = "right"
+    EventLoop.post_dispatch_input("begin", touch)
+    EventLoop.post_dispatch_input("end", touch)
+    pilot.step(3)
+    assert pilot.screen == "home"  # a right click taps nothing

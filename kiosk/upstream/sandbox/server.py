@@ -39,6 +39,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = do_OPTIONS = _any
 
+    def __getattr__(self, name: str) -> Any:
+        """Any other method (TRACE, QUERY …) goes to the router too: a 405 problem, not
+        http.server's HTML 501."""
+        if name.startswith("do_"):
+            return self._any
+        raise AttributeError(name)
+
     def _send(self, resp: Response) -> None:
         self.send_response(resp.status)
         for name, value in resp.headers.items():

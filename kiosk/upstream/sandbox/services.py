@@ -150,8 +150,8 @@ def _slot_json(
     end = start + dt.timedelta(minutes=SLOT_MINUTES)
     return {
         "slot_id": slot_id,
-        "start": start.isoformat(timespec="minutes"),
-        "end": end.isoformat(timespec="minutes"),
+        "start": start.isoformat(timespec="seconds"),  # RFC 3339 date-time
+        "end": end.isoformat(timespec="seconds"),  # RFC 3339 date-time
         "capacity": SLOT_CAPACITY,
         "remaining": max(0, SLOT_CAPACITY - taken),
     }
@@ -169,7 +169,7 @@ def appointment_json(conn: sqlite3.Connection, appointment_id: str) -> dict[str,
         "appointment_id": appointment_id,
         "slot_id": row["slot_id"],
         "matter_code": row["matter_code"],
-        "start": start.isoformat(timespec="minutes"),
-        "end": end.isoformat(timespec="minutes"),
+        "start": start.isoformat(timespec="seconds"),  # RFC 3339 date-time
+        "end": end.isoformat(timespec="seconds"),  # RFC 3339 date-time
         "status": row["status"],
     }

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 
 from devices.printer import QR, Cut, Element, KeyValue, Separator, Text, decode, open_printer
-from devices.printer.driver import ReceiptPrinter, print_seconds
+from devices.printer.driver import PrintOutcome, ReceiptPrinter, print_seconds
 from devices.printer.simulator import PrinterSimulator
 from devices.status import DeviceState, DeviceUnavailable, SupplyLevel
 from devices.transport import TcpTransport
@@ -181,3 +182,53 @@ def test_settle_stops_early_when_the_printer_stops() -> None:
 def _address(sim: PrinterSimulator) -> tuple[str, int]:
     assert sim.address is not None
     return sim.address
+
+
+class _HeldWrites:
+    """A TCP transport whose job writes (not status queries) wait for a go-ahead."""
+
+    def __init__(self, inner: TcpTransport) -> None:
+        self.inner = inner
+        self.writing, self.go = threading.Event(), threading.Event()
+
+    def write(self, data: bytes) -> None:
+        if len(data) > 3:
+            self.writing.set()
+            assert self.go.wait(10)
+        self.inner.write(data)
+
+    def read(self, n: int, timeout: float) -> bytes:
+        return self.inner.read(n, timeout)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_status_during_a_job_is_the_last_seen_marked_busy_not_a_garbled_query() -> None:
+    with PrinterSimulator("58mm") as sim:
+        assert sim.address is not None
+        held = _HeldWrites(TcpTransport(*sim.address))
+        printer = ReceiptPrinter(held, "58mm", settle=False, status_timeout=0.3)
+        outcomes: list[PrintOutcome] = []
+        worker = threading.Thread(target=lambda: outcomes.append(printer.print_document(DOC)))
+        worker.start()
+        assert held.writing.wait(10)
+        queries_so_far = sim.received.count(b"\x10\x04")
+        during = printer.status()  # the job holds the wire: nothing is sent now
+        assert during.device is DeviceState.BUSY
+        assert during.supplies["paper"] is SupplyLevel.FULL  # what the job's check saw
+        assert sim.received.count(b"\x10\x04") == queries_so_far
+        held.go.set()
+        worker.join(10)
+        assert outcomes and outcomes[0].printed
+        assert decode(sim.jobs[0]).lines[0] == "受理回执"
+        assert printer.status().device is DeviceState.ONLINE
+        printer.close()
+
+
+def test_paper_out_is_what_status_reports_afterwards() -> None:
+    with open_printer("sim://printer?out_after=3", profile="58mm") as printer:
+        outcome = printer.print_document(DOC)
+        assert (outcome.result, outcome.reason) == ("failed", "paper_out")
+        status = printer.status()
+        assert status.supplies["paper"] is SupplyLevel.OUT and status.detail == "paper_out"

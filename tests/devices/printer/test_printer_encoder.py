@@ -13,7 +13,8 @@ from devices.printer import QR, Barcode, Cut, EncodeError, Feed, Image, KeyValue
 from devices.printer import protocol as p
 from devices.printer.decode import decode
 from devices.printer.encoder import encode
-from devices.printer.ops import FeedDots
+from devices.printer.ops import FeedDots, Line, PaperCut
+from devices.printer.profiles import get_profile, with_overrides
 
 INIT = bytes.fromhex("1b40")
 ON, OFF, LF = bytes.fromhex("1c26"), bytes.fromhex("1c2e"), b"\n"
@@ -168,11 +169,32 @@ def test_image_is_scaled_to_the_paper_and_dithered() -> None:
     assert image.ink().all()
 
 
-def test_image_left_padding_centres_it() -> None:
+def test_image_is_centred_by_a_left_margin_not_by_blank_bytes() -> None:
     logo = PILImage.new("L", (64, 8), 0)
-    (image,) = decode(encode([Image(logo)], "58mm")).rasters
+    out = encode([Image(logo)], "58mm")
+    assert p.left_margin(160) in out  # GS L 160: (384 - 64) / 2
+    (image,) = decode(out).rasters
+    assert (image.left, image.width_bytes) == (160, 8) and image.ink().all()
+    assert decode(out + b"A\n").ops[-1] == Line("A", left=160)  # what the decoder keeps
+
+
+def test_image_left_padding_centres_it_on_a_printer_without_gs_l() -> None:
+    logo = PILImage.new("L", (64, 8), 0)
+    profile = with_overrides(get_profile("58mm"), {"left_margin": "0"})
+    out = encode([Image(logo)], profile)
+    assert b"\x1dL" not in out
+    (image,) = decode(out).rasters
     ink = image.ink()
-    assert not ink[:, :160].any() and ink[:, 160:224].all()
+    assert image.left == 0 and not ink[:, :160].any() and ink[:, 160:224].all()
+
+
+def test_margin_is_reset_before_text_and_at_the_cut() -> None:
+    out = encode([QR("X" * 10), Text("after"), QR("Y" * 10), Cut()], "58mm-raster")
+    job = decode(out)
+    assert job.ops[-1] == PaperCut("partial")
+    (line,) = [op for op in job.ops if isinstance(op, Line)]
+    assert (line.text, line.left) == ("after", 0)
+    assert out.rindex(p.left_margin(0)) > out.rindex(b"\x1dv0")
 
 
 def test_raster_text_line_is_cropped_and_spaced_by_feeds() -> None:

@@ -22,6 +22,8 @@ from devices.printer import (
     encode,
 )
 from devices.printer import ops as o
+from devices.printer.decode import decode
+from devices.printer.profiles import get_profile, with_overrides
 from devices.printer.raster import has_glyph
 from devices.printer.render import render_ops, render_png, render_stream
 
@@ -89,3 +91,24 @@ def test_status_queries_and_resets_take_no_paper() -> None:
 def test_absurdly_long_job_is_refused_not_drawn() -> None:
     with pytest.raises(ValueError, match="dots long"):
         render_stream(b"\x1bd\xff" * 20, "58mm")  # 20 x 255 lines of feed
+
+
+@pytest.mark.parametrize("profile", ["58mm-raster", "80mm-raster", "80mm"])
+def test_gs_l_margins_and_blank_padding_print_the_same_paper(profile: str) -> None:
+    """The margin only saves bytes: the paper is identical, dot for dot."""
+    doc = [*DOC[:-1], Text("居中 Center", align="center"), Text("靠右", align="right"), Cut()]
+    with_margin = encode(doc, profile)
+    padded_profile = with_overrides(get_profile(profile), {"left_margin": "0"})
+    padded = encode(doc, padded_profile)
+    assert len(with_margin) <= len(padded)
+    a, b = render_stream(with_margin, profile), render_stream(padded, padded_profile)
+    assert np.array_equal(np.asarray(a), np.asarray(b))
+
+
+def test_text_after_a_margin_starts_at_the_margin() -> None:
+    stream = b"\x1dL\x30\x00AB\n"  # GS L 48
+    (line,) = decode(stream).printed()
+    assert line == o.Line("AB", left=48)
+    picture = np.asarray(render_ops([line], "58mm"))
+    inked = np.flatnonzero((picture < 128).any(axis=0))
+    assert 48 <= inked[0] < 48 + 12

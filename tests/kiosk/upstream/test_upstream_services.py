@@ -58,14 +58,17 @@ def test_slots_are_offered_from_tomorrow_on_working_days(client: HttpPlatformCli
     days = sorted({s.start[:10] for s in slots})
     # today is Thursday 2026-01-01: Fri, then Mon-Thu of the next week
     assert days == ["2026-01-02", "2026-01-05", "2026-01-06", "2026-01-07", "2026-01-08"]
-    assert slots[0].start == "2026-01-02T09:00+08:00" and slots[0].end == "2026-01-02T09:30+08:00"
+    assert (
+        slots[0].start == "2026-01-02T09:00:00+08:00"
+        and slots[0].end == "2026-01-02T09:30:00+08:00"
+    )
     one_day = client.appointment_slots("330110-MZ-012", "ST-0001", date="2026-01-05")
     assert len(one_day) == 10 and all(s.remaining == 2 for s in one_day)
 
 
 def test_booking_fills_slots_one_per_person_per_day(client: HttpPlatformClient) -> None:
     booked = _book(client, "S202601020900")
-    assert booked.status == "booked" and booked.start == "2026-01-02T09:00+08:00"
+    assert booked.status == "booked" and booked.start == "2026-01-02T09:00:00+08:00"
     with pytest.raises(PlatformRejected) as err:
         _book(client, "S202601021000")
     assert err.value.code == "already_booked_that_day"

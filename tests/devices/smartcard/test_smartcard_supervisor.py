@@ -1,0 +1,180 @@
+"""ReaderSupervisor: inserted/removed/state events, and recovery from a pcscd restart and
+from the reader vanishing, without restarting anything on our side."""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from devices.smartcard import ReaderSupervisor, SmartCardReader, UnsupportedCard, VirtualCard
+from devices.smartcard.fixtures import DEBIT, SSC_CARD
+from devices.smartcard.pcscd import PcscdService
+from devices.status import DeviceState
+
+MakeCard = Callable[..., VirtualCard]
+WAIT = 15.0  # generous: pcscd restarts and backoff; never a timing assertion
+
+
+class Events:
+    """Collects supervisor callbacks in order, as (kind, payload) pairs."""
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[tuple[str, Any]] = queue.Queue()
+
+    def supervise(self, reader: SmartCardReader, **options: Any) -> ReaderSupervisor:
+        return ReaderSupervisor(
+            reader,
+            on_inserted=lambda record: self.queue.put(("inserted", record)),
+            on_removed=lambda: self.queue.put(("removed", None)),
+            on_error=lambda exc: self.queue.put(("error", exc)),
+            on_state=lambda state: self.queue.put(("state", state)),
+            **options,
+        )
+
+    def next(self, *kinds: str, timeout: float = WAIT) -> tuple[str, Any]:
+        """The next event of one of ``kinds``, skipping others."""
+        while True:
+            got = self.queue.get(timeout=timeout)
+            if got[0] in kinds:
+                return got
+
+    def until(self, event: tuple[str, Any], timeout: float = WAIT) -> list[tuple[str, Any]]:
+        """Every event up to and including ``event``."""
+        seen = []
+        while True:
+            got = self.queue.get(timeout=timeout)
+            seen.append(got)
+            if got == event:
+                return seen
+
+
+@pytest.fixture
+def watch(pcscd: PcscdService) -> Any:
+    supervisors: list[ReaderSupervisor] = []
+    readers: list[SmartCardReader] = []
+
+    def make(events: Events, match: str = "Virtual PCD 00 00") -> ReaderSupervisor:
+        reader = SmartCardReader(match)
+        supervisor = events.supervise(reader, interval=0.1).start()
+        supervisors.append(supervisor)
+        readers.append(reader)
+        return supervisor
+
+    yield make
+    for supervisor in supervisors:
+        supervisor.stop()
+    for reader in readers:
+        reader.close()
+
+
+def test_insert_and_remove_are_reported_once_each(virtual_card: MakeCard, watch: Any) -> None:
+    card, events = virtual_card("ssc", scenario="no_card"), Events()
+    supervisor = watch(events)
+    assert events.next("state") == ("state", DeviceState.ONLINE)
+    card.insert()
+    assert events.next("inserted", "removed", "error") == ("inserted", SSC_CARD)
+    assert supervisor.card_present
+    card.remove()
+    assert events.next("inserted", "removed", "error") == ("removed", None)
+    card.insert("bank")
+    assert events.next("inserted", "removed", "error") == ("inserted", DEBIT)
+    assert events.queue.empty() or events.queue.get_nowait()[0] == "state"
+
+
+def test_a_card_already_in_the_reader_is_reported_at_start(
+    virtual_card: MakeCard, watch: Any
+) -> None:
+    # pyscard #231: its CardMonitor gives no event for a card present at start
+    virtual_card("bank")
+    events = Events()
+    watch(events)
+    assert events.next("inserted") == ("inserted", DEBIT)
+
+
+def test_an_unreadable_card_is_reported_once_as_an_error(
+    virtual_card: MakeCard, watch: Any
+) -> None:
+    card, events = virtual_card("blank"), Events()
+    supervisor = watch(events)
+    kind, exc = events.next("inserted", "error")
+    assert kind == "error" and isinstance(exc, UnsupportedCard)
+    card.remove()
+    card.insert("bank")
+    assert events.next("inserted", "error") == ("inserted", DEBIT)  # no second error
+    assert supervisor.state is DeviceState.ONLINE
+
+
+def test_pcscd_restarting_is_survived(
+    virtual_card: MakeCard, watch: Any, pcscd: PcscdService
+) -> None:
+    pcscd.require_control()
+    virtual_card("ssc")
+    events = Events()
+    watch(events)
+    assert events.next("inserted") == ("inserted", SSC_CARD)
+    pcscd.stop()
+    seen = events.until(("removed", None))
+    assert ("state", DeviceState.NO_DEVICE) in seen
+    pcscd.ensure()
+    # back online by itself, and the card still in the reader is read again
+    events.until(("state", DeviceState.ONLINE))
+    assert events.next("inserted") == ("inserted", SSC_CARD)
+
+
+def test_the_reader_vanishing_and_coming_back(
+    virtual_card: MakeCard, watch: Any, pcscd: PcscdService
+) -> None:
+    pcscd.require_control()
+    virtual_card("bank")
+    events = Events()
+    supervisor = watch(events)
+    assert events.next("inserted") == ("inserted", DEBIT)
+    pcscd.restart(virtual_readers=False)  # pcscd up, our reader gone (like an unplug)
+    seen = events.until(("removed", None))
+    assert ("state", DeviceState.NO_DEVICE) in seen
+    assert supervisor.state is DeviceState.NO_DEVICE
+    with SmartCardReader("Virtual PCD 00 00") as probe:  # pcscd answers; the reader is gone
+        assert "no PC/SC reader matching" in probe.status().detail
+    pcscd.restart(virtual_readers=True)  # plugged back in
+    events.until(("state", DeviceState.ONLINE))
+    assert events.next("inserted") == ("inserted", DEBIT)
+
+
+def test_a_callback_that_raises_does_not_stop_the_supervisor(
+    virtual_card: MakeCard, pcscd: PcscdService
+) -> None:
+    card = virtual_card("ssc", scenario="no_card")
+    seen: queue.Queue[str] = queue.Queue()
+
+    def bad(record: object) -> None:
+        seen.put("inserted")
+        raise RuntimeError("kiosk bug")
+
+    with SmartCardReader("Virtual PCD 00 00") as reader:
+        supervisor = ReaderSupervisor(
+            reader, on_inserted=bad, on_removed=lambda: seen.put("removed"), interval=0.1
+        ).start()
+        try:
+            card.insert()
+            assert seen.get(timeout=WAIT) == "inserted"
+            card.remove()
+            assert seen.get(timeout=WAIT) == "removed"
+        finally:
+            supervisor.stop()
+
+
+def test_no_pcscd_at_start_is_no_device_then_online(pcscd: PcscdService) -> None:
+    pcscd.require_control()
+    pcscd.stop()
+    events = Events()
+    with SmartCardReader("Virtual PCD 00 00") as reader:
+        supervisor = events.supervise(reader, interval=0.1, backoff_max=0.5).start()
+        try:
+            assert events.next("state") == ("state", DeviceState.NO_DEVICE)
+            pcscd.ensure()
+            assert events.next("state") == ("state", DeviceState.ONLINE)
+        finally:
+            supervisor.stop()

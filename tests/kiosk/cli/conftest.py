@@ -1,0 +1,94 @@
+"""Run the real ``kiosk`` command in a subprocess (``python -m screens.cli``) on a
+temporary state directory, beside (or without) a kiosk core running in this process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.outbox import Attachment, Submission
+from kiosk.runtime import Runtime
+from kiosk.settings import Settings, load_settings, with_overrides
+from kiosk.upstream import Applicant
+
+ROOT = Path(__file__).resolve().parents[3]
+NAME, ID_NUMBER = "欧阳明月", "33010219851231987X"
+
+
+class Done:
+    def __init__(self, proc: subprocess.CompletedProcess[str]) -> None:
+        self.code, self.out, self.err = proc.returncode, proc.stdout, proc.stderr
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+    def __repr__(self) -> str:
+        return f"Done(code={self.code}, out={self.out[:300]!r}, err={self.err[-500:]!r})"
+
+
+@pytest.fixture
+def state_dir(tmp_path: Path) -> Path:
+    return tmp_path / "state"
+
+
+@pytest.fixture
+def kiosk_cmd(state_dir: Path) -> Callable[..., Done]:
+    def run(*args: str, timeout: float = 120) -> Done:
+        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "KIOSK_CONFIG")}
+        env["KIOSK_STATE_DIR"] = str(state_dir)
+        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+        proc = subprocess.run(
+            [sys.executable, "-m", "screens.cli", *args],
+            capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env,
+        )  # fmt: skip
+        done = Done(proc)
+        assert "Traceback" not in done.err, done
+        return done
+
+    return run
+
+
+@pytest.fixture
+def settings(state_dir: Path) -> Settings:
+    return with_overrides(load_settings(), paths={"state_dir": str(state_dir)})
+
+
+@pytest.fixture
+def start(settings: Settings) -> Iterator[Callable[..., Runtime]]:
+    started: list[Runtime] = []
+
+    def make(start_pump: bool = False) -> Runtime:
+        runtime = Runtime.start(settings, start_pump=start_pump)
+        started.append(runtime)
+        return runtime
+
+    yield make
+    for runtime in started:
+        runtime.close()
+
+
+@pytest.fixture
+def submission() -> Callable[[], Submission]:
+    """A citizen's application as the journey hands it to the outbox."""
+    return _submission
+
+
+def _submission() -> Submission:
+    return Submission(
+        matter_code="33102300MZ-JF-0001",
+        matter_name="高龄津贴申领",
+        department="区民政局",
+        applicant=Applicant("resident_id", ID_NUMBER, NAME, "13912345678"),
+        answers={"phone": "13912345678"},
+        attachments=[Attachment("M1", "scan-1.jpg", "image/jpeg", b"\xff\xd8" + b"x" * 5000)],
+        channel="kiosk",
+        station_id="demo-0001",
+        region_code="110101001001",
+    )

@@ -1,0 +1,140 @@
+"""``kiosk idcard read`` and ``kiosk card read``, run for real in a subprocess against the
+simulators (the ID card's SAM on a pty; virtual cards in the real pcscd)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from devices.idcard import FIXTURES as ID_FIXTURES
+from devices.smartcard.fixtures import DEBIT, SSC_PERSON
+from devices.smartcard.pcscd import PcscdService
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def kiosk(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """The ``kiosk`` command (``screens.cli:main``, the console script's target)."""
+    return subprocess.run(
+        [sys.executable, "-m", "screens.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+
+
+def read_ok(*args: str, stdin: str = "") -> dict[str, Any]:
+    done = kiosk(*args, stdin=stdin)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    (line,) = done.stdout.splitlines()
+    view: dict[str, Any] = json.loads(line)
+    return view
+
+
+def fails(code: int, reason: str, *args: str) -> str:
+    done = kiosk(*args)
+    assert done.returncode == code, (done.returncode, done.stderr)
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr  # one line, no log noise, no traceback
+    assert reason in lines[0]
+    return lines[0]
+
+
+# -- the ID card reader -------------------------------------------------------------------
+
+
+def test_idcard_read_prints_the_masked_record() -> None:
+    elder = ID_FIXTURES["elder"]
+    view = read_ok("idcard", "read", "--url", "sim://idcard?fixture=elder&scenario=card")
+    assert view["id_number"] == elder.id_number[:4] + "*" * 10 + elder.id_number[-4:]
+    assert view["name"] == "李**" and view["birth_year"] == 1943 and view["long_term"]
+    assert view["photo_bytes"] == 1024
+    text = json.dumps(view, ensure_ascii=False)
+    assert elder.id_number not in text and elder.name not in text and elder.address not in text
+
+
+def test_idcard_read_uses_the_settings_url_by_default(tmp_path: Any) -> None:
+    site = tmp_path / "site.toml"
+    site.write_text('[devices]\nidcard = "sim://idcard?fixture=young&scenario=card"\n')
+    view = read_ok("idcard", "read", "--config", str(site))
+    assert view["nation"] == "苗族"
+
+
+@pytest.mark.parametrize(
+    ("scenario", "code", "reason"),
+    [
+        ("no_card", 3, "no card"),
+        ("broken_checksums", 6, "corrupt frame"),
+        ("removed_during_read", 8, "card removed"),
+        ("sam_not_authorised", 9, "read failed"),
+    ],
+)
+def test_idcard_read_failures(scenario: str, code: int, reason: str) -> None:
+    url = f"sim://idcard?fixture=elder&scenario={scenario}"
+    fails(code, reason, "idcard", "read", "--url", url, "--timeout", "0.5")
+
+
+def test_idcard_reader_missing_is_device_unavailable() -> None:
+    fails(4, "device unavailable", "idcard", "read", "--url", "serial:///dev/no-such-reader")
+
+
+def test_idcard_bad_url_is_bad_input() -> None:
+    fails(2, "bad input", "idcard", "read", "--url", "ftp://x")
+
+
+# -- the PC/SC reader ---------------------------------------------------------------------
+
+
+def test_card_read_social_security(pcscd: PcscdService) -> None:
+    view = read_ok("card", "read", "--url", "sim://smartcard?card=ssc")
+    assert view["card"] == "social_security" and view["reader"] == "Virtual PCD 00 00"
+    assert view["card_number"] == "*****0001" and view["personal_access"] == "open"
+    person = view["personal"]
+    assert person["id_number"] == SSC_PERSON.id_number[:4] + "*" * 10 + SSC_PERSON.id_number[-4:]
+    assert SSC_PERSON.id_number not in json.dumps(view)
+
+
+def test_card_read_bank_card_masks_the_pan(pcscd: PcscdService) -> None:
+    view = read_ok("card", "read", "--url", "sim://smartcard?card=bank&slot=1")
+    assert view["pan"] == "620000******0005" and DEBIT.pan not in json.dumps(view)
+    assert view["expiry"] == "2030-12" and view["cardholder_name"].startswith("T*")
+
+
+def test_card_read_with_the_pin_from_stdin(pcscd: PcscdService) -> None:
+    view = read_ok("card", "read", "--url", "sim://smartcard?card=ssc_pin", "--pin-stdin",
+                   stdin="123456\n")  # fmt: skip
+    assert view["personal_access"] == "pin" and view["personal"]["birth_year"] == 1943
+
+
+def test_card_read_app_bank_on_a_third_generation_card(pcscd: PcscdService) -> None:
+    view = read_ok("card", "read", "--url", "sim://smartcard?card=ssc3", "--app", "bank")
+    assert view["card"] == "bank"
+
+
+@pytest.mark.parametrize(
+    ("url", "code", "reason"),
+    [
+        ("sim://smartcard?card=ssc&scenario=no_card", 3, "no card"),
+        ("sim://smartcard?card=blank", 7, "unsupported card type"),
+        ("sim://smartcard?card=bank_corrupt", 6, "corrupt data"),
+        ("sim://smartcard?card=ssc&scenario=removed_during_read", 8, "card removed"),
+        ("pcsc://NoSuchReader", 4, "device unavailable"),
+    ],
+)
+def test_card_read_failures(pcscd: PcscdService, url: str, code: int, reason: str) -> None:
+    fails(code, reason, "card", "read", "--url", url, "--timeout", "1")
+
+
+def test_card_read_without_pcscd(pcscd: PcscdService) -> None:
+    pcscd.require_control()
+    pcscd.stop()
+    line = fails(4, "device unavailable", "card", "read", "--url", "pcsc://", "--timeout", "0.3")
+    assert "pcscd" in line

@@ -1,0 +1,91 @@
+"""``kiosk install-service`` into a folder standing for a machine's root, and back out;
+the systemd notify protocol on a real datagram socket."""
+
+from __future__ import annotations
+
+import configparser
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk import watchdog
+from kiosk.service import install, plan, uninstall
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def kiosk(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "screens.cli", *args],
+        capture_output=True, text=True, timeout=60, cwd=ROOT, check=False,
+    )  # fmt: skip
+
+
+def unit_of(root: Path) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read(root / "etc/systemd/system/bianmin-kiosk.service", encoding="utf-8")
+    return parser
+
+
+def test_install_writes_a_unit_that_restarts_fast_and_watches_the_ui(tmp_path: Path) -> None:
+    done = kiosk("install-service", "--root", str(tmp_path), "--config", "config/defaults.toml")
+    assert done.returncode == 0, done.stderr
+    service = unit_of(tmp_path)["Service"]
+    assert service["Restart"] == "always" and int(service["RestartSec"]) <= 5
+    assert service["Type"] == "notify" and int(service["WatchdogSec"]) > 0
+    assert service["User"] == "kiosk" and service["TTYPath"] == "/dev/tty1"
+    assert "-nolisten tcp" in service["ExecStart"]
+    session = (tmp_path / "usr/local/lib/bianmin-kiosk/session").read_text()
+    assert session.rstrip().endswith("kiosk run") and "exec " in session
+    assert os.access(tmp_path / "usr/local/lib/bianmin-kiosk/session", os.X_OK)
+    xorg = (tmp_path / "etc/X11/xorg.conf.d/90-bianmin-kiosk.conf").read_text()
+    assert '"DontVTSwitch" "true"' in xorg and '"DontZap" "true"' in xorg
+    assert (tmp_path / "var/lib/bianmin-kiosk").is_dir()
+
+
+def test_uninstall_removes_exactly_what_was_written_and_keeps_the_data(tmp_path: Path) -> None:
+    p = plan(root=tmp_path, kiosk="/opt/kiosk/bin/kiosk")
+    written = install(p, create_user=False, enable=False)
+    queued = tmp_path / "var/lib/bianmin-kiosk/outbox.sqlite3"
+    queued.write_bytes(b"queued applications")
+    assert sorted(uninstall(tmp_path, disable=False)) == sorted(written)
+    assert not any((tmp_path / rel).exists() for rel in written)
+    assert queued.read_bytes() == b"queued applications"
+    with pytest.raises(FileNotFoundError, match="not installed"):
+        uninstall(tmp_path, disable=False)
+
+
+def test_uninstall_without_install_is_a_clear_error(tmp_path: Path) -> None:
+    done = kiosk("uninstall-service", "--root", str(tmp_path))
+    assert done.returncode == 1 and "not installed" in done.stderr
+
+
+@pytest.mark.parametrize("user", ["root", "a b", ""])
+def test_unusable_user_names_are_refused(user: str) -> None:
+    with pytest.raises(ValueError):
+        plan(user=user, kiosk="kiosk")
+
+
+def test_notify_reaches_systemd_socket(tmp_path: Path) -> None:
+    path = tmp_path / "notify"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as server:
+        server.bind(str(path))
+        server.settimeout(5)
+        assert watchdog.notify("READY=1", {"NOTIFY_SOCKET": str(path)})
+        assert server.recv(64) == b"READY=1"
+
+
+def test_notify_without_systemd_or_with_a_dead_socket_is_harmless(tmp_path: Path) -> None:
+    assert watchdog.notify("WATCHDOG=1", {}) is False
+    assert watchdog.notify("WATCHDOG=1", {"NOTIFY_SOCKET": str(tmp_path / "gone")}) is False
+
+
+def test_ping_interval_is_half_the_watchdog() -> None:
+    assert watchdog.ping_interval({"WATCHDOG_USEC": "30000000"}) == 15.0
+    assert watchdog.ping_interval({}) == 5.0
+    assert watchdog.ping_interval({"WATCHDOG_USEC": "junk"}) == 5.0
