@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses as dc
 import datetime as dt
 from collections.abc import Collection
+from typing import Any
 
 
 @dc.dataclass(frozen=True)
@@ -46,3 +47,14 @@ class AppointmentRules:
 
     def can_cancel(self, start: dt.datetime, now: dt.datetime) -> bool:
         return now <= self.cancel_deadline(start)
+
+
+def rules_from(settings: Any) -> AppointmentRules:
+    """The site's rules (``[appointments]`` in settings)."""
+    a = settings.appointments
+    return AppointmentRules(
+        min_days_ahead=a.min_days_ahead,
+        working_days=a.working_days,
+        per_person_per_day=a.per_person_per_day,
+        cancel_before_hours=a.cancel_before_hours,
+    )

@@ -28,6 +28,7 @@ from kiosk.receipts import (
 )
 from kiosk.session import CapturedPage, Session, Submission
 from kiosk.settings import Settings
+from kiosk.submissions import next_steps, submission_kind
 from kiosk.trust import TrustLevel, WatermarkPolicy
 from kiosk.workdays import add_working_days
 
@@ -135,6 +136,7 @@ class Journey:
         if identity is None:
             raise KioskError("no identity in the session")
         site = self.settings.site
+        how = submission_kind(session)
         matter_name = matter.name.get("zh_CN")
         attachments = [
             Attachment(
@@ -155,14 +157,22 @@ class Journey:
             ),
             answers=dict(session.answers),
             attachments=attachments,
-            channel="kiosk",
+            channel=how.channel,
             station_id=site.station_id,
             region_code=site.region_code,
             promised_days=matter.promised_days,
+            agent=how.agent,
+            mode=how.mode,
+            kind=how.kind,
+            case_no=how.case_no,
         )
 
     def submit(self, session: Session) -> Submission:
-        """Save, print the receipt (kept until printed), kick the sender."""
+        """Save, print the receipt (kept until printed), kick the sender. The session's
+        flow says what is submitted: a new application (its mode), or a correction
+        (退回补正) to a known case; an agent's session (``session.assist``) goes on the
+        assisted channel with the agent named."""
+        how = submission_kind(session)
         queued = self.outbox.enqueue(self.outbox_submission(session))
         matter = self.catalogue.get(session.matter_code)
         identity = session.identity
@@ -172,6 +182,7 @@ class Journey:
         number = case_no or queued.provisional_no
         accepted = self.now()
         promised = add_working_days(accepted.date(), matter.promised_days)
+        callback = add_working_days(accepted.date(), self.settings.services.callback_days)
         qr = receipt_qr(number, self.qr_keys)
         doc = acceptance_receipt(
             AcceptanceData(
@@ -184,7 +195,8 @@ class Journey:
                 lookup_qr=qr,
                 tracking_number=case_no,
                 provisional_number=None if case_no else queued.provisional_no,
-                promised_date=promised,
+                promised_date=None if how.mode == "deferred" else promised,
+                next_steps=next_steps(how, session, self.settings, callback),
             )
         )
         printed, problem = self.printing.print_receipt(queued.provisional_no, number, doc)
@@ -192,19 +204,27 @@ class Journey:
         # this result: either way the citizen has it (see Outbox.unconfirmed).
         self.outbox.confirm_receipt(number)
         self.kick()
+        deferred = how.mode == "deferred"
         return Submission(
             number=number,
             provisional=case_no is None,
             printed=printed,
             print_problem=problem,
-            promised_date=promised.isoformat(),
+            promised_date="" if deferred else promised.isoformat(),
             qr_payload=qr,
+            kind="deferred" if deferred else how.kind,
+            callback_org=self.settings.services.callback_org if deferred else "",
+            callback_by=callback.isoformat() if deferred else "",
         )
 
     def reprint(self, number: str) -> bool:
         """Print the receipt of ``number`` again (blocking: call it off the UI thread).
         True once the printer confirms it; the job stays kept otherwise."""
         return self.printing.reprint(number)
+
+    def print_document(self, doc: list[Any]) -> tuple[bool, str | None]:
+        """Print any paper document: (printed, message key when it did not)."""
+        return self.printing.print_document(doc)
 
     # ---- the 一次性告知单 ----
 

@@ -65,6 +65,10 @@ class Runtime:
         self.outbox: Any = None
         self.pump: Any = None
         self.journey: Any = None
+        self.effects: Any = None  # kiosk.effects.Effects: what the flows ask for
+        self.audit: Any = None  # kiosk.staff.AuditLog of assisted work
+        self.staff: Any = None  # kiosk.staff.StaffStore: this station's agents
+        self.desk: Any = None  # kiosk.staff.StaffDesk: who is signed in
         self.agent: Any = None  # the fleet agent, once this kiosk is enrolled
         self._owner: OwnerLock | None = None
         self._control: ControlServer | None = None
@@ -117,7 +121,26 @@ class Runtime:
             self.pump.start()
         self._control = ControlServer(self.state_dir, remote.handlers(self))
         self._control.start()
+        self._start_services()
         self._start_agent()
+
+    def _start_services(self) -> None:
+        """The modes' effects, and the staff desk and audit log of 帮办代办."""
+        from kiosk.effects import Effects
+        from kiosk.staff import AuditLog, StaffDesk, StaffStore
+
+        site, staff = self.settings.site, self.settings.staff
+        self.audit = AuditLog(self.state_dir / "audit.sqlite3", site.station_id)
+        self.staff = StaffStore(
+            self.state_dir / "staff.sqlite3",
+            max_failures=staff.max_pin_failures,
+            lockout_s=staff.lockout_s,
+        )
+        self.desk = StaffDesk(self.staff, self.audit, site.station_id, idle_s=staff.idle_s)
+        self.effects = Effects(
+            self.settings, self.hardware, self.outbox, self.client, self.catalogue,
+            self.journey, audit=self.audit,
+        )  # fmt: skip
 
     def _start_agent(self) -> None:
         """Heartbeats, bundles and commands, when a technician has enrolled this kiosk."""
@@ -227,6 +250,8 @@ class Runtime:
             lambda: self.outbox.close(),
             lambda: self.client.close(),
             lambda: self.sandbox.close(),
+            lambda: self.audit.close(),
+            lambda: self.staff.close(),
             self.hardware.close,
             lambda: self._owner.release(),  # type: ignore[union-attr]  # last: all closed
         ):

@@ -38,10 +38,13 @@ def open_upstream(settings: Settings) -> tuple[HttpPlatformClient, Any]:
     p = settings.platform
     url, token, sandbox = p.url, p.token, None
     if not url:
+        from kiosk.appointments import rules_from
         from kiosk.upstream.sandbox import SandboxPlatform
 
         sandbox = SandboxPlatform(
-            sandbox_db(settings.state_dir), region_code=settings.site.region_code[:6]
+            sandbox_db(settings.state_dir),
+            region_code=settings.site.region_code[:6],
+            appointments=rules_from(settings),
         )
         try:
             url = sandbox.start()

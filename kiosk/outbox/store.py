@@ -217,6 +217,21 @@ class Outbox:
             return None
         return open_application(self._sealer, row["provisional_no"], row["payload"])
 
+    def pending_for(self, id_number: str) -> list[ItemStatus]:
+        """Applications of this person still waiting here (opens only the pending few)."""
+        found = []
+        rows = self.db.query(
+            "SELECT provisional_no, payload FROM items WHERE state = 'pending'"
+            " AND payload IS NOT NULL"
+        )
+        for row in rows:
+            app = open_application(self._sealer, row["provisional_no"], row["payload"])
+            if app.applicant.id_number == id_number:
+                status = self.lookup(row["provisional_no"])
+                if status is not None:
+                    found.append(status)
+        return found
+
     def discard(self, number: str) -> bool:
         """Staff drop a rejected item: its personal data is purged, the row stays."""
         with self.db.tx() as conn:

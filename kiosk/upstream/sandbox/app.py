@@ -7,6 +7,7 @@ look inside without going through the API.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import secrets
@@ -168,6 +169,13 @@ class SandboxPlatform:
                 " VALUES (?,?,?)",
                 (case_no, outcome, json.dumps(list(missing), ensure_ascii=False)),
             )
+
+    def set_review_speed(self, speed: float) -> None:
+        """Run department review ``speed`` times faster from now on (demo, tests)."""
+        if speed <= 0:
+            raise ValueError("speed must be positive")
+        self.settings = dataclasses.replace(self.settings, speed=speed)
+        self.dispatcher.settings = self.settings
 
     def pay(self, payment_id: str) -> None:
         """The citizen's phone pays a payment order (what the payment provider reports)."""

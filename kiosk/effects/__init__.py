@@ -1,0 +1,147 @@
+"""The effects flows ask for (kiosk/flows/effects.py), run against the real kiosk.
+
+``Effects.run(effect, session)`` blocks (the app calls it off the UI thread) and
+returns the intent to hand back to the flow, or None for work nobody waits on (a
+rating queued). Every failure becomes a :class:`kiosk.flows.intents.Failed` with a
+message key, at one place. In an agent's session every outcome is also written to the
+audit log: who, for whom (masked), which matter, what, how it went.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from kiosk.effects import applications, services
+from kiosk.effects.errors import failed
+from kiosk.effects.instant import InstantEffects
+from kiosk.effects.lookup import LookupEffects
+from kiosk.flows import effects as fx
+from kiosk.flows.intents import Failed
+from kiosk.staff.desk import masked_subject
+
+log = logging.getLogger(__name__)
+
+# what each effect is called in the audit log
+AUDIT_ACTIONS = {
+    fx.SubmitApplication: "submit",
+    fx.FetchCertificate: "certificate",
+    fx.PrintCertificate: "print_certificate",
+    fx.CreatePayment: "payment",
+    fx.BookSlot: "book",
+    fx.CancelAppointment: "cancel_appointment",
+    fx.FindByNumber: "lookup",
+    fx.FindByIdentity: "lookup",
+    fx.FileComplaint: "complaint",
+    fx.SendRating: "rating",
+    fx.RecordConsent: "consent",
+}
+
+
+class Effects:
+    def __init__(
+        self,
+        settings: Any,
+        hardware: Any,
+        outbox: Any,
+        client: Any,
+        catalogue: Any,
+        journey: Any,
+        *,
+        audit: Any = None,
+    ) -> None:
+        self.settings, self.hardware, self.outbox = settings, hardware, outbox
+        self.client, self.catalogue, self.journey = client, catalogue, journey
+        self.audit = audit
+        self.instant = InstantEffects(self)
+        self.lookup = LookupEffects(self)
+
+    def run(self, effect: Any, session: Any, wanted: Callable[[], bool] = lambda: True) -> Any:
+        """The outcome of ``effect`` as an intent for the session's flow."""
+        try:
+            outcome = self._dispatch(effect, session, wanted)
+        except Exception as exc:  # every failure is told to the flow, never lost
+            outcome = failed(exc)
+            log.warning("effect %s failed: %s", type(effect).__name__, outcome.code or outcome.key)
+        self._audit(effect, session, outcome)
+        return outcome
+
+    def _dispatch(self, effect: Any, session: Any, wanted: Callable[[], bool]) -> Any:
+        match effect:
+            case fx.SubmitApplication():
+                return applications.submit(self, session)
+            case fx.CheckOwner(case_no=case_no):
+                return applications.check_owner(self, session, case_no)
+            case fx.CreatePayment():
+                return self.instant.create_payment(session)
+            case fx.CheckPayment(payment_id=payment_id):
+                return self.instant.check_payment(session, payment_id)
+            case fx.FetchCertificate():
+                return self.instant.fetch_certificate(session)
+            case fx.PrintCertificate():
+                return self.instant.print_certificate(session)
+            case fx.LoadSlots():
+                return services.load_slots(self, session)
+            case fx.BookSlot(slot_id=slot_id):
+                return services.book_slot(self, session, slot_id)
+            case fx.ScanQr(ignore=ignore):
+                return self.lookup.scan_qr(ignore, wanted)
+            case fx.FindByNumber(number=number):
+                return self.lookup.find_by_number(number)
+            case fx.FindByIdentity():
+                return self.lookup.find_by_identity(session)
+            case fx.LoadCase(case_no=case_no):
+                return self.lookup.load_case(case_no)
+            case fx.LoadAppointment(appointment_id=appointment_id):
+                return self.lookup.load_appointment(appointment_id)
+            case fx.CancelAppointment(appointment_id=appointment_id):
+                return self.lookup.cancel_appointment(appointment_id)
+            case fx.FileComplaint():
+                return services.file_complaint(self, session)
+            case fx.SendRating(level=level, reasons=reasons, comment=comment):
+                services.send_rating(self, session, level, reasons, comment)
+                return None
+            case fx.PrintGuide():
+                return services.print_guide(self, session)
+            case fx.RecordConsent():
+                return None  # the audit line below is the record
+        raise TypeError(f"unknown effect {type(effect).__name__}")
+
+    def _audit(self, effect: Any, session: Any, outcome: Any) -> None:
+        assist = getattr(session, "assist", None)
+        action = AUDIT_ACTIONS.get(type(effect))
+        if self.audit is None or assist is None or action is None:
+            return
+        reference, detail = _reference(effect, session, outcome), ""
+        if isinstance(outcome, Failed):
+            status, detail = "failed", outcome.code or outcome.key
+        elif action == "consent":
+            status, detail = "ok", assist.consent.method
+        else:
+            status = "ok"
+        try:
+            self.audit.record(
+                assist.staff.staff_no,
+                action,
+                subject=masked_subject(session.identity, assist.consent.relationship),
+                matter_code=session.matter_code or "",
+                reference=reference,
+                outcome=status,
+                detail=detail,
+            )
+        except Exception:  # the audit must not break the citizen's journey; say so loudly
+            log.exception("audit record failed for %s", action)
+
+
+def _reference(effect: Any, session: Any, outcome: Any) -> str:
+    for attr in ("submission", "case_no", "reference"):
+        value = getattr(outcome, attr, None)
+        if value is not None and attr == "submission":
+            return str(value.number)
+        if isinstance(value, str) and value:
+            return value
+    appointment = getattr(outcome, "appointment", None)
+    if appointment is not None:
+        return str(appointment.appointment_id)
+    return str(getattr(effect, "slot_id", "") or getattr(effect, "number", "") or "")

@@ -1,0 +1,94 @@
+"""即时办's effects: the payment order and its QR code, the live application and its
+certificate, and printing the certificate (masked).
+
+Keys are the flow's own (fixed when the flow began), so a retry after a cut connection
+is the same payment order and the same case, never a second one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from kiosk.flows.intents import CertificateReady, PaymentUpdate, Printed
+from kiosk.journey import ID_TYPES
+from kiosk.receipts.certificate import certificate_slip
+from kiosk.submissions import submission_kind
+from kiosk.upstream.case_models import PaymentRequest
+from kiosk.upstream.models import Applicant, Application
+
+POLL_S = 1.0  # between payment status questions
+POLL_FOR_S = 6.0  # one CheckPayment effect asks for this long, then the flow asks again
+
+
+class InstantEffects:
+    def __init__(
+        self,
+        ctx: Any,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.ctx = ctx  # kiosk.effects.Effects: settings, client, catalogue, journey
+        self.sleep, self.clock = sleep, clock
+
+    def create_payment(self, session: Any) -> PaymentUpdate:
+        flow = session.flow
+        site = self.ctx.settings.site
+        req = PaymentRequest(flow.matter.code, flow.fee_fen, site.station_id, case_ref=flow.key)
+        payment = self.ctx.client.create_payment(req, f"{flow.key}.pay{flow.payment_round}")
+        return PaymentUpdate(payment)
+
+    def check_payment(self, session: Any, payment_id: str) -> PaymentUpdate:
+        """Ask until paid or expired, for up to POLL_FOR_S; the flow asks again after."""
+        deadline = self.clock() + POLL_FOR_S
+        while True:
+            payment = self.ctx.client.payment_status(payment_id)
+            if payment.status != "pending" or self.clock() >= deadline:
+                return PaymentUpdate(payment)
+            self.sleep(POLL_S)
+
+    def fetch_certificate(self, session: Any) -> CertificateReady:
+        flow = session.flow
+        identity = session.identity
+        matter = flow.matter
+        site = self.ctx.settings.site
+        how = submission_kind(session)
+        client = self.ctx.client
+        case_no = client.issue_case_number(
+            f"{flow.key}.case", matter.code, region_code=site.region_code
+        )
+        app = Application(
+            matter_code=matter.code,
+            matter_name=matter.name.get("zh_CN"),
+            department=matter.department.name.get("zh_CN"),
+            applicant=Applicant(
+                ID_TYPES.get(identity.id_type, identity.id_type),
+                identity.id_number,
+                identity.name,
+                session.answers.get("phone") or None,
+            ),
+            answers=dict(session.answers),
+            channel=how.channel,
+            station_id=site.station_id,
+            region_code=site.region_code,
+            materials=[],
+            case_no=case_no,
+            agent=how.agent,
+            mode="instant",
+            promised_days=0,
+            payment_id=flow.payment.payment_id if flow.payment is not None else None,
+        )
+        client.submit_application(app, f"{flow.key}.app")
+        return CertificateReady(case_no, client.certificate_content(case_no))
+
+    def print_certificate(self, session: Any) -> Printed:
+        flow = session.flow
+        doc = certificate_slip(
+            flow.certificate,
+            station_name=self.ctx.settings.site.station_name,
+            printed_at=self.ctx.journey.now().replace(tzinfo=None),
+        )
+        ok, key = self.ctx.journey.print_document(doc)
+        return Printed(ok, key)

@@ -1,0 +1,128 @@
+"""办件查询's effects: a number, a person, a scanned code; an appointment and its
+cancellation; and an agent's list of the station's cases.
+
+When the platform cannot be asked, what this kiosk knows still answers: an application
+in its outbox is shown as saved or sent (``local_only``), and the person's applications
+still waiting here are found by opening only those few sealed records.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from kiosk import tracking
+from kiosk.flows.intents import AppointmentLoaded, Failed, Found, Scanned
+from kiosk.journey import ID_TYPES
+from kiosk.qrcodes import classify
+from kiosk.upstream.errors import PlatformRejected, PlatformUnavailable
+from kiosk.upstream.models import Applicant
+
+log = logging.getLogger(__name__)
+
+SCAN_FOR_S = 60.0
+
+
+class LookupEffects:
+    def __init__(self, ctx: Any, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ctx, self.clock = ctx, clock
+
+    def _today(self) -> Any:
+        return self.ctx.journey.now().date()
+
+    def _warn(self) -> int:
+        return int(self.ctx.settings.services.warn_days)
+
+    def _name(self, code: str) -> str:
+        catalogue = self.ctx.catalogue
+        return str(catalogue.get(code).name.zh_CN) if code in catalogue else code
+
+    def find_by_number(self, number: str) -> Found:
+        local = self.ctx.outbox.lookup(number)
+        if local is not None and local.case_no is None:  # not on the platform yet
+            return Found((tracking.from_outbox(local, self._name(local.matter_code)),))
+        try:
+            status = self.ctx.client.get_case(local.case_no if local is not None else number)
+        except (PlatformUnavailable, PlatformRejected) as exc:
+            gone = isinstance(exc, PlatformRejected) and exc.code != "case_not_found"
+            if local is None or gone:
+                raise
+            return Found((tracking.from_outbox(local, self._name(local.matter_code)),))
+        view = tracking.from_status(
+            status, self._name(status.matter_code), self._today(), number=number,
+            warn_days=self._warn(),
+        )  # fmt: skip
+        return Found((view,))
+
+    def load_case(self, case_no: str) -> Found:
+        status = self.ctx.client.get_case(case_no)
+        return Found(
+            (
+                tracking.from_status(
+                    status, self._name(status.matter_code), self._today(), warn_days=self._warn()
+                ),
+            )
+        )
+
+    def find_by_identity(self, session: Any) -> Found:
+        identity = session.identity
+        waiting = [
+            tracking.from_outbox(item, self._name(item.matter_code))
+            for item in self.ctx.outbox.pending_for(identity.id_number)
+            if item.case_no is None
+        ]
+        applicant = Applicant(
+            ID_TYPES.get(identity.id_type, identity.id_type), identity.id_number, identity.name
+        )
+        try:
+            summaries = self.ctx.client.search_cases(applicant=applicant)
+        except PlatformUnavailable:
+            if not waiting:
+                raise
+            return Found(tuple(waiting))
+        views = [tracking.from_summary(s, self._today(), self._warn()) for s in summaries]
+        return Found(tuple(waiting + views))
+
+    def station_cases(self) -> list[Any]:
+        """The agent's list: this station's cases, newest first (blocking)."""
+        station = self.ctx.settings.site.station_id
+        waiting = [
+            tracking.from_outbox(item, self._name(item.matter_code))
+            for item in self.ctx.outbox.list_items(limit=200)
+            if str(item.state) == "pending"
+        ]
+        summaries = self.ctx.client.search_cases(station_id=station)
+        return waiting + [tracking.from_summary(s, self._today(), self._warn()) for s in summaries]
+
+    def load_appointment(self, appointment_id: str) -> AppointmentLoaded:
+        return AppointmentLoaded(self.ctx.client.get_appointment(appointment_id))
+
+    def cancel_appointment(self, appointment_id: str) -> AppointmentLoaded:
+        return AppointmentLoaded(self.ctx.client.cancel_appointment(appointment_id))
+
+    def scan_qr(self, ignore: str, wanted: Callable[[], bool]) -> Scanned | Failed:
+        """Watch the QR camera until a code other than ``ignore`` is read, the time is
+        up, or the citizen has left the scan step (``wanted`` false)."""
+        hardware = self.ctx.hardware
+        camera = hardware.camera
+        if camera is None:
+            return Failed("error.device.missing")
+        reader = hardware.qr_reader()
+        keys = self.ctx.journey.qr_keys
+        camera.start()
+        deadline, seq = self.clock() + SCAN_FOR_S, -1
+        try:
+            while wanted() and self.clock() < deadline:
+                try:
+                    frame = camera.next_frame(after=seq, timeout=1.0)
+                except Exception:  # a camera hiccup: it reconnects by itself
+                    continue
+                seq = frame.seq
+                for code in reader.read(frame.image):
+                    if code.text != ignore:
+                        return Scanned(classify(code.text, keys))
+        finally:
+            camera.stop()
+        return Failed("scan.error.timeout")
