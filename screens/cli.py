@@ -23,7 +23,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from screens.demo import demo
 
-    return demo(core_cli.settings_from_args(args), out=args.out)
+    return demo(core_cli.settings_from_args(args), out=args.out, journey=args.journey)
 
 
 def _extend(sub: argparse._SubParsersAction) -> None:
@@ -36,6 +36,9 @@ def _extend(sub: argparse._SubParsersAction) -> None:
         "demo", help="run one scripted journey on a virtual display and save screenshots"
     )
     demo.add_argument("--out", type=Path, required=True, help="folder for PNGs and summary.json")
+    demo.add_argument(
+        "--journey", default="promised", metavar="NAME", help="which journey (default: promised)"
+    )
     core_cli.add_config_argument(demo)
     demo.set_defaults(handler=_cmd_demo)
 
