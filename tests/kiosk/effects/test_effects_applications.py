@@ -4,11 +4,15 @@ says who calls back by when."""
 
 from __future__ import annotations
 
+import cv2
+import numpy as np
+
 from kiosk.appointments import AppointmentRules
 from kiosk.flows.assist import ConsentFlow
 from kiosk.flows.base import (
     Continue,
     FormSubmitted,
+    Identified,
     Next,
     NextMaterial,
     NoticeAccepted,
@@ -20,11 +24,11 @@ from kiosk.flows.base import (
 from kiosk.flows.correction import CorrectionFlow
 from kiosk.flows.deferred import DeferredFlow
 from kiosk.flows.effects import FindByNumber, RecordConsent, SendRating, SubmitApplication
-from kiosk.flows.intents import ConsentGiven
+from kiosk.flows.intents import ConsentGiven, NumberEntered
 from kiosk.flows.promised import PromisedFlow
 from kiosk.flows.tracking import TrackingFlow
 from kiosk.runtime import Runtime
-from kiosk.session import CapturedPage
+from kiosk.session import CapturedPage, EndReason
 
 from .conftest import CITIZEN, flush, printed_text, run
 
@@ -32,12 +36,24 @@ ALLOWANCE = "33102300MZ-JF-0001"
 PENSION_CHECK = "33102300RS-GG-0003"
 ANSWERS = {
     "applicant": "self", "phone": "13800138000", "payment_card_number": "6222020200112233446",
-    "bank": "rcb",
+    "bank": "rcb", "address": "东湖村三组12号",
 }  # fmt: skip
 
 
+def _page_jpeg() -> bytes:
+    """A small real page: the journey stamps the watermark on the image it sends."""
+    blank = np.full((1170, 827), 255, np.uint8)
+    cv2.putText(blank, "TEST PAGE", (100, 300), cv2.FONT_HERSHEY_SIMPLEX, 2, 0, 4)
+    ok, data = cv2.imencode(".jpg", blank, [cv2.IMWRITE_JPEG_QUALITY, 60])
+    assert ok
+    return bytes(data)
+
+
+PAGE_JPEG = _page_jpeg()
+
+
 def page(code: str) -> CapturedPage:
-    return CapturedPage(code, b"\xff\xd8jpeg" + code.encode(), 1654, 2339)
+    return CapturedPage(code, PAGE_JPEG, 827, 1170)
 
 
 def apply(rt: Runtime) -> PromisedFlow:
@@ -45,7 +61,7 @@ def apply(rt: Runtime) -> PromisedFlow:
     session.identity = session.identity or CITIZEN
     flow = PromisedFlow(session, rt.catalogue.get(ALLOWANCE))
     flow.handle(NoticeAccepted())
-    flow.handle(FormSubmitted(ANSWERS))
+    assert flow.handle(FormSubmitted(ANSWERS)) == Next(Step.MATERIALS)
     while flow.step is Step.MATERIALS:
         if flow.current_material.required:
             flow.handle(PageCaptured(page(flow.current_material.code)))
@@ -62,10 +78,10 @@ def test_an_agent_applies_for_a_citizen_on_the_assisted_channel_and_it_is_audite
     member = runtime.desk.sign_in_pin("A-007", "208731")
     session = runtime.sessions.current
     consent = ConsentFlow(session, member, clock=lambda: 0.0)
-    consent.handle(Continue) if False else None
-    consent.step = Step.CONSENT
-    session.identity = CITIZEN
+    assert consent.step is Step.IDENTITY  # the citizen's own card first
+    assert consent.handle(Identified(CITIZEN)) == Next(Step.CONSENT)
     assert consent.handle(ConsentGiven("screen")).effect == RecordConsent()
+    assert session.assist is not None and session.assist.staff.staff_no == "A-007"
     run(runtime, RecordConsent())
     flow = apply(runtime)
     flow.handle(Continue())
@@ -96,10 +112,10 @@ def test_a_returned_case_is_corrected_at_this_kiosk_and_goes_to_the_same_case(
     case_no = runtime.outbox.lookup(number).case_no
     runtime.sandbox.set_review_outcome(case_no, "returned", ["household_register"])
     runtime.sandbox.set_review_speed(1e9)  # the department has decided
-    runtime.sessions.end(runtime.sessions.current.__class__.__mro__[0] and "finished")  # type: ignore[arg-type]
+    runtime.sessions.end(EndReason.FINISHED)
     session = runtime.sessions.current
     tracking = TrackingFlow(session, AppointmentRules(), lambda: runtime.journey.now())
-    tracking.handle(__import__("kiosk.flows.intents", fromlist=["x"]).NumberEntered(case_no))
+    tracking.handle(NumberEntered(case_no))
     assert run(runtime, FindByNumber(case_no)) == Next(Step.CASE)
     view = tracking.case
     assert view.status == "returned" and view.missing == ("household_register",)
