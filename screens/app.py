@@ -23,11 +23,10 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kiosk import watchdog
 from kiosk.errors import IdentityRejected, describe
 from kiosk.flows.base import Abort, Invalid, Next, Step, SubmitFailed, Submitted
-from kiosk.flows.promised import PromisedFlow
 from kiosk.i18n import Translator
 from kiosk.identity import identity_from_record
 from kiosk.session import EndReason, IdlePhase
-from screens import theme
+from screens import modes, theme
 from screens.base import KioskScreen
 from screens.idle import IdleOverlay
 from screens.registry import SCREENS
@@ -45,6 +44,7 @@ STEP_SCREENS = {
     Step.RECEIPT: "receipt",
     Step.RATING: "rating",
     Step.DONE: "done",
+    **modes.MODE_SCREENS,
 }
 
 
@@ -174,10 +174,13 @@ class KioskApp(App):
         self.screen("matter").show(code)  # type: ignore[attr-defined]
         self.go("matter")
 
-    def start_flow(self, matter_code: str) -> None:
+    def start_flow(self, matter_code: str, mode: str = "") -> None:
+        """Begin ``matter_code`` as ``mode`` (default: the kiosk's preferred mode)."""
         matter = self.runtime.catalogue.get(matter_code)
-        flow = PromisedFlow(self.session, matter)
+        flow = modes.make_flow(self, matter, mode or modes.offered_modes(matter)[0])
         self.go(STEP_SCREENS[flow.step])
+        self.current_screen.render()
+        modes.run_effect(self, flow.start_effect)
 
     def send(self, intent: Any) -> Any:
         flow = self.flow
@@ -188,8 +191,9 @@ class KioskApp(App):
                 self.current_screen.render()
             if result.step is Step.SUBMIT:
                 self._submit()
-            if result.step is Step.DONE:
+            if result.step is Step.DONE or result.step in modes.MODE_SCREENS:
                 self.current_screen.render()
+            modes.run_effect(self, result.effect)
         elif isinstance(result, Invalid):
             if flow.step is not Step.SUBMIT:
                 self.go(STEP_SCREENS[flow.step], remember=False)

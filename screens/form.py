@@ -41,7 +41,7 @@ class FormScreen(KioskScreen):
     @property
     def fields(self) -> list[Any]:
         flow = self.app.flow
-        return list(flow.matter.fields) if flow is not None else []
+        return list(flow.fields) if flow is not None else []
 
     def render(self) -> None:
         fields = self.fields

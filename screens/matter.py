@@ -8,7 +8,9 @@ from kivy.factory import Factory
 from kivy.properties import StringProperty
 
 from screens.base import KioskScreen
+from screens.modes import offered_modes
 from screens.text import fen_to_yuan, txt
+from screens.widgets import KButton
 
 
 class MatterScreen(KioskScreen):
@@ -35,6 +37,20 @@ class MatterScreen(KioskScreen):
             for line in lines:
                 body.add_widget(Factory.KLabel(text=line))
         self.ids.scroll.scroll_y = 1
+        self._render_modes(matter)
+
+    def _render_modes(self, matter: Any) -> None:
+        """One start button per handling mode, the kiosk's preferred first (tid "apply")."""
+        box = self.ids.modes
+        box.clear_widgets()
+        for i, mode in enumerate(offered_modes(matter)):
+            button = KButton(
+                tid="apply" if i == 0 else f"apply-{mode}",
+                kind="primary" if i == 0 else "secondary",
+                text=self.app.tr(f"guide.mode.{mode}"),
+            )
+            button.bind(on_release=lambda _b, m=mode: self.apply(m))
+            box.add_widget(button)
 
     def sections(self, matter: Any, lang: str) -> list[tuple[str, list[str]]]:
         tr = self.app.tr
@@ -62,10 +78,11 @@ class MatterScreen(KioskScreen):
             (tr("guide.legal_basis"), [txt(matter.legal_basis, lang)]),
         ]
 
-    def apply(self) -> None:
-        self.app.start_flow(self.matter_code)
+    def apply(self, mode: str = "") -> None:
+        self.app.start_flow(self.matter_code, mode)
 
     def reset(self) -> None:
         self.matter_code = ""
         self.matter_name = ""
         self.ids.body.clear_widgets()
+        self.ids.modes.clear_widgets()

@@ -34,7 +34,10 @@ class ReceiptScreen(KioskScreen):
             return
         self.number = sub.number
         self.number_label = app.tr("receipt.provisional" if sub.provisional else "receipt.number")
-        self.promised = app.tr("receipt.promised", date=sub.promised_date)
+        if sub.kind == "deferred":  # 延时办: who calls back, by when
+            self.promised = app.tr("receipt.callback", org=sub.callback_org, date=sub.callback_by)
+        else:
+            self.promised = app.tr("receipt.promised", date=sub.promised_date)
         self.print_ok = sub.printed
         self.print_status = (
             app.tr("receipt.printed")

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from screens.attract import AttractScreen
+from screens.booked import BookedScreen
 from screens.capture import CaptureScreen
+from screens.certificate import CertificateScreen
 from screens.done import DoneScreen
 from screens.form import FormScreen
 from screens.home import HomeScreen
 from screens.identity import IdentityScreen
 from screens.matter import MatterScreen
 from screens.notice import NoticeScreen
+from screens.payment import PaymentScreen
+from screens.problem import ProblemScreen
 from screens.rating import RatingScreen
 from screens.receipt import ReceiptScreen
 from screens.review import ReviewScreen
 from screens.search import SearchScreen
+from screens.selfguide import SelfGuideScreen
+from screens.slot_confirm import SlotConfirmScreen
+from screens.slots import SlotsScreen
 from screens.submit import SubmitScreen
+from screens.wait import WaitScreen
 
 SCREENS = {
     "attract": (AttractScreen, "attract.kv"),
@@ -30,4 +38,13 @@ SCREENS = {
     "receipt": (ReceiptScreen, "receipt.kv"),
     "rating": (RatingScreen, "rating.kv"),
     "done": (DoneScreen, "done.kv"),
+    # the handling modes beyond 承诺办 (screens/modes.py maps their steps)
+    "payment": (PaymentScreen, "payment.kv"),
+    "wait": (WaitScreen, "wait.kv"),
+    "certificate": (CertificateScreen, "certificate.kv"),
+    "slots": (SlotsScreen, "slots.kv"),
+    "slot_confirm": (SlotConfirmScreen, "slot_confirm.kv"),
+    "booked": (BookedScreen, "booked.kv"),
+    "guide": (SelfGuideScreen, "selfguide.kv"),
+    "problem": (ProblemScreen, "problem.kv"),
 }

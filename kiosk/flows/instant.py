@@ -1,8 +1,9 @@
 """即时办: matters finished on the spot, such as printing a 参保证明.
 
 identity → (form) → (materials the card reader did not give) → (fee: the platform's
-payment QR code, paid by phone) → fetch the certificate live → show it (masked) →
-print it on request → 好差评 → done.
+payment QR code, paid by phone) → fetch the certificate live → show it (masked) and
+print it at once (again on request; a printer that is down is said plainly, the
+certificate stays on screen) → 好差评 → done.
 
 The platform must be reachable: an instant matter cannot be queued. When it is not,
 the citizen is told so plainly (Step.PROBLEM) and may try again; nothing is half done,
@@ -93,7 +94,7 @@ class InstantFlow(PromisedFlow):
     def _on_fetch(self, intent: Intent) -> Transition:
         if isinstance(intent, CertificateReady):
             self.case_no, self.certificate = intent.case_no, intent.certificate
-            return Next(Step.CERTIFICATE)
+            return Next(Step.CERTIFICATE, effect=PrintCertificate())
         if isinstance(intent, Failed):
             return self.fail(intent.key)
         return self._refuse(intent)

@@ -18,6 +18,10 @@ JourneyRun = Callable[[Any, Any, Path], dict[str, Any]]
 
 JOURNEYS: dict[str, str] = {
     "promised": "screens.journeys.promised",
+    "instant": "screens.journeys.instant",
+    "appointment": "screens.journeys.appointment",
+    "deferred": "screens.journeys.deferred",
+    "selfservice": "screens.journeys.selfservice",
 }
 
 

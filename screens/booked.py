@@ -1,0 +1,55 @@
+"""预约办's result: the appointment number, its time, the QR code on the printed slip
+(scanned at the station, or in 办件查询 to cancel), and whether the slip printed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kivy.properties import BooleanProperty, StringProperty
+
+from kiosk.flows.base import Continue
+from kiosk.qrcodes import appointment_qr
+from screens.base import KioskScreen
+from screens.images import texture_from_bgr
+from screens.receipt import qr_array
+from screens.slots import day_label
+
+
+class BookedScreen(KioskScreen):
+    number = StringProperty("")
+    when = StringProperty("")
+    print_status = StringProperty("")
+    print_ok = BooleanProperty(True)
+
+    def render(self) -> None:
+        app = self.app
+        appt = getattr(app.flow, "appointment", None)
+        if appt is None:
+            return
+        flow = app.flow
+        start, end = dt.datetime.fromisoformat(appt.start), dt.datetime.fromisoformat(appt.end)
+        self.number = appt.appointment_id
+        self.when = app.tr(
+            "booked.when",
+            day=day_label(start.date(), app.lang),
+            start=start.strftime("%H:%M"),
+            end=end.strftime("%H:%M"),
+        )
+        self.print_ok = bool(flow.printed)
+        self.print_status = app.tr(
+            "booked.printed" if flow.printed else flow.print_problem or "error.printer.generic"
+        )
+        payload = appointment_qr(appt.appointment_id, app.runtime.journey.qr_keys)
+        self.ids.qr.texture = texture_from_bgr(qr_array(payload))
+        self.ids.qr.texture.mag_filter = "nearest"
+
+    def proceed(self) -> None:
+        self.app.send(Continue())
+
+    def on_back(self) -> bool:
+        return True
+
+    def reset(self) -> None:
+        self.ids.qr.texture = None
+        self.number = self.when = self.print_status = ""
+        self.print_ok = True

@@ -1,0 +1,64 @@
+"""即时办's result: the certificate from the platform, shown masked as on paper, printed
+at once; when the printer is down the citizen is told so and the certificate stays on
+the screen (with its verification code, which checks it on the portal)."""
+
+from __future__ import annotations
+
+from kivy.factory import Factory
+from kivy.properties import BooleanProperty, StringProperty
+
+from kiosk.flows.base import Continue
+from kiosk.flows.intents import PrintRequested
+from kiosk.receipts.certificate import masked
+from screens.base import KioskScreen
+
+
+class CertificateScreen(KioskScreen):
+    title = StringProperty("")
+    verify = StringProperty("")
+    print_status = StringProperty("certificate.printing")  # message key
+    print_ok = BooleanProperty(True)
+    can_print = BooleanProperty(False)
+
+    def render(self) -> None:
+        flow = self.app.flow
+        cert = getattr(flow, "certificate", None)
+        if cert is None:
+            return
+        self.title = cert.title
+        self.verify = self.app.tr("certificate.verify", code=cert.verify_code)
+        body = self.ids.body
+        body.clear_widgets()
+        body.add_widget(Factory.KLabel(text=cert.issuer, color=self._muted()))
+        for field in cert.fields:
+            body.add_widget(Factory.KLabel(text=f"{field.label}：{masked(field)}"))
+        body.add_widget(
+            Factory.KLabel(text=self.app.tr("certificate.case_no", number=cert.case_no))
+        )
+        if flow.printed is None:
+            self.print_status, self.print_ok, self.can_print = "certificate.printing", True, False
+        elif flow.printed:
+            self.print_status, self.print_ok, self.can_print = "certificate.printed", True, True
+        else:
+            self.print_status = flow.print_problem or "error.printer.generic"
+            self.print_ok, self.can_print = False, True
+
+    def _muted(self) -> list[float]:
+        from screens.theme import PALETTE
+
+        return list(PALETTE.rgba("muted"))
+
+    def print_again(self) -> None:
+        self.can_print, self.print_status, self.print_ok = False, "certificate.printing", True
+        self.app.send(PrintRequested())
+
+    def proceed(self) -> None:
+        self.app.send(Continue())
+
+    def on_back(self) -> bool:
+        return True
+
+    def reset(self) -> None:
+        self.ids.body.clear_widgets()
+        self.title = self.verify = ""
+        self.print_status, self.print_ok, self.can_print = "certificate.printing", True, False
