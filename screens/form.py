@@ -140,7 +140,7 @@ class FormScreen(KioskScreen):
             pad.bind(on_key=lambda _p, k: self.on_key(k))
             area.add_widget(pad)
 
-        self._render_candidates(field)
+        self._refresh_input()  # help and error text of this field, and its candidates
 
     # ---- pinyin input for text fields ----
 

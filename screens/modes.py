@@ -31,6 +31,7 @@ MODE_SCREENS = {
     Step.CONFIRM: "slot_confirm",
     Step.BOOKING: "wait",
     Step.BOOKED: "booked",
+    Step.MINE: "mine",
     Step.GUIDE: "guide",
     Step.PROBLEM: "problem",
 }

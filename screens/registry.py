@@ -11,6 +11,7 @@ from screens.form import FormScreen
 from screens.home import HomeScreen
 from screens.identity import IdentityScreen
 from screens.matter import MatterScreen
+from screens.mine import MineScreen
 from screens.notice import NoticeScreen
 from screens.payment import PaymentScreen
 from screens.problem import ProblemScreen
@@ -45,6 +46,7 @@ SCREENS = {
     "slots": (SlotsScreen, "slots.kv"),
     "slot_confirm": (SlotConfirmScreen, "slot_confirm.kv"),
     "booked": (BookedScreen, "booked.kv"),
+    "mine": (MineScreen, "mine.kv"),
     "guide": (SelfGuideScreen, "selfguide.kv"),
     "problem": (ProblemScreen, "problem.kv"),
 }

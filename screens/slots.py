@@ -11,7 +11,7 @@ from kivy.factory import Factory
 from kivy.properties import StringProperty
 
 from kiosk.flows.appointment import slot_start
-from kiosk.flows.intents import Choose
+from kiosk.flows.intents import CancelRequested, Choose
 from screens.base import KioskScreen
 from screens.widgets import KButton
 
@@ -58,6 +58,9 @@ class SlotsScreen(KioskScreen):
 
     def choose(self, slot_id: str) -> None:
         self.app.send(Choose(slot_id))
+
+    def my_bookings(self) -> None:
+        self.app.send(CancelRequested())
 
     def show_errors(self, errors: dict[str, str]) -> None:
         self.notice = errors.get("_", "")

@@ -30,6 +30,7 @@ AUDIT_ACTIONS = {
     fx.PrintCertificate: "print_certificate",
     fx.CreatePayment: "payment",
     fx.BookSlot: "book",
+    fx.FindAppointments: "lookup",
     fx.CancelAppointment: "cancel_appointment",
     fx.FindByNumber: "lookup",
     fx.FindByIdentity: "lookup",
@@ -85,6 +86,8 @@ class Effects:
                 return services.load_slots(self, session)
             case fx.BookSlot(slot_id=slot_id):
                 return services.book_slot(self, session, slot_id)
+            case fx.FindAppointments():
+                return services.find_appointments(self, session)
             case fx.ScanQr(ignore=ignore):
                 return self.lookup.scan_qr(ignore, wanted)
             case fx.FindByNumber(number=number):

@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from kiosk.flows.intents import Booked, Filed, Printed, SlotsLoaded
+from kiosk.flows.intents import AppointmentsFound, Booked, Filed, Printed, SlotsLoaded
 from kiosk.guide import guide_sections
 from kiosk.journey import ID_TYPES
 from kiosk.qrcodes import appointment_qr
@@ -64,6 +64,10 @@ def book_slot(ctx: Any, session: Any, slot_id: str) -> Booked:
     )
     ok, key = ctx.journey.print_document(doc)
     return Booked(appt, ok, key)
+
+
+def find_appointments(ctx: Any, session: Any) -> AppointmentsFound:
+    return AppointmentsFound(tuple(ctx.client.search_appointments(_applicant(session.identity))))
 
 
 def rating_case(session: Any) -> str | None:

@@ -5,7 +5,8 @@ appointment slip (printed with its QR code) → done.
 
 A slot another kiosk took meanwhile sends the citizen back to the fresh list with a
 message, never to a dead end; one booking per person per day is the platform's rule
-and is told plainly. Appointments are cancelled from 办件查询 (scan the slip).
+and is told plainly. A booking is cancelled here too: the person's bookings still ahead
+are found by the ID card (or from 办件查询, by scanning the slip).
 """
 
 from __future__ import annotations
@@ -16,8 +17,18 @@ from typing import Any
 
 from kiosk.appointments import AppointmentRules
 from kiosk.flows.base import Abort, Continue, Identified, Intent, Invalid, Next, Step, Transition
-from kiosk.flows.effects import BookSlot, LoadSlots
-from kiosk.flows.intents import Booked, Choose, Confirm, Failed, Retry, SlotsLoaded
+from kiosk.flows.effects import BookSlot, CancelAppointment, FindAppointments, LoadSlots
+from kiosk.flows.intents import (
+    AppointmentLoaded,
+    AppointmentsFound,
+    Booked,
+    CancelRequested,
+    Choose,
+    Confirm,
+    Failed,
+    Retry,
+    SlotsLoaded,
+)
 from kiosk.flows.machine import StepMachine
 from kiosk.session import Session
 
@@ -45,6 +56,7 @@ class AppointmentFlow(StepMachine):
         self.slots: list[Any] = []
         self.chosen: Any = None
         self.appointment: Any = None
+        self.mine: list[Any] | None = None  # the person's bookings, once asked
         self.printed: bool | None = None
         self.print_problem: str | None = None
         session.matter_code = matter.code
@@ -87,8 +99,34 @@ class AppointmentFlow(StepMachine):
                 return Invalid({"_": "appointment.error.slot_taken"})
             self.chosen, self.notice = slot, ""
             return Next(Step.CONFIRM)
+        if isinstance(intent, CancelRequested):
+            self.notice, self.mine = "", None
+            return Next(Step.MINE, effect=FindAppointments())
         if isinstance(intent, Failed):
             return self.fail(intent.key)
+        return self._refuse(intent)
+
+    def _on_mine(self, intent: Intent) -> Transition:
+        if isinstance(intent, AppointmentsFound):
+            self.mine = list(intent.appointments)
+            self.notice = "" if self.mine else "appointment.none_booked"
+            return Next(Step.MINE)
+        if isinstance(intent, Choose):
+            booked = [a for a in self.mine or () if a.status == "booked"]
+            if not any(a.appointment_id == intent.value for a in booked):
+                return Invalid({"_": "tracking.error.unknown_appointment"})
+            return Next(Step.MINE, effect=CancelAppointment(intent.value))
+        if isinstance(intent, AppointmentLoaded):
+            done = intent.appointment
+            self.mine = [done if a.appointment_id == done.appointment_id else a
+                         for a in self.mine or ()]  # fmt: skip
+            self.notice = "appointment.cancelled" if done.status == "cancelled" else ""
+            return Next(Step.MINE)
+        if isinstance(intent, Failed):
+            if intent.retry:
+                return self.fail(intent.key)
+            self.notice = intent.key  # e.g. too late to cancel: said, the list stays
+            return Next(Step.MINE)
         return self._refuse(intent)
 
     def _on_confirm(self, intent: Intent) -> Transition:
@@ -122,6 +160,9 @@ class AppointmentFlow(StepMachine):
     def _back(self) -> Transition:
         if self.step is Step.CONFIRM:
             return Next(Step.SLOTS)
+        if self.step is Step.MINE:  # a cancelled slot is free again: a fresh list
+            self.notice = ""
+            return Next(Step.SLOTS, effect=LoadSlots())
         if self.step in (Step.BOOKING, Step.BOOKED):
             return Invalid({"_": "flow.error.no_back"})
         return Abort("flow.cancelled")

@@ -29,6 +29,7 @@ class Step(enum.StrEnum):
     CONFIRM = "confirm"
     BOOKING = "booking"
     BOOKED = "booked"
+    MINE = "mine"  # the person's bookings still ahead, to cancel one
     # 自助办
     GUIDE = "guide"
     # 办件查询

@@ -51,6 +51,11 @@ class BookSlot:
 
 
 @dc.dataclass(frozen=True)
+class FindAppointments:
+    """The bookings of the person in the session still ahead (to cancel one)."""
+
+
+@dc.dataclass(frozen=True)
 class ScanQr:
     """Watch the QR camera until a code is read (or the time is up). ``ignore``: a code
     just refused, still held up, is not read again."""

@@ -121,6 +121,11 @@ class Booked:
 
 
 @dc.dataclass(frozen=True)
+class AppointmentsFound:
+    appointments: tuple[Any, ...]  # kiosk.upstream.service_models.Appointment
+
+
+@dc.dataclass(frozen=True)
 class Scanned:
     code: Any  # kiosk.qrcodes.ScannedCode
 

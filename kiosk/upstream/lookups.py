@@ -63,10 +63,22 @@ class LookupCalls:
         result: Payment = self._parse(Payment.from_json, resp)
         return result
 
+    def search_appointments(self, applicant: Applicant) -> list[Appointment]:
+        """The applicant's appointments still booked and not yet begun, earliest first."""
+        body = {"applicant": {"id_type": applicant.id_type, "id_number": applicant.id_number}}
+        resp = self._call("POST", "/v1/appointments/search", body=body)
+        result: list[Appointment] = self._parse(_appointments, resp)
+        return result
+
     def get_appointment(self, appointment_id: str) -> Appointment:
         resp = self._call("GET", f"/v1/appointments/{_q(appointment_id)}")
         result: Appointment = self._parse(Appointment.from_json, resp)
         return result
+
+
+def _appointments(d: fields.JsonObj) -> list[Appointment]:
+    items = fields.obj_list(fields.obj(d), "appointments", max_items=200)
+    return [Appointment.from_json(item) for item in items]
 
 
 def _summaries(d: fields.JsonObj) -> list[CaseSummary]:

@@ -25,6 +25,7 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     pilot.wait_until(lambda: flow.slots, "the open slots", timeout=30)
     pilot.step(3)
     trip.shoot("slots")
+    trip.shoot_elderly("slots")
     slot = flow.slots_on(flow.days()[0])[0]
     pilot.tap(f"slot-{slot.slot_id}")
     trip.wait("slot_confirm")
@@ -32,6 +33,7 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     pilot.tap("slot-confirm")
     trip.wait("booked", timeout=30)
     trip.shoot("booked")
+    trip.shoot_elderly("booked")
     appt = flow.appointment
     paper = trip.paper("slip-paper")
     printer = runtime.hardware.printer

@@ -36,6 +36,7 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     pilot.tap("review-confirm")
     trip.wait("receipt", timeout=60)
     trip.shoot("receipt")
+    trip.shoot_elderly("receipt")
     sub = app.session.submission
     paper = trip.paper("receipt-paper")
     text = trip.printed_text()

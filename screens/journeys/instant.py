@@ -32,11 +32,13 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     pilot.wait_until(lambda: flow.payment is not None, "the payment order")
     pilot.wait_until(lambda: app.screen("payment").ids.qr.texture is not None, "the QR code")
     trip.shoot("payment")
+    trip.shoot_elderly("payment")
     payment = flow.payment
     runtime.sandbox.pay(payment.payment_id)  # the citizen's phone pays
     trip.wait("certificate", timeout=30)
     pilot.wait_until(lambda: flow.printed is not None, "the certificate printed", timeout=30)
     trip.shoot("certificate")
+    trip.shoot_elderly("certificate")
     paper = trip.paper("certificate-paper")
     text = trip.printed_text() if trip.jobs() > jobs else ""
     identity = app.session.identity

@@ -20,6 +20,7 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     trip.start(CODE, "self_service")
     trip.wait("guide")
     trip.shoot("guide")
+    trip.shoot_elderly("guide")
     flow = app.flow
     url = flow.mobile_url
     jobs = trip.jobs()

@@ -20,6 +20,14 @@ class Trip:
     def shoot(self, name: str) -> None:
         shoot(self.pilot, self.out, name, self.shots)
 
+    def shoot_elderly(self, name: str) -> None:
+        """The same screen in elderly mode (larger text and targets), then back."""
+        self.pilot.tap("elderly")
+        self.pilot.step(3)
+        self.shoot(f"{name}-elderly")
+        self.pilot.tap("elderly")
+        self.pilot.step(3)
+
     def wait(self, screen: str, timeout: float | None = None) -> None:
         self.pilot.wait_screen(screen, timeout)
 

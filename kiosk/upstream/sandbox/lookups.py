@@ -1,4 +1,5 @@
-"""Sandbox handlers: case search (by applicant or station), payments, one appointment.
+"""Sandbox handlers: case search (by applicant or station), payments, one appointment,
+an applicant's bookings.
 
 Payments are simulated: an order is *pending* until :meth:`SandboxPlatform.pay` marks
 it *paid* (a phone paying the QR code), and *expired* after 15 minutes unpaid.
@@ -6,6 +7,7 @@ it *paid* (a phone paying the QR code), and *expired* after 15 minutes unpaid.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from typing import Any
@@ -115,3 +117,26 @@ def get_appointment(req: Request, ctx: Ctx) -> Response:
     if row is None:
         raise Problem(404, "appointment_not_found", "no such appointment")
     return json_response(200, appointment_json(ctx.conn, appointment_id))
+
+
+def search_appointments(req: Request, ctx: Ctx) -> Response:
+    """An applicant's appointments still booked and not yet begun (预约办: cancel one
+    found by the ID card). The ID number travels in the body, never in a URL."""
+    from kiosk.upstream.sandbox.services import appointment_json
+
+    body = req.json()
+    try:
+        applicant = f.req_obj(body, "applicant")
+        f.req_str(applicant, "id_type", "applicant", pattern=ID_TYPE)
+        number = f.req_str(applicant, "id_number", "applicant", pattern=r"[0-9A-Za-z]{1,40}")
+    except f.FieldError as exc:
+        raise invalid(exc) from exc
+    rows = ctx.conn.execute(
+        "SELECT appointment_id FROM appointments WHERE id_number = ? AND status = 'booked'"
+        " ORDER BY slot_id LIMIT ?",
+        (number, MAX_CASES),
+    ).fetchall()
+    found = [appointment_json(ctx.conn, row[0]) for row in rows]
+    now = dt.datetime.fromtimestamp(req.now, dt.UTC)
+    ahead = [a for a in found if dt.datetime.fromisoformat(a["start"]) > now]
+    return json_response(200, {"appointments": ahead})

@@ -60,6 +60,7 @@ ROUTES = (
     Route("POST", "/v1/ratings", services.rate, key="optional"),
     Route("GET", "/v1/appointments/slots", services.slots),
     Route("POST", "/v1/appointments", services.book, key="optional"),
+    Route("POST", "/v1/appointments/search", lookups.search_appointments),
     Route("GET", "/v1/appointments/{appointment_id}", lookups.get_appointment),
     Route("DELETE", "/v1/appointments/{appointment_id}", services.cancel),
     Route("POST", "/v1/payments", lookups.create_payment, key="required"),

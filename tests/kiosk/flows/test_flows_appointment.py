@@ -10,8 +10,18 @@ from kiosk.appointments import AppointmentRules
 from kiosk.catalogue import Catalogue
 from kiosk.flows.appointment import AppointmentFlow
 from kiosk.flows.base import Back, Continue, Identified, Invalid, Next, Step
-from kiosk.flows.effects import BookSlot, LoadSlots
-from kiosk.flows.intents import Booked, Choose, Confirm, Failed, Retry, SlotsLoaded
+from kiosk.flows.effects import BookSlot, CancelAppointment, FindAppointments, LoadSlots
+from kiosk.flows.intents import (
+    AppointmentLoaded,
+    AppointmentsFound,
+    Booked,
+    CancelRequested,
+    Choose,
+    Confirm,
+    Failed,
+    Retry,
+    SlotsLoaded,
+)
 from kiosk.session import Session
 from kiosk.upstream.service_models import Appointment, Slot
 
@@ -96,3 +106,44 @@ def test_rules_are_data() -> None:
     assert rules.open_days(NOW.date()) == [dt.date(2026, 1, 1), dt.date(2026, 1, 2)]
     start = NOW + dt.timedelta(hours=23)
     assert not rules.can_cancel(start, NOW) and rules.can_cancel(start, NOW - dt.timedelta(hours=1))
+
+
+def test_a_booking_found_by_the_id_card_is_cancelled_and_a_late_one_is_told(
+    session: Session, catalogue: Catalogue
+) -> None:
+    flow = new(session, catalogue)
+    flow.handle(Identified(person()))
+    flow.handle(SlotsLoaded(SLOTS))
+    find = flow.handle(CancelRequested())
+    assert find == Next(Step.MINE) and isinstance(find.effect, FindAppointments)
+    soon = Appointment("A1", "S202601020900", DIBAO, SLOTS[1].start, SLOTS[1].end, "booked")
+    later = Appointment("A2", "S202601051400", DIBAO, SLOTS[3].start, SLOTS[3].end, "booked")
+    flow.handle(AppointmentsFound((soon, later)))
+    assert flow.mine == [soon, later] and flow.notice == ""
+    assert flow.handle(Choose("A9")) == Invalid({"_": "tracking.error.unknown_appointment"})
+    cancel = flow.handle(Choose("A2"))
+    assert cancel == Next(Step.MINE) and cancel.effect == CancelAppointment("A2")
+    flow.handle(AppointmentLoaded(dc.replace(later, status="cancelled")))
+    assert [a.status for a in flow.mine] == ["booked", "cancelled"]
+    assert flow.notice == "appointment.cancelled"
+    assert flow.handle(Choose("A2")) == Invalid({"_": "tracking.error.unknown_appointment"})
+    flow.handle(Choose("A1"))  # too close to its start: the platform refuses
+    refused = Failed("appointment.error.cancel_too_late", code="cancel_too_late")
+    assert flow.handle(refused) == Next(Step.MINE)
+    assert flow.notice == "appointment.error.cancel_too_late" and flow.mine[0].status == "booked"
+    back = flow.handle(Back())  # the freed slot is offered again: a fresh list
+    assert back == Next(Step.SLOTS) and isinstance(back.effect, LoadSlots)
+
+
+def test_no_bookings_is_said_and_a_platform_down_is_a_problem(
+    session: Session, catalogue: Catalogue
+) -> None:
+    flow = new(session, catalogue)
+    flow.handle(Identified(person()))
+    flow.handle(CancelRequested())
+    flow.handle(AppointmentsFound(()))
+    assert flow.mine == [] and flow.notice == "appointment.none_booked"
+    flow.handle(Back())
+    flow.handle(CancelRequested())
+    assert flow.handle(Failed("error.upstream.live", retry=True)) == Next(Step.PROBLEM)
+    assert flow.problem == "error.upstream.live"

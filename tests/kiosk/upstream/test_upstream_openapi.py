@@ -184,6 +184,9 @@ def test_answers_match_the_documented_schemas(call: Any) -> None:
     appt = call("POST", "/v1/appointments", "/v1/appointments", json=booking).json()
     one = "/v1/appointments/{appointment_id}"
     call("GET", f"/v1/appointments/{appt['appointment_id']}", one)
+    mine = call("POST", "/v1/appointments/search", "/v1/appointments/search", json=search).json()
+    assert [a["appointment_id"] for a in mine["appointments"]] == [appt["appointment_id"]]
+    call("POST", "/v1/appointments/search", "/v1/appointments/search", json={})  # 422
     call(
         "DELETE", f"/v1/appointments/{appt['appointment_id']}", "/v1/appointments/{appointment_id}"
     )

@@ -98,6 +98,24 @@ def test_cancelling_frees_the_slot_but_not_too_late(client: HttpPlatformClient, 
     assert err.value.code == "appointment_not_found"
 
 
+def test_an_applicants_bookings_ahead_are_found_by_id_number_only_for_them(
+    client: HttpPlatformClient, clock: Any
+) -> None:
+    later = _book(client, "S202601051400")
+    soon = _book(client, "S202601020900")
+    _book(client, "S202601020930", OTHER)
+    gone = _book(client, "S202601061000")
+    client.cancel_appointment(gone.appointment_id)
+    found = client.search_appointments(CITIZEN)
+    assert [a.appointment_id for a in found] == [soon.appointment_id, later.appointment_id]
+    assert client.search_appointments(Applicant("resident_id", "110101197001015555", "王五")) == []
+    clock.advance(2 * 24 * 3600)  # Saturday: the Friday booking is past
+    assert [a.appointment_id for a in client.search_appointments(CITIZEN)] == [later.appointment_id]
+    with pytest.raises(PlatformRejected) as err:
+        client.search_appointments(Applicant("Resident", "x y", ""))
+    assert err.value.code in ("invalid_field", "invalid_request")
+
+
 def test_a_complaint_is_received(sandbox: SandboxPlatform, client: HttpPlatformClient) -> None:
     complaint = Complaint(
         "efficiency", "排队太久", "kiosk", "ST-0001", case_no="33011020260101000010"
