@@ -45,7 +45,11 @@ STEP_SCREENS = {
     Step.RECEIPT: "receipt",
     Step.RATING: "rating",
     Step.DONE: "done",
+    Step.CONSENT: "consent",
 }
+# 帮办代办: the consent flow ends on the separate biometric consent, then the agent's
+# citizen goes home to pick matters; leaving it returns to the agent's desk.
+ASSIST_SCREENS = {**STEP_SCREENS, Step.DONE: "biometric"}
 
 
 class KioskApp(App):
@@ -179,11 +183,42 @@ class KioskApp(App):
         flow = PromisedFlow(self.session, matter)
         self.go(STEP_SCREENS[flow.step])
 
+    def step_screen(self, step: Step) -> str:
+        flow = self.flow
+        assist = flow is not None and flow.mode == "assist"
+        return (ASSIST_SCREENS if assist else STEP_SCREENS)[step]
+
+    def start_assist(self) -> None:
+        """The signed-in agent starts serving a citizen: identity, then consent."""
+        from kiosk.flows.assist import ConsentFlow
+
+        member = self.runtime.desk.current
+        if member is None:
+            self.go("staff_signin", remember=False)
+            return
+        flow = ConsentFlow(self.session, member, clock=self.runtime.audit.clock)
+        self.go(self.step_screen(flow.step))
+
+    def run_effect(self, effect: Any) -> None:
+        """Run a flow's effect off the UI thread (audited in an agent's session); its
+        outcome, if any, goes back to the same session's flow."""
+        session = self.session
+
+        def done(outcome: Any) -> None:
+            if outcome is not None and session is self.session and self.flow is not None:
+                self.send(outcome)
+
+        self.run_bg(lambda: self.runtime.effects.run(effect, session), done)
+
     def send(self, intent: Any) -> Any:
+        from kiosk.flows.effects import SubmitApplication
+
         flow = self.flow
         result = flow.handle(intent)
         if isinstance(result, Next):
-            self.go(STEP_SCREENS[result.step], remember=False)
+            if result.effect is not None and not isinstance(result.effect, SubmitApplication):
+                self.run_effect(result.effect)
+            self.go(self.step_screen(result.step), remember=False)
             if result.step is Step.MATERIALS:
                 self.current_screen.render()
             if result.step is Step.SUBMIT:
@@ -192,11 +227,12 @@ class KioskApp(App):
                 self.current_screen.render()
         elif isinstance(result, Invalid):
             if flow.step is not Step.SUBMIT:
-                self.go(STEP_SCREENS[flow.step], remember=False)
+                self.go(self.step_screen(flow.step), remember=False)
             self.current_screen.show_errors(result.errors)
         elif isinstance(result, Abort):
             self.session.flow = None
-            self.go("matter", remember=False)
+            assist = flow.mode == "assist"
+            self.go("staff_desk" if assist else "matter", remember=False)
         return result
 
     def send_back(self) -> None:
@@ -207,9 +243,9 @@ class KioskApp(App):
     def _submit(self) -> None:
         session = self.session
 
-        def done(submission: Any) -> None:
+        def done(outcome: Any) -> None:
             if session is self.session and self.flow is not None:
-                self.send(Submitted(submission))
+                self.send(outcome if isinstance(outcome, Submitted) else SubmitFailed(outcome.key))
 
         def failed(exc: BaseException) -> None:
             problem = describe(exc)
@@ -217,7 +253,10 @@ class KioskApp(App):
             if session is self.session and self.flow is not None:
                 self.send(SubmitFailed(problem.key))
 
-        self.run_bg(lambda: self.runtime.journey.submit(session), done, failed)
+        from kiosk.flows.effects import SubmitApplication
+
+        # through the effects: an agent's submission is audited there
+        self.run_bg(lambda: self.runtime.effects.run(SubmitApplication(), session), done, failed)
 
     # ---- background work ----
 
@@ -258,7 +297,12 @@ class KioskApp(App):
             if session.identity is not None and session.identity.source == source:
                 self.runtime.sessions.end(EndReason.CARD_REMOVED)
             return
-        if event != "inserted" or record is None or session.identity is not None:
+        if event != "inserted" or record is None:
+            return
+        if source == "smartcard" and self.sm is not None and self.sm.current == "staff_signin":
+            self.current_screen.card_presented(record)  # type: ignore[attr-defined]
+            return
+        if session.identity is not None:
             return
         try:
             identity = identity_from_record(record)
@@ -327,6 +371,7 @@ class KioskApp(App):
         """Called by the session manager after the wipe: reset every screen."""
         assert self.sm is not None and self.idle_view is not None
         self.runtime.voice.stop()
+        self.runtime.desk.sign_out(reason=str(reason))  # the agent leaves with the session
         self.idle_view.hide()
         for screen in self.sm.screens:
             screen.reset()  # type: ignore[attr-defined]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from screens.attract import AttractScreen
+from screens.biometric import BiometricScreen
 from screens.capture import CaptureScreen
+from screens.consent import ConsentScreen
 from screens.done import DoneScreen
 from screens.form import FormScreen
 from screens.home import HomeScreen
@@ -14,6 +16,8 @@ from screens.rating import RatingScreen
 from screens.receipt import ReceiptScreen
 from screens.review import ReviewScreen
 from screens.search import SearchScreen
+from screens.staff_desk import StaffDeskScreen
+from screens.staff_signin import StaffSigninScreen
 from screens.submit import SubmitScreen
 
 SCREENS = {
@@ -30,4 +34,9 @@ SCREENS = {
     "receipt": (ReceiptScreen, "receipt.kv"),
     "rating": (RatingScreen, "rating.kv"),
     "done": (DoneScreen, "done.kv"),
+    # 帮办代办
+    "staff_signin": (StaffSigninScreen, "staff_signin.kv"),
+    "staff_desk": (StaffDeskScreen, "staff_desk.kv"),
+    "consent": (ConsentScreen, "consent.kv"),
+    "biometric": (BiometricScreen, "biometric.kv"),
 }

@@ -18,6 +18,7 @@ JourneyRun = Callable[[Any, Any, Path], dict[str, Any]]
 
 JOURNEYS: dict[str, str] = {
     "promised": "screens.journeys.promised",
+    "assisted": "screens.journeys.assisted",
 }
 
 
