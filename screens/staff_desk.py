@@ -16,7 +16,7 @@ from kivy.properties import DictProperty, StringProperty
 
 from kiosk.errors import describe
 from kiosk.masking import mask_name
-from kiosk.staff.cases import station_desk
+from kiosk.staff.cases import LISTS, station_desk
 from screens.base import KioskScreen
 from screens.theme import PALETTE
 from screens.widgets import KButton
@@ -30,6 +30,12 @@ class StaffDeskScreen(KioskScreen):
     counts = DictProperty({})
     problem = StringProperty("")
     state = StringProperty("")  # "" | loading | loaded
+    # each tab's text with its count (kv does not rebind on a dict's .get)
+    tab_overdue = StringProperty("")
+    tab_returned = StringProperty("")
+    tab_pending = StringProperty("")
+    tab_ready = StringProperty("")
+    message = StringProperty("")
 
     _lists: Any = None
 
@@ -48,6 +54,7 @@ class StaffDeskScreen(KioskScreen):
         station = runtime.settings.site.station_id
         self.state, self.problem = "loading", ""
         self.ids.cases.clear_widgets()
+        self._label()
         app.run_bg(
             lambda: station_desk(runtime.client, station, dt.date.today()),
             self._loaded,
@@ -63,9 +70,25 @@ class StaffDeskScreen(KioskScreen):
 
     def _failed(self, exc: BaseException) -> None:
         self.state, self.problem = "loaded", describe(exc).key
+        self._label()
+
+    def _label(self) -> None:
+        """The tabs' texts and the line above the list, from the state."""
+        app = self.app
+        for name in LISTS:
+            setattr(self, f"tab_{name}", app.tr(f"desk.list.{name}", n=self.counts.get(name, 0)))
+        if self.state == "loading":
+            self.message = app.tr("desk.loading")
+        elif self.problem:
+            self.message = app.tr(self.problem)
+        elif self.state == "loaded" and not self.counts.get(self.current, 0):
+            self.message = app.tr("desk.empty")
+        else:
+            self.message = app.tr("desk.legend")
 
     def show(self, name: str) -> None:
         self.current = name
+        self._label()
         box = self.ids.cases
         box.clear_widgets()
         if self._lists is None:
@@ -103,6 +126,8 @@ class StaffDeskScreen(KioskScreen):
     def reset(self) -> None:
         self._lists = None
         self.agent, self.problem, self.state, self.current = "", "", "", "overdue"
-        self.counts = {}
+        self.counts, self.message = {}, ""
+        for name in LISTS:
+            setattr(self, f"tab_{name}", "")
         if "cases" in self.ids:
             self.ids.cases.clear_widgets()
