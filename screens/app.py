@@ -45,7 +45,11 @@ STEP_SCREENS = {
     Step.RATING: "rating",
     Step.DONE: "done",
     **modes.MODE_SCREENS,
+    Step.CONSENT: "consent",
 }
+# 帮办代办: the consent flow ends on the separate biometric consent, then the agent's
+# citizen goes home to pick matters; leaving it returns to the agent's desk.
+ASSIST_SCREENS = {**STEP_SCREENS, Step.DONE: "biometric"}
 
 
 class KioskApp(App):
@@ -182,11 +186,27 @@ class KioskApp(App):
         self.current_screen.render()
         modes.run_effect(self, flow.start_effect)
 
+    def step_screen(self, step: Step) -> str:
+        flow = self.flow
+        assist = flow is not None and flow.mode == "assist"
+        return (ASSIST_SCREENS if assist else STEP_SCREENS)[step]
+
+    def start_assist(self) -> None:
+        """The signed-in agent starts serving a citizen: identity, then consent."""
+        from kiosk.flows.assist import ConsentFlow
+
+        member = self.runtime.desk.current
+        if member is None:
+            self.go("staff_signin", remember=False)
+            return
+        flow = ConsentFlow(self.session, member, clock=self.runtime.audit.clock)
+        self.go(self.step_screen(flow.step))
+
     def send(self, intent: Any) -> Any:
         flow = self.flow
         result = flow.handle(intent)
         if isinstance(result, Next):
-            self.go(STEP_SCREENS[result.step], remember=False)
+            self.go(self.step_screen(result.step), remember=False)
             if result.step is Step.MATERIALS:
                 self.current_screen.render()
             if result.step is Step.SUBMIT:
@@ -196,11 +216,12 @@ class KioskApp(App):
             modes.run_effect(self, result.effect)
         elif isinstance(result, Invalid):
             if flow.step is not Step.SUBMIT:
-                self.go(STEP_SCREENS[flow.step], remember=False)
+                self.go(self.step_screen(flow.step), remember=False)
             self.current_screen.show_errors(result.errors)
         elif isinstance(result, Abort):
             self.session.flow = None
-            self.go("matter", remember=False)
+            assist = flow.mode == "assist"
+            self.go("staff_desk" if assist else "matter", remember=False)
         return result
 
     def send_back(self) -> None:
@@ -211,9 +232,9 @@ class KioskApp(App):
     def _submit(self) -> None:
         session = self.session
 
-        def done(submission: Any) -> None:
+        def done(outcome: Any) -> None:
             if session is self.session and self.flow is not None:
-                self.send(Submitted(submission))
+                self.send(outcome if isinstance(outcome, Submitted) else SubmitFailed(outcome.key))
 
         def failed(exc: BaseException) -> None:
             problem = describe(exc)
@@ -221,7 +242,10 @@ class KioskApp(App):
             if session is self.session and self.flow is not None:
                 self.send(SubmitFailed(problem.key))
 
-        self.run_bg(lambda: self.runtime.journey.submit(session), done, failed)
+        from kiosk.flows.effects import SubmitApplication
+
+        # through the effects: an agent's submission is audited there
+        self.run_bg(lambda: self.runtime.effects.run(SubmitApplication(), session), done, failed)
 
     # ---- background work ----
 
@@ -262,7 +286,12 @@ class KioskApp(App):
             if session.identity is not None and session.identity.source == source:
                 self.runtime.sessions.end(EndReason.CARD_REMOVED)
             return
-        if event != "inserted" or record is None or session.identity is not None:
+        if event != "inserted" or record is None:
+            return
+        if source == "smartcard" and self.sm is not None and self.sm.current == "staff_signin":
+            self.current_screen.card_presented(record)  # type: ignore[attr-defined]
+            return
+        if session.identity is not None:
             return
         try:
             identity = identity_from_record(record)
@@ -331,6 +360,7 @@ class KioskApp(App):
         """Called by the session manager after the wipe: reset every screen."""
         assert self.sm is not None and self.idle_view is not None
         self.runtime.voice.stop()
+        self.runtime.desk.sign_out(reason=str(reason))  # the agent leaves with the session
         self.idle_view.hide()
         for screen in self.sm.screens:
             screen.reset()  # type: ignore[attr-defined]

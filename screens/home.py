@@ -17,7 +17,8 @@ class HomeScreen(KioskScreen):
     def render_key(self) -> Any:
         app = self.app
         identity = app.session.identity
-        return (app.lang, app.elderly, identity.masked_name if identity else None)
+        masked = identity.masked_name if identity else None
+        return (app.lang, app.elderly, masked, app.session.assist)
 
     def render(self) -> None:
         app = self.app
@@ -27,6 +28,9 @@ class HomeScreen(KioskScreen):
             if identity is not None
             else app.tr("home.greeting_anonymous")
         )
+        assist = app.session.assist
+        if assist is not None:  # 帮办代办: say who acts for whom
+            self.greeting += "\n" + app.tr("home.assisted_by", number=assist.staff.staff_no)
         grid = self.ids.grid
         grid.clear_widgets()
         limit = app.sz("home_items")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from screens.attract import AttractScreen
+from screens.biometric import BiometricScreen
 from screens.booked import BookedScreen
 from screens.capture import CaptureScreen
 from screens.certificate import CertificateScreen
+from screens.consent import ConsentScreen
 from screens.done import DoneScreen
 from screens.form import FormScreen
 from screens.home import HomeScreen
@@ -22,6 +24,8 @@ from screens.search import SearchScreen
 from screens.selfguide import SelfGuideScreen
 from screens.slot_confirm import SlotConfirmScreen
 from screens.slots import SlotsScreen
+from screens.staff_desk import StaffDeskScreen
+from screens.staff_signin import StaffSigninScreen
 from screens.submit import SubmitScreen
 from screens.wait import WaitScreen
 
@@ -49,4 +53,9 @@ SCREENS = {
     "mine": (MineScreen, "mine.kv"),
     "guide": (SelfGuideScreen, "selfguide.kv"),
     "problem": (ProblemScreen, "problem.kv"),
+    # 帮办代办
+    "staff_signin": (StaffSigninScreen, "staff_signin.kv"),
+    "staff_desk": (StaffDeskScreen, "staff_desk.kv"),
+    "consent": (ConsentScreen, "consent.kv"),
+    "biometric": (BiometricScreen, "biometric.kv"),
 }

@@ -95,6 +95,15 @@ SSC_CARD = SocialSecurityRecord(
     personal=SSC_PERSON,
     personal_access=PersonalAccess.OPEN,
 )
+# A staff member's card (帮办代办 sign-in): the kiosk reads only its EF05 card identifier,
+# which a staff account is bound to; EF06 stays behind the holder's PIN, unread.
+_young = ID_FIXTURES["young"]
+STAFF_CARD = dc.replace(
+    SSC_CARD,
+    card_id="110100D156000005000000000057AFF1",
+    card_number="T00000007",
+    personal=dc.replace(SSC_PERSON, id_number=_young.id_number, name=_young.name),
+)
 DEBIT = BankCardRecord(
     aid="A000000333010101",
     label="PBOC DEBIT",
@@ -125,6 +134,8 @@ FIXTURES: dict[str, CardSpec] = {
     # neither directory: the reader must find the application by its AID
     "bank_direct": CardSpec(_atr(b"PBC"), bank=BankProfile(DEBIT, pse=False, ppse=False)),
     "bank_corrupt": CardSpec(_atr(b"PBC"), bank=BankProfile(DEBIT, corrupt_record=True)),
+    # a staff card: EF05 readable, EF06 behind the PIN (kiosk.staff.cards)
+    "staff": CardSpec(_atr(b"STF"), ssc=STAFF_CARD, personal_lock=PersonalAccess.PIN),
     # a card with no application we know (a transport card, a SIM…)
     "blank": CardSpec(_atr(b"BLK")),
 }

@@ -15,4 +15,5 @@ MODULES = [
     "kiosk.commands.outbox",
     "kiosk.commands.service",
     "kiosk.commands.devices",
+    "kiosk.commands.staff",
 ]

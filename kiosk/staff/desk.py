@@ -45,6 +45,7 @@ class AssistContext:
 
     staff: StaffMember
     consent: Consent
+    biometric: bool = False  # the citizen agreed (separately) to their chip photo being shown
 
 
 def masked_subject(identity: object, relationship: str = "") -> str:

@@ -22,6 +22,7 @@ JOURNEYS: dict[str, str] = {
     "appointment": "screens.journeys.appointment",
     "deferred": "screens.journeys.deferred",
     "selfservice": "screens.journeys.selfservice",
+    "assisted": "screens.journeys.assisted",
 }
 
 

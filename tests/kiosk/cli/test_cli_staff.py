@@ -1,0 +1,90 @@
+"""``kiosk staff``: add an agent (PIN on stdin, never in argv), list them, and query the
+audit log of assisted work as JSON lines, only what is new, and with its chain checked."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kiosk.staff import AuditLog
+
+from .conftest import ROOT, Done
+
+Run = Callable[..., Done]
+
+
+@pytest.fixture
+def staff_cmd(state_dir: Path) -> Run:
+    def run(*args: str, stdin: str = "") -> Done:
+        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "KIOSK_CONFIG")}
+        env["KIOSK_STATE_DIR"] = str(state_dir)
+        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+        proc = subprocess.run(
+            [sys.executable, "-m", "screens.cli", "staff", *args], input=stdin,
+            capture_output=True, text=True, timeout=120, cwd=ROOT, env=env,
+        )  # fmt: skip
+        done = Done(proc)
+        assert "Traceback" not in done.err, done
+        return done
+
+    return run
+
+
+def lines(done: Done) -> list[dict[str, object]]:
+    return [json.loads(line) for line in done.out.splitlines()]
+
+
+def test_an_agent_is_added_with_the_pin_from_stdin_and_listed_without_it(
+    staff_cmd: Run, state_dir: Path
+) -> None:
+    added = staff_cmd("add", "1007", "李代办", "--card-id", "CARD-1", stdin="208731\n")
+    assert added.code == 0, added
+    assert lines(added) == [{"added": "1007", "station_id": "demo-0001"}]
+    listed = staff_cmd("list")
+    assert lines(listed) == [
+        {"staff_no": "1007", "name": "李代办", "station_id": "demo-0001", "card": True}
+    ]
+    assert "208731" not in listed.out
+    stored = sqlite3.connect(state_dir / "staff.sqlite3").execute("SELECT * FROM staff").fetchall()
+    assert "208731" not in repr(stored)  # hashed, never kept as typed
+    again = staff_cmd("add", "1007", "另一人", stdin="208731\n")
+    assert again.code == 1 and "already in use" in again.err
+
+
+def test_a_weak_pin_is_refused_and_nothing_is_added(staff_cmd: Run) -> None:
+    done = staff_cmd("add", "1008", "张代办", stdin="123456\n")
+    assert done.code == 2 and "PIN" in done.err
+    assert staff_cmd("list").out == ""
+
+
+def test_the_audit_log_is_printed_filtered_and_verified(staff_cmd: Run, state_dir: Path) -> None:
+    assert staff_cmd("audit").code == 1  # nothing recorded yet: said, not an empty success
+    clock = iter([1_700_000_000.0, 1_700_000_100.0, 1_800_000_000.0])
+    log = AuditLog(state_dir / "audit.sqlite3", "demo-0001", clock=lambda: next(clock))
+    log.record("1007", "sign_in")
+    log.record("1007", "submit", subject="王** 1101**********1236", matter_code="M1",
+               reference="C1")  # fmt: skip
+    log.record("2001", "sign_in", outcome="refused", detail="staff.error.bad_credentials")
+    log.close()
+    every = lines(staff_cmd("audit"))
+    assert [e["action"] for e in every] == ["sign_in", "submit", "sign_in"]
+    assert every[1]["subject"] == "王** 1101**********1236"
+    assert [e["seq"] for e in lines(staff_cmd("audit", "--after-seq", "2"))] == [3]
+    assert [e["staff_no"] for e in lines(staff_cmd("audit", "--staff", "2001"))] == ["2001"]
+    assert len(lines(staff_cmd("audit", "--since", "2027-01-01"))) == 1
+    assert lines(staff_cmd("audit", "--verify")) == [{"chain_intact": True}]
+    bad = staff_cmd("audit", "--since", "yesterday")
+    assert bad.code == 2 and "ISO" in bad.err
+    conn = sqlite3.connect(state_dir / "audit.sqlite3")
+    conn.execute("UPDATE audit SET subject = '王秀英' WHERE seq = 2")
+    conn.commit()
+    conn.close()
+    tampered = staff_cmd("audit", "--verify")
+    assert tampered.code == 1 and lines(tampered) == [{"chain_intact": False}]
