@@ -32,9 +32,9 @@ class CertificateScreen(KioskScreen):
         body.add_widget(Factory.KLabel(text=cert.issuer, color=self._muted()))
         for field in cert.fields:
             body.add_widget(Factory.KLabel(text=f"{field.label}：{masked(field)}"))
-        body.add_widget(
-            Factory.KLabel(text=self.app.tr("certificate.case_no", number=cert.case_no))
-        )
+        if not any(f.value == cert.case_no for f in cert.fields):  # said once is enough
+            case_line = self.app.tr("certificate.case_no", number=cert.case_no)
+            body.add_widget(Factory.KLabel(text=case_line))
         if flow.printed is None:
             self.print_status, self.print_ok, self.can_print = "certificate.printing", True, False
         elif flow.printed:
