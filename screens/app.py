@@ -317,6 +317,7 @@ class KioskApp(App):
         if getattr(touch, "button", "left") not in ("left", None):
             return True  # right/middle clicks and wheels do nothing on a kiosk
         self.runtime.sessions.touch()
+        self.runtime.desk.touch()  # an agent at work is not idle
         return False
 
     # ---- lockdown: citizens cannot leave the app ----
