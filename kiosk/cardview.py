@@ -13,10 +13,12 @@ from typing import Any
 
 from kiosk.masking import (
     mask_address,
+    mask_card_id,
     mask_card_number,
     mask_id_number,
     mask_name,
     mask_pan,
+    mask_place,
 )
 
 
@@ -70,7 +72,7 @@ def smartcard_view(record: Any, reader: str = "") -> dict[str, Any]:
         "reader": reader,
         "card": "social_security",
         "card_number": mask_card_number(record.card_number),
-        "card_id": record.card_id[:6] + "*" * max(len(record.card_id) - 6, 0),
+        "card_id": mask_card_id(record.card_id),
         "region": record.region,
         "card_type": record.card_type,
         "version": record.version,
@@ -87,7 +89,7 @@ def _person_view(person: Any) -> dict[str, Any]:
         "name": mask_name(person.name),
         "sex": _label(person.sex),
         "nation": _label(person.nation),
-        "birthplace": person.birthplace[:2] + "*" * max(len(person.birthplace) - 2, 0),
+        "birthplace": mask_place(person.birthplace),
         "birth_year": _year(person.birth),
     }
 

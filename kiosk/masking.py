@@ -1,11 +1,15 @@
 """Masking rules for personal data, used alike by the screen, the paper and the logs.
 
-One module so that the rules cannot drift apart (GB/T 35273 "展示限制").
+One module so that the rules cannot drift apart (GB/T 35273 "展示限制"); a test
+(tests/kiosk/core/test_core_masking.py) pins the rules and fails when another module
+masks in its own way. Devices may not import this module, so their reprs show nothing
+personal at all rather than a masked copy.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _STAR = "*"
 
@@ -57,3 +61,31 @@ def mask_address(value: str) -> str:
     if len(v) <= 6:
         return v[:2] + _STAR * max(len(v) - 2, 0)
     return v[:6] + _STAR * 3
+
+
+def mask_card_id(value: str) -> str:
+    """A social-security card's 卡识别码: only the first 6 (the issuing region) kept."""
+    v = value.strip()
+    return v[:6] + _STAR * max(len(v) - 6, 0)
+
+
+def mask_place(value: str) -> str:
+    """A place code or name (birthplace): the first 2 characters (the province) kept."""
+    v = value.strip()
+    return v[:2] + _STAR * max(len(v) - 2, 0)
+
+
+_BY_KIND: dict[str, Callable[[str], str]] = {
+    "name": mask_name,
+    "id_number": mask_id_number,
+    "phone": mask_phone,
+    "bank_card": mask_pan,
+    "pan": mask_pan,
+}
+
+
+def mask_field(kind: str, value: str) -> str:
+    """A value by the kind of field it fills (form field kinds, certificate field kinds):
+    names, ID numbers, phones and bank cards masked, anything else as it is."""
+    mask = _BY_KIND.get(str(kind))
+    return mask(value) if mask and value else value

@@ -243,6 +243,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise SettingsError(path, "-", "file not found") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(path, "-", f"not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:  # tomllib lets this through on non-UTF-8 bytes
+        raise SettingsError(path, "-", f"not UTF-8 (bad byte at offset {exc.start})") from exc
+    except OSError as exc:
+        raise SettingsError(path, "-", f"cannot read: {exc.strerror or exc}") from exc
 
 
 def load_settings(site_file: Path | None = None, defaults: Path = DEFAULTS_FILE) -> Settings:

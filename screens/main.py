@@ -11,7 +11,7 @@ import os
 import sys
 from typing import Any
 
-from kiosk.logs import setup_logging
+from kiosk.logs import install_crash_hooks, setup_logging
 from kiosk.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,7 @@ def run(settings: Settings, *, windowed: bool) -> int:
         )
         return 2
     setup_logging(settings.state_dir / "logs")
+    install_crash_hooks()
     try:
         app, runtime = build_app(settings, windowed=windowed)
     except (FontMissing, CatalogueError) as exc:

@@ -6,6 +6,7 @@ from kivy.factory import Factory
 from kivy.properties import StringProperty
 
 from kiosk.flows.base import ReviewConfirmed
+from kiosk.masking import mask_field
 from screens.base import KioskScreen
 from screens.text import txt
 
@@ -34,6 +35,7 @@ class ReviewScreen(KioskScreen):
                 for choice in field.choices:
                     if getattr(choice, "value", choice) == value:
                         value = txt(getattr(choice, "label", choice), lang)
+            value = mask_field(field.kind, value) if isinstance(value, str) else value
             rows.append((txt(field.label, lang), value or app.tr("review.empty")))
         for material in flow.materials:
             n = len(flow.pages_for(material.code))

@@ -1,17 +1,38 @@
-"""Fixtures shared by every test directory: the real pcscd with the vpcd virtual readers.
+"""Fixtures shared by every test directory: the real pcscd with the vpcd virtual readers,
+and the hypothesis profiles.
 
 CI is a fresh machine where pcscd is installed but not running: the session starts one
 (``devices.smartcard.pcscd``) and stops it at the end; a pcscd already running is used
 as it is. Each test gets it running, with both virtual readers empty, and leaves it so.
+
+Hypothesis runs under the profile named by ``HYPOTHESIS_PROFILE``: "ci" (``.ci/run``
+sets it) is derandomized, so a CI failure reproduces from the same examples, and bounded;
+"dev" tries more random examples; unset, hypothesis's own default applies. A test's own
+``@settings(max_examples=…)`` overrides only the count: it inherits the seed policy from
+the profile loaded here, which happens before any test module is imported.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from devices.smartcard.pcscd import PcscdService, assert_readers_empty, shared_service
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    max_examples=100,
+    deadline=None,
+    print_blob=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", max_examples=500, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(scope="session")

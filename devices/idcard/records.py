@@ -53,12 +53,6 @@ def with_check_digit(first17: str) -> str:
     return first17 + check_digit(first17)
 
 
-def mask_number(number: str) -> str:
-    """Same rule as ``kiosk.masking.mask_id_number`` (devices must not import kiosk)."""
-    v = number.strip()
-    return "*" * len(v) if len(v) <= 8 else v[:4] + "*" * (len(v) - 8) + v[-4:]
-
-
 @dc.dataclass(frozen=True, repr=False)
 class IdCardRecord:
     """One card as read: every field decoded, checked and typed.
@@ -85,10 +79,6 @@ class IdCardRecord:
     extra: dict[str, str] = dc.field(default_factory=dict, hash=False)
 
     @property
-    def masked_id(self) -> str:
-        return mask_number(self.id_number)
-
-    @property
     def long_term(self) -> bool:
         return self.valid_until is None
 
@@ -100,7 +90,9 @@ class IdCardRecord:
         return day.year - self.birth.year - int(before_birthday)
 
     def __repr__(self) -> str:
-        return f"IdCardRecord(card_type={str(self.card_type)!r}, id={self.masked_id!r})"
+        # Nothing personal, not even masked: the masking rules live in kiosk.masking alone
+        # (devices must not import kiosk), and a repr has no need of them.
+        return f"IdCardRecord(card_type={str(self.card_type)!r})"
 
     def replace(self, **changes: Any) -> IdCardRecord:
         return dc.replace(self, **changes)

@@ -30,13 +30,6 @@ class PersonalAccess(enum.StrEnum):
     LOCKED = "locked"  # needs a PIN or a PSAM that was not offered
 
 
-def mask_middle(value: str, head: int, tail: int) -> str:
-    v = value.strip()
-    if len(v) <= head + tail:
-        return "*" * len(v)
-    return v[:head] + "*" * (len(v) - head - tail) + v[-tail:] if tail else v[:head]
-
-
 @dc.dataclass(frozen=True, repr=False)
 class SscPersonal:
     """EF06: the holder's personal data (social-security number = citizen ID number)."""
@@ -49,7 +42,8 @@ class SscPersonal:
     birth: dt.date | None
 
     def __repr__(self) -> str:
-        return f"SscPersonal(id={mask_middle(self.id_number, 4, 4)!r})"
+        # Nothing personal, not even masked: the masking rules live in kiosk.masking alone.
+        return "SscPersonal(…)"
 
 
 @dc.dataclass(frozen=True, repr=False)
@@ -78,8 +72,7 @@ class SocialSecurityRecord:
 
     def __repr__(self) -> str:
         return (
-            f"SocialSecurityRecord(card={mask_middle(self.card_number, 0, 4)!r}, "
-            f"personal={self.personal_access.value})"
+            f"SocialSecurityRecord(type={self.card_type!r}, personal={self.personal_access.value})"
         )
 
 
@@ -96,13 +89,8 @@ class BankCardRecord:
     cardholder_name: str | None = None
     kind: CardKind = CardKind.BANK
 
-    @property
-    def masked_pan(self) -> str:
-        """First 6 and last 4 digits, as ``kiosk.masking.mask_pan``."""
-        return mask_middle(self.pan, 6, 4) if len(self.pan) > 10 else "*" * len(self.pan)
-
     def __repr__(self) -> str:
-        return f"BankCardRecord(aid={self.aid!r}, pan={self.masked_pan!r})"
+        return f"BankCardRecord(aid={self.aid!r})"
 
 
 CardRecord = SocialSecurityRecord | BankCardRecord

@@ -80,7 +80,7 @@ class PinUnlock:
         channel.check(verify_pin(self._block), "VERIFY PIN")
 
     def __repr__(self) -> str:
-        return "PinUnlock(****)"
+        return "PinUnlock(…)"
 
 
 class PsamUnlock:

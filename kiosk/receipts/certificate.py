@@ -10,16 +10,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from devices.printer.document import QR, Cut, Element, Feed, KeyValue, Separator, Text
-from kiosk.masking import mask_id_number, mask_name, mask_phone
+from kiosk.masking import mask_field, mask_phone
 from kiosk.receipts.labels import fmt_datetime
-
-_MASKS = {"name": mask_name, "id_number": mask_id_number, "phone": mask_phone}
 
 
 def masked(field: Any) -> str:
     """A certificate field's value as screen and paper show it."""
-    mask = _MASKS.get(field.kind)
-    return mask(field.value) if mask else str(field.value)
+    return mask_field(field.kind, str(field.value))
 
 
 def _title(text: str) -> list[Element]:

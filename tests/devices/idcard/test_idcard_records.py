@@ -229,7 +229,7 @@ def test_repr_shows_neither_name_nor_number_nor_address_nor_photo() -> None:
     record = FIXTURES["elder"]
     text = repr(record) + str(record)
     assert record.name not in text and record.address not in text
-    assert record.id_number not in text and record.masked_id in text
+    assert record.id_number[:4] not in text and record.id_number[-4:] not in text
     assert record.photo_wlt[:8].hex() not in text and "photo" not in text
 
 

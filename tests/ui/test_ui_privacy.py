@@ -1,0 +1,180 @@
+"""No personal data outside the session and the encrypted outbox, on every journey.
+
+Every journey registered for ``kiosk demo`` (screens/journeys, iterated, never named
+here) runs through the real screens with planted, recognisable people on the ID card
+reader and planted phone and bank-card answers. Meanwhile a real fleet server runs on
+loopback with this kiosk enrolled: its agent sends heartbeats (with the runtime's probe)
+and, on the server's command, the kiosk's redacted logs. Afterwards the planted values
+are searched for, as UTF-8, GB18030 and UTF-16 bytes, in the kiosk's logs, its whole
+state directory (the outbox included: it may hold them only encrypted), the temp
+directory, the agent's files and the fleet server's database. The embedded sandbox
+platform's database is the one place they must be: it stands for the provincial platform,
+and finding them there proves the journeys really carried them.
+"""
+
+from __future__ import annotations
+
+import dataclasses as dc
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devices.idcard.fixtures import FIXTURES
+from devices.idcard.records import CardType, IdCardRecord, with_check_digit
+from kiosk.wiring import sandbox_db
+from provisioning.agent import Agent, Hooks, runtime_probe
+from provisioning.server.accounts import cli_actor
+from provisioning.server.app import FleetApp
+from provisioning.server.ratelimit import TokenBuckets
+from screens import script
+from screens.journeys import JOURNEYS, load
+
+PHONE = "13977731234"
+PAN = "6222027773123456787"  # passes the Luhn check the form makes
+SEQUENCE = "773"  # the planted ID numbers' sequence code: 1101…773X
+ACTOR = cli_actor("privacy-test")
+
+
+def planted(key: str, record: IdCardRecord) -> IdCardRecord:
+    """The fixture's person with a recognisable name, address and ID number; birth date,
+    card type and validity kept, so every journey still takes them."""
+    number = record.id_number
+    if record.card_type != CardType.FOREIGN_PERMANENT:
+        number = with_check_digit(number[:14] + SEQUENCE)
+    return dc.replace(
+        record,
+        name=f"蒯琤{len(key)}彧",
+        address="测试省示例市蒯家村琤彧组9号" if record.address else "",
+        id_number=number,
+    )
+
+
+def secrets_of(record: IdCardRecord) -> list[bytes]:
+    """What must never be found: the whole values and the parts masking hides."""
+    found = [record.name, record.name[1:], record.id_number]
+    if record.card_type != CardType.FOREIGN_PERMANENT:
+        found.append(record.id_number[6:17])  # birth date and sequence: masked out
+    if record.address:
+        found.append(record.address[6:])
+    out = [s.encode(enc) for s in found for enc in ("utf-8", "gb18030", "utf-16-le")]
+    out.append(record.photo_wlt[:48])  # the card's photo never leaves but in an application
+    return sorted(set(out))
+
+
+TYPED = [s.encode("utf-8") for s in (PHONE, PHONE[3:7] + PHONE[7:], PAN, PAN[6:15])]
+
+
+def leaks(root: Path, secrets: list[bytes], skip: set[Path] = frozenset()) -> list[str]:  # type: ignore[assignment]
+    found = []
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or path in skip:
+            continue
+        data = path.read_bytes()
+        found += [f"{path}: {s!r}" for s in secrets if s in data]
+    return found
+
+
+@pytest.fixture
+def people(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """Plant the people on every ID card fixture and the typed answers in the script."""
+    secrets: list[bytes] = list(TYPED)
+    for key, record in list(FIXTURES.items()):
+        person = planted(key, record)
+        monkeypatch.setitem(FIXTURES, key, person)
+        secrets += secrets_of(person)
+    monkeypatch.setitem(script.ANSWERS, "phone", PHONE)
+    monkeypatch.setitem(script.ANSWERS, "payment_card_number", PAN)
+    return sorted(set(secrets))
+
+
+@pytest.fixture
+def temp_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Temp files made during the journeys land where the search can see them all."""
+    path = tmp_path / "tmp"
+    path.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(path))
+    return path
+
+
+@pytest.fixture
+def fleet(tmp_path: Path, kiosk: tuple[Any, Any]) -> Iterator[tuple[FleetApp, Agent]]:
+    """A real fleet server on loopback and this kiosk enrolled in it, beating every second."""
+    app, _pilot = kiosk
+    server = FleetApp(tmp_path / "fleet", None, heartbeat_s=1,
+                      buckets=TokenBuckets(rate=1000, burst=1000))  # fmt: skip
+    server.fleet.add_region(ACTOR, "33", "测试省", "province", None)
+    server.fleet.add_region(ACTOR, "s-9001", "测试村便民服务站", "site", "33")
+    server.start()
+    runtime = app.runtime
+    agent = Agent(
+        tmp_path / "agent",
+        probe=runtime_probe(runtime),
+        hooks=Hooks(log_dir=runtime.state_dir / "logs"),
+        validate=lambda _bundle: None,
+    )
+    try:
+        code, _ = server.fleet.pairing_code(ACTOR, "s-9001")
+        agent.enroll(server.base_url, code, "SN-PRIVACY")
+        server.fleet.approve(ACTOR, agent.key.device_id, "s-9001")
+        agent.start(is_idle=lambda: False, interval=1.0)
+        yield server, agent
+    finally:
+        agent.stop()
+        agent.close()
+        server.stop()
+
+
+def test_no_journey_leaves_personal_data_outside_the_session(
+    ui: tuple[Any, Any],
+    people: list[bytes],
+    temp_dir: Path,
+    fleet: tuple[FleetApp, Agent],
+    tmp_path: Path,
+) -> None:
+    app, pilot = ui
+    server, agent = fleet
+    runtime = app.runtime
+    assert JOURNEYS, "no journeys registered"
+    for number, name in enumerate(sorted(JOURNEYS)):
+        if pilot.screen != "attract":
+            app.finish()
+            pilot.wait_screen("attract")
+        summary = load(name)(app, pilot, tmp_path / "shots" / name)
+        assert summary["ok"] is True, (name, summary)
+        assert runtime.wait_for_outbox(timeout=30), name
+        assert app.session.identity is None, name
+        # acknowledged by the platform, so purged: no sealed payload is left behind
+        assert (
+            runtime.outbox.db.query(
+                "SELECT provisional_no FROM items WHERE state = 'sent' AND payload IS NOT NULL"
+            )
+            == []
+        ), name
+        # the fleet asks for the kiosk's logs after each journey, as a technician would
+        server.fleet.command(
+            ACTOR, agent.key.device_id, "collect_logs", {}, f"privacy-logs-{number:04d}"
+        )
+        report = agent.sync_once()
+        assert [c["status"] for c in report["commands"]] == ["done"], report
+
+    with server.db.tx() as tx:
+        logs = tx.all("SELECT content FROM device_logs")
+    assert len(logs) == len(JOURNEYS) and all(row["content"] for row in logs)
+    assert agent.summary()["last_contact"] is not None  # heartbeats reached the server
+
+    platform = sandbox_db(runtime.state_dir)
+    platform_files = set(platform.parent.glob(platform.name + "*"))
+    carried = b"".join(p.read_bytes() for p in platform_files)
+    assert any(s in carried for s in people if s.isdigit() and len(s) == 18), (
+        "the planted people never reached the platform: the search below would prove nothing"
+    )
+    found = (
+        leaks(runtime.state_dir, people, skip=platform_files)
+        + leaks(temp_dir, people)
+        + leaks(tmp_path / "agent", people)
+        + leaks(tmp_path / "fleet", people)
+    )
+    assert found == [], "personal data outside the session:\n" + "\n".join(found)
