@@ -23,11 +23,12 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kiosk import watchdog
 from kiosk.errors import IdentityRejected, describe
 from kiosk.flows.base import Abort, Invalid, Next, Step, SubmitFailed, Submitted
+from kiosk.flows.effects import SubmitApplication
 from kiosk.flows.promised import PromisedFlow
 from kiosk.i18n import Translator
 from kiosk.identity import identity_from_record
 from kiosk.session import EndReason, IdlePhase
-from screens import theme
+from screens import services, theme
 from screens.base import KioskScreen
 from screens.idle import IdleOverlay
 from screens.registry import SCREENS
@@ -137,7 +138,8 @@ class KioskApp(App):
     def back(self) -> None:
         if self.current_screen.on_back():
             return
-        if self.flow is not None and self.current_screen.name in STEP_SCREENS.values():
+        flow_screens = {*STEP_SCREENS.values(), *services.SCREENS.values()}
+        if self.flow is not None and self.current_screen.name in flow_screens:
             self.send_back()
             return
         if self._history:
@@ -179,24 +181,27 @@ class KioskApp(App):
         flow = PromisedFlow(self.session, matter)
         self.go(STEP_SCREENS[flow.step])
 
+    step_screens = STEP_SCREENS
+
     def send(self, intent: Any) -> Any:
         flow = self.flow
         result = flow.handle(intent)
         if isinstance(result, Next):
-            self.go(STEP_SCREENS[result.step], remember=False)
-            if result.step is Step.MATERIALS:
+            name = services.screen_for(flow, result.step, STEP_SCREENS)
+            self.go(name, remember=False)
+            if result.step in (Step.MATERIALS, Step.DONE) or name in services.SCREENS.values():
                 self.current_screen.render()
-            if result.step is Step.SUBMIT:
+            if isinstance(result.effect, SubmitApplication):
                 self._submit()
-            if result.step is Step.DONE:
-                self.current_screen.render()
+            elif result.effect is not None:
+                services.run_effect(self, result.effect)
         elif isinstance(result, Invalid):
             if flow.step is not Step.SUBMIT:
-                self.go(STEP_SCREENS[flow.step], remember=False)
+                self.go(services.screen_for(flow, flow.step, STEP_SCREENS), remember=False)
             self.current_screen.show_errors(result.errors)
         elif isinstance(result, Abort):
             self.session.flow = None
-            self.go("matter", remember=False)
+            self.go("home" if services.is_service(flow) else "matter", remember=False)
         return result
 
     def send_back(self) -> None:
@@ -268,7 +273,7 @@ class KioskApp(App):
             return
         self.runtime.sessions.touch()
         flow = session.flow
-        if flow is not None and flow.step is Step.IDENTITY:
+        if flow is not None and (flow.step is Step.IDENTITY or flow.step is Step.LOOKUP):
             from kiosk.flows.base import Identified
 
             self.send(Identified(identity))
