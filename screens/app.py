@@ -23,10 +23,11 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kiosk import watchdog
 from kiosk.errors import IdentityRejected, describe
 from kiosk.flows.base import Abort, Invalid, Next, Step, SubmitFailed, Submitted
+from kiosk.flows.effects import SubmitApplication
 from kiosk.i18n import Translator
 from kiosk.identity import identity_from_record
 from kiosk.session import EndReason, IdlePhase
-from screens import modes, theme
+from screens import modes, services, theme
 from screens.base import KioskScreen
 from screens.idle import IdleOverlay
 from screens.registry import SCREENS
@@ -141,7 +142,8 @@ class KioskApp(App):
     def back(self) -> None:
         if self.current_screen.on_back():
             return
-        if self.flow is not None and self.current_screen.name in STEP_SCREENS.values():
+        flow_screens = {*STEP_SCREENS.values(), *services.SCREENS.values()}
+        if self.flow is not None and self.current_screen.name in flow_screens:
             self.send_back()
             return
         if self._history:
@@ -187,9 +189,11 @@ class KioskApp(App):
         modes.run_effect(self, flow.start_effect)
 
     def step_screen(self, step: Step) -> str:
+        """The screen that renders ``step`` of the current flow."""
         flow = self.flow
-        assist = flow is not None and flow.mode == "assist"
-        return (ASSIST_SCREENS if assist else STEP_SCREENS)[step]
+        if flow is not None and flow.mode == "assist":
+            return ASSIST_SCREENS[step]
+        return services.screen_for(flow, step, STEP_SCREENS)
 
     def start_assist(self) -> None:
         """The signed-in agent starts serving a citizen: identity, then consent."""
@@ -202,26 +206,33 @@ class KioskApp(App):
         flow = ConsentFlow(self.session, member, clock=self.runtime.audit.clock)
         self.go(self.step_screen(flow.step))
 
+    step_screens = STEP_SCREENS
+
     def send(self, intent: Any) -> Any:
         flow = self.flow
         result = flow.handle(intent)
         if isinstance(result, Next):
-            self.go(self.step_screen(result.step), remember=False)
-            if result.step is Step.MATERIALS:
+            name = self.step_screen(result.step)
+            self.go(name, remember=False)
+            if (
+                result.step in (Step.MATERIALS, Step.DONE)
+                or result.step in modes.MODE_SCREENS
+                or name in services.SCREENS.values()
+            ):
                 self.current_screen.render()
-            if result.step is Step.SUBMIT:
+            if isinstance(result.effect, SubmitApplication):
                 self._submit()
-            if result.step is Step.DONE or result.step in modes.MODE_SCREENS:
-                self.current_screen.render()
-            modes.run_effect(self, result.effect)
+            modes.run_effect(self, result.effect)  # none for a submission: done above
         elif isinstance(result, Invalid):
             if flow.step is not Step.SUBMIT:
                 self.go(self.step_screen(flow.step), remember=False)
             self.current_screen.show_errors(result.errors)
         elif isinstance(result, Abort):
             self.session.flow = None
-            assist = flow.mode == "assist"
-            self.go("staff_desk" if assist else "matter", remember=False)
+            if flow.mode == "assist":
+                self.go("staff_desk", remember=False)
+            else:
+                self.go("home" if services.is_service(flow) else "matter", remember=False)
         return result
 
     def send_back(self) -> None:
@@ -301,7 +312,7 @@ class KioskApp(App):
             return
         self.runtime.sessions.touch()
         flow = session.flow
-        if flow is not None and flow.step is Step.IDENTITY:
+        if flow is not None and (flow.step is Step.IDENTITY or flow.step is Step.LOOKUP):
             from kiosk.flows.base import Identified
 
             self.send(Identified(identity))

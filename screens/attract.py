@@ -12,6 +12,7 @@ from typing import Any
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
+from screens import services
 from screens.base import KioskScreen
 
 
@@ -37,6 +38,12 @@ class AttractScreen(KioskScreen):
         self.render()
         if not self.out_of_service:
             self.app.home()
+
+    def track(self) -> None:
+        """办件查询 straight from here: hold up the receipt, no sign-in needed."""
+        self.start()
+        if not self.out_of_service:
+            services.start_tracking(self.app)
 
     def saved_body(self, *_deps: Any) -> str:
         sep = "、" if self.app.lang == "zh_CN" else ", "

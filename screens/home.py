@@ -6,6 +6,7 @@ from typing import Any
 
 from kivy.properties import StringProperty
 
+from screens import services
 from screens.base import KioskScreen
 from screens.text import txt
 from screens.widgets import Tile
@@ -49,6 +50,12 @@ class HomeScreen(KioskScreen):
 
     def open_matter(self, code: str) -> None:
         self.app.show_matter(code)
+
+    def open_tracking(self) -> None:
+        services.start_tracking(self.app)
+
+    def open_complaint(self) -> None:
+        services.start_complaint(self.app)
 
     def reset(self) -> None:
         self.greeting = ""

@@ -7,6 +7,10 @@ from screens.biometric import BiometricScreen
 from screens.booked import BookedScreen
 from screens.capture import CaptureScreen
 from screens.certificate import CertificateScreen
+from screens.complaint_category import ComplaintCategoryScreen
+from screens.complaint_contact import ComplaintContactScreen
+from screens.complaint_ticket import ComplaintTicketScreen
+from screens.compose import ComposeScreen
 from screens.consent import ConsentScreen
 from screens.done import DoneScreen
 from screens.form import FormScreen
@@ -22,11 +26,16 @@ from screens.receipt import ReceiptScreen
 from screens.review import ReviewScreen
 from screens.search import SearchScreen
 from screens.selfguide import SelfGuideScreen
+from screens.service_problem import ServiceProblemScreen
 from screens.slot_confirm import SlotConfirmScreen
 from screens.slots import SlotsScreen
 from screens.staff_desk import StaffDeskScreen
 from screens.staff_signin import StaffSigninScreen
 from screens.submit import SubmitScreen
+from screens.tracking_case import TrackingCaseScreen
+from screens.tracking_cases import TrackingCasesScreen
+from screens.tracking_lookup import TrackingLookupScreen
+from screens.tracking_scan import TrackingScanScreen
 from screens.wait import WaitScreen
 
 SCREENS = {
@@ -58,4 +67,14 @@ SCREENS = {
     "staff_desk": (StaffDeskScreen, "staff_desk.kv"),
     "consent": (ConsentScreen, "consent.kv"),
     "biometric": (BiometricScreen, "biometric.kv"),
+    # the services around the modes (screens/services.py)
+    "tracking_lookup": (TrackingLookupScreen, "tracking_lookup.kv"),
+    "tracking_scan": (TrackingScanScreen, "tracking_scan.kv"),
+    "tracking_cases": (TrackingCasesScreen, "tracking_cases.kv"),
+    "tracking_case": (TrackingCaseScreen, "tracking_case.kv"),
+    "complaint_category": (ComplaintCategoryScreen, "complaint_category.kv"),
+    "compose": (ComposeScreen, "compose.kv"),
+    "complaint_contact": (ComplaintContactScreen, "complaint_contact.kv"),
+    "complaint_ticket": (ComplaintTicketScreen, "complaint_ticket.kv"),
+    "service_problem": (ServiceProblemScreen, "service_problem.kv"),
 }

@@ -29,7 +29,7 @@ class ReviewScreen(KioskScreen):
             (app.tr("review.applicant"), identity.masked_name if identity else ""),
             (app.tr("review.id_number"), identity.masked_id if identity else ""),
         ]
-        for field in flow.fields:
+        for field in flow.fields:  # a correction asks no questions again
             value = session.answers.get(field.key, "")
             if field.kind == "choice":
                 for choice in field.choices:

@@ -1,5 +1,6 @@
-"""Waiting for the platform: the certificate being issued (即时办) or the slot being
-booked (预约办). No way back: the request is already on its way."""
+"""Waiting for the platform or the outbox: the certificate being issued (即时办), the slot
+being booked (预约办), a search, a check, a complaint being filed. Says what. No way back:
+the request is already on its way and its answer is shown where it belongs."""
 
 from __future__ import annotations
 
@@ -8,16 +9,25 @@ from kivy.properties import StringProperty
 from kiosk.flows.base import Step
 from screens.base import KioskScreen
 
-MESSAGES = {Step.FETCH: "wait.certificate", Step.BOOKING: "wait.booking"}
+STEP_MESSAGES = {Step.FETCH: "wait.certificate", Step.BOOKING: "wait.booking"}
+SERVICE_MESSAGES = {
+    "tracking": "wait.searching",
+    "complaint": "wait.filing",
+    "correction": "wait.checking",
+}
 
 
 class WaitScreen(KioskScreen):
-    message = StringProperty("wait.generic")
+    message = StringProperty("wait.generic")  # a translation key
 
     def render(self) -> None:
         flow = self.app.flow
-        step = flow.step if flow is not None else None
-        self.message = MESSAGES.get(step, "wait.generic")  # type: ignore[arg-type]
+        key = "wait.generic"
+        if flow is not None:
+            kind = getattr(flow, "kind", "")
+            what = kind if kind == "correction" else getattr(flow, "mode", "")
+            key = STEP_MESSAGES.get(flow.step) or SERVICE_MESSAGES.get(what, key)
+        self.message = key
 
     def on_back(self) -> bool:
         return True

@@ -39,7 +39,16 @@ class LookupEffects:
         catalogue = self.ctx.catalogue
         return str(catalogue.get(code).name.zh_CN) if code in catalogue else code
 
+    def _as_saved_here(self, number: str) -> str:
+        """A provisional number typed in capitals, spelt as this kiosk saved it
+        (``LS-<station id>-…``: a station id may have small letters)."""
+        prefix = f"LS-{self.ctx.settings.site.station_id}-"
+        if number.upper().startswith(prefix.upper()):
+            return prefix + number[len(prefix) :]
+        return number
+
     def find_by_number(self, number: str) -> Found:
+        number = self._as_saved_here(number)
         local = self.ctx.outbox.lookup(number)
         if local is not None and local.case_no is None:  # not on the platform yet
             return Found((tracking.from_outbox(local, self._name(local.matter_code)),))

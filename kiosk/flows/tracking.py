@@ -142,7 +142,7 @@ class TrackingFlow(StepMachine):
                 else "tracking.error.unknown"
             )  # fmt: skip
             return Next(Step.LOOKUP)
-        if len(cases) == 1 and cases[0].timeline:
+        if len(cases) == 1 and (cases[0].timeline or cases[0].local_only):
             self.case = cases[0]
             return Next(Step.CASE)
         return Next(Step.CASES)

@@ -40,6 +40,9 @@ def certificate_slip(cert: Any, *, station_name: str, printed_at: dt.datetime) -
     return doc
 
 
+BIG_REFERENCE_MAX = 24  # characters of a double-width line on 80 mm paper
+
+
 def complaint_slip(
     *,
     reference: str,
@@ -52,7 +55,10 @@ def complaint_slip(
 ) -> list[Element]:
     """意见投诉回执: the reference to quote, never the complaint's words."""
     doc: list[Element] = [*_title("意见投诉回执"), Text("受理编号", align="center")]
-    doc += [Text(reference, size=2, bold=True, align="center"), Separator()]
+    # Double width only while it fits one 48-column line: a station's provisional
+    # reference (TS-<station>-<day>-<n>) wrapped across two lines reads as two numbers.
+    size = 2 if len(reference) <= BIG_REFERENCE_MAX else 1
+    doc += [Text(reference, size=size, bold=True, align="center"), Separator()]
     if remote_id:
         doc.append(KeyValue("平台编号", remote_id))
     else:

@@ -1,0 +1,54 @@
+"""意见投诉: a phone number to be called back on, or none (the citizen may stay
+anonymous). Shown masked once typed; kept only in the session until filed."""
+
+from __future__ import annotations
+
+from kivy.properties import StringProperty
+
+from kiosk.flows.intents import PhoneEntered
+from kiosk.masking import mask_phone
+from screens.base import KioskScreen
+
+MAX_DIGITS = 11
+
+
+class ComplaintContactScreen(KioskScreen):
+    shown = StringProperty("")
+    error_text = StringProperty("")
+
+    @property
+    def phone(self) -> str:
+        return str(self.app.session.answers.get("_phone", ""))
+
+    def render(self) -> None:
+        phone = self.phone
+        self.shown = phone if len(phone) < MAX_DIGITS else mask_phone(phone)
+
+    def on_key(self, key: str) -> None:
+        phone = self.phone
+        if key == "back":
+            phone = phone[:-1]
+        elif key == "clear":
+            phone = ""
+        elif len(phone) < MAX_DIGITS:
+            phone += key
+        self.app.session.answers["_phone"] = phone
+        self.error_text = ""
+        self.render()
+
+    def send(self, phone: str) -> None:
+        self.error_text = ""
+        self.app.send(PhoneEntered(phone))
+
+    def submit(self) -> None:
+        self.send(self.phone)
+
+    def skip(self) -> None:
+        self.send("")
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        self.error_text = "\n".join(self.app.tr(k) for k in errors.values())
+
+    def reset(self) -> None:
+        self.shown = ""
+        self.error_text = ""

@@ -1,0 +1,104 @@
+"""意见投诉 through the real screens: category, the citizen's own words typed in pinyin on
+the big letter keys, an optional phone, and a reference number on paper at once (or on
+screen when the printer is down). Bad input is told and loses nothing."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from config import I18N_DIR
+from devices.printer import decode
+from kiosk.i18n import load_messages
+from screens.script import pick_candidate
+
+ZH = load_messages("zh_CN", I18N_DIR)
+SHOTS = Path(tempfile.gettempdir()) / "kiosk-ui-shots" / "complaint"  # to look at, not kept
+WORDS = [("ban", "办"), ("shi", "事"), ("tai", "太"), ("man", "慢")]
+
+
+def shot(pilot: Any, name: str) -> None:
+    pilot.screenshot(SHOTS / f"{name}.png")
+
+
+def write(pilot: Any, words: list[tuple[str, str]]) -> None:
+    for letters, char in words:
+        pilot.type(letters)
+        pick_candidate(pilot, char)
+
+
+def to_compose(pilot: Any) -> None:
+    pilot.tap("start")
+    pilot.wait_screen("home")
+    pilot.tap("home-complaint")
+    pilot.wait_screen("complaint_category")
+    shot(pilot, "category")
+    pilot.tap("category-efficiency")
+    pilot.wait_screen("compose")
+
+
+def slip_text(runtime: Any) -> str:
+    printer = runtime.hardware.printer
+    return str(decode(printer.simulator.jobs[-1], printer.profile.encoding).text)
+
+
+def test_a_complaint_is_written_in_pinyin_and_gets_a_reference_on_paper(
+    ui: tuple[Any, Any],
+) -> None:
+    app, pilot = ui
+    runtime = app.runtime
+    to_compose(pilot)
+    write(pilot, WORDS)
+    pilot.tap("compose-done")  # four characters: too short, and nothing is lost
+    assert pilot.screen == "compose"
+    assert app.current_screen.error_text == ZH["complaint.error.too_short"].format(min=5)
+    assert app.current_screen.text == "办事太慢"
+    write(pilot, [("le", "了")])
+    pilot.tap("punct-。")
+    shot(pilot, "compose")
+    pilot.tap("compose-done")
+    pilot.wait_screen("complaint_contact")
+    pilot.type("123")
+    pilot.tap("contact-next")
+    assert app.current_screen.error_text == ZH["form.error.phone"]
+    pilot.tap("key-clear")
+    pilot.type("13800138000")
+    shot(pilot, "contact")
+    pilot.tap("contact-next")
+    pilot.wait_screen("complaint_ticket", timeout=30)
+    reference = app.current_screen.reference
+    assert reference.startswith("TS") and app.current_screen.print_ok
+    shot(pilot, "ticket")
+    slip = slip_text(runtime)
+    assert reference in slip and "办事效率" in slip and "138****8000" in slip
+    assert "办事太慢" not in slip and "13800138000" not in slip  # never the words or phone
+    assert runtime.outbox.messages.status(reference).kind == "complaint"
+    runtime.wait_for_outbox(timeout=30)
+    stored = runtime.sandbox.db.query("SELECT body FROM complaints")
+    assert any("办事太慢了。" in row[0] for row in stored)
+    pilot.tap("ticket-continue")
+    pilot.wait_screen("done")
+
+
+def test_with_the_printer_down_the_reference_is_on_screen_and_nothing_lost(
+    ui: tuple[Any, Any],
+) -> None:
+    app, pilot = ui
+    runtime = app.runtime
+    printer = runtime.hardware.printer.simulator
+    to_compose(pilot)
+    write(pilot, [*WORDS, ("le", "了")])
+    pilot.tap("compose-done")
+    pilot.wait_screen("complaint_contact")
+    printer.set_paper("out")
+    try:
+        pilot.tap("contact-skip")  # no phone: anonymous
+        pilot.wait_screen("complaint_ticket", timeout=30)
+    finally:
+        printer.set_paper("ok")
+    screen = app.current_screen
+    assert not screen.print_ok and screen.reference
+    assert ZH["complaint.not_printed_advice"] in screen.print_status
+    assert runtime.outbox.messages.status(screen.reference) is not None
+    shot(pilot, "ticket-not-printed")

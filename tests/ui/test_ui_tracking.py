@@ -1,0 +1,197 @@
+"""办件查询 through the real screens: typed on the keypad, scanned from the receipt's QR
+code, or by the ID card; the colour against the promised date; bad input (an unknown
+number, a code that is not ours) told clearly; the platform down, with a provisional
+number still queued here shown from this kiosk's outbox; the printer down changes
+nothing (it is all on screen)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from config import I18N_DIR
+from devices.idcard.fixtures import FIXTURES
+from kiosk.i18n import load_messages
+from kiosk.outbox import Submission
+from kiosk.qrcodes import QrKeyring, receipt_qr
+from kiosk.upstream import Applicant
+from screens.journeys.cases import ALLOWANCE, ANSWERS, OtherKiosk
+
+ZH = load_messages("zh_CN", I18N_DIR)
+ELDER_ID, ELDER = FIXTURES["elder"].id_number, FIXTURES["elder"].name
+SHOTS = Path(tempfile.gettempdir()) / "kiosk-ui-shots" / "tracking"  # to look at, not kept
+
+
+def shot(pilot: Any, name: str) -> None:
+    pilot.screenshot(SHOTS / f"{name}.png")
+
+
+def texts(pilot: Any) -> str:
+    return "\n".join(pilot.texts())
+
+
+def open_lookup(pilot: Any) -> None:
+    pilot.tap("attract-tracking")
+    pilot.wait_screen("tracking_lookup")
+
+
+def type_number(pilot: Any, number: str) -> None:
+    """As a citizen would: digits on the pad, "ABC" for the letters of a station."""
+    pilot.tap("key-clear")
+    letters = False
+    for char in number.upper():
+        if char.isalpha() != letters:
+            letters = char.isalpha()
+            pilot.tap("key-ABC" if letters else "key-123")
+        pilot.tap(f"key-{char}")
+    if letters:
+        pilot.tap("key-123")
+    pilot.tap("tracking-search")
+
+
+@pytest.fixture
+def other(ui: tuple[Any, Any]) -> Iterator[OtherKiosk]:
+    kiosk = OtherKiosk(ui[0].runtime)
+    yield kiosk
+    kiosk.normal_speed()
+
+
+def test_a_number_typed_on_the_keypad_shows_the_timeline_and_colour_printer_down(
+    ui: tuple[Any, Any], other: OtherKiosk
+) -> None:
+    app, pilot = ui
+    case_no = other.file(ELDER_ID, ELDER)
+    printer = app.runtime.hardware.printer.simulator
+    printer.set_paper("out")  # nothing here prints: the answer is on screen
+    try:
+        open_lookup(pilot)
+        shot(pilot, "lookup")
+        type_number(pilot, case_no)
+        pilot.wait_screen("tracking_case")
+    finally:
+        printer.set_paper("ok")
+    screen = app.current_screen
+    assert screen.rag == "green" and screen.rag_text.startswith(ZH["tracking.rag.green"])
+    assert case_no in screen.number and "高龄津贴" in screen.heading
+    assert ZH["tracking.timeline"] in texts(pilot) and ZH["tracking.status.received"] in texts(
+        pilot
+    )
+    assert screen.promised.startswith(ZH["tracking.promised"].split("{")[0])
+    assert ELDER not in texts(pilot) and ELDER_ID not in texts(pilot)  # progress, no person
+    shot(pilot, "case-green")
+    pilot.tap("case-done")
+    pilot.wait_screen("done")
+
+
+def test_an_unknown_or_malformed_number_is_told_at_the_keypad(ui: tuple[Any, Any]) -> None:
+    app, pilot = ui
+    open_lookup(pilot)
+    type_number(pilot, "12")
+    assert pilot.screen == "tracking_lookup"
+    assert app.current_screen.notice == ZH["tracking.error.number_format"]
+    type_number(pilot, "33011020990101000010")
+    pilot.wait_until(
+        lambda: pilot.screen == "tracking_lookup" and app.current_screen.notice, "the notice"
+    )
+    assert app.current_screen.notice == ZH["tracking.error.unknown"]
+    assert app.current_screen.number == "33011020990101000010"  # kept, to be corrected
+    shot(pilot, "unknown-number")
+
+
+def test_our_receipt_code_is_read_and_a_lookalike_refused(
+    ui: tuple[Any, Any], other: OtherKiosk
+) -> None:
+    app, pilot = ui
+    case_no = other.file(ELDER_ID, ELDER)
+    camera = app.runtime.hardware.camera.simulator
+    forged = receipt_qr(case_no, QrKeyring(b"not-this-kiosks-key-at-all-32byt"))
+    camera.show(forged)
+    try:
+        open_lookup(pilot)
+        pilot.tap("tracking-scan")
+        pilot.wait_screen("tracking_scan")
+        pilot.wait_until(lambda: app.current_screen.notice, "the refusal", timeout=30)
+        assert app.current_screen.notice == ZH["tracking.error.not_ours"]
+        assert pilot.screen == "tracking_scan"  # the camera stays on for the right code
+        shot(pilot, "scan-refused")
+        camera.show(receipt_qr(case_no, app.runtime.journey.qr_keys))
+        pilot.wait_screen("tracking_case", timeout=30)
+    finally:
+        camera.hide()
+    assert case_no in app.current_screen.number
+
+
+def test_the_id_card_lists_every_case_of_the_person(ui: tuple[Any, Any], other: OtherKiosk) -> None:
+    app, pilot = ui
+    first = other.file(ELDER_ID, ELDER)
+    returned = other.file(ELDER_ID, ELDER)
+    other.decide(returned, "returned", ("household_register",))
+    open_lookup(pilot)
+    pilot.tap("tracking-card")
+    pilot.wait_screen("identity")
+    app.runtime.insert_test_card("elder")
+    pilot.wait_screen("tracking_cases", timeout=30)
+    flow = app.flow
+    numbers = {view.number: view for view in flow.cases}
+    assert {first, returned} <= set(numbers)
+    assert numbers[returned].rag == "action"
+    shot(pilot, "cases")
+    pilot.tap(f"case-{returned}")
+    pilot.wait_screen("tracking_case")
+    screen = app.current_screen
+    assert screen.rag == "action" and screen.can_correct
+    assert "户口簿" in texts(pilot)
+    shot(pilot, "case-returned")
+
+
+def test_with_the_platform_down_a_queued_number_is_shown_from_the_outbox(
+    ui: tuple[Any, Any],
+) -> None:
+    app, pilot = ui
+    runtime = app.runtime
+    runtime.pump.stop()
+    runtime.sandbox.stop()
+    down = True
+    try:
+        matter = runtime.catalogue.get(ALLOWANCE)
+        queued = runtime.outbox.enqueue(
+            Submission(
+                matter_code=ALLOWANCE,
+                matter_name=matter.name.zh_CN,
+                department=matter.department.name.zh_CN,
+                applicant=Applicant("resident_id", ELDER_ID, ELDER, None),
+                answers=dict(ANSWERS),
+                attachments=[],
+                channel="kiosk",
+                station_id=runtime.settings.site.station_id,
+                region_code=runtime.settings.site.region_code,
+            )
+        )
+        runtime.confirm(queued.provisional_no)
+        open_lookup(pilot)
+        type_number(pilot, queued.provisional_no)
+        pilot.wait_screen("tracking_case", timeout=30)
+        assert ZH["tracking.local.queued"] in texts(pilot)
+        shot(pilot, "case-queued-offline")
+        pilot.tap("back")
+        pilot.wait_screen("tracking_lookup")
+        type_number(pilot, "33011020990101000010")
+        pilot.wait_screen("service_problem", timeout=30)
+        assert app.current_screen.message == ZH["error.upstream.live"]
+        assert app.current_screen.can_retry
+        shot(pilot, "platform-down")
+        runtime.sandbox.start()
+        down = False
+        pilot.tap("problem-retry")
+        pilot.wait_until(
+            lambda: pilot.screen == "tracking_lookup" and app.current_screen.notice, "lookup"
+        )
+        assert app.current_screen.notice == ZH["tracking.error.unknown"]
+    finally:
+        if down:
+            runtime.sandbox.start()
+        runtime.pump.start()
