@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.factory import Factory
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 
 from screens.base import KioskScreen
 from screens.text import fen_to_yuan, txt
@@ -14,12 +14,15 @@ from screens.text import fen_to_yuan, txt
 class MatterScreen(KioskScreen):
     matter_code = StringProperty("")
     matter_name = StringProperty("")
+    device_note = StringProperty("")  # a device this matter needs is down (needs.*)
+    blocked = BooleanProperty(False)
 
     def show(self, code: str) -> None:
         self.matter_code = code
 
     def render_key(self) -> Any:
-        return (self.matter_code, self.app.lang, self.app.elderly)
+        usable = self.app.runtime.usable_devices()
+        return (self.matter_code, self.app.lang, self.app.elderly, usable)
 
     def render(self) -> None:
         if not self.matter_code:
@@ -28,6 +31,11 @@ class MatterScreen(KioskScreen):
         matter = app.runtime.catalogue.get(self.matter_code)
         lang = app.lang
         self.matter_name = txt(matter.name, lang)
+        found = app.runtime.matter_availability(self.matter_code)
+        self.blocked = not found.ok
+        notes = [f"needs.blocked.{k}" for k in found.blocked_by]
+        notes += [f"needs.degraded.{k}" for k in found.degraded_by]
+        self.device_note = "\n".join(app.tr(key) for key in notes)
         body = self.ids.body
         body.clear_widgets()
         for title, lines in self.sections(matter, lang):
@@ -63,9 +71,12 @@ class MatterScreen(KioskScreen):
         ]
 
     def apply(self) -> None:
-        self.app.start_flow(self.matter_code)
+        if not self.blocked:
+            self.app.start_flow(self.matter_code)
 
     def reset(self) -> None:
         self.matter_code = ""
         self.matter_name = ""
+        self.device_note = ""
+        self.blocked = False
         self.ids.body.clear_widgets()

@@ -8,8 +8,11 @@ from screens.done import DoneScreen
 from screens.form import FormScreen
 from screens.home import HomeScreen
 from screens.identity import IdentityScreen
+from screens.maint import MaintScreen
+from screens.maintlogin import MaintLoginScreen
 from screens.matter import MatterScreen
 from screens.notice import NoticeScreen
+from screens.outofservice import OutOfServiceScreen
 from screens.rating import RatingScreen
 from screens.receipt import ReceiptScreen
 from screens.review import ReviewScreen
@@ -30,4 +33,8 @@ SCREENS = {
     "receipt": (ReceiptScreen, "receipt.kv"),
     "rating": (RatingScreen, "rating.kv"),
     "done": (DoneScreen, "done.kv"),
+    # the technician's side and the kiosk's own state
+    "maintlogin": (MaintLoginScreen, "maintlogin.kv"),
+    "maint": (MaintScreen, "maint.kv"),
+    "outofservice": (OutOfServiceScreen, "outofservice.kv"),
 }

@@ -60,7 +60,8 @@ def state_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def kiosk(state_dir: Path, clock: FakeClock) -> Iterator[tuple[Any, Any]]:
+def kiosk(state_dir: Path, clock: FakeClock, pcscd_service: Any) -> Iterator[tuple[Any, Any]]:
+    # pcscd first: the app's virtual PC/SC card connects to its vpcd reader at start-up
     from kiosk.logs import setup_logging
     from screens.harness import piloted_app
 
