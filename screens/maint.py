@@ -46,7 +46,7 @@ class MaintScreen(KioskScreen):
         self.ids.outbox.text = tr("maint.outbox_figures", depth=snapshot.outbox_depth,
                                   age=_age(snapshot.oldest_pending_s, tr))  # fmt: skip
         self.ids.network.text = "\n".join(
-            f"{tr('maint.link.' + name)}：{_link(link, tr)}"
+            f"{tr(f'maint.link.{name}')}：{_link(link, tr)}"
             for name, link in (("platform", snapshot.platform), ("fleet", snapshot.fleet))
         )
         v = versions(rt)
@@ -65,7 +65,7 @@ class MaintScreen(KioskScreen):
         if paper is not None:
             row.state += " · " + tr("maint.paper", level=tr(f"maint.supply.{paper}"))
         button = KButton(tid=f"maint-test-{kind}", text=tr(f"maint.test.{DEVICE_TESTS[kind]}"),
-                         size_hint_x=0.34)  # fmt: skip
+                         size_hint_x=0.3)  # fmt: skip
         button.bind(on_release=lambda _b, k=kind: self.test(k))
         row.add_widget(button)
         return row
