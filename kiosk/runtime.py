@@ -70,6 +70,8 @@ class Runtime:
         self.staff: Any = None  # kiosk.staff.StaffStore: this station's agents
         self.desk: Any = None  # kiosk.staff.StaffDesk: who is signed in
         self.agent: Any = None  # the fleet agent, once this kiosk is enrolled
+        self.technicians: Any = None  # kiosk.maint.TechnicianDesk: who is in maintenance
+        self.health: Any = None  # kiosk.maint.HealthMonitor: devices, network, outbox
         self._owner: OwnerLock | None = None
         self._control: ControlServer | None = None
 
@@ -123,6 +125,7 @@ class Runtime:
         self._control.start()
         self._start_services()
         self._start_agent()
+        self._start_maintenance()
 
     def _start_services(self) -> None:
         """The modes' effects, and the staff desk and audit log of 帮办代办."""
@@ -158,6 +161,48 @@ class Runtime:
             return
         self.agent = agent
         agent.start(is_idle=lambda: False)  # bundles become active only between sessions
+
+    def _start_maintenance(self) -> None:
+        """The technician list and the health checks the maintenance screen and the
+        out-of-service rule read."""
+        from kiosk.maint import HealthMonitor, TechnicianDesk
+        from kiosk.maint.technicians import open_store
+
+        staff, site = self.settings.staff, self.settings.site
+        store = open_store(self.state_dir, staff.max_pin_failures, staff.lockout_s)
+        self.technicians = TechnicianDesk(store, self.audit, site.station_id,
+                                          report=self._report_event)  # fmt: skip
+        self.health = HealthMonitor(
+            statuses=self.hardware.statuses,
+            outbox=lambda: (self.outbox.depth(), self.outbox.oldest_pending_age()),
+            ping_platform=lambda: bool(self.client.ping(timeout=2.0)),
+            ping_fleet=lambda: self.agent.ping() if self.agent is not None else None,
+            fleet_state=self.service_state,
+            outbox_full=self.settings.maintenance.outbox_full,
+        )
+        self.health.start(self.settings.maintenance.health_interval_s)
+
+    def _report_event(self, event: dict[str, Any]) -> None:
+        if self.agent is not None:
+            self.agent.report_event(event)
+
+    def serving(self) -> tuple[bool, str]:
+        """(can serve citizens, reason key) from the last health check; serving until
+        the first check says otherwise."""
+        snapshot = self.health.snapshot() if self.health is not None else None
+        return (True, "") if snapshot is None else snapshot.serving()
+
+    def usable_devices(self) -> frozenset[str]:
+        from kiosk.hardware import KINDS
+
+        snapshot = self.health.snapshot() if self.health is not None else None
+        return frozenset(KINDS) if snapshot is None else snapshot.usable
+
+    def matter_availability(self, code: str) -> Any:
+        """What the devices working now allow for matter ``code`` (kiosk/maint/needs.py)."""
+        from kiosk.maint import availability
+
+        return availability(self.catalogue.get(code), self.usable_devices())
 
     def between_sessions(self) -> Any:
         """The session just ended: the moment a staged fleet bundle may become active.
@@ -243,6 +288,7 @@ class Runtime:
 
     def close(self) -> None:
         for closer in (
+            lambda: self.health.stop(),
             lambda: self.agent.close(),
             self.voice.stop,
             lambda: self._control.stop(),  # type: ignore[union-attr]
@@ -252,6 +298,7 @@ class Runtime:
             lambda: self.sandbox.close(),
             lambda: self.audit.close(),
             lambda: self.staff.close(),
+            lambda: self.technicians.store.close(),
             self.hardware.close,
             lambda: self._owner.release(),  # type: ignore[union-attr]  # last: all closed
         ):

@@ -28,13 +28,23 @@ class SettingsError(Exception):
 
 
 @dc.dataclass(frozen=True)
+class NearestAlternative:
+    """Where to go when this kiosk cannot serve: shown on the out-of-service screen."""
+
+    name: str
+    address: str
+    hours: str
+    phone: str
+
+
+@dc.dataclass(frozen=True)
 class SiteSettings:
     station_id: str
     station_name: str
     station_name_en: str
     region_code: str
     popular: tuple[str, ...]
-    nearest_alternative: str
+    nearest_alternative: NearestAlternative
     type: str  # village | township | bank: picks the popular list when ``popular`` is empty
 
 
@@ -108,6 +118,12 @@ class StaffSettings:
 
 
 @dc.dataclass(frozen=True)
+class MaintenanceSettings:
+    outbox_full: int  # pending applications at which an offline kiosk stops accepting
+    health_interval_s: int  # how often devices and network paths are checked
+
+
+@dc.dataclass(frozen=True)
 class Settings:
     site: SiteSettings
     ui: UiSettings
@@ -118,6 +134,7 @@ class Settings:
     services: ServiceSettings
     appointments: AppointmentSettings
     staff: StaffSettings
+    maintenance: MaintenanceSettings
 
     @property
     def state_dir(self) -> Path:
@@ -203,10 +220,41 @@ def _check_services(s: Settings) -> list[tuple[str, str]]:
         bad.append(("staff.max_pin_failures", "must be between 3 and 10"))
     if not 60 <= s.staff.lockout_s <= 86_400:
         bad.append(("staff.lockout_s", "must be between 60 seconds and a day"))
+    return bad + _check_maintenance(s)
+
+
+_PHONE_TEXT = re.compile(r"[0-9][0-9 ()+-]{4,23}")
+
+
+def _check_maintenance(s: Settings) -> list[tuple[str, str]]:
+    bad: list[tuple[str, str]] = []
+    alt = s.site.nearest_alternative
+    for key in ("name", "address"):
+        if not 1 <= len(getattr(alt, key).strip()) <= 80:
+            bad.append((f"site.nearest_alternative.{key}", "must be 1-80 characters"))
+    if len(alt.hours) > 80:
+        bad.append(("site.nearest_alternative.hours", "must be at most 80 characters"))
+    if alt.phone and not _PHONE_TEXT.fullmatch(alt.phone):
+        bad.append(("site.nearest_alternative.phone", "must be a phone number (digits, -, +)"))
+    if not 1 <= s.maintenance.outbox_full <= 100_000:
+        bad.append(("maintenance.outbox_full", "must be between 1 and 100000"))
+    if not 2 <= s.maintenance.health_interval_s <= 3600:
+        bad.append(("maintenance.health_interval_s", "must be between 2 and 3600 seconds"))
     return bad
 
 
 def _coerce(value: Any, hint: Any, key: str, file: Path | str) -> Any:
+    if isinstance(hint, type) and dc.is_dataclass(hint):  # a sub-table, [site.nearest_alternative]
+        if not isinstance(value, dict):
+            raise SettingsError(file, key, "must be a table")
+        hints = typing.get_type_hints(hint)
+        for name in value:
+            if name not in hints:
+                raise SettingsError(file, f"{key}.{name}", "unknown key")
+        missing = [f.name for f in dc.fields(hint) if f.name not in value]
+        if missing:
+            raise SettingsError(file, f"{key}.{missing[0]}", "missing")
+        return hint(**{n: _coerce(v, hints[n], f"{key}.{n}", file) for n, v in value.items()})
     origin = typing.get_origin(hint)
     if origin is tuple:
         if not isinstance(value, list):
@@ -232,6 +280,9 @@ def _merge(base: dict[str, Any], over: dict[str, Any], file: Path) -> None:
         for key, value in values.items():
             if key not in base[section]:
                 raise SettingsError(file, f"{section}.{key}", "unknown key")
+            old = base[section][key][0]
+            if isinstance(old, dict) and isinstance(value, dict):  # a sub-table: key by key
+                value = {**old, **value}
             base[section][key] = (value, file)
 
 
@@ -273,7 +324,7 @@ def load_settings(site_file: Path | None = None, defaults: Path = DEFAULTS_FILE)
     problems = _check_rules(settings)
     if problems:
         key, problem = problems[0]
-        section, name = key.split(".", 1)
+        section, name = key.split(".", 2)[:2]
         file = tagged[section][name][1]
         raise SettingsError(file, key, problem)
     return settings

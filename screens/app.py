@@ -289,6 +289,9 @@ class KioskApp(App):
 
     def _card_event(self, event: str, record: Any, source: str = "idcard") -> None:
         session = self.session
+        claim = getattr(self.current_screen, "on_card", None)
+        if claim is not None and claim(event, record, source):
+            return  # maintenance and out of service take the card themselves
         if event == "error":
             if self.sm is not None and self.sm.current == "identity":
                 self.current_screen.problem = describe(record).key
@@ -344,7 +347,7 @@ class KioskApp(App):
         return True
 
     def in_session(self) -> bool:
-        return self.sm is not None and self.sm.current != "attract"
+        return self.sm is not None and self.sm.current not in ("attract", "outofservice")
 
     def _tick(self, _dt: float) -> None:
         assert self.idle_view is not None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
@@ -33,6 +34,22 @@ class AttractScreen(KioskScreen):
         self.out_of_service = "" if serving else (message or self.app.tr("attract.locked"))
         self.saved_numbers = self.app.runtime.unconfirmed()
         self.saved_message = ""
+
+    _service_check: Any = None
+
+    def on_enter(self, *_args: Any) -> None:
+        """While waiting for a citizen: to the out-of-service screen if it cannot serve."""
+        self._service_check = Clock.schedule_interval(self._check_service, 1.0)
+        self._check_service(0)
+
+    def on_leave(self, *_args: Any) -> None:
+        if self._service_check is not None:
+            self._service_check.cancel()
+            self._service_check = None
+
+    def _check_service(self, _dt: float) -> None:
+        if not self.app.runtime.serving()[0] and self.manager.current == self.name:
+            self.app.go("outofservice", remember=False)
 
     def start(self) -> None:
         self.render()

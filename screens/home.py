@@ -19,7 +19,8 @@ class HomeScreen(KioskScreen):
         app = self.app
         identity = app.session.identity
         masked = identity.masked_name if identity else None
-        return (app.lang, app.elderly, masked, app.session.assist)
+        usable = app.runtime.usable_devices()
+        return (app.lang, app.elderly, masked, app.session.assist, usable)
 
     def render(self) -> None:
         app = self.app
@@ -40,11 +41,11 @@ class HomeScreen(KioskScreen):
 
     def _tile(self, matter: Any) -> Tile:
         lang = self.app.lang
-        tile = Tile(
-            tid=f"matter-{matter.code}",
-            title=txt(matter.name, lang),
-            subtitle=txt(matter.department.name, lang),
-        )
+        subtitle = txt(matter.department.name, lang)
+        blocked = self.app.runtime.matter_availability(matter.code).blocked_by
+        if blocked:  # a device it needs is down: it says so (the matter screen says more)
+            subtitle = self.app.tr(f"needs.blocked.{blocked[0]}")
+        tile = Tile(tid=f"matter-{matter.code}", title=txt(matter.name, lang), subtitle=subtitle)
         tile.bind(on_release=lambda _t, code=matter.code: self.open_matter(code))
         return tile
 

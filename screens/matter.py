@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.factory import Factory
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 
 from screens.base import KioskScreen
 from screens.modes import offered_modes
@@ -16,12 +16,15 @@ from screens.widgets import KButton
 class MatterScreen(KioskScreen):
     matter_code = StringProperty("")
     matter_name = StringProperty("")
+    device_note = StringProperty("")  # a device this matter needs is down (needs.*)
+    blocked = BooleanProperty(False)
 
     def show(self, code: str) -> None:
         self.matter_code = code
 
     def render_key(self) -> Any:
-        return (self.matter_code, self.app.lang, self.app.elderly)
+        usable = self.app.runtime.usable_devices()
+        return (self.matter_code, self.app.lang, self.app.elderly, usable)
 
     def render(self) -> None:
         if not self.matter_code:
@@ -30,6 +33,11 @@ class MatterScreen(KioskScreen):
         matter = app.runtime.catalogue.get(self.matter_code)
         lang = app.lang
         self.matter_name = txt(matter.name, lang)
+        found = app.runtime.matter_availability(self.matter_code)
+        self.blocked = not found.ok
+        notes = [f"needs.blocked.{k}" for k in found.blocked_by]
+        notes += [f"needs.degraded.{k}" for k in found.degraded_by]
+        self.device_note = "\n".join(app.tr(key) for key in notes)
         body = self.ids.body
         body.clear_widgets()
         for title, lines in self.sections(matter, lang):
@@ -40,14 +48,19 @@ class MatterScreen(KioskScreen):
         self._render_modes(matter)
 
     def _render_modes(self, matter: Any) -> None:
-        """One start button per handling mode, the kiosk's preferred first (tid "apply")."""
+        """One start button per handling mode, the kiosk's preferred first (tid "apply");
+        greyed out when a device the matter needs is down."""
         box = self.ids.modes
         box.clear_widgets()
         for i, mode in enumerate(offered_modes(matter)):
+            # a device this matter needs is down: only the guidance to the phone still works
+            blocked = self.blocked and mode != "self_service"
             button = KButton(
                 tid="apply" if i == 0 else f"apply-{mode}",
                 kind="primary" if i == 0 else "secondary",
                 text=self.app.tr(f"guide.mode.{mode}"),
+                disabled=blocked,
+                opacity=0.4 if blocked else 1,
             )
             button.bind(on_release=lambda _b, m=mode: self.apply(m))
             box.add_widget(button)
@@ -79,10 +92,13 @@ class MatterScreen(KioskScreen):
         ]
 
     def apply(self, mode: str = "") -> None:
-        self.app.start_flow(self.matter_code, mode)
+        if not self.blocked or mode == "self_service":
+            self.app.start_flow(self.matter_code, mode)
 
     def reset(self) -> None:
         self.matter_code = ""
         self.matter_name = ""
+        self.device_note = ""
+        self.blocked = False
         self.ids.body.clear_widgets()
         self.ids.modes.clear_widgets()

@@ -16,9 +16,12 @@ from screens.done import DoneScreen
 from screens.form import FormScreen
 from screens.home import HomeScreen
 from screens.identity import IdentityScreen
+from screens.maint import MaintScreen
+from screens.maintlogin import MaintLoginScreen
 from screens.matter import MatterScreen
 from screens.mine import MineScreen
 from screens.notice import NoticeScreen
+from screens.outofservice import OutOfServiceScreen
 from screens.payment import PaymentScreen
 from screens.problem import ProblemScreen
 from screens.rating import RatingScreen
@@ -77,4 +80,8 @@ SCREENS = {
     "complaint_contact": (ComplaintContactScreen, "complaint_contact.kv"),
     "complaint_ticket": (ComplaintTicketScreen, "complaint_ticket.kv"),
     "service_problem": (ServiceProblemScreen, "service_problem.kv"),
+    # the technician's side and the kiosk's own state
+    "maintlogin": (MaintLoginScreen, "maintlogin.kv"),
+    "maint": (MaintScreen, "maint.kv"),
+    "outofservice": (OutOfServiceScreen, "outofservice.kv"),
 }

@@ -152,8 +152,10 @@ class Agent:
         if self.state.status != "accepted":
             return
         sent = list(self.state.pending_results)
-        beat = client.call("POST", "/v1/device/heartbeat", self.heartbeat_body(sent))
+        events = list(self.state.pending_events)
+        beat = client.call("POST", "/v1/device/heartbeat", self.heartbeat_body(sent, events))
         self.state.pending_results = [r for r in self.state.pending_results if r not in sent]
+        self.state.pending_events = [e for e in self.state.pending_events if e not in events]
         report["heartbeat_s"] = beat["next_heartbeat_s"]
         report["commands"] = [commands.run(self.state, c, self._hooks()) for c in beat["commands"]]
         report["bundle"] = self._fetch(beat.get("bundle_version"))
@@ -242,13 +244,32 @@ class Agent:
             self.save()
             return version
 
+    def report_event(self, event: dict[str, Any]) -> None:
+        """Queue a kiosk event (a technician entered maintenance mode, a wrong PIN …);
+        it rides on the next heartbeat and is kept across restarts until sent."""
+        with self._lock:
+            self.state.add_event(dict(event))
+            self.save()
+
+    def ping(self) -> bool:
+        """True when the fleet server answers this kiosk's signed state request."""
+        try:
+            self.client().call("GET", "/v1/device/state")
+        except AgentError:
+            return False
+        return True
+
     def service_state(self) -> tuple[bool, str]:
         """(in service, message): the kiosk shows the message instead of the home screen."""
         return self.state.in_service, self.state.service_message
 
     # ---- heartbeat and status ------------------------------------------------------------
 
-    def heartbeat_body(self, results: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    def heartbeat_body(
+        self,
+        results: list[dict[str, Any]] | None = None,
+        events: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
         try:
             health = dict(self.probe())
         except Exception as exc:  # a broken probe must not silence the heartbeat
@@ -263,6 +284,7 @@ class Agent:
             "config_error": self.state.config_error or None,
             "in_service": self.state.in_service,
             "results": results or [],
+            "events": events or [],
         }
 
     def summary(self) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 MAX_DONE = 500  # command ids remembered for idempotency
+MAX_EVENTS = 200  # kiosk events (maintenance entries …) waiting for a heartbeat
 
 
 @dc.dataclass
@@ -32,6 +33,7 @@ class AgentState:
     service_message: str = ""
     done_commands: dict[str, dict[str, Any]] = dc.field(default_factory=dict)
     pending_results: list[dict[str, Any]] = dc.field(default_factory=list)
+    pending_events: list[dict[str, Any]] = dc.field(default_factory=list)
     force_resync: bool = False
     restart_requested: bool = False
     last_contact: float = 0.0
@@ -47,6 +49,11 @@ class AgentState:
         while len(self.done_commands) > MAX_DONE:
             self.done_commands.pop(next(iter(self.done_commands)))
         self.pending_results.append(result)
+
+    def add_event(self, event: dict[str, Any]) -> None:
+        """Queue an event for the next heartbeat; the oldest go first when too many wait."""
+        self.pending_events.append(event)
+        del self.pending_events[:-MAX_EVENTS]
 
 
 def load_state(path: Path) -> AgentState:

@@ -1,6 +1,7 @@
 """Writing a bundle's settings as a TOML site file that ``kiosk.settings`` reads.
 
-Only what settings can hold: tables of text, integers, floats, booleans and flat lists.
+Only what settings can hold: tables of text, integers, floats, booleans, flat lists and
+small sub-tables (written inline).
 The standard library reads TOML but does not write it, and this small subset is all the
 agent needs.
 """
@@ -39,6 +40,8 @@ def value(item: Any) -> str:
         return _string(item)
     if isinstance(item, list):
         return "[" + ", ".join(value(v) for v in item) + "]"
+    if isinstance(item, dict):  # a sub-table such as site.nearest_alternative, inline
+        return "{" + ", ".join(f"{_key(str(k))} = {value(v)}" for k, v in item.items()) + "}"
     raise ValueError(f"a setting cannot be {type(item).__name__}")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from provisioning.server import audit
 from provisioning.server.db import Tx
 from provisioning.server.errors import Invalid
 
@@ -62,6 +63,32 @@ def check_heartbeat(body: dict[str, Any]) -> dict[str, Any]:
         if age is None
         else _number(age, "outbox.oldest_pending_age_s"),
     }
+    out["events"] = check_events(body)
+    return out
+
+
+EVENT_KINDS = ("maintenance_entered", "maintenance_pin_failed", "maintenance_locked",
+               "maintenance_left")  # fmt: skip
+MAX_EVENTS = 200
+
+
+def check_events(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """A heartbeat's kiosk events (maintenance entries, wrong PINs …), type-checked."""
+    events = body.get("events", [])
+    if not isinstance(events, list) or len(events) > MAX_EVENTS:
+        raise Invalid(f"events is a list of at most {MAX_EVENTS}", field="events")
+    out = []
+    for i, event in enumerate(events):
+        if not isinstance(event, dict) or event.get("kind") not in EVENT_KINDS:
+            raise Invalid(f"events[{i}].kind must be one of {', '.join(EVENT_KINDS)}",
+                          field="events")  # fmt: skip
+        out.append({
+            "kind": event["kind"],
+            "at": _number(event.get("at", 0), f"events[{i}].at"),
+            "technician": _text(event.get("technician", ""), f"events[{i}].technician", 32),
+            "method": _text(event.get("method", ""), f"events[{i}].method", 16),
+            "detail": _text(event.get("detail", ""), f"events[{i}].detail", 64),
+        })  # fmt: skip
     return out
 
 
@@ -97,6 +124,11 @@ def conditions(health: dict[str, Any]) -> dict[str, str]:
 
 
 def ingest(tx: Tx, device: dict[str, Any], health: dict[str, Any], now: float) -> None:
+    events = health.pop("events", [])
+    for event in events:  # in the fleet's audit log, under the kiosk's own name
+        audit.record(tx, device["id"], f"kiosk.{event['kind']}", device["id"], event["at"],
+                     technician=event["technician"], method=event["method"],
+                     detail=event["detail"])  # fmt: skip
     tx.run(
         "UPDATE devices SET last_seen = ?, health = ?, software_version = ?,"
         " config_version = ?, in_service = ? WHERE id = ?",

@@ -212,3 +212,33 @@ def test_heartbeats_are_jittered_and_honour_retry_after(make_agent: Callable[...
     assert 240 <= min(delays) < 260 and 340 < max(delays) <= 360
     assert len({round(d) for d in delays}) > 50
     assert all(45 <= agent.next_delay(300, retry_after=45) <= 54 for _ in range(50))
+
+
+def test_maintenance_events_ride_the_heartbeat_into_the_fleet_audit_log(
+    server: FleetApp, make_agent: Callable[..., Agent], accept: Callable[..., Any]
+) -> None:
+    agent = make_agent(validate=lambda _d: None)
+    accept(server, agent)
+    event = {"kind": "maintenance_pin_failed", "at": 1.0e9, "technician": "unknown",
+             "method": "pin", "detail": "staff.error.bad_credentials"}  # fmt: skip
+    agent.report_event(event)
+    agent.report_event(event | {"kind": "maintenance_entered", "technician": "900101",
+                                "detail": ""})  # fmt: skip
+    assert len(agent.state.pending_events) == 2
+    agent.sync_once()
+    assert agent.state.pending_events == []  # sent, so not sent twice
+    rows = [r for r in server.fleet.audit_log(ACTOR) if r["action"].startswith("kiosk.")]
+    assert [(r["action"], r["actor"], r["detail"]["technician"]) for r in reversed(rows)] == [
+        ("kiosk.maintenance_pin_failed", agent.key.device_id, "unknown"),
+        ("kiosk.maintenance_entered", agent.key.device_id, "900101"),
+    ]
+
+
+def test_a_heartbeat_with_a_bad_event_is_refused_naming_the_field() -> None:
+    with pytest.raises(health.Invalid) as info:
+        health.check_heartbeat({"events": [{"kind": "coffee_break"}]})
+    assert info.value.field == "events"
+    with pytest.raises(health.Invalid):
+        health.check_heartbeat({"events": "maintenance_entered"})
+    ok = health.check_heartbeat({"events": [{"kind": "maintenance_left", "at": 5}]})
+    assert ok["events"][0]["kind"] == "maintenance_left"

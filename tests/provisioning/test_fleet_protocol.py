@@ -101,10 +101,15 @@ def test_written_settings_read_back_the_same(data: dict[str, dict[str, object]])
     assert tomllib.loads(tomlwrite.dumps(data)) == data
 
 
+def test_a_sub_table_is_written_inline_and_reads_back() -> None:
+    data = {"site": {"nearest_alternative": {"name": "镇中心", "phone": "0571-1"}}}
+    assert tomllib.loads(tomlwrite.dumps(data)) == data
+
+
 def test_what_toml_cannot_hold_is_refused() -> None:
     with pytest.raises(ValueError):
         tomlwrite.dumps({"a": {"b": math.inf}})
     with pytest.raises(ValueError):
-        tomlwrite.dumps({"a": {"b": {"nested": 1}}})
+        tomlwrite.dumps({"a": {"b": {"nested": None}}})
     with pytest.raises(UnicodeEncodeError):
         tomlwrite.dumps({"a": {"b": "\ud800"}})

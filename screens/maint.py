@@ -1,0 +1,212 @@
+"""Maintenance mode: each device's state with a test, the outbox, the network paths, the
+versions and the recent (redacted) log. Reached only through the technician sign-in.
+
+Every test runs off the UI thread; a card test waits for the next card and shows only
+its masked view (kiosk/cardview.py). Leaving, or the idle timeout, ends maintenance like
+a session and returns to the attract screen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.factory import Factory
+from kivy.properties import StringProperty
+
+from kiosk.maint.report import recent_log, versions
+from screens.base import KioskScreen
+from screens.images import texture_from_bgr
+from screens.widgets import KButton
+
+DEVICE_TESTS = {"idcard": "read", "smartcard": "read", "printer": "print", "docscan": "shoot",
+                "camera": "preview"}  # fmt: skip
+PREVIEW_S = 0.25
+
+
+class MaintScreen(KioskScreen):
+    result = StringProperty("")
+    waiting_for = StringProperty("")  # the card device whose test waits for a card
+
+    def render(self) -> None:
+        snapshot = self.app.runtime.health.snapshot() or self.app.runtime.health.refresh()
+        self._fill(snapshot)
+
+    def refresh(self) -> None:
+        self.app.run_bg(self.app.runtime.health.refresh, self._fill)
+
+    # ---- what is shown ----
+
+    def _fill(self, snapshot: Any) -> None:
+        tr, rt = self.app.tr, self.app.runtime
+        devices = self.ids.devices
+        devices.clear_widgets()
+        for kind, status in snapshot.devices.items():
+            devices.add_widget(self._device_row(kind, status))
+        self.ids.outbox.text = tr("maint.outbox_figures", depth=snapshot.outbox_depth,
+                                  age=_age(snapshot.oldest_pending_s, tr))  # fmt: skip
+        self.ids.network.text = "\n".join(
+            f"{tr(f'maint.link.{name}')}：{_link(link, tr)}"
+            for name, link in (("platform", snapshot.platform), ("fleet", snapshot.fleet))
+        )
+        v = versions(rt)
+        self.ids.versions.text = tr("maint.versions_line", **v)
+        lines = recent_log(rt.state_dir / "logs" / "kiosk.log", 30)
+        self.ids.log.text = "\n".join(line[:140] for line in lines) or tr("maint.log_empty")
+
+    def _device_row(self, kind: str, status: Any) -> Any:
+        tr = self.app.tr
+        row = Factory.MaintDeviceRow()
+        state = str(status.device)
+        row.name = tr(f"maint.device.{kind}")
+        row.state = tr(f"maint.state.{state}")
+        row.good = state in ("online", "busy", "starting")
+        paper = status.supplies.get("paper")
+        if paper is not None:
+            row.state += " · " + tr("maint.paper", level=tr(f"maint.supply.{paper}"))
+        button = KButton(tid=f"maint-test-{kind}", text=tr(f"maint.test.{DEVICE_TESTS[kind]}"),
+                         size_hint_x=0.3)  # fmt: skip
+        button.bind(on_release=lambda _b, k=kind: self.test(k))
+        row.add_widget(button)
+        return row
+
+    # ---- device tests ----
+
+    def test(self, kind: str) -> None:
+        self._stop_preview()
+        self.ids.preview.texture = None
+        tr, rt = self.app.tr, self.app.runtime
+        if kind in ("idcard", "smartcard"):
+            self.waiting_for = kind
+            self.result = tr(f"maint.result.wait_{kind}")
+        elif kind == "printer":
+            self.result = tr("maint.result.printing")
+            self.app.run_bg(rt.print_test_page, self._printed, self._failed)
+        elif kind == "docscan":
+            self.result = tr("maint.result.shooting")
+            self.app.run_bg(self._docscan_frame, self._show_frame, self._failed)
+        elif kind == "camera":
+            self.result = tr("maint.result.starting")
+            self.app.run_bg(self._start_camera, self._camera_started, self._failed)
+
+    def check_paper(self) -> None:
+        from kiosk.remote import printer_report
+
+        hw = self.app.runtime.hardware
+
+        def done(report: dict[str, Any]) -> None:
+            paper = report.get("supplies", {}).get("paper", "unknown")
+            self.result = self.app.tr("maint.result.paper", level=self.app.tr(
+                f"maint.supply.{paper}"), ready=self.app.tr(
+                "maint.ready" if report["ready"] else "maint.not_ready"))  # fmt: skip
+
+        self.app.run_bg(lambda: printer_report(hw.printer, hw.problems.get("printer", "")),
+                        done, self._failed)  # fmt: skip
+
+    def on_card(self, event: str, record: Any, source: str) -> bool:
+        """Cards during maintenance are tests, never a citizen's session."""
+        from kiosk.cardview import idcard_view, smartcard_view
+
+        if event == "inserted" and record is not None and source == self.waiting_for:
+            view = idcard_view(record) if source == "idcard" else smartcard_view(record)
+            self.waiting_for = ""
+            self.result = self.app.tr("maint.result.card_read") + "\n" + _card_lines(view)
+        elif event == "error" and source == self.waiting_for:
+            code = getattr(record, "code", type(record).__name__)
+            self.result = self.app.tr("maint.result.card_error", code=code)
+        return True
+
+    def _printed(self, outcome: str) -> None:
+        self.result = self.app.tr("maint.result.printed" if outcome == "printed"
+                                  else "maint.result.not_printed", reason=outcome)  # fmt: skip
+        self.refresh()
+
+    def _docscan_frame(self) -> Any:
+        docscan = self.app.runtime.hardware.docscan
+        if docscan is None:
+            raise RuntimeError("noDevice")
+        return docscan.preview()
+
+    def _show_frame(self, frame: Any) -> None:
+        self.ids.preview.texture = texture_from_bgr(frame)
+        self.result = self.app.tr("maint.result.frame", w=frame.shape[1], h=frame.shape[0])
+
+    def _start_camera(self) -> Any:
+        camera = self.app.runtime.hardware.camera
+        if camera is None:
+            raise RuntimeError("noDevice")
+        camera.start()
+        return camera.next_frame(timeout=5.0)
+
+    def _camera_started(self, frame: Any) -> None:
+        self._show_frame(frame.image)
+        self._preview_ev = Clock.schedule_interval(self._preview_tick, PREVIEW_S)
+
+    def _preview_tick(self, _dt: float) -> None:
+        camera = self.app.runtime.hardware.camera
+        small = camera.preview() if camera is not None else None
+        if small is not None:
+            self.ids.preview.texture = texture_from_bgr(small)
+
+    _preview_ev: Any = None
+
+    def _stop_preview(self) -> None:
+        if self._preview_ev is not None:
+            self._preview_ev.cancel()
+            self._preview_ev = None
+            camera = self.app.runtime.hardware.camera
+            self.app.run_bg(camera.stop, lambda _v: None)
+
+    def _failed(self, exc: BaseException) -> None:
+        code = getattr(exc, "code", None) or str(exc) or type(exc).__name__
+        self.result = self.app.tr("maint.result.failed", code=str(code)[:80])
+
+    # ---- outbox ----
+
+    def flush(self) -> None:
+        self.result = self.app.tr("maint.result.flushing")
+
+        def done(report: Any) -> None:
+            self.result = self.app.tr("maint.result.flushed", sent=report.sent,
+                                      remaining=report.remaining)  # fmt: skip
+            self.refresh()
+
+        self.app.run_bg(self.app.runtime.pump.flush, done, self._failed)
+
+    # ---- leaving ----
+
+    def on_leave(self, *_args: Any) -> None:
+        self._stop_preview()
+
+    def reset(self) -> None:
+        self._stop_preview()
+        self.result = self.waiting_for = ""
+        if self.app is not None and self.app.runtime.technicians is not None:
+            self.app.runtime.technicians.leave("ended")
+        if "preview" in self.ids:
+            self.ids.preview.texture = None
+
+
+def _age(seconds: float | None, tr: Any) -> str:
+    if seconds is None:
+        return tr("maint.none_pending")
+    if seconds < 3600:
+        return tr("maint.minutes", n=int(seconds // 60))
+    return tr("maint.hours", n=round(seconds / 3600, 1))
+
+
+def _link(link: Any, tr: Any) -> str:
+    if link.reachable is None:
+        return tr("maint.link.not_configured")
+    if not link.reachable:
+        return tr("maint.link.unreachable")
+    return tr("maint.link.ok", ms=link.latency_ms)
+
+
+CARD_FIELDS = ("card_type", "card", "name", "id_number", "card_number", "pan", "birth_year")
+
+
+def _card_lines(view: dict[str, Any]) -> str:
+    """The masked view's telling fields, one per line (a person's part nested)."""
+    flat = {**view, **(view.get("personal") or {})}
+    return "\n".join(f"{k}: {flat[k]}" for k in CARD_FIELDS if flat.get(k) not in (None, ""))
