@@ -18,6 +18,9 @@ JourneyRun = Callable[[Any, Any, Path], dict[str, Any]]
 
 JOURNEYS: dict[str, str] = {
     "promised": "screens.journeys.promised",
+    "tracking": "screens.journeys.tracking",
+    "correction": "screens.journeys.correction",
+    "complaint": "screens.journeys.complaint",
 }
 
 
