@@ -121,7 +121,10 @@ class LookupEffects:
         reader = hardware.qr_reader()
         keys = self.ctx.journey.qr_keys
         camera.start()
-        deadline, seq = self.clock() + SCAN_FOR_S, -1
+        # Only frames taken after now: one held from an earlier scan may show a code
+        # that is no longer in front of the camera (another citizen's receipt).
+        held = camera.latest()
+        deadline, seq = self.clock() + SCAN_FOR_S, (held.seq if held is not None else -1)
         try:
             while wanted() and self.clock() < deadline:
                 try:

@@ -23,6 +23,9 @@ JOURNEYS: dict[str, str] = {
     "deferred": "screens.journeys.deferred",
     "selfservice": "screens.journeys.selfservice",
     "assisted": "screens.journeys.assisted",
+    "tracking": "screens.journeys.tracking",
+    "correction": "screens.journeys.correction",
+    "complaint": "screens.journeys.complaint",
 }
 
 
