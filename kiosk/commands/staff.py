@@ -1,8 +1,10 @@
 """``kiosk staff``: this station's agents and the audit log of their assisted work.
 
-``kiosk staff add NUMBER NAME [--card-id ID]`` reads the PIN from stdin (never from the
-command line, where ``ps`` and the shell history would keep it). ``kiosk staff list``
-prints the active accounts, one JSON object a line, without PIN material.
+``kiosk staff add NUMBER NAME [--card-id ID] [--technician]`` reads the PIN from stdin
+(never from the command line, where ``ps`` and the shell history would keep it);
+``--technician`` adds a field technician (maintenance mode, kiosk/maint/technicians.py)
+instead of an agent: a list of its own, personal like the agents'. ``kiosk staff list
+[--technician]`` prints the active accounts, one JSON object a line, without PIN material.
 ``kiosk staff audit`` prints audit entries oldest first, one JSON object a line:
 ``--after-seq N`` fetches only what is new (what the fleet agent or a technician's
 script keeps), ``--since``/``--until`` take ISO dates or times (UTC), ``--staff`` one
@@ -61,8 +63,9 @@ def _store(args: argparse.Namespace) -> tuple[Any, Any]:
 
     settings = settings_from_args(args)
     s = settings.staff
+    name = "technicians.sqlite3" if args.technician else "staff.sqlite3"
     store = StaffStore(
-        settings.state_dir / "staff.sqlite3", max_failures=s.max_pin_failures, lockout_s=s.lockout_s
+        settings.state_dir / name, max_failures=s.max_pin_failures, lockout_s=s.lockout_s
     )
     return settings, store
 
@@ -118,8 +121,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("number", help="staff number (3-20 of A-Z a-z 0-9 -)")
     add.add_argument("name")
     add.add_argument("--card-id", default="", help="the staff card's identifier (卡识别码)")
+    add.add_argument("--technician", action="store_true", help="a field technician instead")
     add.set_defaults(handler=_add)
 
-    lst = inner.add_parser("list", help="this station's active agents")
+    lst = inner.add_parser("list", help="this station's active agents (or technicians)")
     add_config_argument(lst)
+    lst.add_argument("--technician", action="store_true", help="the technicians instead")
     lst.set_defaults(handler=_list)

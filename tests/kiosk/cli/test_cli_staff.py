@@ -88,3 +88,19 @@ def test_the_audit_log_is_printed_filtered_and_verified(staff_cmd: Run, state_di
     conn.close()
     tampered = staff_cmd("audit", "--verify")
     assert tampered.code == 1 and lines(tampered) == [{"chain_intact": False}]
+
+
+def test_a_technician_is_added_to_the_technicians_list_not_the_agents(
+    staff_cmd: Run, state_dir: Path
+) -> None:
+    from kiosk.maint.technicians import open_store
+
+    added = staff_cmd("add", "T-042", "赵师傅", "--technician", stdin="583920\n")
+    assert added.code == 0, added
+    assert staff_cmd("list").out == ""  # not an agent: cannot act for citizens
+    assert [r["staff_no"] for r in lines(staff_cmd("list", "--technician"))] == ["T-042"]
+    store = open_store(state_dir)
+    try:
+        assert store.verify_pin("T-042", "583920", "demo-0001").name == "赵师傅"
+    finally:
+        store.close()
