@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from kiosk.masking import mask_phone
 from screens.journeys.steps import Trip
 
 CODE = "33102300RS-GG-0003"  # 养老保险待遇领取资格认证
@@ -40,7 +41,8 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     sub = app.session.submission
     paper = trip.paper("receipt-paper")
     text = trip.printed_text()
-    says_who = sub.callback_org in text and "139****5678" in text and "13912345678" not in text
+    masked = mask_phone("13912345678")
+    says_who = sub.callback_org in text and masked in text and "13912345678" not in text
     pilot.tap("receipt-continue")
     trip.rate_and_finish()
     drained = runtime.wait_for_outbox(timeout=30)
