@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +53,26 @@ def fill_form(app: Any, pilot: Pilot) -> None:
             raise AssertionError(f"the script has no answer for required field {key} ({kind})")
 
 
+def capture_required(app: Any, pilot: Any, after_first: Callable[[], None] | None = None) -> None:
+    """On the capture screen: every page of every required material, then on past the
+    optional ones; ``after_first`` runs once the first material's pages are in."""
+    flow = app.flow
+    for index, material in enumerate(flow.materials):
+        pilot.wait_until(lambda i=index: flow.material_index == i, f"material {index}")
+        if material.required:
+            for _ in range(material.pages):
+                before = len(flow.pages_for(material.code))
+                pilot.tap("capture-shoot")
+                pilot.wait_until(
+                    lambda c=material.code, n=before: len(flow.pages_for(c)) > n,
+                    f"page of {material.code}",
+                    timeout=60,
+                )
+            if index == 0 and after_first is not None:
+                after_first()
+        pilot.tap("capture-next")
+
+
 def run_journey(
     app: Any,
     pilot: Pilot,
@@ -89,21 +110,7 @@ def run_journey(
     shoot(pilot, out, "form", shots)
     pilot.tap("form-next")
     pilot.wait_screen("capture")
-    flow = app.flow
-    for index, material in enumerate(flow.materials):
-        pilot.wait_until(lambda i=index: flow.material_index == i, f"material {index}")
-        if material.required:
-            for _ in range(material.pages):
-                before = len(flow.pages_for(material.code))
-                pilot.tap("capture-shoot")
-                pilot.wait_until(
-                    lambda c=material.code, n=before: len(flow.pages_for(c)) > n,
-                    f"page of {material.code}",
-                    timeout=60,
-                )
-            if index == 0:
-                shoot(pilot, out, "capture", shots)
-        pilot.tap("capture-next")
+    capture_required(app, pilot, after_first=lambda: shoot(pilot, out, "capture", shots))
     pilot.wait_screen("review")
     shoot(pilot, out, "review", shots)
     pilot.tap("review-confirm")

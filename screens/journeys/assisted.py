@@ -46,7 +46,7 @@ def serve_with_consent(app: Any, pilot: Any, shoot: Any) -> None:
 
 def apply_for(app: Any, pilot: Any, shoot: Any, matter_code: str = MATTER) -> str:
     """The matter's 承诺办 journey from the home screen to the done screen."""
-    from screens.script import fill_form
+    from screens.script import capture_required, fill_form
 
     pilot.tap(f"matter-{matter_code}")
     pilot.wait_screen("matter")
@@ -57,19 +57,7 @@ def apply_for(app: Any, pilot: Any, shoot: Any, matter_code: str = MATTER) -> st
     fill_form(app, pilot)
     pilot.tap("form-next")
     pilot.wait_screen("capture")
-    flow = app.flow
-    for index, material in enumerate(flow.materials):
-        pilot.wait_until(lambda i=index: flow.material_index == i, f"material {index}")
-        if material.required:
-            for _ in range(material.pages):
-                before = len(flow.pages_for(material.code))
-                pilot.tap("capture-shoot")
-                pilot.wait_until(
-                    lambda c=material.code, n=before: len(flow.pages_for(c)) > n,
-                    f"page of {material.code}",
-                    timeout=60,
-                )
-        pilot.tap("capture-next")
+    capture_required(app, pilot)
     pilot.wait_screen("review")
     shoot("review")
     pilot.tap("review-confirm")
