@@ -40,9 +40,15 @@ class MaintScreen(KioskScreen):
     def _fill(self, snapshot: Any) -> None:
         tr, rt = self.app.tr, self.app.runtime
         devices = self.ids.devices
-        devices.clear_widgets()
-        for kind, status in snapshot.devices.items():
-            devices.add_widget(self._device_row(kind, status))
+        rows = {row.kind: row for row in devices.children}
+        if list(snapshot.devices) != [row.kind for row in reversed(devices.children)]:
+            devices.clear_widgets()  # the set of devices changed: lay the rows out anew
+            rows = {}
+            for kind in snapshot.devices:
+                rows[kind] = self._device_row(kind)
+                devices.add_widget(rows[kind])
+        for kind, status in snapshot.devices.items():  # in place: a tap in flight lands
+            self._show_state(rows[kind], status)
         self.ids.outbox.text = tr("maint.outbox_figures", depth=snapshot.outbox_depth,
                                   age=_age(snapshot.oldest_pending_s, tr))  # fmt: skip
         self.ids.network.text = "\n".join(
@@ -54,21 +60,24 @@ class MaintScreen(KioskScreen):
         lines = recent_log(rt.state_dir / "logs" / "kiosk.log", 30)
         self.ids.log.text = "\n".join(line[:140] for line in lines) or tr("maint.log_empty")
 
-    def _device_row(self, kind: str, status: Any) -> Any:
-        tr = self.app.tr
+    def _device_row(self, kind: str) -> Any:
         row = Factory.MaintDeviceRow()
+        row.kind = kind
+        row.button = KButton(tid=f"maint-test-{kind}", size_hint_x=0.3)
+        row.button.bind(on_release=lambda _b, k=kind: self.test(k))
+        row.add_widget(row.button)
+        return row
+
+    def _show_state(self, row: Any, status: Any) -> None:
+        tr, kind = self.app.tr, row.kind
+        row.name = tr(f"maint.device.{kind}")  # again: the language may have changed
+        row.button.text = tr(f"maint.test.{DEVICE_TESTS[kind]}")
         state = str(status.device)
-        row.name = tr(f"maint.device.{kind}")
         row.state = tr(f"maint.state.{state}")
         row.good = state in ("online", "busy", "starting")
         paper = status.supplies.get("paper")
         if paper is not None:
             row.state += " · " + tr("maint.paper", level=tr(f"maint.supply.{paper}"))
-        button = KButton(tid=f"maint-test-{kind}", text=tr(f"maint.test.{DEVICE_TESTS[kind]}"),
-                         size_hint_x=0.3)  # fmt: skip
-        button.bind(on_release=lambda _b, k=kind: self.test(k))
-        row.add_widget(button)
-        return row
 
     # ---- device tests ----
 

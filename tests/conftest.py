@@ -7,7 +7,8 @@ as it is. Each test gets it running, with both virtual readers empty, and leaves
 
 Hypothesis runs under the profile named by ``HYPOTHESIS_PROFILE``: "ci" (``.ci/run``
 sets it) is derandomized, so a CI failure reproduces from the same examples, and bounded;
-"dev" tries more random examples; unset, hypothesis's own default applies. A test's own
+"dev" tries more random examples, even where CI is set; unset, hypothesis's own default
+applies (its built-in "ci" profile where the CI variable is set). A test's own
 ``@settings(max_examples=…)`` overrides only the count: it inherits the seed policy from
 the profile loaded here, which happens before any test module is imported.
 """
@@ -31,7 +32,11 @@ settings.register_profile(
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.register_profile("dev", max_examples=500, deadline=None)
+# explicit: hypothesis loads its own "ci" profile (derandomized) when the CI variable is
+# set, and a profile registered without these would inherit that from the default
+settings.register_profile(
+    "dev", max_examples=500, deadline=None, derandomize=False, print_blob=False
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 

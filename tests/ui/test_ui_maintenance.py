@@ -125,6 +125,22 @@ def _log_lines(app: Any) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
 
 
+def test_a_status_refresh_keeps_the_buttons_a_finger_is_on(maint: Any) -> None:
+    """The health check lands every few seconds; it updates the rows in place, so a tap
+    that began before it still reaches the same button."""
+    app, pilot = maint
+    sign_in(pilot, TECH, PIN)
+    pilot.wait_screen("maint")
+    screen = app.screen("maint")
+    button = pilot.find("maint-test-docscan")
+    screen._fill(app.runtime.health.refresh())
+    pilot.step()
+    assert pilot.find("maint-test-docscan") is button
+    assert button.text == app.tr("maint.test.shoot")
+    pilot.tap("maint-leave")
+    pilot.wait_screen("attract")
+
+
 def test_each_device_test_works_against_the_simulators(maint: Any, pcscd: Any) -> None:
     app, pilot = maint
     sign_in(pilot, TECH, PIN)
