@@ -1,27 +1,54 @@
-"""A mode that needs the platform live (a certificate, the slots) and cannot reach it,
-or a platform refusal: said plainly, with trying again and leaving as the two ways on.
-Nothing is half done: a retry is the same application (its keys were fixed)."""
+"""Something a flow needs could not be done: a mode that needs the platform live (a
+certificate, the slots), a service that cannot reach it (办件查询), or a refusal (the
+person is not the case's applicant). Said plainly, never a dead end: going back, and
+trying again wherever trying again can help.
+
+Nothing is half done: a retry of a mode is the same application (its keys were fixed).
+The modes and the services word it a little differently (a mode can promise no double
+charge; a service points to another way in); the screen is the same.
+"""
 
 from __future__ import annotations
 
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 
+from kiosk.flows.base import Back
 from kiosk.flows.intents import Retry
 from screens.base import KioskScreen
+from screens.services import is_service
+
+# problems a service can usefully retry; a refusal stays a refusal
+SERVICE_RETRYABLE = {"error.upstream.live", "error.upstream.unavailable", "scan.error.timeout"}
 
 
 class ProblemScreen(KioskScreen):
-    problem = StringProperty("")
+    problem = StringProperty("")  # the message key
+    texts = StringProperty("problem")  # the key prefix: "problem" (modes) or "service_problem"
+    can_retry = BooleanProperty(True)
+
+    @property
+    def message(self) -> str:
+        return self.app.tr(self.problem) if self.problem else ""
 
     def render(self) -> None:
         flow = self.app.flow
-        self.problem = getattr(flow, "problem", "") or "error.upstream.live"
+        key = getattr(flow, "problem", "") if flow is not None else ""
+        if is_service(flow):
+            self.texts = "service_problem"
+            self.problem = key or "error.upstream.rejected"
+            self.can_retry = key in SERVICE_RETRYABLE and hasattr(flow, "_on_problem")
+        else:
+            self.texts = "problem"
+            self.problem = key or "error.upstream.live"
+            self.can_retry = True
 
     def retry(self) -> None:
         self.app.send(Retry())
 
     def leave(self) -> None:
-        self.app.send_back()
+        self.app.send(Back())
 
     def reset(self) -> None:
         self.problem = ""
+        self.texts = "problem"
+        self.can_retry = True

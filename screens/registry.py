@@ -29,7 +29,6 @@ from screens.receipt import ReceiptScreen
 from screens.review import ReviewScreen
 from screens.search import SearchScreen
 from screens.selfguide import SelfGuideScreen
-from screens.service_problem import ServiceProblemScreen
 from screens.slot_confirm import SlotConfirmScreen
 from screens.slots import SlotsScreen
 from screens.staff_desk import StaffDeskScreen
@@ -79,7 +78,6 @@ SCREENS = {
     "compose": (ComposeScreen, "compose.kv"),
     "complaint_contact": (ComplaintContactScreen, "complaint_contact.kv"),
     "complaint_ticket": (ComplaintTicketScreen, "complaint_ticket.kv"),
-    "service_problem": (ServiceProblemScreen, "service_problem.kv"),
     # the technician's side and the kiosk's own state
     "maintlogin": (MaintLoginScreen, "maintlogin.kv"),
     "maint": (MaintScreen, "maint.kv"),

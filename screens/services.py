@@ -15,9 +15,10 @@ from kiosk.flows.base import Step
 from kiosk.flows.complaint import ComplaintFlow
 from kiosk.flows.correction import CorrectionFlow
 from kiosk.flows.tracking import TrackingFlow
+from screens import modes
 
-# steps of the services, and the shared ones they add (a bad rating's own words, a
-# problem with a retry), by screen name; every other step renders as the modes do
+# steps of the services by screen name; every other step (a problem among them, worded
+# for a service by the problem screen itself) renders as the modes do
 SCREENS = {
     Step.LOOKUP: "tracking_lookup",
     Step.SCAN: "tracking_scan",
@@ -29,7 +30,6 @@ SCREENS = {
     Step.COMPOSE: "compose",
     Step.CONTACT: "complaint_contact",
     Step.TICKET: "complaint_ticket",
-    Step.PROBLEM: "service_problem",
 }
 # services whose Abort (Back from the first step) leads home, not to a matter
 HOME_ON_ABORT = {"tracking", "complaint", "correction"}
@@ -39,7 +39,7 @@ def screen_for(flow: Any, step: Step, base: dict[Step, str]) -> str:
     if step is Step.SUBMIT and getattr(flow, "mode", "") == "complaint":
         return "wait"  # filing a complaint, not saving an application
     if is_service(flow) and step in SCREENS:
-        return SCREENS[step]  # e.g. a service's own problem screen, not a mode's
+        return SCREENS[step]
     return base.get(step) or SCREENS[step]
 
 
@@ -49,18 +49,11 @@ def is_service(flow: Any) -> bool:
     )
 
 
-def run_effect(app: Any, effect: Any) -> None:
-    """Run ``effect`` for the current flow, as the modes do (screens/modes.py)."""
-    from screens import modes
-
-    modes.run_effect(app, effect)
-
-
 def start(app: Any, flow: Any) -> None:
     app.go(screen_for(flow, flow.step, app.step_screens), remember=False)
     app.current_screen.render()
     if flow.start_effect is not None:
-        run_effect(app, flow.start_effect)
+        modes.run_effect(app, flow.start_effect)  # the one effect runner
 
 
 def start_tracking(app: Any) -> None:

@@ -108,9 +108,9 @@ def test_someone_elses_card_cannot_correct_the_case(ui: tuple[Any, Any], other: 
     pilot.tap("case-correct")
     pilot.wait_screen("identity")
     app.runtime.insert_test_card("young")
-    pilot.wait_screen("service_problem", timeout=30)
+    pilot.wait_screen("problem", timeout=30)
     assert app.current_screen.message == ZH["correction.error.not_applicant"]
     assert app.session.identity is None  # the other person's identity is not kept
     shot(pilot, "not-applicant")
-    pilot.tap("problem-back")
+    pilot.tap("problem-leave")
     pilot.wait_screen("home")

@@ -180,7 +180,7 @@ def test_with_the_platform_down_a_queued_number_is_shown_from_the_outbox(
         pilot.tap("back")
         pilot.wait_screen("tracking_lookup")
         type_number(pilot, "33011020990101000010")
-        pilot.wait_screen("service_problem", timeout=30)
+        pilot.wait_screen("problem", timeout=30)
         assert app.current_screen.message == ZH["error.upstream.live"]
         assert app.current_screen.can_retry
         shot(pilot, "platform-down")
