@@ -7,29 +7,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.metrics import dp
 from kivy.properties import DictProperty, NumericProperty, StringProperty
 
 from kiosk.flows.base import FormSubmitted
 from kiosk.ime import PinyinIme
 from screens.base import KioskScreen
+from screens.pinyin import PinyinInput
 from screens.text import txt
 from screens.widgets import KButton, Keypad, LetterKeyboard
 
 TEXT_KINDS = {"text", "address"}
 NAME_KEYS = ("name",)  # fields whose key mentions a name use the IME's name mode
-CANDIDATES_PER_PAGE = 6
 
 
-def fitted(button: KButton) -> KButton:
-    """A button as wide as its text (candidate characters vary from 1 to 4 characters)."""
-    button.fit = True
-    button.size_hint_x = None
-    button.bind(texture_size=lambda b, size: setattr(b, "width", max(size[0] + dp(36), dp(72))))
-    return button
-
-
-class FormScreen(KioskScreen):
+class FormScreen(PinyinInput, KioskScreen):
     active = StringProperty("")
     errors = DictProperty({})
     help_text = StringProperty("")
@@ -142,72 +133,27 @@ class FormScreen(KioskScreen):
 
         self._refresh_input()  # help and error text of this field, and its candidates
 
-    # ---- pinyin input for text fields ----
+    # ---- pinyin input for text fields (screens/pinyin.py): the active field ----
 
-    def _ime(self, field: Any) -> PinyinIme:
-        session = self.app.session
-        mode = "name" if any(n in field.key for n in NAME_KEYS) else "text"
-        if session.ime is None or session.ime.mode != mode:
-            session.ime = PinyinIme(mode)
-        return session.ime  # type: ignore[no-any-return]
+    def _ime(self) -> PinyinIme:
+        return self.ime_in("name" if any(n in self.active for n in NAME_KEYS) else "text")
+
+    def _text(self) -> str:
+        return str(self.app.session.answers.get(self.active, ""))
+
+    def _set_text(self, value: str) -> None:
+        self.app.session.answers[self.active] = value
+
+    def _edited(self) -> None:
+        self.errors.pop(self.active, None)
+        self.render()
 
     def _render_candidates(self, field: Any) -> None:
-        bar = self.ids.candidates
-        bar.clear_widgets()
-        if field.kind not in TEXT_KINDS:
-            self.preedit = ""
-            return
-        ime = self._ime(field)
-        self.preedit = ime.preedit
-        if not ime.letters:
-            return
-        page = ime.candidates(CANDIDATES_PER_PAGE, int(self.candidate_page))
-        for i, text in enumerate(page):
-            button = fitted(KButton(text=text, tid=f"cand-{i}", kind="secondary"))
-            button.bind(on_release=lambda _b, t=text: self.choose(t))
-            bar.add_widget(button)
-        more = ime.candidates(CANDIDATES_PER_PAGE, int(self.candidate_page) + 1)
-        if more or self.candidate_page:
-            button = fitted(KButton(text=self.app.tr("form.more"), tid="cand-more", kind="quiet"))
-            button.bind(on_release=lambda _b: self.next_candidates(bool(more)))
-            bar.add_widget(button)
-
-    def next_candidates(self, more: bool) -> None:
-        self.candidate_page = self.candidate_page + 1 if more else 0
-        self.render()
-
-    def on_letter(self, key: str) -> None:
-        field = self._field(self.active)
-        ime = self._ime(field)
-        answers = self.app.session.answers
-        self.candidate_page = 0
-        if key == "back":
-            if not ime.backspace():
-                answers[self.active] = answers.get(self.active, "")[:-1]
-        elif key == "clear":
-            ime.clear()
-            answers[self.active] = ""
-        elif key == "space":
-            first = ime.candidates(1)
-            if first:
-                self.choose(first[0])
-                return
+        if field.kind in TEXT_KINDS:
+            self.render_candidates(self._ime())
         else:
-            try:
-                ime.feed(key)
-            except ValueError:
-                return  # too many pending letters: the key does nothing
-        self.errors.pop(self.active, None)
-        self.render()
-
-    def choose(self, text: str) -> None:
-        field = self._field(self.active)
-        committed = self._ime(field).choose(text)
-        answers = self.app.session.answers
-        answers[self.active] = answers.get(self.active, "") + committed
-        self.candidate_page = 0
-        self.errors.pop(self.active, None)
-        self.render()
+            self.ids.candidates.clear_widgets()
+            self.preedit = ""
 
     def select(self, key: str) -> None:
         if key != self.active and self.app.session.ime is not None:
