@@ -11,17 +11,15 @@ owns its PC/SC context and checks every call, so it survives both:
   ``online``;
 * a card swapped between two polls is caught by pcsc-lite's per-reader event counter.
 
-Callbacks mirror :class:`devices.idcard.CardWatcher`, so the kiosk treats both alike:
-``on_inserted(record)``, ``on_removed()``, ``on_error(exc)`` (once per card that could
-not be read), ``on_state(DeviceState)``. They run on the supervisor's thread; one that
-raises is logged and does not stop the watch.
+The loop and the callbacks are those of :class:`devices.idcard.CardWatcher`, shared in
+:mod:`devices.watch`, so the kiosk treats both alike: ``on_inserted(record)``,
+``on_removed()``, ``on_error(exc)`` (once per card that could not be read),
+``on_state(DeviceState)``.
 """
 
 from __future__ import annotations
 
-import enum
 import logging
-import threading
 import time
 from collections.abc import Callable
 
@@ -30,18 +28,15 @@ from devices.smartcard.errors import CardRemoved, NoCard, ReaderNotFound, Smartc
 from devices.smartcard.pcsc import SlotState
 from devices.smartcard.records import CardRecord
 from devices.status import DeviceError, DeviceState, DeviceUnavailable
+from devices.watch import Card, CardWatch
 
 log = logging.getLogger(__name__)
 
 
-class _Card(enum.Enum):
-    ABSENT = "absent"
-    REPORTED = "reported"  # read and announced with on_inserted
-    REFUSED = "refused"  # present but unreadable; on_error was called once
-
-
-class ReaderSupervisor:
+class ReaderSupervisor(CardWatch):
     """Watch ``reader`` (blocking at most ``interval`` s per poll); see the module docstring."""
+
+    name, thread_name = "smartcard supervisor", "smartcard-watch"
 
     def __init__(
         self,
@@ -55,53 +50,23 @@ class ReaderSupervisor:
         backoff_max: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        super().__init__(
+            on_inserted=on_inserted,
+            on_removed=on_removed,
+            on_error=on_error,
+            on_state=on_state,
+            interval=interval,
+        )
         self.reader = reader
-        self.interval = interval
         self.backoff_max = backoff_max
-        self._on_inserted = on_inserted
-        self._on_removed = on_removed
-        self._on_error = on_error
-        self._on_state = on_state
         self._clock = clock
-        self._card = _Card.ABSENT
-        self._state: DeviceState | None = None
         self._known: SlotState | None = None
         self._slot = ""
         self._delay = interval
         self._next_try = float("-inf")
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
-    @property
-    def card_present(self) -> bool:
-        return self._card is not _Card.ABSENT
-
-    @property
-    def state(self) -> DeviceState | None:
-        """The last device state seen (None before the first poll)."""
-        return self._state
-
-    def start(self) -> ReaderSupervisor:
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="smartcard-watch", daemon=True)
-            self._thread.start()
-        return self
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.poll_once()
-            except Exception:  # keep watching whatever happens
-                log.exception("smartcard supervisor: poll failed")
-            pause = 0.02 if self._state is DeviceState.ONLINE else self._delay
-            self._stop.wait(pause)
+    def _pause(self) -> float:
+        return 0.02 if self._state is DeviceState.ONLINE else self._delay
 
     def poll_once(self) -> None:
         """One look at the slot (waiting up to ``interval`` for a change); reads new cards."""
@@ -123,7 +88,7 @@ class ReaderSupervisor:
         self._known = state
         if not state.present or swapped:
             self._gone()
-        if state.present and self._card is _Card.ABSENT:
+        if state.present and self._card is Card.ABSENT:
             self._read_new(slot)
 
     def _read_new(self, slot: str) -> None:
@@ -135,11 +100,9 @@ class ReaderSupervisor:
             self._lost(exc)
             return
         except SmartcardError as exc:
-            self._card = _Card.REFUSED
-            self._error(exc)
+            self._refused(exc)
             return
-        self._card = _Card.REPORTED
-        self._call("on_inserted", self._on_inserted, record)
+        self._inserted(record)
 
     def _online(self, slot: str) -> None:
         if slot != self._slot:
@@ -158,27 +121,3 @@ class ReaderSupervisor:
         self._slot, self._known = "", None
         self._next_try = self._clock() + self._delay
         self._delay = min(self._delay * 2, self.backoff_max)
-
-    def _gone(self) -> None:
-        was, self._card = self._card, _Card.ABSENT
-        if was is _Card.REPORTED:
-            self._call("on_removed", self._on_removed)
-
-    def _set_state(self, state: DeviceState) -> None:
-        if state is not self._state:
-            self._state = state
-            log.info("smartcard supervisor: reader %s", state)
-            if self._on_state is not None:
-                self._call("on_state", self._on_state, state)
-
-    def _error(self, exc: DeviceError) -> None:
-        log.info("smartcard supervisor: %s", exc.code)
-        if self._on_error is not None:
-            self._call("on_error", self._on_error, exc)
-
-    @staticmethod
-    def _call(name: str, callback: Callable[..., None], *args: object) -> None:
-        try:
-            callback(*args)
-        except Exception as exc:  # the kiosk's bug must not stop the supervisor
-            log.error("smartcard supervisor: %s callback raised %s", name, type(exc).__name__)

@@ -1,0 +1,125 @@
+"""The card watch loop both card readers share: the ID-card reader's
+:class:`~devices.idcard.watcher.CardWatcher` and the PC/SC reader's
+:class:`~devices.smartcard.supervisor.ReaderSupervisor`.
+
+A daemon thread polls the reader; a card newly there is read once and reported with its
+record (``on_inserted``), or, if it cannot be read, reported once as an error; a card
+taken away, or a reader gone with the card in it, is reported once (``on_removed``); the
+reader's state changes are reported as they happen (``on_state``). Callbacks run on the
+watch thread (a Kivy screen must hop to its own thread); one that raises is logged and
+does not stop the watch. Subclasses say how to poll (:meth:`poll_once`) and how long to
+pause between polls (:meth:`_pause`).
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, Self
+
+from devices.status import DeviceError, DeviceState
+
+log = logging.getLogger(__name__)
+
+
+class Card(enum.Enum):
+    ABSENT = "absent"
+    REPORTED = "reported"  # read and announced with on_inserted
+    REFUSED = "refused"  # present but unreadable; on_error was called once
+
+
+class CardWatch:
+    """See the module docstring. ``name`` prefixes the log lines and names the thread."""
+
+    name = "card watch"
+    thread_name = "card-watch"
+
+    def __init__(
+        self,
+        *,
+        on_inserted: Callable[[Any], None],
+        on_removed: Callable[[], None],
+        on_error: Callable[[DeviceError], None] | None,
+        on_state: Callable[[DeviceState], None] | None,
+        interval: float,
+    ) -> None:
+        self.interval = interval
+        self._on_inserted = on_inserted
+        self._on_removed = on_removed
+        self._on_error = on_error
+        self._on_state = on_state
+        self._card = Card.ABSENT
+        self._state: DeviceState | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def card_present(self) -> bool:
+        return self._card is not Card.ABSENT
+
+    @property
+    def state(self) -> DeviceState | None:
+        """The last device state seen (None before the first poll)."""
+        return self._state
+
+    def start(self) -> Self:
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name=self.thread_name, daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def poll_once(self) -> None:
+        raise NotImplementedError
+
+    def _pause(self) -> float:
+        return self.interval
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.poll_once()
+            except Exception:  # keep watching whatever happens
+                log.exception("%s: poll failed", self.name)
+            self._stop.wait(self._pause())
+
+    # ---- what a poll found ----
+
+    def _inserted(self, record: Any) -> None:
+        self._card = Card.REPORTED
+        self._call("on_inserted", self._on_inserted, record)
+
+    def _refused(self, exc: DeviceError) -> None:
+        self._card = Card.REFUSED
+        self._error(exc)
+
+    def _gone(self) -> None:
+        was, self._card = self._card, Card.ABSENT
+        if was is Card.REPORTED:
+            self._call("on_removed", self._on_removed)
+
+    def _set_state(self, state: DeviceState) -> None:
+        if state is not self._state:
+            self._state = state
+            log.info("%s: reader %s", self.name, state)
+            if self._on_state is not None:
+                self._call("on_state", self._on_state, state)
+
+    def _error(self, exc: DeviceError) -> None:
+        log.info("%s: %s", self.name, exc.code)
+        if self._on_error is not None:
+            self._call("on_error", self._on_error, exc)
+
+    def _call(self, what: str, callback: Callable[..., None], *args: object) -> None:
+        try:
+            callback(*args)
+        except Exception as exc:  # the kiosk's bug must not stop the watch
+            log.error("%s: %s callback raised %s", self.name, what, type(exc).__name__)
