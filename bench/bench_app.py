@@ -28,6 +28,8 @@ from kiosk.settings import load_settings, with_overrides
 settings = with_overrides(
     load_settings(), paths={"state_dir": sys.argv[2]}, ui={"fullscreen": False}
 )
+from kiosk.memory import limit_arenas
+limit_arenas()  # as `kiosk run` does
 from screens.harness import piloted_app
 with piloted_app(settings) as (app, pilot):
     pilot.wait_screen("attract")
@@ -61,7 +63,10 @@ def cold_starts(n: int) -> list[float]:
 
 
 def in_app(changes: int, journeys: int) -> dict[str, object]:
+    from kiosk.memory import limit_arenas
     from kiosk.settings import load_settings, with_overrides
+
+    limit_arenas()  # as `kiosk run` does, before any thread
     from kiosk.xvfb import virtual_display
 
     result: dict[str, object] = {}

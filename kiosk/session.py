@@ -7,8 +7,6 @@ wipes it: data dropped, temp files deleted, listeners (screens) told to reset.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import dataclasses as dc
 import enum
 import gc
@@ -21,20 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.identity import Identity
+from kiosk.memory import release_freed_memory
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
-
-
-def release_freed_memory() -> None:
-    """Hand freed heap pages back to the OS (glibc ``malloc_trim``): a session's page
-    images are megabytes each, and without this the resident size only ever grows."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):
-        pass  # not glibc: nothing to do
 
 
 class EndReason(enum.StrEnum):

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kiosk import cli as core_cli
+from kiosk.memory import limit_arenas
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -44,6 +45,7 @@ def _extend(sub: argparse._SubParsersAction) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    limit_arenas()  # before any thread starts (kiosk/memory.py)
     return core_cli.main(argv, extend=_extend)
 
 
