@@ -1,9 +1,13 @@
-"""Turning camera frames and encoded pages into Kivy textures."""
+"""Turning camera frames and encoded pages into Kivy textures, and a live preview."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import cv2
 import numpy as np
+from kivy.clock import Clock
 from kivy.graphics.texture import Texture
 
 
@@ -24,3 +28,36 @@ def thumbnail_texture(jpeg: bytes) -> Texture:
     if frame is None:
         raise ValueError("not a decodable image")
     return texture_from_bgr(frame)
+
+
+class LivePreview:
+    """A camera's newest preview frame in an ``Image``, refreshed a few times a second
+    while started. :meth:`stop` clears the picture: a frame may show a citizen's paper.
+    Only frames the camera takes while running are shown; a stopped camera keeps none
+    (devices/camera/driver.py)."""
+
+    def __init__(self, image: Any, camera: Callable[[], Any], every: float = 0.25) -> None:
+        self.image, self._camera, self.every = image, camera, every
+        self._event: Any = None
+        self._seen: int | None = None
+
+    def start(self) -> None:
+        if self._event is None:
+            self._event = Clock.schedule_interval(self._tick, self.every)
+
+    def stop(self) -> None:
+        if self._event is not None:
+            self._event.cancel()
+            self._event = None
+        self._seen = None
+        self.image.texture = None
+
+    def _tick(self, _dt: float) -> None:
+        camera = self._camera()
+        frame = camera.latest() if camera is not None else None
+        if frame is None or frame.seq == self._seen:
+            return
+        small = camera.preview()
+        if small is not None:
+            self._seen = frame.seq
+            self.image.texture = texture_from_bgr(small)

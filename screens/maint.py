@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.clock import Clock
 from kivy.factory import Factory
 from kivy.properties import StringProperty
 
 from kiosk.maint.report import recent_log, versions
 from screens.base import KioskScreen
-from screens.images import texture_from_bgr
+from screens.images import LivePreview, texture_from_bgr
 from screens.widgets import KButton
 
 DEVICE_TESTS = {"idcard": "read", "smartcard": "read", "printer": "print", "docscan": "shoot",
@@ -149,20 +148,21 @@ class MaintScreen(KioskScreen):
 
     def _camera_started(self, frame: Any) -> None:
         self._show_frame(frame.image)
-        self._preview_ev = Clock.schedule_interval(self._preview_tick, PREVIEW_S)
+        if self._live is None:
+            self._live = LivePreview(self.ids.preview, self._camera, PREVIEW_S)
+        self._live.start()
+        self._previewing = True
 
-    def _preview_tick(self, _dt: float) -> None:
-        camera = self.app.runtime.hardware.camera
-        small = camera.preview() if camera is not None else None
-        if small is not None:
-            self.ids.preview.texture = texture_from_bgr(small)
+    def _camera(self) -> Any:
+        return self.app.runtime.hardware.camera
 
-    _preview_ev: Any = None
+    _live: LivePreview | None = None
+    _previewing = False  # the camera test started the camera: stop it when done
 
     def _stop_preview(self) -> None:
-        if self._preview_ev is not None:
-            self._preview_ev.cancel()
-            self._preview_ev = None
+        if self._previewing:
+            self._previewing = False
+            self._live.stop()  # type: ignore[union-attr]
             camera = self.app.runtime.hardware.camera
             self.app.run_bg(camera.stop, lambda _v: None)
 

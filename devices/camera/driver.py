@@ -78,6 +78,7 @@ class Camera:
         self._last_frame_at = clock()
         self._state, self._detail = DeviceState.STARTING, ""
         self._latest: Frame | None = None
+        self._seq = 0  # the next frame's number: never reused, not even after a stop
         self._taken = True  # whether the latest frame was handed out
         self._preview: tuple[int, np.ndarray] | None = None
         self._cond = threading.Condition()
@@ -166,8 +167,8 @@ class Camera:
         with self._cond:
             if not self._taken:
                 self.frames_dropped += 1
-            seq = self._latest.seq + 1 if self._latest else 0
-            self._latest = Frame(image, seq, now)
+            self._latest = Frame(image, self._seq, now)
+            self._seq += 1
             self._taken = False
             self.frames_captured += 1
             self._cond.notify_all()
@@ -243,8 +244,11 @@ class Camera:
 
     def stop(self, timeout: float = 5.0) -> None:
         """Pause: stop the thread and release the device (a live camera costs CPU and
-        USB bandwidth) until :meth:`start`. The status keeps its last known state."""
+        USB bandwidth) until :meth:`start`. The status keeps its last known state; the
+        last frame is dropped (it may show a citizen's paper: no later reader sees it)."""
         self._halt(timeout)
+        with self._cond:
+            self._latest, self._preview = None, None
         source, self._source = self._source, None
         if source is not None:
             try:

@@ -181,7 +181,7 @@ def test_each_device_test_works_against_the_simulators(maint: Any, pcscd: Any) -
     pilot.wait_until(lambda: screen.ids.preview.texture is not None, "docscan picture")
     assert screen.result.startswith("画面正常")
     pilot.tap("maint-test-camera")
-    pilot.wait_until(lambda: screen._preview_ev is not None, "camera preview")
+    pilot.wait_until(lambda: screen._previewing, "camera preview")
     first = screen.ids.preview.texture
     pilot.wait_until(lambda: screen.ids.preview.texture is not first, "a newer frame")
     pilot.screenshot(SHOTS / "maint-camera.png")
@@ -190,7 +190,9 @@ def test_each_device_test_works_against_the_simulators(maint: Any, pcscd: Any) -
     pilot.wait_until(lambda: screen.result.startswith("已发送"), "the flush")
     pilot.tap("maint-leave")
     pilot.wait_screen("attract")
-    assert screen._preview_ev is None  # the camera preview stopped with maintenance
+    assert not screen._previewing and screen.ids.preview.texture is None  # stopped with it
+    camera = app.runtime.hardware.camera  # stopped off the UI thread: it keeps no frame
+    pilot.wait_until(lambda: camera.latest() is None, "the camera stopped")
 
 
 def test_the_log_shown_holds_no_planted_personal_data(maint: Any) -> None:

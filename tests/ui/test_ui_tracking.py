@@ -117,12 +117,16 @@ def test_our_receipt_code_is_read_and_a_lookalike_refused(
         pilot.wait_until(lambda: app.current_screen.notice, "the refusal", timeout=30)
         assert app.current_screen.notice == ZH["tracking.error.not_ours"]
         assert pilot.screen == "tracking_scan"  # the camera stays on for the right code
+        scan = app.current_screen
+        pilot.wait_until(lambda: scan.ids.preview.texture is not None, "the live preview")
         shot(pilot, "scan-refused")
         camera.show(receipt_qr(case_no, app.runtime.journey.qr_keys))
         pilot.wait_screen("tracking_case", timeout=30)
     finally:
         camera.hide()
     assert case_no in app.current_screen.number
+    assert scan.ids.preview.texture is None  # the picture of the paper went with the screen
+    assert app.runtime.hardware.camera.latest() is None  # and the camera keeps no frame
 
 
 def test_the_id_card_lists_every_case_of_the_person(ui: tuple[Any, Any], other: OtherKiosk) -> None:

@@ -72,6 +72,21 @@ def test_frames_are_numbered_and_only_the_newest_is_kept() -> None:
     assert cam.status().device == DeviceState.ONLINE
 
 
+def test_a_stopped_camera_keeps_no_frame_and_never_reuses_a_number() -> None:
+    """The last frame may show a citizen's paper: after a stop no reader gets it."""
+    cam, *_ = make()
+    for _ in range(3):
+        cam.step()
+    assert cam.latest() is not None and cam.preview() is not None
+    cam.stop()
+    assert cam.latest() is None and cam.preview() is None
+    with pytest.raises(DeviceTimeout):
+        cam.next_frame(after=-1, timeout=0)
+    cam.step()  # the next frame after a resume
+    frame = cam.latest()
+    assert frame is not None and frame.seq == 3  # a reader waiting for seq > 2 sees it
+
+
 def test_preview_is_small_and_cached_per_frame() -> None:
     cam, *_ = make(preview_width=320)
     assert cam.preview() is None
