@@ -26,6 +26,9 @@ class Identity:
     birth: dt.date | None = None
     address: str = ""
     valid_until: dt.date | None = None
+    # The chip photo, WLT-compressed as read (ID card only): biometric data, kept only
+    # in this session and shown only after the citizen's separate consent.
+    photo_wlt: bytes = dc.field(default=b"", compare=False)
 
     @property
     def masked_id(self) -> str:
@@ -57,6 +60,7 @@ def identity_from_idcard(record: Any) -> Identity:
         birth=getattr(record, "birth", None),
         address=getattr(record, "address", ""),
         valid_until=getattr(record, "valid_until", None),
+        photo_wlt=bytes(getattr(record, "photo_wlt", b"")),
     )
 
 

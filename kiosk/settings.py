@@ -75,6 +75,7 @@ class DeviceSettings:
     docscan: str
     camera: str
     qr_backend: str
+    idcard_photo_decoder: str  # the licensed WLT decoder library's path; "" = none
 
 
 @dc.dataclass(frozen=True)
@@ -181,6 +182,9 @@ def _check_rules(s: Settings) -> list[tuple[str, str]]:
             bad.append((f"devices.{name}", "must be a device URL such as sim://..., tcp://..."))
     if not _SMARTCARD_URL.match(s.devices.smartcard):
         bad.append(("devices.smartcard", "must be pcsc://READER-NAME-PART or sim://smartcard?..."))
+    decoder = s.devices.idcard_photo_decoder
+    if decoder and not Path(decoder).is_file():
+        bad.append(("devices.idcard_photo_decoder", f"no such library file: {decoder}"))
     if s.devices.qr_backend not in QR_BACKENDS:
         bad.append(("devices.qr_backend", f"must be one of {', '.join(QR_BACKENDS)}"))
     if s.devices.printer_profile not in PRINTER_PROFILES:

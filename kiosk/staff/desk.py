@@ -48,6 +48,18 @@ class AssistContext:
     biometric: bool = False  # the citizen agreed (separately) to their chip photo being shown
 
 
+def chip_photo(identity: object, decoder: str) -> bytes | None:
+    """The citizen's ID card photo as BMP bytes, for the agent's eyes once the citizen has
+    agreed; None when there is none (not read from an ID card) or no licensed decoder
+    library is configured (``devices.idcard_photo_decoder``). Never stored or logged."""
+    wlt = getattr(identity, "photo_wlt", b"")
+    if not wlt or not decoder:
+        return None
+    from devices.idcard import decode_photo
+
+    return decode_photo(wlt, decoder)
+
+
 def masked_subject(identity: object, relationship: str = "") -> str:
     """The citizen as the audit log may show them."""
     if identity is None:

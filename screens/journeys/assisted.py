@@ -40,6 +40,9 @@ def serve_with_consent(app: Any, pilot: Any, shoot: Any) -> None:
     pilot.wait_screen("biometric")
     shoot("biometric")
     pilot.tap("bio-agree")
+    pilot.wait_until(lambda: pilot.find("bio-done"), "the photo check")
+    shoot("photo-check")  # the chip photo, or why there is none
+    pilot.tap("bio-done")
     pilot.wait_screen("home")
     shoot("home")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses as dc
 import datetime as dt
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import pytest
 from devices.idcard.fixtures import FIXTURES as ID_FIXTURES
 from devices.smartcard.fixtures import STAFF_CARD
 from devices.smartcard.pcscd import PcscdService
+from kiosk.settings import with_overrides
 from kiosk.sites import type_popular
 from kiosk.staff.cases import desk_lists
 from kiosk.upstream.case_models import CaseSummary
@@ -189,6 +191,80 @@ def test_consent_on_screen_is_refused_for_a_household_member_and_taken_on_paper(
     assert session.assist is None and session.identity is None and session.pages == {}
     assert app.runtime.desk.current is None
     assert not any(ELDER.name[0] + "*" in t for t in pilot.texts())
+
+
+# A stand-in for the licensed WLT decoder, with the vendor's C signature: none can ship.
+STAND_IN_DECODER = r"""
+int unpack(char *src, char *dst, int save_bmp) {
+    if (save_bmp != 0) return -2;
+    for (int i = 0; i < 102 * 126 * 3; i++) dst[i] = (char)(src[i % 1024] ^ (i & 0x7F));
+    return 1;
+}
+"""
+
+
+def stand_in_decoder(tmp_path: Path) -> str:
+    source, library = tmp_path / "wlt.c", tmp_path / "libwlt.so"
+    source.write_text(STAND_IN_DECODER, encoding="utf-8")
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(library), str(source)], check=True)
+    return str(library)
+
+
+def test_on_consent_the_chip_photo_is_shown_to_the_agent_and_goes_with_the_screen(
+    agent: tuple[Any, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, pilot = agent
+    runtime = app.runtime
+    decoder = stand_in_decoder(tmp_path)
+    monkeypatch.setattr(runtime, "settings", with_overrides(
+        runtime.settings, devices={"idcard_photo_decoder": decoder}))  # fmt: skip
+    sign_in_by_pin(pilot)
+    pilot.wait_screen("staff_desk")
+    pilot.tap("desk-serve")
+    pilot.wait_screen("identity")
+    runtime.insert_test_card("elder")
+    pilot.wait_screen("consent")
+    pilot.tap("consent-screen")
+    pilot.wait_screen("biometric")
+    screen = app.current_screen
+    assert screen.ids.photo.texture is None  # nothing before the citizen agrees
+    pilot.tap("bio-agree")
+    pilot.wait_until(lambda: pilot.find("bio-done"), "the photo check")
+    texture = screen.ids.photo.texture
+    assert texture is not None and tuple(texture.size) == (102, 126)
+    assert screen.photo_note == app.tr("biometric.compare")
+    pilot.screenshot(SHOTS / "photo-check.png")
+    pilot.tap("bio-done")
+    pilot.wait_screen("home")
+    assert screen.ids.photo.texture is None and app.session.assist.biometric is True
+    app.finish()
+    pilot.wait_screen("attract")
+    assert app.session.identity is None  # the photo's bytes went with the session
+
+
+def test_without_a_decoder_the_agent_is_told_to_check_the_card_itself(
+    agent: tuple[Any, Any],
+) -> None:
+    app, pilot = agent
+    assert app.runtime.settings.devices.idcard_photo_decoder == ""  # as shipped
+    sign_in_by_pin(pilot)
+    pilot.wait_screen("staff_desk")
+    pilot.tap("desk-serve")
+    pilot.wait_screen("identity")
+    app.runtime.insert_test_card("elder")
+    pilot.wait_screen("consent")
+    pilot.tap("consent-screen")
+    pilot.wait_screen("biometric")
+    pilot.tap("bio-agree")
+    pilot.wait_until(lambda: pilot.find("bio-done"), "the photo check")
+    screen = app.current_screen
+    assert screen.ids.photo.texture is None
+    assert app.tr("biometric.no_photo") in pilot.texts()
+    pilot.screenshot(SHOTS / "photo-unavailable.png")
+    pilot.tap("bio-done")
+    pilot.wait_screen("home")
+    app.finish()
+    pilot.wait_screen("attract")
 
 
 SUMMARIES = [
