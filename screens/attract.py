@@ -18,10 +18,23 @@ from screens.base import KioskScreen
 
 
 class SavedNotice(BoxLayout):
-    """The "last application was saved" box; hidden (and untappable) when empty."""
+    """The "last application was saved" box; hidden (and untappable) when empty.
+
+    Hidden, it lets every touch through: its buttons keep a size of their own (the
+    KButton rule sets it again when 长辈版 changes) and, being disabled, would swallow
+    a tap meant for the 长辈版 button above them."""
 
     tid = StringProperty("")
     shown = BooleanProperty(False)
+
+    def on_touch_down(self, touch: Any) -> bool:
+        return bool(self.shown and super().on_touch_down(touch))
+
+    def on_touch_move(self, touch: Any) -> bool:
+        return bool(self.shown and super().on_touch_move(touch))
+
+    def on_touch_up(self, touch: Any) -> bool:
+        return bool(self.shown and super().on_touch_up(touch))
 
 
 class AttractScreen(KioskScreen):

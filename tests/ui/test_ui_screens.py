@@ -94,6 +94,10 @@ def test_elderly_mode_on_real_widgets(ui: tuple[Any, Any]) -> None:
     app.finish()
     pilot.wait_screen("attract")
     assert not app.elderly  # the next citizen starts from the site's default
+    pilot.tap("elderly")  # … and can switch it on again (a hidden box once ate this tap)
+    assert app.elderly
+    pilot.tap("elderly")
+    assert not app.elderly
 
 
 def test_a_bad_form_value_is_explained_in_plain_words(ui: tuple[Any, Any]) -> None:
