@@ -62,7 +62,7 @@ class MaintScreen(KioskScreen):
     def _device_row(self, kind: str) -> Any:
         row = Factory.MaintDeviceRow()
         row.kind = kind
-        row.button = KButton(tid=f"maint-test-{kind}", size_hint_x=0.3)
+        row.button = KButton(tid=f"maint-test-{kind}", size_hint_x=0.36)
         row.button.bind(on_release=lambda _b, k=kind: self.test(k))
         row.add_widget(row.button)
         return row
