@@ -45,6 +45,16 @@ def add_agent(app: Any, staff_no: str, pin: str, card_id: str | None = None) -> 
                           card_id=card_id)  # fmt: skip
 
 
+def to_consent(app: Any, pilot: Any) -> None:
+    """An agent signs in and serves the demo elder: the consent screen."""
+    sign_in_by_pin(pilot)
+    pilot.wait_screen("staff_desk")
+    pilot.tap("desk-serve")
+    pilot.wait_screen("identity")
+    app.runtime.insert_test_card("elder")
+    pilot.wait_screen("consent")
+
+
 @pytest.fixture
 def agent(ui: tuple[Any, Any]) -> Iterator[tuple[Any, Any]]:
     app, pilot = ui
@@ -151,12 +161,7 @@ def test_consent_on_screen_is_refused_for_a_household_member_and_taken_on_paper(
 ) -> None:
     app, pilot = agent
     seq = last_seq(app)
-    sign_in_by_pin(pilot)
-    pilot.wait_screen("staff_desk")
-    pilot.tap("desk-serve")
-    pilot.wait_screen("identity")
-    app.runtime.insert_test_card("elder")
-    pilot.wait_screen("consent")
+    to_consent(app, pilot)
     pilot.tap("consent-rel-child")
     assert any("授权委托书" in t or "authorisation" in t for t in pilot.texts() if "家庭" in t
                or "household" in t)  # fmt: skip
@@ -218,12 +223,7 @@ def test_on_consent_the_chip_photo_is_shown_to_the_agent_and_goes_with_the_scree
     decoder = stand_in_decoder(tmp_path)
     monkeypatch.setattr(runtime, "settings", with_overrides(
         runtime.settings, devices={"idcard_photo_decoder": decoder}))  # fmt: skip
-    sign_in_by_pin(pilot)
-    pilot.wait_screen("staff_desk")
-    pilot.tap("desk-serve")
-    pilot.wait_screen("identity")
-    runtime.insert_test_card("elder")
-    pilot.wait_screen("consent")
+    to_consent(app, pilot)
     pilot.tap("consent-screen")
     pilot.wait_screen("biometric")
     screen = app.current_screen
@@ -247,12 +247,7 @@ def test_without_a_decoder_the_agent_is_told_to_check_the_card_itself(
 ) -> None:
     app, pilot = agent
     assert app.runtime.settings.devices.idcard_photo_decoder == ""  # as shipped
-    sign_in_by_pin(pilot)
-    pilot.wait_screen("staff_desk")
-    pilot.tap("desk-serve")
-    pilot.wait_screen("identity")
-    app.runtime.insert_test_card("elder")
-    pilot.wait_screen("consent")
+    to_consent(app, pilot)
     pilot.tap("consent-screen")
     pilot.wait_screen("biometric")
     pilot.tap("bio-agree")
