@@ -5,7 +5,8 @@ Two calls, both no-ops where the C library is not glibc:
 * :func:`limit_arenas` at start-up, before any thread: glibc gives each thread that
   allocates its own heap arena (up to 8 per core), and a page image freed by a worker
   thread leaves its arena's pages resident. Measured with ``bench/bench_app.py`` (3
-  scripted journeys): 548 MB resident with the default arenas, 480 MB with 2.
+  scripted journeys): 548 MB resident with the default arenas, 480-498 MB with 2
+  (bench/RESULTS.md).
 * :func:`release_freed_memory` when a session ends: hands freed heap pages back to
   the OS (``malloc_trim``); a session's page images are megabytes each.
 """
@@ -14,10 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import logging
 import os
-
-log = logging.getLogger(__name__)
 
 M_ARENA_MAX = -8  # glibc malloc.h
 ARENAS = 2
