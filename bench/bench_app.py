@@ -28,9 +28,9 @@ from kiosk.settings import load_settings, with_overrides
 settings = with_overrides(
     load_settings(), paths={"state_dir": sys.argv[2]}, ui={"fullscreen": False}
 )
-from kiosk.memory import limit_arenas
+from terminal.system.memory import limit_arenas
 limit_arenas()  # as `kiosk run` does
-from screens.harness import piloted_app
+from terminal.harness import piloted_app
 with piloted_app(settings) as (app, pilot):
     pilot.wait_screen("attract")
     ready = time.time()
@@ -47,7 +47,7 @@ def rss_mb() -> float:
 
 
 def cold_starts(n: int) -> list[float]:
-    from kiosk.xvfb import virtual_display
+    from terminal.system.xvfb import virtual_display
 
     times = []
     with virtual_display(1280, 800):
@@ -63,25 +63,25 @@ def cold_starts(n: int) -> list[float]:
 
 
 def in_app(changes: int, journeys: int) -> dict[str, object]:
-    from kiosk.memory import limit_arenas
     from kiosk.settings import load_settings, with_overrides
+    from terminal.system.memory import limit_arenas
 
     limit_arenas()  # as `kiosk run` does, before any thread
-    from kiosk.xvfb import virtual_display
+    from terminal.system.xvfb import virtual_display
 
     result: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as state, virtual_display(1280, 800):
         settings = with_overrides(
             load_settings(), paths={"state_dir": state}, ui={"fullscreen": False}
         )
-        from screens.main import prepare_kivy
+        from screens.window import prepare_kivy
 
         prepare_kivy(settings, windowed=True)
         from kivy.config import Config
 
         Config.set("graphics", "maxfps", "0")  # measure work, not the frame limiter
-        from screens.harness import piloted_app
-        from screens.script import run_journey
+        from terminal.demo.script import run_journey
+        from terminal.harness import piloted_app
 
         with piloted_app(settings) as (app, pilot):
             pilot.timeout = 120  # a busy machine is slow, not broken

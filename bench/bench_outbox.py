@@ -19,8 +19,8 @@ from pathlib import Path
 
 from kiosk.outbox import Attachment, Outbox, OutboxPump, Submission, new_key
 from kiosk.upstream import Applicant, Backoff, HttpPlatformClient
-from kiosk.upstream.sandbox import SandboxPlatform
-from kiosk.upstream.sandbox.faultproxy import FaultProxy
+from sandbox import SandboxPlatform
+from sandbox.faultproxy import FaultProxy
 
 KB = 1024
 

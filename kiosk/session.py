@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.identity import Identity
-from kiosk.memory import release_freed_memory
 
 log = logging.getLogger(__name__)
 
@@ -185,8 +184,12 @@ class SessionManager:
         language: str,
         elderly: bool,
         clock: Clock = time.monotonic,
+        reclaim: Callable[[], object] = lambda: None,
     ) -> None:
+        """``reclaim`` runs after each wipe, once the old session is garbage: the terminal
+        hands the C heap's freed pages back to the system there (terminal/system/memory.py)."""
         self.temp_root = temp_root
+        self._reclaim = reclaim
         self.default_language = language
         self.default_elderly = elderly
         self._idle_args = (idle_timeout, idle_warning, max_extensions)
@@ -229,5 +232,5 @@ class SessionManager:
         for listener in list(self._listeners):
             listener(reason)
         gc.collect()
-        release_freed_memory()
+        self._reclaim()
         return self.current

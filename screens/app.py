@@ -7,6 +7,7 @@ UI thread through :meth:`KioskApp.run_bg`.
 
 from __future__ import annotations
 
+import dataclasses as dc
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +21,6 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from kiosk import watchdog
 from kiosk.errors import IdentityRejected, describe
 from kiosk.flows.base import Abort, Invalid, Next, Step, SubmitFailed, Submitted
 from kiosk.flows.effects import SubmitApplication
@@ -53,13 +53,23 @@ STEP_SCREENS = {
 ASSIST_SCREENS = {**STEP_SCREENS, Step.DONE: "biometric"}
 
 
+@dc.dataclass(frozen=True)
+class Liveness:
+    """What the UI thread tells the system's supervisor (terminal/system/watchdog.py)."""
+
+    ready: Callable[[], object]
+    alive: Callable[[], object]
+    interval_s: float
+
+
 class KioskApp(App):
     lang = StringProperty("zh_CN")
     elderly = BooleanProperty(False)
 
-    def __init__(self, runtime: Any, **kwargs: Any) -> None:
+    def __init__(self, runtime: Any, liveness: Liveness | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.runtime = runtime
+        self.liveness = liveness
         self.title = "便民服务终端"
         self.translator = Translator(runtime.settings.ui.language)
         self.lang = runtime.settings.ui.language
@@ -108,9 +118,10 @@ class KioskApp(App):
             self.runtime.on_card(self._card_listener(source), source=source)
         Clock.schedule_interval(self._tick, 0.5)
         Clock.schedule_once(lambda _dt: self.runtime.warm_up(), 2.0)
-        # systemd: ready once the first frame is up; pings only while this thread runs.
-        Clock.schedule_once(lambda _dt: watchdog.notify("READY=1"), 0)
-        Clock.schedule_interval(lambda _dt: watchdog.notify("WATCHDOG=1"), watchdog.ping_interval())
+        if self.liveness is not None:  # ready once the first frame is up; alive while
+            live = self.liveness  # this thread runs (a hung UI stops the pings)
+            Clock.schedule_once(lambda _dt: live.ready(), 0)
+            Clock.schedule_interval(lambda _dt: live.alive(), live.interval_s)
         return self.sm
 
     def on_stop(self) -> None:

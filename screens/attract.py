@@ -81,7 +81,7 @@ class AttractScreen(KioskScreen):
 
     def reprint_saved(self) -> None:
         numbers = list(self.saved_numbers)
-        journey = self.app.runtime.journey
+        journey = self.app.runtime.intake
         self.saved_message = self.app.tr("attract.saved.printing")
 
         def done(printed: bool) -> None:

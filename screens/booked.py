@@ -8,7 +8,7 @@ import datetime as dt
 from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.flows.base import Continue
-from kiosk.qrcodes import appointment_qr
+from kiosk.receipts.qrcodes import appointment_qr
 from screens.base import KioskScreen
 from screens.images import texture_from_bgr
 from screens.receipt import qr_array
@@ -39,7 +39,7 @@ class BookedScreen(KioskScreen):
         self.print_status = app.tr(
             "booked.printed" if flow.printed else flow.print_problem or "error.printer.generic"
         )
-        payload = appointment_qr(appt.appointment_id, app.runtime.journey.qr_keys)
+        payload = appointment_qr(appt.appointment_id, app.runtime.intake.qr_keys)
         self.ids.qr.texture = texture_from_bgr(qr_array(payload))
         self.ids.qr.texture.mag_filter = "nearest"
 

@@ -51,7 +51,7 @@ class CaptureScreen(KioskScreen):
 
     def refresh_preview(self) -> None:
         app = self.app
-        app.run_bg(app.runtime.journey.preview, self._show_preview, self._failed)
+        app.run_bg(app.runtime.intake.preview, self._show_preview, self._failed)
 
     def _show_preview(self, frame: object) -> None:
         if frame is not None and not self.pages:
@@ -72,7 +72,7 @@ class CaptureScreen(KioskScreen):
             if session is app.session and app.flow is flow:
                 app.send(PageCaptured(page))
 
-        app.run_bg(lambda: app.runtime.journey.capture(session, code), done, self._failed)
+        app.run_bg(lambda: app.runtime.intake.capture(session, code), done, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False

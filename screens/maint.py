@@ -2,7 +2,7 @@
 versions and the recent (redacted) log. Reached only through the technician sign-in.
 
 Every test runs off the UI thread; a card test waits for the next card and shows only
-its masked view (kiosk/cardview.py). Leaving, or the idle timeout, ends maintenance like
+its masked view (kiosk/identity/cardview.py). Leaving, or the idle timeout, ends maintenance like
 a session and returns to the attract screen.
 """
 
@@ -98,7 +98,7 @@ class MaintScreen(KioskScreen):
             self.app.run_bg(self._start_camera, self._camera_started, self._failed)
 
     def check_paper(self) -> None:
-        from kiosk.remote import printer_report
+        from kiosk.maint.devicetests import printer_report
 
         hw = self.app.runtime.hardware
 
@@ -113,7 +113,7 @@ class MaintScreen(KioskScreen):
 
     def on_card(self, event: str, record: Any, source: str) -> bool:
         """Cards during maintenance are tests, never a citizen's session."""
-        from kiosk.cardview import idcard_view, smartcard_view
+        from kiosk.identity.cardview import idcard_view, smartcard_view
 
         if event == "inserted" and record is not None and source == self.waiting_for:
             view = idcard_view(record) if source == "idcard" else smartcard_view(record)

@@ -53,7 +53,7 @@ def make_flow(app: Any, matter: Any, mode: str) -> Any:
     if mode == "instant":
         return InstantFlow(session, matter)
     if mode == "appointment":
-        now = runtime.journey.now
+        now = runtime.intake.now
         return AppointmentFlow(session, matter, rules_from(runtime.settings), now)
     if mode == "deferred":
         return DeferredFlow(session, matter)

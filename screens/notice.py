@@ -36,7 +36,7 @@ class NoticeScreen(KioskScreen):
         session = app.session
         self.status = app.tr("notice.printing")
         app.run_bg(
-            lambda: app.runtime.journey.print_notice(session),
+            lambda: app.runtime.intake.print_notice(session),
             lambda ok: setattr(
                 self, "status", app.tr("notice.printed" if ok else "error.printer.generic")
             ),

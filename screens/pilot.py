@@ -7,12 +7,13 @@ disabled states and overlays behave as they do under a finger.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from kivy.base import EventLoop
+from kivy.base import EventLoop, _runTouchApp_prepare
 from kivy.core.window import Window
 from kivy.input.motionevent import MotionEvent
 from kivy.uix.scrollview import ScrollView
@@ -145,3 +146,20 @@ class Pilot:
         made = Window.screenshot(name=str(path))  # Kivy inserts a counter before .png
         Path(made).replace(path)
         return path
+
+
+@contextlib.contextmanager
+def flying(app: Any) -> Iterator[Pilot]:
+    """Build ``app`` and draw its first frames without ``App.run()``: the pilot advances
+    the event loop instead. The app is stopped and the loop closed on leaving."""
+    try:
+        app._run_prepare()
+        _runTouchApp_prepare()
+        pilot = Pilot(app)
+        pilot.step(3)
+        yield pilot
+    finally:
+        with contextlib.suppress(Exception):
+            app.stop()
+        with contextlib.suppress(Exception):
+            EventLoop.close()

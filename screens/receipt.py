@@ -68,7 +68,7 @@ class ReceiptScreen(KioskScreen):
                 "receipt.printed" if printed else "receipt.reprint_failed"
             )
 
-        self.app.run_bg(lambda: self.app.runtime.journey.reprint(sub.number), done)
+        self.app.run_bg(lambda: self.app.runtime.intake.reprint(sub.number), done)
 
     def proceed(self) -> None:
         self.app.send(Continue())

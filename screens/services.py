@@ -58,7 +58,7 @@ def start(app: Any, flow: Any) -> None:
 
 def start_tracking(app: Any) -> None:
     runtime = app.runtime
-    start(app, TrackingFlow(app.session, rules_from(runtime.settings), runtime.journey.now))
+    start(app, TrackingFlow(app.session, rules_from(runtime.settings), runtime.intake.now))
 
 
 def start_complaint(app: Any, case_no: str | None = None) -> None:

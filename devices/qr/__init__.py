@@ -11,7 +11,7 @@ synthetic set read against ZBar's 75 %, at a fifth of the time) or
         handle(code.text)
 
 Pure decoding: no camera here (``devices.camera`` captures frames) and no meaning
-(``kiosk.qrcodes`` tells our receipts from e-ID tokens).
+(``kiosk.receipts.qrcodes`` tells our receipts from e-ID tokens).
 """
 
 from __future__ import annotations

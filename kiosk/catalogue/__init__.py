@@ -2,7 +2,7 @@
 
 ``load_catalogue(path)`` validates the whole file (a :class:`CatalogueError` stops
 start-up); ``Catalogue.get``, ``.popular``, ``.check_site_order`` and ``.search`` serve
-the screens; :mod:`kiosk.forms` checks the answers to a matter's form fields.
+the screens; :mod:`kiosk.catalogue.forms` checks the answers to a matter's form fields.
 """
 
 from kiosk.catalogue.errors import CatalogueError, UnknownMatter

@@ -63,7 +63,7 @@ class MaterialSource(enum.StrEnum):
 
 
 class FieldKind(enum.StrEnum):
-    """Form field kinds; each has its own check in :mod:`kiosk.forms`."""
+    """Form field kinds; each has its own check in :mod:`kiosk.catalogue.forms`."""
 
     TEXT = "text"
     DIGITS = "digits"

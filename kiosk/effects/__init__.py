@@ -48,12 +48,12 @@ class Effects:
         outbox: Any,
         client: Any,
         catalogue: Any,
-        journey: Any,
+        intake: Any,
         *,
         audit: Any = None,
     ) -> None:
         self.settings, self.hardware, self.outbox = settings, hardware, outbox
-        self.client, self.catalogue, self.journey = client, catalogue, journey
+        self.client, self.catalogue, self.intake = client, catalogue, intake
         self.audit = audit
         self.instant = InstantEffects(self)
         self.lookup = LookupEffects(self)

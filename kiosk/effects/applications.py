@@ -7,13 +7,13 @@ from typing import Any
 
 from kiosk.flows.base import SubmitFailed, Submitted
 from kiosk.flows.intents import OwnerChecked
-from kiosk.journey import ID_TYPES
+from kiosk.intake.accept import ID_TYPES
 from kiosk.upstream.errors import PlatformError
 from kiosk.upstream.models import Applicant
 
 
 def submit(ctx: Any, session: Any) -> Submitted | SubmitFailed:
-    return Submitted(ctx.journey.submit(session))
+    return Submitted(ctx.intake.submit(session))
 
 
 def check_owner(ctx: Any, session: Any, case_no: str) -> OwnerChecked:

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from kiosk.flows.intents import CertificateReady, PaymentUpdate, Printed
-from kiosk.journey import ID_TYPES
+from kiosk.intake.accept import ID_TYPES
+from kiosk.intake.submissions import submission_kind
 from kiosk.receipts.certificate import certificate_slip
-from kiosk.submissions import submission_kind
 from kiosk.upstream.case_models import PaymentRequest
 from kiosk.upstream.models import Applicant, Application
 
@@ -88,7 +88,7 @@ class InstantEffects:
         doc = certificate_slip(
             flow.certificate,
             station_name=self.ctx.settings.site.station_name,
-            printed_at=self.ctx.journey.now().replace(tzinfo=None),
+            printed_at=self.ctx.intake.now().replace(tzinfo=None),
         )
-        ok, key = self.ctx.journey.print_document(doc)
+        ok, key = self.ctx.intake.print_document(doc)
         return Printed(ok, key)

@@ -15,8 +15,8 @@ from typing import Any
 
 from kiosk import tracking
 from kiosk.flows.intents import AppointmentLoaded, Failed, Found, Scanned
-from kiosk.journey import ID_TYPES
-from kiosk.qrcodes import classify
+from kiosk.intake.accept import ID_TYPES
+from kiosk.receipts.qrcodes import classify
 from kiosk.upstream.errors import PlatformRejected, PlatformUnavailable
 from kiosk.upstream.models import Applicant
 
@@ -30,7 +30,7 @@ class LookupEffects:
         self.ctx, self.clock = ctx, clock
 
     def _today(self) -> Any:
-        return self.ctx.journey.now().date()
+        return self.ctx.intake.now().date()
 
     def _warn(self) -> int:
         return int(self.ctx.settings.services.warn_days)
@@ -119,7 +119,7 @@ class LookupEffects:
         if camera is None:
             return Failed("error.device.missing")
         reader = hardware.qr_reader()
-        keys = self.ctx.journey.qr_keys
+        keys = self.ctx.intake.qr_keys
         camera.start()
         # Only frames taken after now: one held from an earlier scan may show a code
         # that is no longer in front of the camera (another citizen's receipt).

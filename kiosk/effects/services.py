@@ -9,11 +9,11 @@ from typing import Any
 
 from kiosk.flows.intents import AppointmentsFound, Booked, Filed, Printed, SlotsLoaded
 from kiosk.guide import guide_sections
-from kiosk.journey import ID_TYPES
-from kiosk.qrcodes import appointment_qr
+from kiosk.intake.accept import ID_TYPES
+from kiosk.intake.submissions import submission_kind
 from kiosk.receipts import AppointmentData, appointment_slip
 from kiosk.receipts.certificate import complaint_slip, guide_sheet
-from kiosk.submissions import submission_kind
+from kiosk.receipts.qrcodes import appointment_qr
 from kiosk.upstream.models import Applicant, to_json
 from kiosk.upstream.service_models import AppointmentRequest, Complaint, Rating
 
@@ -57,12 +57,12 @@ def book_slot(ctx: Any, session: Any, slot_id: str) -> Booked:
             station_name=site.station_name,
             slot_start=dt.datetime.fromisoformat(appt.start).replace(tzinfo=None),
             slot_end=dt.datetime.fromisoformat(appt.end).replace(tzinfo=None),
-            issued_at=ctx.journey.now().replace(tzinfo=None),
+            issued_at=ctx.intake.now().replace(tzinfo=None),
             bring=[m.name.zh_CN for m in flow.matter.materials if m.required],
-            lookup_qr=appointment_qr(appt.appointment_id, ctx.journey.qr_keys),
+            lookup_qr=appointment_qr(appt.appointment_id, ctx.intake.qr_keys),
         )
     )
-    ok, key = ctx.journey.print_document(doc)
+    ok, key = ctx.intake.print_document(doc)
     return Booked(appt, ok, key)
 
 
@@ -127,10 +127,10 @@ def file_complaint(ctx: Any, session: Any) -> Filed:
         remote_id=remote,
         category=CATEGORY_NAMES.get(flow.category, flow.category),
         station_name=site.station_name,
-        filed_at=ctx.journey.now().replace(tzinfo=None),
+        filed_at=ctx.intake.now().replace(tzinfo=None),
         phone=flow.phone,
     )
-    ok, key = ctx.journey.print_document(doc)
+    ok, key = ctx.intake.print_document(doc)
     return Filed(reference, remote, ok, key)
 
 
@@ -141,7 +141,7 @@ def print_guide(ctx: Any, session: Any) -> Printed:
         sections=guide_sections(flow.matter),
         mobile_url=flow.mobile_url,
         station_name=ctx.settings.site.station_name,
-        printed_at=ctx.journey.now().replace(tzinfo=None),
+        printed_at=ctx.intake.now().replace(tzinfo=None),
     )
-    ok, key = ctx.journey.print_document(doc)
+    ok, key = ctx.intake.print_document(doc)
     return Printed(ok, key)

@@ -7,12 +7,12 @@ outbox like an application: never lost; the platform's number follows when it an
 
 from __future__ import annotations
 
+from kiosk.catalogue.forms import validate_field
 from kiosk.catalogue.model import FieldKind, FormField, Text
 from kiosk.flows.base import Abort, Continue, Intent, Invalid, Next, Step, Transition
 from kiosk.flows.effects import FileComplaint
 from kiosk.flows.intents import Choose, Failed, Filed, PhoneEntered, Retry, TextEntered
 from kiosk.flows.machine import StepMachine
-from kiosk.forms import validate_field
 from kiosk.session import Session
 from kiosk.upstream.service_models import COMPLAINT_CATEGORIES
 

@@ -127,7 +127,7 @@ class AppointmentsFound:
 
 @dc.dataclass(frozen=True)
 class Scanned:
-    code: Any  # kiosk.qrcodes.ScannedCode
+    code: Any  # kiosk.receipts.qrcodes.ScannedCode
 
 
 @dc.dataclass(frozen=True)

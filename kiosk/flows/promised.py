@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.catalogue.forms import validate_form
 from kiosk.flows.base import (
     Abort,
     Continue,
@@ -28,7 +29,6 @@ from kiosk.flows.base import (
 from kiosk.flows.effects import SubmitApplication
 from kiosk.flows.machine import StepMachine
 from kiosk.flows.rating import RatingSteps
-from kiosk.forms import validate_form
 from kiosk.session import Session
 
 _ORDER = [Step.IDENTITY, Step.NOTICE, Step.FORM, Step.MATERIALS, Step.REVIEW, Step.SUBMIT]

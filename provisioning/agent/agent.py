@@ -1,8 +1,11 @@
 """The fleet agent inside a kiosk: enroll, heartbeat, fetch and verify bundles, run commands.
 
-Nothing here touches the UI. The kiosk gives the agent a *probe* (a callable returning the
-health part of a heartbeat) and calls :meth:`Agent.between_sessions` when no citizen is
-being served: that is the only moment a new configuration becomes active. With the
+Nothing here touches the UI or imports the kiosk: the kiosk hands the agent what it needs
+(terminal/fleet.py): a *validator* that runs a bundle through the kiosk's own loaders,
+its software version, a *probe* (a callable returning the health part of a heartbeat)
+and hooks (a test print, the log folder, the redaction applied before logs leave). The
+kiosk calls :meth:`Agent.between_sessions` when no citizen is being served: that is the
+only moment a new configuration becomes active. With the
 network away the agent records the failure and the kiosk keeps running on its last good
 bundle; the next contact catches up.
 """
@@ -20,14 +23,12 @@ from typing import Any
 
 import requests
 
-from kiosk import __version__
 from provisioning.agent import commands
 from provisioning.agent.client import FleetClient
 from provisioning.agent.errors import AgentError, BundleRefused, NotEnrolled, Refused
 from provisioning.agent.identity import load_or_create_device_key
 from provisioning.agent.state import AgentState, load_state, save_state
 from provisioning.agent.store import BundleStore, Validator
-from provisioning.agent.validate import validate_with_kiosk
 from provisioning.agent.verify import verify_bundle
 from provisioning.protocol import key_id
 
@@ -52,10 +53,10 @@ class Agent:
         self,
         state_dir: Path,
         *,
+        validate: Validator,
+        software_version: str,
         probe: Probe | None = None,
         hooks: commands.Hooks | None = None,
-        validate: Validator = validate_with_kiosk,
-        software_version: str = __version__,
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
         session: requests.Session | None = None,
@@ -66,7 +67,7 @@ class Agent:
         self.state: AgentState = load_state(self._state_file)
         self.store = BundleStore(self.root)
         self.probe = probe or (lambda: {})
-        self.hooks = hooks or commands.Hooks(log_dir=state_dir / "logs")
+        self.hooks = hooks or commands.Hooks()
         self.validate = validate
         self.software_version = software_version
         self.clock, self.rng = clock, rng or random.Random()

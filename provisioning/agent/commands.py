@@ -13,7 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kiosk.logs import redact
 from provisioning.agent.state import AgentState
 
 log = logging.getLogger(__name__)
@@ -29,6 +28,7 @@ class Hooks:
     restart: Callable[[], None] | None = None  # asks the app to restart when idle
     upload_logs: Callable[[str, str], None] | None = None  # (command id, text); set by Agent
     log_dir: Path | None = None
+    redact: Callable[[str], str] | None = None  # the kiosk's redaction, line by line
 
 
 def run(state: AgentState, command: dict[str, Any], hooks: Hooks) -> dict[str, Any]:
@@ -74,7 +74,9 @@ def _do(
             raise RuntimeError("this kiosk has no printer hook")
         return {"printer": hooks.test_print()}
     if kind == "collect_logs":
-        text = collect_logs(hooks.log_dir)
+        if hooks.redact is None:
+            raise RuntimeError("no redaction: logs are never sent unredacted")
+        text = collect_logs(hooks.log_dir, hooks.redact)
         if hooks.upload_logs is None:
             raise RuntimeError("no upload channel")
         hooks.upload_logs(command_id, text)
@@ -82,7 +84,9 @@ def _do(
     raise ValueError(f"unknown command {kind!r}")
 
 
-def collect_logs(log_dir: Path | None, limit: int = MAX_LOG_BYTES) -> str:
+def collect_logs(
+    log_dir: Path | None, redact: Callable[[str], str], limit: int = MAX_LOG_BYTES
+) -> str:
     """The newest log text (up to ``limit`` bytes), redacted line by line."""
     if log_dir is None or not log_dir.is_dir():
         return ""

@@ -1,15 +1,9 @@
-"""The health part of a heartbeat, read from a running kiosk core.
-
-``runtime_probe(runtime)`` returns the callable the agent takes, reading
-``runtime.hardware.statuses()``, ``runtime.outbox.depth()`` and
-``runtime.outbox.oldest_pending_age()``: no Kivy, no wiring into the UI.
-"""
+"""The health part of a heartbeat, from device statuses and outbox figures the kiosk
+hands over (terminal/fleet.py makes the probe)."""
 
 from __future__ import annotations
 
 from typing import Any
-
-from provisioning.agent.agent import Probe
 
 
 def health_from(statuses: dict[str, Any], depth: int, oldest: float | None) -> dict[str, Any]:
@@ -22,11 +16,3 @@ def health_from(statuses: dict[str, Any], depth: int, oldest: float | None) -> d
         "paper": paper,
         "outbox": {"depth": int(depth), "oldest_pending_age_s": oldest},
     }
-
-
-def runtime_probe(runtime: Any) -> Probe:
-    def probe() -> dict[str, Any]:
-        outbox = runtime.outbox
-        return health_from(runtime.hardware.statuses(), outbox.depth(), outbox.oldest_pending_age())
-
-    return probe

@@ -19,11 +19,11 @@ from provisioning.server.db import open_database
 from provisioning.server.devauth import signed_parts
 from provisioning.server.device_service import DeviceService
 from provisioning.server.errors import FleetError, Invalid, TooMany
+from provisioning.server.fleet import Fleet
 from provisioning.server.httpd import FleetHttpServer
 from provisioning.server.keys import load_or_create_key
 from provisioning.server.migrations import migrate
 from provisioning.server.ratelimit import Admission, TokenBuckets
-from provisioning.server.service import Fleet
 from provisioning.server.wire import Request, Response, problem_response
 
 log = logging.getLogger(__name__)

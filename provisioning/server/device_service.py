@@ -12,7 +12,7 @@ from typing import Any
 from provisioning.server import bundles, commands, devauth, enrollment, health
 from provisioning.server.db import Tx
 from provisioning.server.errors import Invalid, NotFound
-from provisioning.server.service import Fleet
+from provisioning.server.fleet import Fleet
 
 MAX_LOG_CHARS = 512_000
 

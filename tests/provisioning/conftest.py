@@ -219,6 +219,8 @@ def make_agent(tmp_path: Path, clock: FakeClock) -> Iterator[Callable[..., Agent
 
     def make(name: str = "kiosk", **kwargs: Any) -> Agent:
         kwargs.setdefault("clock", clock)
+        kwargs.setdefault("validate", no_validation)
+        kwargs.setdefault("software_version", "0.1.0")
         agent = Agent(tmp_path / name, **kwargs)
         agents.append(agent)
         return agent

@@ -21,6 +21,7 @@ from provisioning.agent import Agent, active_catalogue_file, active_site_file
 from provisioning.protocol import seal
 from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
+from terminal.fleet import kiosk_agent, validate_bundle
 
 ACTOR = cli_actor("test")
 CATALOGUE = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
@@ -55,7 +56,7 @@ def kiosk(
     """An accepted kiosk running a first good bundle (idle timeout 180 s)."""
     session = requests.Session()
     session.mount("http://", wire)
-    agent = make_agent(session=session)
+    agent = make_agent(session=session, validate=validate_bundle)
     sqlite_server.fleet.push(ACTOR, "33", {"settings": {"session": {"idle_timeout_s": 180}},
                                            "catalogue": CATALOGUE})  # fmt: skip
     accept(sqlite_server, agent)
@@ -207,7 +208,7 @@ def test_offline_the_kiosk_runs_on_its_last_good_bundle(
     report = kiosk.sync_once(apply=True)
     assert report["error"]["code"] == "unreachable" and report["contacted"] is False
     assert _idle_timeout(kiosk) == 180
-    restarted = Agent(kiosk.root.parent, clock=kiosk.clock)  # after a reboot, still offline
+    restarted = kiosk_agent(kiosk.root.parent, clock=kiosk.clock)  # after a reboot, still offline
     assert restarted.summary()["config_version"] == kiosk.state.applied_version
     assert restarted.summary()["last_error"].startswith("unreachable")
     restarted.close()

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from kiosk.cli import main as kiosk_main
 from provisioning.server.cli import main as fleet_main
+from terminal.cli import main as kiosk_main
 
 ROOT = Path(__file__).resolve().parents[2]
 

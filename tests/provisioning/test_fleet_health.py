@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from devices.status import DeviceState, DeviceStatus, SupplyLevel
+from kiosk.logs import redact
 from provisioning.agent import Agent, Hooks, health_from
 from provisioning.server import health
 from provisioning.server.accounts import cli_actor
@@ -142,8 +143,8 @@ def test_a_reused_command_id_for_another_command_is_refused(
 def test_collected_logs_are_redacted_on_the_kiosk(
     server: FleetApp, make_agent: Callable[..., Agent], accept: Callable[..., Any]
 ) -> None:
-    agent = make_agent(validate=lambda _d: None)
-    log_dir = agent.root.parent / "logs"
+    agent = make_agent(hooks=Hooks(redact=redact), validate=lambda _d: None)
+    agent.hooks.log_dir = log_dir = agent.root.parent / "logs"
     log_dir.mkdir(parents=True)
     (log_dir / "kiosk.log").write_text(
         "INFO printer ok\nWARNING lookup for 110101199003077758 phone 13812345678\n",

@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 
 from config import CATALOGUE_FILE
-from kiosk.cli import settings_from_args
-from kiosk.runtime import Runtime, catalogue_path
 from kiosk.settings import with_overrides
 from provisioning.agent import Agent, active_catalogue_file
 from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
+from terminal.commands.base import settings_from_args
+from terminal.fleet import kiosk_agent
+from terminal.runtime import Runtime, catalogue_path
 
 ACTOR = cli_actor("test")
 CATALOGUE = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
@@ -101,7 +102,7 @@ def test_runtime_runs_the_agent_and_applies_only_between_sessions(
 
 
 def test_a_locked_kiosk_is_out_of_service(state_dir: Path) -> None:
-    agent = Agent(state_dir)
+    agent = kiosk_agent(state_dir)
     agent.state.in_service, agent.state.service_message = False, "设备检修中"
     agent.save()
     agent.close()

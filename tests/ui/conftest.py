@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from kiosk.settings import Settings, load_settings, with_overrides
-from kiosk.xvfb import virtual_display
+from terminal.system.xvfb import virtual_display
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -29,7 +29,7 @@ _SETTINGS: Settings = with_overrides(
 )
 _DISPLAY = contextlib.ExitStack()
 _DISPLAY.enter_context(virtual_display(_SETTINGS.ui.width, _SETTINGS.ui.height))
-from screens.main import prepare_kivy  # noqa: E402
+from screens.window import prepare_kivy  # noqa: E402
 
 prepare_kivy(_SETTINGS, windowed=True)
 
@@ -63,7 +63,7 @@ def state_dir() -> Path:
 def kiosk(state_dir: Path, clock: FakeClock, pcscd_service: Any) -> Iterator[tuple[Any, Any]]:
     # pcscd first: the app's virtual PC/SC card takes its vpcd port when it is made
     from kiosk.logs import setup_logging
-    from screens.harness import piloted_app
+    from terminal.harness import piloted_app
 
     setup_logging(state_dir / "logs")
     with piloted_app(_SETTINGS, clock=clock) as (app, pilot):

@@ -10,7 +10,7 @@ from config import I18N_DIR
 from kiosk.i18n import load_messages
 from kiosk.upstream import Applicant
 from kiosk.upstream.service_models import AppointmentRequest
-from screens.journeys.steps import Trip
+from terminal.demo.journeys.steps import Trip
 
 ZH = load_messages("zh_CN", I18N_DIR)
 HOMESTEAD = "33102300XZ-XK-0001"  # 宅基地和建房申请: appointment (and promised)

@@ -22,8 +22,8 @@ from kiosk.settings import with_overrides
 from kiosk.sites import type_popular
 from kiosk.staff.cases import desk_lists
 from kiosk.upstream.case_models import CaseSummary
-from screens.journeys import assisted
-from screens.journeys.assisted import STAFF_NO, STAFF_PIN, ensure_agent, sign_in_by_pin
+from terminal.demo.journeys import assisted
+from terminal.demo.journeys.assisted import STAFF_NO, STAFF_PIN, ensure_agent, sign_in_by_pin
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "assist"

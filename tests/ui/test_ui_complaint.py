@@ -11,7 +11,7 @@ from typing import Any
 from config import I18N_DIR
 from devices.printer import decode
 from kiosk.i18n import load_messages
-from screens.script import pick_candidate
+from terminal.demo.script import pick_candidate
 
 ZH = load_messages("zh_CN", I18N_DIR)
 SHOTS = Path(tempfile.gettempdir()) / "kiosk-ui-shots" / "complaint"  # to look at, not kept

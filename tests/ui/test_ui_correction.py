@@ -16,8 +16,8 @@ import pytest
 
 from config import I18N_DIR
 from kiosk.i18n import load_messages
-from screens.journeys.cases import ALLOWANCE, OtherKiosk
-from screens.script import pick_candidate
+from terminal.demo.journeys.cases import ALLOWANCE, OtherKiosk
+from terminal.demo.script import pick_candidate
 
 from .test_ui_tracking import ELDER, ELDER_ID, open_lookup, type_number
 

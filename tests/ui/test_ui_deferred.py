@@ -8,8 +8,8 @@ from typing import Any
 
 from config import I18N_DIR
 from kiosk.i18n import load_messages
-from screens.journeys.deferred import ANSWERS, CODE
-from screens.journeys.steps import Trip
+from terminal.demo.journeys.deferred import ANSWERS, CODE
+from terminal.demo.journeys.steps import Trip
 
 ZH = load_messages("zh_CN", I18N_DIR)
 

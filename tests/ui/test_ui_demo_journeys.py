@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from screens.journeys import JOURNEYS, load
+from terminal.demo.journeys import JOURNEYS, load
 
 
 @pytest.mark.parametrize("name", sorted(JOURNEYS))

@@ -8,7 +8,7 @@ from typing import Any
 
 from config import I18N_DIR
 from kiosk.i18n import load_messages
-from screens.journeys.steps import Trip
+from terminal.demo.journeys.steps import Trip
 
 ZH = load_messages("zh_CN", I18N_DIR)
 FUND = "33102300GJ-GG-0001"  # 住房公积金缴存证明: free, instant

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from devices.printer import decode
-from screens.script import run_journey
+from terminal.demo.script import run_journey
 
 
 def test_whole_journey_reaches_the_platform_and_the_paper(ui: tuple[Any, Any]) -> None:

@@ -19,8 +19,8 @@ from devices.idcard import FIXTURES
 from devices.printer import decode
 from kiosk.maint.technicians import ENTERED, FAILED, LEFT
 from kiosk.masking import mask_id_number
-from provisioning.agent import Agent
 from provisioning.agent import commands as agent_commands
+from terminal.fleet import kiosk_agent
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "maintenance"
@@ -230,7 +230,7 @@ def test_maintenance_times_out_like_a_session(maint: Any, clock: Any) -> None:
 def test_out_of_service_shows_the_alternative_and_goes_away(maint: Any) -> None:
     app, pilot = maint
     rt = app.runtime
-    agent = Agent(rt.state_dir / "oos-agent")  # a fleet agent, as enrollment leaves one
+    agent = kiosk_agent(rt.state_dir / "oos-agent")  # a fleet agent, as enrollment leaves one
     rt.agent = agent
     try:
         agent_commands.run(agent.state, {"id": "c-lock", "kind": "lock", "args": {}}, agent.hooks)

@@ -25,13 +25,14 @@ import pytest
 
 from devices.idcard.fixtures import FIXTURES
 from devices.idcard.records import CardType, IdCardRecord, with_check_digit
-from kiosk.wiring import sandbox_db
-from provisioning.agent import Agent, Hooks, runtime_probe
+from provisioning.agent import Agent
 from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
 from provisioning.server.ratelimit import TokenBuckets
-from screens import script
-from screens.journeys import JOURNEYS, load
+from terminal.demo import script
+from terminal.demo.journeys import JOURNEYS, load
+from terminal.fleet import health_probe, kiosk_agent
+from terminal.wiring import sandbox_db
 
 PHONE = "13977731234"
 PAN = "6222027773123456787"  # passes the Luhn check the form makes
@@ -110,12 +111,10 @@ def fleet(tmp_path: Path, kiosk: tuple[Any, Any]) -> Iterator[tuple[FleetApp, Ag
     server.fleet.add_region(ACTOR, "s-9001", "测试村便民服务站", "site", "33")
     server.start()
     runtime = app.runtime
-    agent = Agent(
-        tmp_path / "agent",
-        probe=runtime_probe(runtime),
-        hooks=Hooks(log_dir=runtime.state_dir / "logs"),
-        validate=lambda _bundle: None,
+    agent = kiosk_agent(
+        tmp_path / "agent", probe=health_probe(runtime.hardware.statuses, runtime.outbox)
     )
+    agent.hooks.log_dir = runtime.state_dir / "logs"  # the kiosk's own logs
     try:
         code, _ = server.fleet.pairing_code(ACTOR, "s-9001")
         agent.enroll(server.base_url, code, "SN-PRIVACY")

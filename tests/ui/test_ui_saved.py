@@ -50,7 +50,7 @@ def _saved_before_a_crash(runtime: Any) -> str:
             region_code=runtime.settings.site.region_code,
         )
     )
-    assert runtime.journey.printing.rebuild_missing() == 1
+    assert runtime.intake.printing.rebuild_missing() == 1
     return str(queued.provisional_no)
 
 
@@ -112,7 +112,7 @@ def test_dismissing_the_notice_confirms_without_printing(
     pilot.wait_until(lambda: pilot.find("saved-notice") is None, "the notice to go")
     assert number not in runtime.unconfirmed()
     assert len(runtime.hardware.printer.simulator.jobs) == jobs
-    assert number in runtime.journey.printing.pending()  # staff can still reprint it
+    assert number in runtime.intake.printing.pending()  # staff can still reprint it
 
 
 def test_receipt_screen_reprints_once_paper_is_loaded(ui: tuple[Any, Any]) -> None:
@@ -129,7 +129,7 @@ def test_receipt_screen_reprints_once_paper_is_loaded(ui: tuple[Any, Any]) -> No
             session.pages[m.code] = [CapturedPage(m.code, page_jpeg(), 827, 1170)]
     session.answers = {"phone": "13800138000"}
     sim.out_of_paper_after(3)  # the paper runs out in the middle of the receipt
-    session.submission = runtime.journey.submit(session)
+    session.submission = runtime.intake.submit(session)
     assert session.submission.printed is False
     app.go("receipt")
     pilot.wait_screen("receipt")
@@ -143,4 +143,4 @@ def test_receipt_screen_reprints_once_paper_is_loaded(ui: tuple[Any, Any]) -> No
     assert screen.print_status == ZH["receipt.printed"]
     assert session.submission.number in _printed_text(runtime)
     assert pilot.find("receipt-reprint") is None
-    assert session.submission.number not in runtime.journey.printing.pending()
+    assert session.submission.number not in runtime.intake.printing.pending()

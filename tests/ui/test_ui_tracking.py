@@ -17,9 +17,9 @@ from config import I18N_DIR
 from devices.idcard.fixtures import FIXTURES
 from kiosk.i18n import load_messages
 from kiosk.outbox import Submission
-from kiosk.qrcodes import QrKeyring, receipt_qr
+from kiosk.receipts.qrcodes import QrKeyring, receipt_qr
 from kiosk.upstream import Applicant
-from screens.journeys.cases import ALLOWANCE, ANSWERS, OtherKiosk
+from terminal.demo.journeys.cases import ALLOWANCE, ANSWERS, OtherKiosk
 
 ZH = load_messages("zh_CN", I18N_DIR)
 ELDER_ID, ELDER = FIXTURES["elder"].id_number, FIXTURES["elder"].name
@@ -120,7 +120,7 @@ def test_our_receipt_code_is_read_and_a_lookalike_refused(
         scan = app.current_screen
         pilot.wait_until(lambda: scan.ids.preview.texture is not None, "the live preview")
         shot(pilot, "scan-refused")
-        camera.show(receipt_qr(case_no, app.runtime.journey.qr_keys))
+        camera.show(receipt_qr(case_no, app.runtime.intake.qr_keys))
         pilot.wait_screen("tracking_case", timeout=30)
     finally:
         camera.hide()

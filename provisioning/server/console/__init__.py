@@ -3,7 +3,7 @@
 The fleet by region with health at a glance, one kiosk in detail with its commands,
 pending enrollments and pairing codes, configuration editing with a preview of what
 changes for which sites before a push, and the audit log. Pages call the same
-:class:`~provisioning.server.service.Fleet` operations as the JSON API, so roles,
+:class:`~provisioning.server.fleet.Fleet` operations as the JSON API, so roles,
 region scopes and the audit log apply alike.
 """
 

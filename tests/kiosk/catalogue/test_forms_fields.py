@@ -6,9 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk import forms
-from kiosk.catalogue import Choice, FieldKind, FormField, Text
-from kiosk.forms import FORM_MESSAGES, id_check_digit, normalize_value, validate_field
+from kiosk.catalogue import Choice, FieldKind, FormField, Text, forms
+from kiosk.catalogue.forms import FORM_MESSAGES, id_check_digit, normalize_value, validate_field
 
 
 def _field(kind: FieldKind, **kw: object) -> FormField:

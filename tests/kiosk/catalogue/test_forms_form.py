@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk.catalogue import Catalogue, FieldKind, FormField, Matter, Text
-from kiosk.forms import FORM_MESSAGES, id_check_digit, validate_field, validate_form
+from kiosk.catalogue.forms import FORM_MESSAGES, id_check_digit, validate_field, validate_form
 
 GOOD_ID = "33102319360615002" + id_check_digit("33102319360615002")
 GOOD_CARD = "6222020000000000000"  # Luhn-valid, synthetic

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.forms import id_check_digit, is_valid_id_number
+from kiosk.catalogue.forms import id_check_digit, is_valid_id_number
 
 
 def _id(region: str, born: str, seq: str) -> str:

@@ -1,4 +1,4 @@
-"""Run the real ``kiosk`` command in a subprocess (``python -m screens.cli``) on a
+"""Run the real ``kiosk`` command in a subprocess (``python -m terminal.cli``) on a
 temporary state directory, beside (or without) a kiosk core running in this process."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from kiosk.outbox import Attachment, Submission
-from kiosk.runtime import Runtime
 from kiosk.settings import Settings, load_settings, with_overrides
 from kiosk.upstream import Applicant
+from terminal.runtime import Runtime
 
 ROOT = Path(__file__).resolve().parents[3]
 NAME, ID_NUMBER = "欧阳明月", "33010219851231987X"
@@ -45,7 +45,7 @@ def kiosk_cmd(state_dir: Path) -> Callable[..., Done]:
         env["KIOSK_STATE_DIR"] = str(state_dir)
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
         proc = subprocess.run(
-            [sys.executable, "-m", "screens.cli", *args],
+            [sys.executable, "-m", "terminal.cli", *args],
             capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env,
         )  # fmt: skip
         done = Done(proc)

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from kiosk import control
-from kiosk.runtime import Runtime
+from terminal import control
+from terminal.runtime import Runtime
 
 Start = Callable[..., Runtime]
 

@@ -10,9 +10,9 @@ from typing import Any
 
 from devices.printer import decode
 from kiosk.outbox import Outbox, load_or_create_key
-from kiosk.runtime import Runtime
-from kiosk.upstream.sandbox import SandboxPlatform
-from kiosk.wiring import outbox_db, outbox_key, sandbox_db
+from sandbox import SandboxPlatform
+from terminal.runtime import Runtime
+from terminal.wiring import outbox_db, outbox_key, sandbox_db
 
 Kiosk = Callable[..., Any]  # conftest.kiosk_cmd: run the command, get a Done
 Start = Callable[..., Runtime]
@@ -122,7 +122,7 @@ def test_reprint_a_kept_receipt_through_the_running_kiosk_and_without_it(
     sim = runtime.hardware.printer.simulator
     queued = runtime.outbox.enqueue(submission())
     sim.set_paper("out")
-    assert runtime.journey.reprint(queued.provisional_no) is False  # kept, not printed
+    assert runtime.intake.reprint(queued.provisional_no) is False  # kept, not printed
     assert kiosk_cmd("print", "reprint", queued.provisional_no).code == 1
     sim.set_paper("ok")
     done = kiosk_cmd("print", "reprint", queued.provisional_no)

@@ -27,7 +27,7 @@ def staff_cmd(state_dir: Path) -> Run:
         env["KIOSK_STATE_DIR"] = str(state_dir)
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
         proc = subprocess.run(
-            [sys.executable, "-m", "screens.cli", "staff", *args], input=stdin,
+            [sys.executable, "-m", "terminal.cli", "staff", *args], input=stdin,
             capture_output=True, text=True, timeout=120, cwd=ROOT, env=env,
         )  # fmt: skip
         done = Done(proc)

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from devices.qr.encode import qr_matrix
-from kiosk.cli import main
-from kiosk.qrcodes import QrKeyring, receipt_qr
+from kiosk.receipts.qrcodes import QrKeyring, receipt_qr
+from terminal.cli import main
 
 
 def write_code(path: Path, text: str, encoding: str = "utf-8", module: int = 5) -> Path:

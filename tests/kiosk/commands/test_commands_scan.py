@@ -9,7 +9,7 @@ import cv2
 import pytest
 
 from devices.docscan.synth import synth_photo
-from kiosk.cli import main
+from terminal.cli import main
 
 SIZE = (1600, 1200)
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from devices.idcard.fixtures import FIXTURES
-from kiosk.logs import WITHHELD, crash_text, install_crash_hooks, setup_logging
+from kiosk.logs import WITHHELD, crash_text, install_crash_hooks, redact, setup_logging
 from provisioning.agent.commands import collect_logs
 
 RECORD = FIXTURES["elder"]
@@ -78,7 +78,7 @@ def test_a_crash_mid_session_leaves_no_personal_data_in_log_or_crash_report(
     worker.join()
 
     text = read_all(log_dir)
-    report = collect_logs(log_dir)  # what the fleet's collect_logs command uploads
+    report = collect_logs(log_dir, redact)  # what the fleet's collect_logs command uploads
     for secret in secrets():
         assert secret not in text, secret
         assert secret not in report, secret

@@ -1,4 +1,4 @@
-"""kiosk/memory.py: glibc's malloc arenas are capped at start-up unless the environment
+"""terminal/system/memory.py: glibc's malloc arenas are capped at start-up unless the environment
 already says how many."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kiosk.memory import ARENAS
+from terminal.system.memory import ARENAS
 
 ROOT = Path(__file__).resolve().parents[3]
-PROBE = "from kiosk.memory import limit_arenas; print(limit_arenas())"
+PROBE = "from terminal.system.memory import limit_arenas; print(limit_arenas())"
 
 
 def probe(**env: str) -> str:

@@ -21,7 +21,7 @@ def kiosk(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
     environ = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "KIOSK_CONFIG")}
     environ.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "screens.cli", *args],
+        [sys.executable, "-m", "terminal.cli", *args],
         capture_output=True,
         text=True,
         timeout=60,

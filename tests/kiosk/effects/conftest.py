@@ -11,8 +11,8 @@ import pytest
 
 from devices.printer import decode
 from kiosk.identity import Identity
-from kiosk.runtime import Runtime
 from kiosk.settings import load_settings, with_overrides
+from terminal.runtime import Runtime
 
 CITIZEN = Identity("idcard", "resident", "110101194501011236", "王秀英")
 OTHER = Identity("idcard", "resident", "110101195002021234", "李四")

@@ -27,8 +27,8 @@ from kiosk.flows.effects import FindByNumber, RecordConsent, SendRating, SubmitA
 from kiosk.flows.intents import ConsentGiven, NumberEntered
 from kiosk.flows.promised import PromisedFlow
 from kiosk.flows.tracking import TrackingFlow
-from kiosk.runtime import Runtime
 from kiosk.session import CapturedPage, EndReason
+from terminal.runtime import Runtime
 
 from .conftest import CITIZEN, flush, printed_text, run
 
@@ -114,7 +114,7 @@ def test_a_returned_case_is_corrected_at_this_kiosk_and_goes_to_the_same_case(
     runtime.sandbox.set_review_speed(1e9)  # the department has decided
     runtime.sessions.end(EndReason.FINISHED)
     session = runtime.sessions.current
-    tracking = TrackingFlow(session, AppointmentRules(), lambda: runtime.journey.now())
+    tracking = TrackingFlow(session, AppointmentRules(), lambda: runtime.intake.now())
     tracking.handle(NumberEntered(case_no))
     assert run(runtime, FindByNumber(case_no)) == Next(Step.CASE)
     view = tracking.case

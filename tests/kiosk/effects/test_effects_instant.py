@@ -7,8 +7,8 @@ from kiosk.flows.base import FormSubmitted, Next, ReviewConfirmed, Step
 from kiosk.flows.effects import CheckPayment, CreatePayment, FetchCertificate, PrintCertificate
 from kiosk.flows.instant import InstantFlow
 from kiosk.flows.intents import Failed, PrintRequested
-from kiosk.runtime import Runtime
-from kiosk.upstream.sandbox.app import SandboxPlatform
+from sandbox.app import SandboxPlatform
+from terminal.runtime import Runtime
 
 from .conftest import CITIZEN, printed_text, run
 

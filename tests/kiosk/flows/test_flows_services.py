@@ -51,7 +51,7 @@ from kiosk.flows.intents import (
 )
 from kiosk.flows.selfservice import SelfServiceFlow
 from kiosk.flows.tracking import TrackingFlow
-from kiosk.qrcodes import CodeKind, ScannedCode
+from kiosk.receipts.qrcodes import CodeKind, ScannedCode
 from kiosk.session import Session
 from kiosk.staff import StaffMember
 from kiosk.tracking import CaseView, TimelineEntry

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.timeout(120)
 
 
 def kiosk(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """The ``kiosk`` command (``screens.cli:main``, the console script's target)."""
+    """The ``kiosk`` command (``terminal.cli:main``, the console script's target)."""
     return subprocess.run(
-        [sys.executable, "-m", "screens.cli", *args],
+        [sys.executable, "-m", "terminal.cli", *args],
         input=stdin,
         capture_output=True,
         text=True,

@@ -18,7 +18,6 @@ from devices.smartcard.fixtures import DEBIT, SSC_CARD
 from devices.smartcard.pcscd import PcscdService
 from devices.smartcard.records import PersonalAccess
 from devices.status import DeviceError, DeviceState
-from kiosk.cardview import idcard_view, smartcard_view
 from kiosk.errors import NotAnIdentityCard, PersonalDataLocked, describe
 from kiosk.hardware import Hardware
 from kiosk.i18n import load_messages
@@ -28,6 +27,7 @@ from kiosk.identity import (
     identity_from_smartcard,
     identity_from_typed,
 )
+from kiosk.identity.cardview import idcard_view, smartcard_view
 from kiosk.masking import mask_address, mask_card_number
 from kiosk.settings import SettingsError, load_settings, with_overrides
 

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from kiosk.identity import Identity
-from kiosk.runtime import Runtime
 from kiosk.session import CapturedPage, Session
 from kiosk.settings import Settings, load_settings, with_overrides
+from terminal.runtime import Runtime
 
 MATTER = "33102300MZ-JF-0001"  # 高龄津贴申领
 ANSWERS = {

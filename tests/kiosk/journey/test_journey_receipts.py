@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from devices.printer import decode
 from devices.status import SupplyLevel
-from kiosk.qrcodes import receipt_qr
-from kiosk.runtime import Runtime
+from kiosk.receipts.qrcodes import receipt_qr
 from kiosk.session import Session
+from terminal.runtime import Runtime
 
 Start = Callable[..., Runtime]
 Ready = Callable[[Runtime], Session]
@@ -21,7 +21,7 @@ def printed_text(runtime: Runtime, job: int = -1) -> str:
 
 def test_a_printed_receipt_is_not_kept(start: Start, ready_session: Ready) -> None:
     runtime = start()
-    sub = runtime.journey.submit(ready_session(runtime))
+    sub = runtime.intake.submit(ready_session(runtime))
     assert sub.printed and sub.print_problem is None and not sub.provisional
     assert sub.number in printed_text(runtime)
     assert runtime.outbox.jobs.pending() == [] and runtime.unconfirmed() == []
@@ -33,22 +33,22 @@ def test_paper_out_mid_receipt_keeps_it_tells_the_fleet_and_reprints_it(
     runtime = start()
     sim = runtime.hardware.printer.simulator
     sim.out_of_paper_after(4)  # the title and the number, then no more paper
-    sub = runtime.journey.submit(ready_session(runtime))
+    sub = runtime.intake.submit(ready_session(runtime))
     assert (sub.printed, sub.print_problem) == (False, "error.printer.paper_out")
     # the citizen saw the number on screen: no "saved" notice at the next start
     assert runtime.unconfirmed() == []
-    assert runtime.journey.printing.pending() == [sub.number]
+    assert runtime.intake.printing.pending() == [sub.number]
     (kept,) = runtime.outbox.jobs.pending()
     assert (kept.attempts, kept.last_error) == (1, "paper_out")
     printer_status = runtime.hardware.statuses()["printer"]
     assert printer_status.supplies["paper"] is SupplyLevel.OUT
     assert printer_status.detail == "paper_out"
     # still no paper: the job stays
-    assert runtime.journey.reprint(sub.number) is False
+    assert runtime.intake.reprint(sub.number) is False
     assert runtime.outbox.jobs.pending()[0].attempts == 2
     sim.set_paper("ok")  # staff load a roll
     jobs_before = len(sim.jobs)
-    assert runtime.journey.reprint(sub.number) is True
+    assert runtime.intake.reprint(sub.number) is True
     assert len(sim.jobs) == jobs_before + 1
     text = printed_text(runtime)
     assert sub.number in text and "1101**********1236" in text and "110101194501011236" not in text
@@ -61,9 +61,9 @@ def test_a_printer_that_cannot_confirm_keeps_the_receipt(
 ) -> None:
     runtime = start()
     runtime.hardware.printer.simulator.set_answering(False)
-    sub = runtime.journey.submit(ready_session(runtime))
+    sub = runtime.intake.submit(ready_session(runtime))
     assert (sub.printed, sub.print_problem) == (False, "error.printer.unconfirmed")
-    assert runtime.journey.printing.pending() == [sub.number]
+    assert runtime.intake.printing.pending() == [sub.number]
 
 
 def test_without_a_printer_the_receipt_is_kept_for_when_one_comes(
@@ -71,12 +71,12 @@ def test_without_a_printer_the_receipt_is_kept_for_when_one_comes(
 ) -> None:
     runtime = start(devices={"printer": "tcp://127.0.0.1:9"})
     assert runtime.hardware.printer is None
-    sub = runtime.journey.submit(ready_session(runtime))
+    sub = runtime.intake.submit(ready_session(runtime))
     assert (sub.printed, sub.print_problem) == (False, "error.printer.generic")
     (kept,) = runtime.outbox.jobs.pending()
     assert kept.number == sub.number and kept.last_error == "no_printer"
     assert sub.number in decode(runtime.outbox.jobs.data(kept)).text
-    assert runtime.journey.reprint(sub.number) is False
+    assert runtime.intake.reprint(sub.number) is False
 
 
 def test_a_crash_between_saving_and_the_receipt_is_told_and_reprintable(
@@ -85,7 +85,7 @@ def test_a_crash_between_saving_and_the_receipt_is_told_and_reprintable(
     first = start()
     session = ready_session(first)
     # What submit does up to the crash: the application is committed, nothing printed.
-    queued = first.outbox.enqueue(first.journey.outbox_submission(session))
+    queued = first.outbox.enqueue(first.intake.outbox_submission(session))
     first.close()
     second = start(start_pump=True)  # the next start, pump running as in the field
     # told by its provisional number, or by the case number once the pump got one (read
@@ -94,29 +94,29 @@ def test_a_crash_between_saving_and_the_receipt_is_told_and_reprintable(
     status = second.outbox.lookup(queued.provisional_no)
     assert status is not None and status.provisional_no == queued.provisional_no
     assert told in ([queued.provisional_no], [status.case_no])
-    assert second.journey.printing.pending() == [queued.provisional_no]
+    assert second.intake.printing.pending() == [queued.provisional_no]
     assert second.wait_for_outbox(timeout=30)  # sent and purged: the kept job remains
     assert second.outbox.application(queued.provisional_no) is None
-    assert second.journey.reprint(queued.provisional_no) is True
+    assert second.intake.reprint(queued.provisional_no) is True
     text = printed_text(second)
     assert queued.provisional_no in text and "测*" in text
     printer = second.hardware.printer
     job = decode(printer.simulator.jobs[-1], printer.profile.encoding)
     # as the journey prints it: signed with this kiosk's key
-    assert job.qr_payloads == [receipt_qr(queued.provisional_no, second.journey.qr_keys)]
-    assert second.unconfirmed() == [] and second.journey.printing.pending() == []
+    assert job.qr_payloads == [receipt_qr(queued.provisional_no, second.intake.qr_keys)]
+    assert second.unconfirmed() == [] and second.intake.printing.pending() == []
 
 
 def test_unknown_number_cannot_be_reprinted(start: Start) -> None:
     runtime = start()
     jobs = len(runtime.hardware.printer.simulator.jobs)
-    assert runtime.journey.reprint("LS-nobody-20260101-0001") is False
+    assert runtime.intake.reprint("LS-nobody-20260101-0001") is False
     assert len(runtime.hardware.printer.simulator.jobs) == jobs
 
 
 def test_confirm_stops_the_saved_notice(start: Start, ready_session: Ready) -> None:
     runtime = start()
-    queued = runtime.outbox.enqueue(runtime.journey.outbox_submission(ready_session(runtime)))
+    queued = runtime.outbox.enqueue(runtime.intake.outbox_submission(ready_session(runtime)))
     assert runtime.unconfirmed() == [queued.provisional_no]
     runtime.confirm(queued.provisional_no)
     assert runtime.unconfirmed() == []

@@ -12,7 +12,7 @@ import pytest
 
 from kiosk.outbox import Attachment, Outbox, Submission, new_key
 from kiosk.upstream import Agent, Applicant, Backoff, HttpPlatformClient
-from kiosk.upstream.sandbox import SandboxPlatform
+from sandbox import SandboxPlatform
 
 NAME = "欧阳明月"
 ID_NUMBER = "33010219851231987X"

@@ -10,8 +10,8 @@ import pytest
 
 from kiosk.outbox import ItemState, Outbox, OutboxPump, Submission
 from kiosk.upstream import Backoff, HttpPlatformClient
-from kiosk.upstream.sandbox import SandboxPlatform
-from kiosk.upstream.sandbox.faultproxy import FaultProxy
+from sandbox import SandboxPlatform
+from sandbox.faultproxy import FaultProxy
 
 MakeSub = Callable[..., Submission]
 KB = 1024

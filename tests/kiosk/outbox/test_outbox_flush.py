@@ -8,7 +8,7 @@ from typing import Any
 
 from kiosk.outbox import Outbox, OutboxPump, PassReport, Submission
 from kiosk.upstream import HttpPlatformClient
-from kiosk.upstream.sandbox import SandboxPlatform
+from sandbox import SandboxPlatform
 
 MakeSub = Callable[..., Submission]
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from kiosk.outbox import ItemState, Outbox, OutboxPump, Submission
 from kiosk.upstream import HttpPlatformClient
-from kiosk.upstream.sandbox import ReviewPolicy, SandboxPlatform
 from kiosk.upstream.service_models import Complaint, Rating
+from sandbox import ReviewPolicy, SandboxPlatform
 
 from .conftest import ID_NUMBER, PHONE
 

@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.outbox import ItemState, ItemStatus, Outbox, OutboxPump, Stage, Submission
 from kiosk.upstream import Backoff, HttpPlatformClient
-from kiosk.upstream.sandbox import SandboxPlatform
+from sandbox import SandboxPlatform
 
 MakeSub = Callable[..., Submission]
 KB = 1024

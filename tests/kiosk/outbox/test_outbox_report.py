@@ -8,7 +8,7 @@ from collections.abc import Callable
 from kiosk.outbox import Outbox, Submission
 from kiosk.outbox.report import flush, list_rows, status_report
 from kiosk.upstream import HttpPlatformClient
-from kiosk.upstream.sandbox import SandboxPlatform
+from sandbox import SandboxPlatform
 
 MakeSub = Callable[..., Submission]
 

@@ -12,7 +12,7 @@ import pytest
 
 from kiosk.outbox import CryptoError, ItemState, Outbox, Stage, Submission, load_or_create_key
 from kiosk.upstream import HttpPlatformClient
-from kiosk.upstream.sandbox import SandboxPlatform
+from sandbox import SandboxPlatform
 
 MakeSub = Callable[..., Submission]
 T0 = 1_767_229_200.0  # 2026-01-01 09:00 CST

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from devices.qr import open_reader
 from devices.qr.encode import qr_matrix
-from kiosk.qrcodes import (
+from kiosk.receipts.qrcodes import (
     CodeKind,
     QrKeyring,
     appointment_qr,
@@ -152,11 +152,11 @@ def test_a_printed_receipt_code_is_recognised_through_the_camera_path() -> None:
 
 
 def test_the_journey_signs_receipts_with_the_state_dir_key(tmp_path: Path) -> None:
-    from kiosk.journey import Journey
+    from kiosk.intake.accept import Intake
     from kiosk.settings import load_settings, with_overrides
 
     settings = with_overrides(load_settings(), paths={"state_dir": str(tmp_path)})
-    journey = Journey(settings, None, None, None, None)
+    journey = Intake(settings, None, None, None, None)
     keys = journey.qr_keys
     assert (tmp_path / "keys" / "qr.key").read_bytes() == keys.signing_key
     assert journey.qr_keys is keys

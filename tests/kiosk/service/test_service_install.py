@@ -12,15 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import watchdog
-from kiosk.service import install, plan, uninstall
+from terminal.system import install, plan, uninstall, watchdog
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 def kiosk(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "screens.cli", *args],
+        [sys.executable, "-m", "terminal.cli", *args],
         capture_output=True, text=True, timeout=60, cwd=ROOT, check=False,
     )  # fmt: skip
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from kiosk.outbox import Attachment, Submission
-from kiosk.runtime import Runtime
 from kiosk.settings import load_settings, with_overrides
 from kiosk.staff.cases import LISTS, desk_lists, station_desk
 from kiosk.upstream import Applicant
 from kiosk.upstream.case_models import CaseSummary
+from terminal.runtime import Runtime
 
 TODAY = dt.date(2026, 12, 1)  # a Tuesday
 

@@ -12,7 +12,7 @@ import pytest
 
 from devices.docscan import open_docscan, page_from_jpeg
 from devices.docscan.watermark import text_mask
-from kiosk.journey import PAGE_MAX_BYTES, Journey
+from kiosk.intake.accept import PAGE_MAX_BYTES, Intake
 from kiosk.session import CapturedPage
 from kiosk.settings import load_settings, with_overrides
 from kiosk.trust import TrustLevel, WatermarkPolicy, verified
@@ -49,11 +49,11 @@ def test_an_agent_raises_a_kiosk_page_from_c_to_b() -> None:
 
 
 @pytest.fixture(scope="module")
-def journey(tmp_path_factory: pytest.TempPathFactory) -> Journey:
+def journey(tmp_path_factory: pytest.TempPathFactory) -> Intake:
     state = tmp_path_factory.mktemp("state")
     settings = with_overrides(load_settings(), paths={"state_dir": str(state)})
     hardware = types.SimpleNamespace(docscan=open_docscan("sim://docscan?seed=3"))
-    return Journey(
+    return Intake(
         settings,
         hardware,
         None,
@@ -64,7 +64,7 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> Journey:
 
 
 @pytest.fixture(scope="module")
-def captured(journey: Journey) -> CapturedPage:
+def captured(journey: Intake) -> CapturedPage:
     return journey.capture(None, "hukou")  # type: ignore[arg-type]
 
 
@@ -74,9 +74,7 @@ def test_a_kiosk_capture_is_level_c_and_fits_the_link(captured: CapturedPage) ->
     assert captured.problems == ()
 
 
-def test_the_sent_page_carries_its_level_watermark(
-    journey: Journey, captured: CapturedPage
-) -> None:
+def test_the_sent_page_carries_its_level_watermark(journey: Intake, captured: CapturedPage) -> None:
     clean = page_from_jpeg(captured.jpeg, dpi=200).image
     as_c = page_from_jpeg(journey.upload_jpeg(captured, "社会保障卡申领"), dpi=200).image
     as_b = page_from_jpeg(
@@ -93,6 +91,6 @@ def test_the_sent_page_carries_its_level_watermark(
     assert quiet.upload_jpeg(captured, "x") == captured.jpeg
 
 
-def test_the_state_dir_holds_no_page(journey: Journey, captured: CapturedPage) -> None:
+def test_the_state_dir_holds_no_page(journey: Intake, captured: CapturedPage) -> None:
     state = Path(journey.settings.state_dir)
     assert not any(p.suffix in (".jpg", ".jpeg") for p in state.rglob("*"))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.upstream import Applicant, Application, Backoff, HttpPlatformClient, MaterialRef
-from kiosk.upstream.sandbox import SandboxPlatform
+from sandbox import SandboxPlatform
 
 DEVICE = "K-0001"
 START = 1_767_229_200.0  # 2026-01-01 09:00 CST, a Thursday

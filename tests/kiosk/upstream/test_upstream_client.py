@@ -19,8 +19,8 @@ from kiosk.upstream import (
     PlatformUnavailable,
 )
 from kiosk.upstream.retry import parse_retry_after
-from kiosk.upstream.sandbox import SandboxPlatform
-from kiosk.upstream.sandbox.faultproxy import FaultProxy
+from sandbox import SandboxPlatform
+from sandbox.faultproxy import FaultProxy
 
 
 def test_full_jitter_is_uniform_below_the_capped_exponential() -> None:

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.upstream import Application, HttpPlatformClient, MaterialRef
-from kiosk.upstream.sandbox import SandboxPlatform
+from sandbox import SandboxPlatform
 
 MakeApp = Callable[..., Application]
 

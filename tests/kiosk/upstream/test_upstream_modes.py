@@ -10,8 +10,8 @@ import pytest
 
 from kiosk.upstream import Applicant, Application, HttpPlatformClient, PlatformRejected
 from kiosk.upstream.case_models import PaymentRequest
-from kiosk.upstream.sandbox import SandboxPlatform
 from kiosk.upstream.service_models import AppointmentRequest
+from sandbox import SandboxPlatform
 
 from .conftest import DEVICE, FakeClock
 

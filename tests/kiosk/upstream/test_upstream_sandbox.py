@@ -12,8 +12,8 @@ import pytest
 import requests
 
 from kiosk.upstream import Application, CaseState, HttpPlatformClient, PlatformRejected
-from kiosk.upstream.sandbox import ReviewPolicy, SandboxPlatform, serve, shared_token_for
-from kiosk.upstream.sandbox.context import luhn_digit
+from sandbox import ReviewPolicy, SandboxPlatform, serve, shared_token_for
+from sandbox.context import luhn_digit
 
 DAY = 86_400.0
 MakeApp = Callable[..., Application]

@@ -23,7 +23,7 @@ from schemathesis import checks
 
 import kiosk.upstream as upstream_pkg
 from kiosk.upstream import fields as f
-from kiosk.upstream.sandbox import SandboxPlatform
+from sandbox import SandboxPlatform
 
 SPEC = Path(upstream_pkg.__file__).with_name("openapi.yaml")
 DEVICE = "K-SCHEMA"

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from kiosk.upstream import Agent, Applicant, HttpPlatformClient, PlatformRejected
-from kiosk.upstream.sandbox import SandboxPlatform
 from kiosk.upstream.service_models import AppointmentRequest, Complaint, Rating
+from sandbox import SandboxPlatform
 
 CITIZEN = Applicant("resident_id", "330102199001011234", "张三")
 OTHER = Applicant("resident_id", "330102198802023456", "李四")

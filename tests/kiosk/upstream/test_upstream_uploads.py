@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from kiosk.upstream import Application, HttpPlatformClient, PlatformUnavailable
-from kiosk.upstream.sandbox import SandboxPlatform
-from kiosk.upstream.sandbox.faultproxy import FaultProxy
+from sandbox import SandboxPlatform
+from sandbox.faultproxy import FaultProxy
 
 MakeApp = Callable[..., Application]
 KB = 1024

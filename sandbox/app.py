@@ -1,0 +1,256 @@
+"""The sandbox platform: the whole platform API on loopback, with its own SQLite file.
+
+It is the kiosk's embedded default (``kiosk run`` with no platform URL configured) and
+the other end of every upstream and outbox test. Query helpers let tests and the demo
+look inside without going through the API.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from kiosk.appointments import AppointmentRules
+from sandbox import uploads
+from sandbox.cases import case_status
+from sandbox.context import Ctx, Settings
+from sandbox.devices import DeviceRegistry
+from sandbox.dispatch import Dispatcher
+from sandbox.faults import Faults
+from sandbox.review import ReviewPolicy
+from sandbox.rounds import rounds
+from sandbox.server import HttpServer
+from sandbox.storage import SandboxDB, get_setting, set_setting
+
+log = logging.getLogger(__name__)
+
+
+class SandboxPlatform:
+    """``start()`` binds (port 0 = any free port) and returns the base URL; ``stop()``
+    closes every connection and thread. ``dedupe=False`` turns idempotency off (the
+    kill test's control run)."""
+
+    def __init__(
+        self,
+        db_path: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        clock: Callable[[], float] = time.time,
+        review_speed: float = 1.0,
+        review: ReviewPolicy | None = None,
+        shared_token: str | None = None,
+        dedupe: bool = True,
+        region_code: str = "330110",
+        fault_seed: int = 0,
+        appointments: AppointmentRules | None = None,
+    ) -> None:
+        self.db = SandboxDB(db_path)
+        self.clock = clock
+        self.settings = Settings(
+            policy=review or ReviewPolicy(), speed=review_speed, dedupe=dedupe,
+            region_code=region_code, appointments=appointments or AppointmentRules(),
+        )  # fmt: skip
+        self._registry = DeviceRegistry(self.db, shared_token)
+        self.faults = Faults(fault_seed)
+        self.dispatcher = Dispatcher(self.db, self.settings, self._registry, self.faults, clock)
+        self._address = (host, port)
+        self._server: HttpServer | None = None
+        self._thread: threading.Thread | None = None
+        self.base_url = ""
+
+    # -- life cycle ---------------------------------------------------------------------
+
+    def start(self) -> str:
+        self._server = HttpServer(self._address, self.dispatcher)
+        host, port = str(self._server.server_address[0]), int(self._server.server_address[1])
+        self._address = (host, port)  # a restart binds the same port
+        self.base_url = f"http://{host}:{port}"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="sandbox-http", daemon=True
+        )
+        self._thread.start()
+        log.info("sandbox platform listening on %s", self.base_url)
+        return self.base_url
+
+    def stop(self) -> None:
+        """Stop serving. The database stays open: ``start()`` again resumes."""
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.close_connections()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join()
+        self._server = self._thread = None
+
+    def close(self) -> None:
+        self.stop()
+        self.db.close()
+
+    def __enter__(self) -> SandboxPlatform:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- devices ------------------------------------------------------------------------
+
+    def register_device(self, device_id: str) -> str:
+        """Accept ``device_id`` and return its bearer token."""
+        return self._registry.register(device_id, self.clock())
+
+    @property
+    def devices(self) -> list[str]:
+        return self._registry.device_ids()
+
+    # -- looking inside (tests, demo) ---------------------------------------------------
+
+    def application(self, case_no: str) -> dict[str, Any]:
+        """Status, form, applicant and attachments (count, sizes) of a case."""
+        with self.db.tx() as conn:
+            row = conn.execute(
+                "SELECT * FROM applications WHERE case_no = ? ORDER BY id LIMIT 1", (case_no,)
+            ).fetchone()
+            if row is None:
+                raise KeyError(case_no)
+            status = case_status(Ctx(conn, self.settings), row, self.clock())
+            ups = conn.execute(
+                "SELECT manifest_index, material_code, length, offset, complete FROM uploads"
+                " WHERE application_id = ? ORDER BY manifest_index",
+                (row["id"],),
+            ).fetchall()
+        body = json.loads(row["body"])
+        return {
+            **status,
+            "client_ref": row["client_ref"],
+            "channel": body["channel"],
+            "station_id": body["station_id"],
+            "form": body.get("answers", {}),
+            "applicant": body["applicant"],
+            "materials": body.get("materials", []),
+            "attachments": [dict(u) for u in ups],
+        }
+
+    def applications(self, client_ref: str | None = None) -> list[dict[str, Any]]:
+        """Every application row (duplicates included), optionally for one client_ref."""
+        sql = "SELECT id, case_no, client_ref, idem_key, matter_code FROM applications"
+        args: tuple[object, ...] = ()
+        if client_ref is not None:
+            sql, args = sql + " WHERE client_ref = ?", (client_ref,)
+        return [dict(r) for r in self.db.query(sql + " ORDER BY id", args)]
+
+    def attachment_bytes(self, case_no: str, index: int) -> bytes:
+        rows = self.db.query(
+            "SELECT u.upload_id FROM uploads u JOIN applications a ON a.id = u.application_id"
+            " WHERE a.case_no = ? AND u.manifest_index = ? ORDER BY a.id LIMIT 1",
+            (case_no, index),
+        )
+        if not rows:
+            raise KeyError((case_no, index))
+        with self.db.tx() as conn:
+            return uploads.assemble(conn, rows[0][0])
+
+    def set_review_outcome(self, case_no: str, outcome: str, missing: Sequence[str] = ()) -> None:
+        """Choose how review ends for one case: "completed" or "returned" with materials."""
+        if outcome not in ("completed", "returned"):
+            raise ValueError(outcome)
+        with self.db.tx() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO review_overrides (case_no, outcome, missing)"
+                " VALUES (?,?,?)",
+                (case_no, outcome, json.dumps(list(missing), ensure_ascii=False)),
+            )
+
+    def set_review_speed(self, speed: float) -> None:
+        """Run department review ``speed`` times faster from now on (demo, tests)."""
+        if speed <= 0:
+            raise ValueError("speed must be positive")
+        self.settings = dataclasses.replace(self.settings, speed=speed)
+        self.dispatcher.settings = self.settings
+
+    def pay(self, payment_id: str) -> None:
+        """The citizen's phone pays a payment order (what the payment provider reports)."""
+        with self.db.tx() as conn:
+            done = conn.execute(
+                "UPDATE payments SET status = 'paid', paid_at = ? WHERE payment_id = ?"
+                " AND status = 'pending'",
+                (self.clock(), payment_id),
+            ).rowcount
+        if not done:
+            raise KeyError(payment_id)
+
+    def corrections(self, case_no: str) -> list[dict[str, Any]]:
+        """The corrections sent to a case: their materials and uploads, in order."""
+        with self.db.tx() as conn:
+            original = conn.execute(
+                "SELECT * FROM applications WHERE case_no = ? ORDER BY id LIMIT 1", (case_no,)
+            ).fetchone()
+            if original is None:
+                raise KeyError(case_no)
+            out = []
+            for row in rounds(conn, original)[1:]:
+                ups = conn.execute(
+                    "SELECT manifest_index, material_code, length, complete FROM uploads"
+                    " WHERE application_id = ? ORDER BY manifest_index",
+                    (row["id"],),
+                ).fetchall()
+                body = json.loads(row["body"])
+                out.append(
+                    {
+                        "device_id": row["device_id"],
+                        "materials": [m["material_code"] for m in body.get("materials", [])],
+                        "attachments": [dict(u) for u in ups],
+                    }
+                )
+        return out
+
+    def purge_idempotency(self) -> int:
+        return self.dispatcher.purge_idempotency(self.clock())
+
+
+def shared_token_for(db_path: Path) -> str:
+    """The standalone sandbox's shared device token, made once and kept in its database."""
+    db = SandboxDB(db_path)
+    try:
+        with db.tx() as conn:
+            token = get_setting(conn, "shared_token")
+            if token is None:
+                token = secrets.token_urlsafe(18)
+                set_setting(conn, "shared_token", token)
+        return token
+    finally:
+        db.close()
+
+
+def serve(
+    port: int,
+    db_path: Path,
+    *,
+    host: str = "127.0.0.1",
+    review_speed: float = 1.0,
+    stop: threading.Event | None = None,
+) -> None:
+    """Run the sandbox alone until interrupted or ``stop`` is set (``kiosk sandbox serve
+    [--port P]``). Any device id is accepted with the shared token logged at start-up
+    (``shared_token_for(db_path)`` gives it to a script)."""
+    token = shared_token_for(db_path)
+    sandbox = SandboxPlatform(
+        db_path, host=host, port=port, shared_token=token, review_speed=review_speed
+    )
+    url = sandbox.start()
+    log.warning("sandbox platform at %s; device token: %s", url, token)
+    try:
+        (stop or threading.Event()).wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.close()

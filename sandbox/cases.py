@@ -1,0 +1,155 @@
+"""Sandbox handlers: case numbers, applications, case status and 即时办 certificates."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from typing import Any
+
+from kiosk.masking import mask_id_number
+from kiosk.upstream import fields as f
+from kiosk.upstream.models import CODE, REGION, Application, CaseState, iso
+from sandbox import corrections, pdf
+from sandbox.context import Ctx, check_filename, new_case_no
+from sandbox.rounds import case_timeline, rounds
+from sandbox.wire import Problem, Request, Response, invalid, json_response
+
+
+def issue_case_number(req: Request, ctx: Ctx) -> Response:
+    body = req.json()
+    try:
+        matter = f.req_str(body, "matter_code", pattern=CODE)
+        region = f.opt_str(body, "region_code", pattern=REGION) or ctx.settings.region_code
+    except f.FieldError as exc:
+        raise invalid(exc) from exc
+    case_no = new_case_no(ctx.conn, region, req.now)
+    ctx.conn.execute(
+        "INSERT INTO case_numbers (case_no, device_id, matter_code, issued_at) VALUES (?,?,?,?)",
+        (case_no, req.device_id, matter, req.now),
+    )
+    return json_response(201, {"case_no": case_no, "issued_at": iso(req.now)})
+
+
+def submit_application(req: Request, ctx: Ctx) -> Response:
+    try:
+        app = Application.from_json(req.json())
+    except f.FieldError as exc:
+        raise invalid(exc) from exc
+    for i, m in enumerate(app.materials):
+        check_filename(m.filename, f"materials[{i}].filename")
+    if app.kind == "correction":
+        return corrections.submit(req, ctx, app)
+    if app.payment_id is not None:
+        corrections.require_paid(ctx.conn, app.payment_id, req.device_id)
+    case_no = app.case_no or new_case_no(ctx.conn, app.region_code, req.now)
+    if app.case_no is not None:
+        issued = ctx.conn.execute(
+            "SELECT device_id FROM case_numbers WHERE case_no = ?", (case_no,)
+        ).fetchone()
+        if issued is None or issued[0] != req.device_id:
+            raise Problem(422, "unknown_case_no", "case number was not issued to this device")
+        if ctx.settings.dedupe and _find(ctx.conn, case_no) is not None:
+            raise Problem(409, "case_exists", "an application already uses this case number")
+    accepted = req.now if not app.materials else None
+    ctx.conn.execute(
+        "INSERT INTO applications (case_no, device_id, client_ref, idem_key, matter_code, mode,"
+        " body, received_at, accepted_at) VALUES (?,?,?,?,?,?,?,?,?)",
+        (
+            case_no, req.device_id, app.client_ref, req.header("idempotency-key"),
+            app.matter_code, app.mode, json.dumps(app.to_json(), ensure_ascii=False),
+            req.now, accepted,
+        ),
+    )  # fmt: skip
+    status = CaseState.ACCEPTED if accepted is not None else CaseState.RECEIVED
+    return json_response(
+        201,
+        {
+            "case_no": case_no,
+            "status": str(status),
+            "received_at": iso(req.now),
+            "awaiting_uploads": len(app.materials),
+        },
+    )
+
+
+def get_case(req: Request, ctx: Ctx) -> Response:
+    row = _require(ctx.conn, req.params["case_no"])
+    return json_response(200, case_status(ctx, row, req.now))
+
+
+def certificate(req: Request, ctx: Ctx) -> Response:
+    """The PDF, or with ``Accept: application/json`` the same content as fields."""
+    row = _require(ctx.conn, req.params["case_no"])
+    if row["mode"] != "instant":
+        raise Problem(409, "certificate_not_available", "only 即时办 cases have a certificate")
+    status = case_status(ctx, row, req.now)
+    if status["status"] != CaseState.COMPLETED:
+        raise Problem(409, "certificate_not_ready", "the case is not completed yet")
+    body = json.loads(row["body"])
+    if "application/json" in (req.header("accept") or ""):
+        return json_response(200, certificate_fields(row, body, req.now))
+    lines = [
+        "Bianmin sandbox platform - certificate (test document, not valid)",
+        f"Case number: {row['case_no']}",
+        f"Matter code: {row['matter_code']}",
+        f"Applicant ID: {mask_id_number(body['applicant']['id_number'])}",
+        f"Issued: {iso(req.now)}",
+    ]
+    return Response(200, pdf.text_pdf(lines), "application/pdf")
+
+
+def certificate_fields(row: sqlite3.Row, body: dict[str, Any], now: float) -> dict[str, Any]:
+    """The certificate as labelled fields; the kiosk masks the personal ones."""
+    applicant = body["applicant"]
+    verify = hashlib.sha256(f"verify|{row['case_no']}".encode()).hexdigest()[:10].upper()
+    fields = [
+        {"label": "姓名", "value": applicant["name"], "kind": "name"},
+        {"label": "公民身份号码", "value": applicant["id_number"], "kind": "id_number"},
+        {"label": "证明事项", "value": body["matter_name"], "kind": "text"},
+        {"label": "办件编号", "value": row["case_no"], "kind": "text"},
+        {"label": "证明结果", "value": "经查询，记录正常（沙箱测试数据，不作证明用途）"},
+        {"label": "出具日期", "value": iso(now)[:10], "kind": "date"},
+    ]
+    return {
+        "case_no": row["case_no"],
+        "title": f"{body['matter_name']}证明",
+        "issuer": f"{body['department']}（沙箱）",
+        "issued_at": iso(now),
+        "verify_code": f"V{verify}",
+        "fields": fields,
+    }
+
+
+def case_status(ctx: Ctx, row: sqlite3.Row, now: float) -> dict[str, Any]:
+    """The wire form of a case's status at ``now`` (``row``: its first application)."""
+    current = rounds(ctx.conn, row)[-1]
+    materials = json.loads(current["body"]).get("materials", [])
+    done = ctx.conn.execute(
+        "SELECT COUNT(*) FROM uploads WHERE application_id = ? AND complete = 1",
+        (current["id"],),
+    ).fetchone()[0]
+    line = case_timeline(ctx, row, now)
+    return {
+        "case_no": row["case_no"],
+        "matter_code": row["matter_code"],
+        "status": str(line.state),
+        "timeline": [{"at": at, "state": str(s), "note": note} for at, s, note in line.events],
+        "promised_date": line.promised_date,
+        "missing_materials": line.missing,
+        "awaiting_uploads": len(materials) - done,
+    }
+
+
+def _find(conn: sqlite3.Connection, case_no: str) -> sqlite3.Row | None:
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT * FROM applications WHERE case_no = ? ORDER BY id LIMIT 1", (case_no,)
+    ).fetchone()
+    return row
+
+
+def _require(conn: sqlite3.Connection, case_no: str) -> sqlite3.Row:
+    row = _find(conn, case_no)
+    if row is None:
+        raise Problem(404, "case_not_found", "no application with this case number")
+    return row

@@ -1,0 +1,48 @@
+"""承诺办, the foundation's journey: ID card → matter → notice → form → pages → review →
+submit → receipt → rating. ``ok`` when the platform holds every page and the receipt
+printed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
+    from terminal.demo.script import run_journey
+
+    result = run_journey(app, pilot, out)
+    runtime = app.runtime
+    drained = runtime.wait_for_outbox(timeout=30)
+    number = result["number"]
+    status = runtime.outbox.lookup(number)
+    case_no = status.case_no if status is not None else None
+    stored: dict[str, Any] = {}
+    if case_no and runtime.sandbox is not None:
+        application = runtime.sandbox.application(case_no)
+        stored = {
+            "status": application.get("status"),
+            "attachments": len(application["attachments"]),
+            "attachment_bytes": sum(a["length"] for a in application["attachments"]),
+            "complete": all(a["complete"] for a in application["attachments"]),
+            "form_keys": sorted(application["form"]),
+        }
+    printer = runtime.hardware.printer
+    receipt_png = None
+    if printer is not None and printer.simulator is not None and printer.simulator.jobs:
+        from devices.printer import render_stream
+
+        receipt_png = out / "receipt.png"
+        render_stream(printer.simulator.jobs[-1], printer.profile).save(receipt_png)
+    return {
+        "ok": bool(drained and stored and stored["complete"] and result["printed"]),
+        "matter_code": result["matter_code"],
+        "tracking_number": case_no or number,
+        "number_on_receipt": number,
+        "provisional_on_receipt": result["provisional"],
+        "receipt_printed": result["printed"],
+        "receipt_png": receipt_png.name if receipt_png else None,
+        "platform": stored,
+        "outbox_drained": drained,
+        "screens": result["screens"],
+    }

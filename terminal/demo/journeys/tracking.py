@@ -1,0 +1,74 @@
+"""办件查询: a case filed at another kiosk, found here three ways — its number typed on
+the keypad, its receipt's QR code (after a look-alike is refused), the ID card.
+``ok`` when each way reaches the case and the look-alike is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kiosk.receipts.qrcodes import QrKeyring, receipt_qr
+from terminal.demo.journeys.cases import OtherKiosk
+from terminal.demo.script import shoot
+
+
+def _type(pilot: Any, number: str) -> None:
+    pilot.tap("key-clear")
+    for char in number:
+        pilot.tap(f"key-{char}")
+    pilot.tap("tracking-search")
+
+
+def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
+    from devices.idcard.fixtures import FIXTURES
+
+    person = FIXTURES["elder"]
+    other = OtherKiosk(app.runtime)
+    case_no = other.file(person.id_number, person.name)
+    shots: list[str] = []
+    pilot.wait_screen("attract")
+    shoot(pilot, out, "attract", shots)
+    pilot.tap("attract-tracking")
+    pilot.wait_screen("tracking_lookup")
+    shoot(pilot, out, "tracking_lookup", shots)
+    _type(pilot, case_no)
+    pilot.wait_screen("tracking_case", timeout=30)
+    typed = app.current_screen.rag
+    shoot(pilot, out, "tracking_case", shots)
+    pilot.tap("back")
+    pilot.wait_screen("tracking_lookup")
+    camera = app.runtime.hardware.camera.simulator
+    camera.show(receipt_qr(case_no, QrKeyring(b"a-look-alike-from-elsewhere-0001")))
+    try:
+        pilot.tap("tracking-scan")
+        pilot.wait_screen("tracking_scan")
+        pilot.wait_until(lambda: app.current_screen.notice, "the refusal", timeout=30)
+        refused = pilot.screen == "tracking_scan"
+        shoot(pilot, out, "tracking_scan", shots)
+        camera.show(receipt_qr(case_no, app.runtime.intake.qr_keys))
+        pilot.wait_screen("tracking_case", timeout=30)
+        scanned = case_no in app.current_screen.number
+    finally:
+        camera.hide()
+    pilot.tap("back")
+    pilot.wait_screen("tracking_lookup")
+    pilot.tap("tracking-card")
+    pilot.wait_screen("identity")
+    app.runtime.insert_test_card("elder")
+    pilot.wait_until(lambda: pilot.screen in ("tracking_cases", "tracking_case"), "cases", 30)
+    pilot.step(3)
+    by_card = any(v.number == case_no for v in app.flow.cases) or (
+        app.flow.case is not None and app.flow.case.number == case_no
+    )
+    shoot(pilot, out, pilot.screen, shots)
+    app.finish()
+    pilot.wait_screen("attract")
+    return {
+        "ok": bool(typed and refused and scanned and by_card),
+        "case_no": case_no,
+        "colour": typed,
+        "lookalike_refused": refused,
+        "scanned": scanned,
+        "by_card": by_card,
+        "screens": shots,
+    }

@@ -1,0 +1,88 @@
+"""The fleet agent, assembled for this kiosk.
+
+The agent (provisioning/agent/) knows only the fleet protocol and what it is handed. This
+module hands it the kiosk's parts: the validator that runs a staged bundle through the
+kiosk's own settings and catalogue loaders, the software version, the redaction that
+every log line passes before it leaves, and a probe reading device and outbox health.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any  # heartbeat bodies are JSON objects
+
+from devices.status import DeviceStatus
+from kiosk import __version__
+from kiosk.catalogue import CatalogueError, load_catalogue
+from kiosk.logs import redact
+from kiosk.outbox import Outbox
+from kiosk.settings import SettingsError, load_settings
+from provisioning.agent import Agent, BundleRefused, Hooks, health_from
+from provisioning.agent.agent import Probe
+from terminal.wiring import outbox_db, outbox_key
+
+
+def validate_bundle(bundle_dir: Path) -> None:
+    """Refuse a bundle that would stop start-up: the server checks only a layer's shape,
+    the kiosk knows its typed settings and its catalogue rules."""
+    try:
+        settings = load_settings(bundle_dir / "settings.toml")
+    except SettingsError as exc:
+        raise BundleRefused(
+            f"settings invalid: {exc.key}: {exc.problem}", code="invalid_settings"
+        ) from exc
+    catalogue_file = bundle_dir / "catalogue.json"
+    if not catalogue_file.exists():
+        return
+    try:
+        catalogue = load_catalogue(catalogue_file)
+    except CatalogueError as exc:
+        raise BundleRefused(f"catalogue invalid: {exc}", code="invalid_catalogue") from exc
+    problems = catalogue.check_site_order(list(settings.site.popular))
+    if problems:
+        raise BundleRefused(
+            f"settings invalid: site.popular: {problems[0]}", code="invalid_settings"
+        )
+
+
+def kiosk_agent(
+    state_dir: Path,
+    *,
+    probe: Probe | None = None,
+    test_print: Callable[[], str] | None = None,
+    clock: Callable[[], float] | None = None,
+) -> Agent:
+    """An agent for the kiosk whose state lives in ``state_dir``."""
+    hooks = Hooks(test_print=test_print, log_dir=state_dir / "logs", redact=redact)
+    extra = {} if clock is None else {"clock": clock}
+    return Agent(
+        state_dir,
+        validate=validate_bundle,
+        software_version=__version__,
+        probe=probe or outbox_probe(state_dir),
+        hooks=hooks,
+        **extra,
+    )
+
+
+def health_probe(statuses: Callable[[], dict[str, DeviceStatus]], outbox: Outbox) -> Probe:
+    """A running kiosk's heartbeat health: its devices and its outbox."""
+    return lambda: health_from(statuses(), outbox.depth(), outbox.oldest_pending_age())
+
+
+def outbox_probe(state_dir: Path) -> Probe:
+    """Outbox figures for a heartbeat sent from the shell (devices belong to the kiosk)."""
+    path, key_file = outbox_db(state_dir), outbox_key(state_dir)
+
+    def probe() -> dict[str, Any]:
+        if not (path.exists() and key_file.exists()):
+            return {}
+        outbox = Outbox(path, key_file.read_bytes())
+        try:
+            depth, oldest = outbox.depth(), outbox.oldest_pending_age()
+            return {"outbox": {"depth": depth, "oldest_pending_age_s": oldest}}
+        finally:
+            outbox.close()
+
+    return probe
