@@ -80,6 +80,7 @@ def in_app(changes: int, journeys: int) -> dict[str, object]:
         from kivy.config import Config
 
         Config.set("graphics", "maxfps", "0")  # measure work, not the frame limiter
+        from screens.matter import open_matter
         from terminal.demo.script import run_journey
         from terminal.harness import piloted_app
 
@@ -87,14 +88,14 @@ def in_app(changes: int, journeys: int) -> dict[str, object]:
             pilot.timeout = 120  # a busy machine is slow, not broken
             pilot.tap("start")
             pilot.wait_screen("home")
-            app.show_matter("33102300MZ-JF-0001")
+            open_matter(app, "33102300MZ-JF-0001")
             pilot.step(3)
             cycle = ["home", "search", "matter"]
             times = []
             for i in range(changes):
                 name = cycle[i % 3]
                 t0 = time.perf_counter()
-                app.go(name, remember=False)
+                app.nav.go(name, remember=False)
                 pilot.step(1)  # the frame that shows it
                 times.append((time.perf_counter() - t0) * 1000)
             result["change_ms"] = times
@@ -106,9 +107,9 @@ def in_app(changes: int, journeys: int) -> dict[str, object]:
                 t0 = time.perf_counter()
                 run_journey(app, pilot)
                 durations.append(time.perf_counter() - t0)
-                app.runtime.remove_test_card()
+                app.core.simulation.take_test_card()
                 pilot.wait_until(
-                    lambda: not app.runtime.hardware._watcher.card_present, "card removed"
+                    lambda: not app.core.hardware._watcher.card_present, "card removed"
                 )
                 if j % 10 == 0 or j == journeys:
                     memory.append((j, rss_mb()))

@@ -10,12 +10,19 @@ from __future__ import annotations
 import dataclasses as dc
 
 from devices.status import DeviceError
+from kiosk.upstream.errors import AuthError, PlatformRejected, PlatformUnavailable
 
 
 class KioskError(Exception):
     """Base of the kiosk layer's errors. ``key`` is the message key the citizen sees."""
 
     key = "error.generic"
+
+
+class DeviceMissing(KioskError):
+    """The device a step needs was not opened (see the technician's device list)."""
+
+    key = "error.device.missing"
 
 
 class SessionEnded(KioskError):
@@ -89,6 +96,24 @@ _DEVICE_KEYS = {
 }
 
 
+# the platform's problem codes (kiosk/upstream/openapi.yaml) the citizen hears of
+_PLATFORM_KEYS = {
+    "case_not_found": "tracking.error.unknown",
+    "appointment_not_found": "tracking.error.unknown_appointment",
+    "slot_full": "appointment.error.slot_taken",
+    "slot_unavailable": "appointment.error.slot_taken",
+    "already_booked_that_day": "appointment.error.one_per_day",
+    "cancel_too_late": "appointment.error.cancel_too_late",
+    "payment_not_completed": "payment.error.not_paid",
+    "payment_not_found": "payment.error.not_paid",
+    "certificate_not_ready": "instant.error.not_ready",
+    "certificate_not_available": "instant.error.not_ready",
+    "not_applicant": "correction.error.not_applicant",
+    "case_not_returned": "correction.error.not_returned",
+}
+UPSTREAM_LIVE = "error.upstream.live"  # the platform is needed now and is not there
+
+
 def describe(exc: BaseException) -> Problem:
     """Map any exception to (message key for the citizen, log text for the technician)."""
     log = f"{type(exc).__name__}: {exc}"
@@ -96,6 +121,10 @@ def describe(exc: BaseException) -> Problem:
         return Problem(exc.key, log)
     if isinstance(exc, DeviceError):
         return Problem(_DEVICE_KEYS.get(exc.code, "error.device.generic"), log)
+    if isinstance(exc, (PlatformUnavailable, AuthError)):
+        return Problem(UPSTREAM_LIVE, log)
+    if isinstance(exc, PlatformRejected):
+        return Problem(_PLATFORM_KEYS.get(exc.code, "error.upstream.rejected"), log)
     key = getattr(exc, "message_key", None)
     if isinstance(key, str):
         return Problem(key, log)

@@ -1,114 +1,159 @@
-"""The kiosk's devices, opened from the URLs in settings.
+"""The kiosk's devices as the core sees them: opened elsewhere, watched and reported here.
 
-A device that cannot be opened is recorded with its problem and the kiosk keeps running:
-matters that need it say so, the rest work (a dead printer still allows a lookup).
+The terminal opens each device from its URL (terminal/devices.py) and hands them over as
+:class:`Devices`; a device that could not be opened is None with its problem recorded,
+and the kiosk keeps running: matters that need it say so, the rest work (a dead printer
+still allows a lookup).
 
-Both card devices report through the same listeners with the same events:
-``("inserted", record)``, ``("removed", None)``, ``("error", exc)``. The ID card reader's
-watcher and the PC/SC reader's supervisor run on their own threads. A listener added
-with ``source="idcard"`` or ``source="smartcard"`` hears one device only, so that taking
-a bank card out of the PC/SC reader cannot end a session opened with an ID card.
+Both card devices report through the same listeners with the same events
+(:class:`CardEvent`): a record inserted, the card removed, a read that failed. The ID card
+reader's watcher and the PC/SC reader's supervisor run on their own threads. A listener
+added for one :class:`CardSource` hears that device only, so that taking a bank card out
+of the PC/SC reader cannot end a session opened with an ID card.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses as dc
+import enum
 import logging
 from collections.abc import Callable
-from typing import Any
 
-from devices.status import DeviceState, DeviceStatus
-from kiosk.settings import Settings
+import numpy as np
+
+from devices.camera import Camera
+from devices.docscan import DocCamera
+from devices.idcard import CardWatcher, IdCardReader, IdCardRecord
+from devices.printer import ReceiptPrinter
+from devices.qr import QrReader, open_reader
+from devices.smartcard import CardRecord, ReaderSupervisor, SmartCardReader
+from devices.status import DeviceError, DeviceState, DeviceStatus
 
 log = logging.getLogger(__name__)
 
-# ("inserted", record) | ("removed", None) | ("error", exception)
-CardListener = Callable[[str, Any], None]
-CARD_DEVICES = ("idcard", "smartcard")
-KINDS = ("idcard", "smartcard", "printer", "docscan", "camera")
+
+class DeviceKind(enum.StrEnum):
+    IDCARD = "idcard"
+    SMARTCARD = "smartcard"
+    PRINTER = "printer"
+    DOCSCAN = "docscan"
+    CAMERA = "camera"
+
+
+KINDS = tuple(DeviceKind)
+
+
+class CardSource(enum.StrEnum):
+    """Which card device an event came from."""
+
+    IDCARD = "idcard"
+    SMARTCARD = "smartcard"
+
+
+class CardEvent(enum.StrEnum):
+    INSERTED = "inserted"  # with the card's record
+    REMOVED = "removed"  # with None
+    ERROR = "error"  # with the exception of the failed read
+
+
+CardRecordLike = IdCardRecord | CardRecord
+CardPayload = CardRecordLike | Exception | None
+CardListener = Callable[[CardEvent, CardPayload, CardSource], None]
+
+
+@dc.dataclass
+class Devices:
+    """What the terminal opened; None where a device could not be (see ``problems``)."""
+
+    idcard: IdCardReader | None = None
+    smartcard: SmartCardReader | None = None
+    printer: ReceiptPrinter | None = None
+    docscan: DocCamera | None = None
+    camera: Camera | None = None  # the QR camera; it captures only while scanning
+    problems: dict[DeviceKind, str] = dc.field(default_factory=dict)
+    qr_backend: str = "auto"
 
 
 class Hardware:
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.idcard: Any = None
-        self.smartcard: Any = None
-        self.printer: Any = None
-        self.docscan: Any = None
-        self.camera: Any = None  # the QR camera; its capture thread runs only while scanning
-        self.problems: dict[str, str] = {}
-        self._watcher: Any = None
-        self._supervisor: Any = None
-        self._listeners: list[tuple[CardListener, str | None]] = []
+    """The opened devices, their statuses, and the card events of both card devices."""
 
-    def open(self) -> Hardware:
-        d = self.settings.devices
-        self.idcard = self._open("idcard", lambda: _open_idcard(d.idcard))
-        self.smartcard = self._open("smartcard", lambda: _open_smartcard(d.smartcard))
-        self.printer = self._open("printer", lambda: _open_printer(d.printer, d.printer_profile))
-        self.docscan = self._open("docscan", lambda: _open_docscan(d.docscan))
-        self.camera = self._open("camera", lambda: _open_camera(d.camera))
+    def __init__(self, devices: Devices) -> None:
+        self.idcard = devices.idcard
+        self.smartcard = devices.smartcard
+        self.printer = devices.printer
+        self.docscan = devices.docscan
+        self.camera = devices.camera
+        self.problems = devices.problems
+        self._qr_backend = devices.qr_backend
+        self._watcher: CardWatcher | None = None
+        self._supervisor: ReaderSupervisor | None = None
+        self._listeners: list[tuple[CardListener, CardSource | None]] = []
+
+    def start(self) -> Hardware:
+        """Start watching both card devices."""
         if self.idcard is not None:
-            from devices.idcard import CardWatcher
-
             self._watcher = CardWatcher(
                 self.idcard,
-                on_inserted=lambda record: self._emit("inserted", record),
-                on_removed=lambda: self._emit("removed", None),
+                on_inserted=lambda record: self._emit(CardEvent.INSERTED, record),
+                on_removed=lambda: self._emit(CardEvent.REMOVED, None),
                 on_error=self._card_error,
             ).start()
         if self.smartcard is not None:
-            from devices.smartcard import ReaderSupervisor
-
+            smartcard = CardSource.SMARTCARD
             self._supervisor = ReaderSupervisor(
                 self.smartcard,
-                on_inserted=lambda record: self._emit("inserted", record, "smartcard"),
-                on_removed=lambda: self._emit("removed", None, "smartcard"),
-                on_error=lambda exc: self._card_error(exc, "smartcard"),
+                on_inserted=lambda record: self._emit(CardEvent.INSERTED, record, smartcard),
+                on_removed=lambda: self._emit(CardEvent.REMOVED, None, smartcard),
+                on_error=lambda exc: self._card_error(exc, smartcard),
             ).start()
         return self
 
-    def _open(self, kind: str, opener: Callable[[], Any]) -> Any:
-        try:
-            device = opener()
-        except Exception as exc:  # any failure here must not stop the kiosk
-            self.problems[kind] = f"{type(exc).__name__}: {exc}"
-            log.error("device %s unavailable: %s", kind, self.problems[kind])
-            return None
-        log.info("device %s opened", kind)
-        return device
+    def problem(self, kind: DeviceKind) -> str:
+        """Why ``kind`` could not be opened ("" when it was)."""
+        return self.problems.get(kind, "")
 
-    def qr_reader(self) -> Any:
+    def qr_reader(self) -> QrReader:
         """A QR reader over the configured backend (one per scanning thread)."""
-        from devices.qr import open_reader
+        return open_reader(self._qr_backend)
 
-        return open_reader(self.settings.devices.qr_backend)
+    def camera_preview(self) -> tuple[int, np.ndarray] | None:
+        """The QR camera's newest frame, preview-sized, with its number, while it
+        captures (a live preview); None when it does not."""
+        camera = self.camera
+        frame = camera.latest() if camera is not None else None
+        if camera is None or frame is None:
+            return None
+        small = camera.preview()
+        return None if small is None else (frame.seq, small)
 
-    def on_card(self, listener: CardListener, *, source: str | None = None) -> None:
-        """Hear card events from both card devices, or from ``source`` only."""
-        if source is not None and source not in CARD_DEVICES:
-            raise ValueError(f"card events come from {' or '.join(CARD_DEVICES)}, not {source!r}")
-        self._listeners.append((listener, source))
+    def on_card(self, listener: CardListener, *, source: CardSource | None = None) -> None:
+        """Hear card events from both card devices, or from ``source`` only (ValueError
+        for anything but a card device)."""
+        self._listeners.append((listener, None if source is None else CardSource(source)))
 
-    def _card_error(self, exc: Exception, source: str = "idcard") -> None:
-        log.warning("%s read failed: %s", source, getattr(exc, "code", type(exc).__name__))
-        self._emit("error", exc, source)
+    def _card_error(self, exc: DeviceError, source: CardSource = CardSource.IDCARD) -> None:
+        log.warning("%s read failed: %s", source, exc.code)
+        self._emit(CardEvent.ERROR, exc, source)
 
-    def _emit(self, event: str, record: Any, source: str = "idcard") -> None:
+    def _emit(
+        self, event: CardEvent, payload: CardPayload, source: CardSource = CardSource.IDCARD
+    ) -> None:
         for listener, wanted in list(self._listeners):
-            if wanted is None or wanted == source:
-                listener(event, record)
+            if wanted is None or wanted is source:
+                listener(event, payload, source)
 
     def statuses(self) -> dict[str, DeviceStatus]:
+        """Every device kind's status now; a device that was never opened is NO_DEVICE."""
         result: dict[str, DeviceStatus] = {}
         for kind in KINDS:
             device = getattr(self, kind)
             if device is None:
-                result[kind] = DeviceStatus(DeviceState.NO_DEVICE, detail=self.problems[kind])
+                result[kind] = DeviceStatus(DeviceState.NO_DEVICE, detail=self.problem(kind))
                 continue
             try:
                 result[kind] = device.status()
-            except Exception as exc:
+            except Exception as exc:  # a status query must never take the kiosk down
                 result[kind] = DeviceStatus(DeviceState.HARDWARE_ERROR, detail=str(exc))
         return result
 
@@ -122,33 +167,3 @@ class Hardware:
             if device is not None:
                 with contextlib.suppress(Exception):
                     device.close()
-
-
-def _open_idcard(url: str) -> Any:
-    from devices.idcard import open_reader
-
-    return open_reader(url)
-
-
-def _open_smartcard(url: str) -> Any:
-    from devices.smartcard import open_reader
-
-    return open_reader(url)
-
-
-def _open_printer(url: str, profile: str) -> Any:
-    from devices.printer import open_printer
-
-    return open_printer(url, profile)
-
-
-def _open_docscan(url: str) -> Any:
-    from devices.docscan import open_docscan
-
-    return open_docscan(url)
-
-
-def _open_camera(url: str) -> Any:
-    from devices.camera import open_camera
-
-    return open_camera(url)  # started by the screen that scans, stopped after

@@ -16,10 +16,16 @@ import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from kiosk.errors import SessionEnded
 from kiosk.identity import Identity
 
+if TYPE_CHECKING:
+    from kiosk.flows.machine import StepMachine
+    from kiosk.staff.desk import AssistContext
+
+F = TypeVar("F")
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
@@ -134,9 +140,9 @@ class Session:
         self.pages: dict[str, list[CapturedPage]] = {}
         self.submission: Submission | None = None
         self.rating: int | None = None
-        self.flow: Any = None  # the running step machine, if any
+        self.flow: StepMachine | None = None  # the running step machine, if any
         self.ime: Any = None  # pending pinyin of the field being typed
-        self.assist: Any = None  # kiosk.staff.AssistContext when an agent acts for them
+        self.assist: AssistContext | None = None  # when an agent acts for them (帮办代办)
         self._temp_root = temp_root
         self._temp: Path | None = None
 
@@ -147,6 +153,19 @@ class Session:
             self._temp = self._temp_root / f"session-{self.token}"
             self._temp.mkdir(mode=0o700, parents=True, exist_ok=True)
         return self._temp
+
+    def flow_as(self, kind: type[F]) -> F:
+        """The running flow, which an effect expects to be a ``kind``; SessionEnded when
+        the session ended (or moved on) under the effect."""
+        if not isinstance(self.flow, kind):
+            raise SessionEnded(f"no {kind.__name__} running")
+        return self.flow
+
+    def person(self) -> Identity:
+        """The identity an effect needs; SessionEnded when the session ended under it."""
+        if self.identity is None:
+            raise SessionEnded("no identity in the session")
+        return self.identity
 
     def page_count(self) -> int:
         return sum(len(p) for p in self.pages.values())

@@ -2,7 +2,7 @@
 
 After a crash between saving an application and handing out its number, it also says
 that the last application was saved, with its number, so nobody submits it again
-(``runtime.unconfirmed()``): the receipt can be printed from here, and "OK" confirms.
+(``core.unconfirmed()``): the receipt can be printed from here, and "OK" confirms.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from screens import services
 from screens.base import KioskScreen
 
 
@@ -43,9 +42,9 @@ class AttractScreen(KioskScreen):
     saved_message = StringProperty("")
 
     def render(self) -> None:
-        serving, message = self.app.runtime.service_state()
+        serving, message = self.app.core.service_state()
         self.out_of_service = "" if serving else (message or self.app.tr("attract.locked"))
-        self.saved_numbers = self.app.runtime.unconfirmed()
+        self.saved_numbers = self.app.core.unconfirmed()
         self.saved_message = ""
 
     _service_check: Any = None
@@ -61,8 +60,13 @@ class AttractScreen(KioskScreen):
             self._service_check = None
 
     def _check_service(self, _dt: float) -> None:
-        if not self.app.runtime.serving()[0] and self.manager.current == self.name:
-            self.app.go("outofservice", remember=False)
+        if not self.app.core.serving()[0] and self.manager.current == self.name:
+            self.app.nav.go("outofservice", remember=False)
+
+    def identity_arrived(self) -> None:
+        """A card laid down while the kiosk waits: straight to the matters."""
+        self.app.home()
+        self.app.nav.current_screen.render()
 
     def start(self) -> None:
         self.render()
@@ -73,7 +77,7 @@ class AttractScreen(KioskScreen):
         """办件查询 straight from here: hold up the receipt, no sign-in needed."""
         self.start()
         if not self.out_of_service:
-            services.start_tracking(self.app)
+            self.app.runner.start_tracking()
 
     def saved_body(self, *_deps: Any) -> str:
         sep = "、" if self.app.lang == "zh_CN" else ", "
@@ -81,17 +85,17 @@ class AttractScreen(KioskScreen):
 
     def reprint_saved(self) -> None:
         numbers = list(self.saved_numbers)
-        journey = self.app.runtime.intake
+        journey = self.app.core.intake
         self.saved_message = self.app.tr("attract.saved.printing")
 
         def done(printed: bool) -> None:
             key = "attract.saved.printed" if printed else "attract.saved.not_printed"
             self.saved_message = self.app.tr(key)
 
-        self.app.run_bg(lambda: all([journey.reprint(n) for n in numbers]), done)
+        self.app.worker.run(lambda: all([journey.reprint(n) for n in numbers]), done)
 
     def dismiss_saved(self) -> None:
         for number in self.saved_numbers:
-            self.app.runtime.confirm(number)
+            self.app.core.confirm(number)
         self.saved_numbers = []
         self.saved_message = ""

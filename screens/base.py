@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from kivy.app import App
 from kivy.uix.screenmanager import Screen
+
+from kiosk.hardware import CardEvent, CardPayload, CardSource
+
+if TYPE_CHECKING:
+    from screens.app import KioskApp
+
+F = TypeVar("F")
 
 
 class KioskScreen(Screen):
@@ -16,18 +23,24 @@ class KioskScreen(Screen):
     """
 
     @property
-    def app(self) -> Any:
-        return App.get_running_app()
+    def app(self) -> KioskApp:
+        app: KioskApp = App.get_running_app()
+        return app
 
-    _rendered: Any = None
+    def running(self, kind: type[F]) -> F | None:
+        """The session's flow when it is a ``kind`` (else None: nothing to render)."""
+        flow = self.app.flow
+        return flow if isinstance(flow, kind) else None
 
-    def on_pre_enter(self, *args: Any) -> None:
+    _rendered: object = None
+
+    def on_pre_enter(self, *args: object) -> None:
         key = self.render_key()
         if key is None or key != self._rendered:
             self.render()
             self._rendered = key
 
-    def render_key(self) -> Any:
+    def render_key(self) -> object:
         """What the screen's content depends on; entering again with the same key skips
         the rebuild (screen changes stay fast). None: always render."""
         return None
@@ -48,3 +61,16 @@ class KioskScreen(Screen):
     def on_back(self) -> bool:
         """Handle the header's back button; False lets the app go to the previous screen."""
         return False
+
+    # ---- cards (screens/cards.py) ----
+
+    def on_card(self, event: CardEvent, payload: CardPayload, source: CardSource) -> bool:
+        """True: this screen takes the card event itself (nothing else happens)."""
+        return False
+
+    def card_refused(self, key: str) -> None:
+        """A card was laid down that cannot prove who the citizen is (message ``key``)."""
+
+    def identity_arrived(self) -> None:
+        """A card proved who the citizen is while no flow asked for it."""
+        self.render()

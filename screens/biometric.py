@@ -40,10 +40,10 @@ class BiometricScreen(KioskScreen):
         session = app.session
         assist = session.assist
         if assist is None:  # no consent on record: back to the desk, never onwards
-            app.go("staff_desk", remember=False)
+            app.nav.go("staff_desk", remember=False)
             return
         session.assist = dc.replace(assist, biometric=agreed)
-        app.runtime.audit.record(
+        app.core.audit.record(
             assist.staff.staff_no,
             "biometric_consent",
             subject=masked_subject(session.identity, assist.consent.relationship),
@@ -55,7 +55,7 @@ class BiometricScreen(KioskScreen):
             self.done()
 
     def _show_photo(self) -> None:
-        decoder = self.app.runtime.settings.devices.idcard_photo_decoder
+        decoder = self.app.core.settings.devices.idcard_photo_decoder
         bmp = chip_photo(self.app.session.identity, decoder)
         image = None
         if bmp is not None:

@@ -7,6 +7,7 @@ import datetime as dt
 
 from kivy.properties import BooleanProperty, StringProperty
 
+from kiosk.flows.appointment import AppointmentFlow
 from kiosk.flows.base import Continue
 from kiosk.receipts.qrcodes import appointment_qr
 from screens.base import KioskScreen
@@ -23,10 +24,10 @@ class BookedScreen(KioskScreen):
 
     def render(self) -> None:
         app = self.app
-        appt = getattr(app.flow, "appointment", None)
-        if appt is None:
+        flow = self.running(AppointmentFlow)
+        appt = flow.appointment if flow is not None else None
+        if flow is None or appt is None:
             return
-        flow = app.flow
         start, end = dt.datetime.fromisoformat(appt.start), dt.datetime.fromisoformat(appt.end)
         self.number = appt.appointment_id
         self.when = app.tr(
@@ -39,12 +40,12 @@ class BookedScreen(KioskScreen):
         self.print_status = app.tr(
             "booked.printed" if flow.printed else flow.print_problem or "error.printer.generic"
         )
-        payload = appointment_qr(appt.appointment_id, app.runtime.intake.qr_keys)
+        payload = appointment_qr(appt.appointment_id, app.core.intake.qr_keys)
         self.ids.qr.texture = texture_from_bgr(qr_array(payload))
         self.ids.qr.texture.mag_filter = "nearest"
 
     def proceed(self) -> None:
-        self.app.send(Continue())
+        self.app.runner.send(Continue())
 
     def on_back(self) -> bool:
         return True

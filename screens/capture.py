@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.errors import describe
 from kiosk.flows.base import NextMaterial, PageCaptured, Retake
+from kiosk.flows.machine import CapturesMaterials
+from kiosk.session import CapturedPage
 from screens.base import KioskScreen
 from screens.images import texture_from_bgr, thumbnail_texture
 from screens.text import txt
@@ -24,7 +27,7 @@ class CaptureScreen(KioskScreen):
     def render(self) -> None:
         app = self.app
         flow = app.flow
-        if flow is None:
+        if not isinstance(flow, CapturesMaterials):
             return
         material = flow.current_material
         lang = app.lang
@@ -51,38 +54,40 @@ class CaptureScreen(KioskScreen):
 
     def refresh_preview(self) -> None:
         app = self.app
-        app.run_bg(app.runtime.intake.preview, self._show_preview, self._failed)
+        app.worker.run(app.core.intake.preview, self._show_preview, self._failed)
 
-    def _show_preview(self, frame: object) -> None:
+    def _show_preview(self, frame: np.ndarray | None) -> None:
         if frame is not None and not self.pages:
-            self.ids.page.texture = texture_from_bgr(frame)  # type: ignore[arg-type]
+            self.ids.page.texture = texture_from_bgr(frame)
 
     def capture(self) -> None:
         if self.busy:
             return
         app = self.app
         flow = app.flow
+        if not isinstance(flow, CapturesMaterials):
+            return
         code = flow.current_material.code
         session = app.session
         self.busy = True
         self.error_text = ""
 
-        def done(page: object) -> None:
+        def done(page: CapturedPage) -> None:
             self.busy = False
             if session is app.session and app.flow is flow:
-                app.send(PageCaptured(page))
+                app.runner.send(PageCaptured(page))
 
-        app.run_bg(lambda: app.runtime.intake.capture(session, code), done, self._failed)
+        app.worker.run(lambda: app.core.intake.capture(session, code), done, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
         self.error_text = self.app.tr(describe(exc).key)
 
     def retake(self) -> None:
-        self.app.send(Retake())
+        self.app.runner.send(Retake())
 
     def next_material(self) -> None:
-        self.app.send(NextMaterial())
+        self.app.runner.send(NextMaterial())
 
     def show_errors(self, errors: dict[str, str]) -> None:
         self.error_text = "\n".join(self.app.tr(k) for k in errors.values())

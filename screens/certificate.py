@@ -8,6 +8,7 @@ from kivy.factory import Factory
 from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.flows.base import Continue
+from kiosk.flows.instant import InstantFlow
 from kiosk.flows.intents import PrintRequested
 from kiosk.receipts.certificate import masked
 from screens.base import KioskScreen
@@ -21,9 +22,9 @@ class CertificateScreen(KioskScreen):
     can_print = BooleanProperty(False)
 
     def render(self) -> None:
-        flow = self.app.flow
-        cert = getattr(flow, "certificate", None)
-        if cert is None:
+        flow = self.running(InstantFlow)
+        cert = flow.certificate if flow is not None else None
+        if flow is None or cert is None:
             return
         self.title = cert.title
         self.verify = self.app.tr("certificate.verify", code=cert.verify_code)
@@ -50,10 +51,10 @@ class CertificateScreen(KioskScreen):
 
     def print_again(self) -> None:
         self.can_print, self.print_status, self.print_ok = False, "certificate.printing", True
-        self.app.send(PrintRequested())
+        self.app.runner.send(PrintRequested())
 
     def proceed(self) -> None:
-        self.app.send(Continue())
+        self.app.runner.send(Continue())
 
     def on_back(self) -> bool:
         return True

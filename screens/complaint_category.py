@@ -25,7 +25,7 @@ class ComplaintCategoryScreen(KioskScreen):
                 text=app.tr(f"complaint.category.{category}"),
                 selected=category == chosen,
             )
-            button.bind(on_release=lambda _b, c=category: app.send(Choose(c)))
+            button.bind(on_release=lambda _b, c=category: app.runner.send(Choose(c)))
             grid.add_widget(button)
 
     def show_errors(self, errors: dict[str, str]) -> None:

@@ -38,7 +38,7 @@ class ComplaintContactScreen(KioskScreen):
 
     def send(self, phone: str) -> None:
         self.error_text = ""
-        self.app.send(PhoneEntered(phone))
+        self.app.runner.send(PhoneEntered(phone))
 
     def submit(self) -> None:
         self.send(self.phone)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.flows.base import Continue
+from kiosk.flows.complaint import ComplaintFlow
 from screens.base import KioskScreen
 
 
@@ -16,8 +17,8 @@ class ComplaintTicketScreen(KioskScreen):
 
     def render(self) -> None:
         app = self.app
-        flow = app.flow
-        if flow is None or not getattr(flow, "reference", ""):
+        flow = self.running(ComplaintFlow)
+        if flow is None or not flow.reference:
             return
         self.reference = flow.reference
         self.print_ok = bool(flow.printed)
@@ -30,7 +31,7 @@ class ComplaintTicketScreen(KioskScreen):
         )
 
     def proceed(self) -> None:
-        self.app.send(Continue())
+        self.app.runner.send(Continue())
 
     def on_back(self) -> bool:
         return True

@@ -63,7 +63,7 @@ class ComposeScreen(PinyinInput, KioskScreen):
         session = self.app.session
         if session.ime is not None:
             session.ime.clear()
-        result = self.app.send(TextEntered(self._text()))
+        result = self.app.runner.send(TextEntered(self._text()))
         if not isinstance(result, Invalid):
             session.answers.pop(DRAFT, None)
 

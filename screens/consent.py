@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from kivy.properties import StringProperty
 
-from kiosk.flows.assist import RELATIONSHIPS
+from kiosk.flows.assist import RELATIONSHIPS, ConsentFlow
 from kiosk.flows.intents import ConsentGiven
 from kiosk.masking import mask_name
 from kiosk.staff.consent import consent_text, load_consent_texts
@@ -30,7 +30,7 @@ class ConsentScreen(KioskScreen):
         self.title = consent_text(texts, "assist", "title", lang)
         self.body = consent_text(texts, "assist", "body", lang)
         self.household = consent_text(texts, "household", "body", lang) if self.relationship else ""
-        flow, identity = app.flow, app.session.identity
+        flow, identity = self.running(ConsentFlow), app.session.identity
         if flow is None or identity is None:
             self.parties = ""
             return
@@ -48,10 +48,10 @@ class ConsentScreen(KioskScreen):
         self.render()
 
     def confirm_on_screen(self) -> None:
-        self.app.send(ConsentGiven("screen", self.relationship))
+        self.app.runner.send(ConsentGiven("screen", self.relationship))
 
     def paper(self) -> None:
-        self.app.send(ConsentGiven("paper", self.relationship))
+        self.app.runner.send(ConsentGiven("paper", self.relationship))
 
     def show_errors(self, errors: dict[str, str]) -> None:
         self.error_text = "\n".join(self.app.tr(k) for k in errors.values())

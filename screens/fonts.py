@@ -35,7 +35,7 @@ def _fc_match() -> str | None:
         return None
     files = sorted(line.split(":")[0].strip() for line in out.splitlines() if line.strip())
     sans = [f for f in files if "Sans" in f or "Hei" in f]
-    return (sans or files or [None])[0]
+    return (sans or files)[0] if (sans or files) else None
 
 
 def find_cjk_font(configured: str = "") -> tuple[str, str]:

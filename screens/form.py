@@ -179,7 +179,7 @@ class FormScreen(PinyinInput, KioskScreen):
         self.render()
 
     def submit(self) -> None:
-        self.app.send(FormSubmitted(dict(self.app.session.answers)))
+        self.app.runner.send(FormSubmitted(dict(self.app.session.answers)))
 
     def show_errors(self, errors: dict[str, str]) -> None:
         self.errors = dict(errors)

@@ -6,8 +6,8 @@ from typing import Any
 
 from kivy.properties import StringProperty
 
-from screens import services
 from screens.base import KioskScreen
+from screens.matter import open_matter
 from screens.text import txt
 from screens.widgets import Tile
 
@@ -19,7 +19,7 @@ class HomeScreen(KioskScreen):
         app = self.app
         identity = app.session.identity
         masked = identity.masked_name if identity else None
-        usable = app.runtime.usable_devices()
+        usable = app.core.usable_devices()
         return (app.lang, app.elderly, masked, app.session.assist, usable)
 
     def render(self) -> None:
@@ -36,13 +36,13 @@ class HomeScreen(KioskScreen):
         grid = self.ids.grid
         grid.clear_widgets()
         limit = app.sz("home_items")
-        for matter in app.runtime.popular(limit):
+        for matter in app.core.popular(limit):
             grid.add_widget(self._tile(matter))
 
     def _tile(self, matter: Any) -> Tile:
         lang = self.app.lang
         subtitle = txt(matter.department.name, lang)
-        blocked = self.app.runtime.matter_availability(matter.code).blocked_by
+        blocked = self.app.core.matter_availability(matter.code).blocked_by
         if blocked:  # a device it needs is down: it says so (the matter screen says more)
             subtitle = self.app.tr(f"needs.blocked.{blocked[0]}")
         tile = Tile(tid=f"matter-{matter.code}", title=txt(matter.name, lang), subtitle=subtitle)
@@ -50,13 +50,13 @@ class HomeScreen(KioskScreen):
         return tile
 
     def open_matter(self, code: str) -> None:
-        self.app.show_matter(code)
+        open_matter(self.app, code)
 
     def open_tracking(self) -> None:
-        services.start_tracking(self.app)
+        self.app.runner.start_tracking()
 
     def open_complaint(self) -> None:
-        services.start_complaint(self.app)
+        self.app.runner.start_complaint()
 
     def reset(self) -> None:
         self.greeting = ""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from kivy.properties import BooleanProperty, StringProperty
 
+from kiosk.errors import describe
+from kiosk.hardware import CardEvent, CardPayload, CardSource
 from screens.base import KioskScreen
 
 
@@ -12,12 +14,23 @@ class IdentityScreen(KioskScreen):
     problem = StringProperty("")
 
     def render(self) -> None:
-        self.simulated = self.app.runtime.idcard_simulated
-        self.problem = self.app.runtime.idcard_problem_key() or self.problem
+        simulation = self.app.core.simulation
+        self.simulated = simulation is not None and simulation.idcard
+        self.problem = self.app.core.idcard_problem_key() or self.problem
 
     def place_test_card(self) -> None:
         """Only shown with a simulated reader: lay the demo card on it."""
-        self.app.runtime.insert_test_card()
+        if self.app.core.simulation is not None:
+            self.app.core.simulation.lay_test_card()
+
+    def on_card(self, event: CardEvent, payload: CardPayload, source: CardSource) -> bool:
+        if event is CardEvent.ERROR and isinstance(payload, Exception):
+            self.problem = describe(payload).key  # a read that failed: say why
+            return True
+        return False
+
+    def card_refused(self, key: str) -> None:
+        self.problem = key
 
     def reset(self) -> None:
         self.problem = ""

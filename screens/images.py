@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import cv2
 import numpy as np
-from kivy.clock import Clock
+from kivy.clock import Clock, ClockEvent
 from kivy.graphics.texture import Texture
+from kivy.uix.image import Image
 
 
 def texture_from_bgr(frame: np.ndarray) -> Texture:
@@ -33,12 +33,17 @@ def thumbnail_texture(jpeg: bytes) -> Texture:
 class LivePreview:
     """A camera's newest preview frame in an ``Image``, refreshed a few times a second
     while started. :meth:`stop` clears the picture: a frame may show a citizen's paper.
-    Only frames the camera takes while running are shown; a stopped camera keeps none
-    (devices/camera/driver.py)."""
+    ``frames`` gives the newest (number, preview) while the camera runs, else None; a
+    stopped camera keeps none (devices/camera/driver.py)."""
 
-    def __init__(self, image: Any, camera: Callable[[], Any], every: float = 0.25) -> None:
-        self.image, self._camera, self.every = image, camera, every
-        self._event: Any = None
+    def __init__(
+        self,
+        image: Image,
+        frames: Callable[[], tuple[int, np.ndarray] | None],
+        every: float = 0.25,
+    ) -> None:
+        self.image, self._frames, self.every = image, frames, every
+        self._event: ClockEvent | None = None
         self._seen: int | None = None
 
     def start(self) -> None:
@@ -53,11 +58,8 @@ class LivePreview:
         self.image.texture = None
 
     def _tick(self, _dt: float) -> None:
-        camera = self._camera()
-        frame = camera.latest() if camera is not None else None
-        if frame is None or frame.seq == self._seen:
+        newest = self._frames()
+        if newest is None or newest[0] == self._seen:
             return
-        small = camera.preview()
-        if small is not None:
-            self._seen = frame.seq
-            self.image.texture = texture_from_bgr(small)
+        self._seen, small = newest
+        self.image.texture = texture_from_bgr(small)

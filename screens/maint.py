@@ -8,15 +8,21 @@ a session and returns to the attract screen.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from kivy.factory import Factory
 from kivy.properties import StringProperty
 
-from kiosk.maint.report import recent_log, versions
+from kiosk.errors import describe
+from kiosk.hardware import CardEvent, CardPayload, CardSource
+from kiosk.identity.cardview import idcard_view, smartcard_view
 from screens.base import KioskScreen
 from screens.images import LivePreview, texture_from_bgr
 from screens.widgets import KButton
+
+if TYPE_CHECKING:
+    from screens.app import KioskApp
 
 DEVICE_TESTS = {"idcard": "read", "smartcard": "read", "printer": "print", "docscan": "shoot",
                 "camera": "preview"}  # fmt: skip
@@ -28,16 +34,16 @@ class MaintScreen(KioskScreen):
     waiting_for = StringProperty("")  # the card device whose test waits for a card
 
     def render(self) -> None:
-        snapshot = self.app.runtime.health.snapshot() or self.app.runtime.health.refresh()
+        snapshot = self.app.core.health.snapshot() or self.app.core.health.refresh()
         self._fill(snapshot)
 
     def refresh(self) -> None:
-        self.app.run_bg(self.app.runtime.health.refresh, self._fill)
+        self.app.worker.run(self.app.core.health.refresh, self._fill)
 
     # ---- what is shown ----
 
     def _fill(self, snapshot: Any) -> None:
-        tr, rt = self.app.tr, self.app.runtime
+        tr, rt = self.app.tr, self.app.core
         devices = self.ids.devices
         rows = {row.kind: row for row in devices.children}
         if list(snapshot.devices) != [row.kind for row in reversed(devices.children)]:
@@ -54,9 +60,8 @@ class MaintScreen(KioskScreen):
             f"{tr(f'maint.link.{name}')}：{_link(link, tr)}"
             for name, link in (("platform", snapshot.platform), ("fleet", snapshot.fleet))
         )
-        v = versions(rt)
-        self.ids.versions.text = tr("maint.versions_line", **v)
-        lines = recent_log(rt.state_dir / "logs" / "kiosk.log", 30)
+        self.ids.versions.text = tr("maint.versions_line", **rt.versions())
+        lines = rt.recent_log(30)
         self.ids.log.text = "\n".join(line[:140] for line in lines) or tr("maint.log_empty")
 
     def _device_row(self, kind: str) -> Any:
@@ -83,92 +88,72 @@ class MaintScreen(KioskScreen):
     def test(self, kind: str) -> None:
         self._stop_preview()
         self.ids.preview.texture = None
-        tr, rt = self.app.tr, self.app.runtime
+        tr, tests = self.app.tr, self.app.core.device_tests
         if kind in ("idcard", "smartcard"):
             self.waiting_for = kind
             self.result = tr(f"maint.result.wait_{kind}")
         elif kind == "printer":
             self.result = tr("maint.result.printing")
-            self.app.run_bg(rt.print_test_page, self._printed, self._failed)
+            self.app.worker.run(tests.print_test_page, self._printed, self._failed)
         elif kind == "docscan":
             self.result = tr("maint.result.shooting")
-            self.app.run_bg(self._docscan_frame, self._show_frame, self._failed)
+            self.app.worker.run(tests.docscan_frame, self._show_frame, self._failed)
         elif kind == "camera":
             self.result = tr("maint.result.starting")
-            self.app.run_bg(self._start_camera, self._camera_started, self._failed)
+            self.app.worker.run(tests.start_camera, self._camera_started, self._failed)
 
     def check_paper(self) -> None:
-        from kiosk.maint.devicetests import printer_report
-
-        hw = self.app.runtime.hardware
-
         def done(report: dict[str, Any]) -> None:
+            tr = self.app.tr
             paper = report.get("supplies", {}).get("paper", "unknown")
-            self.result = self.app.tr("maint.result.paper", level=self.app.tr(
-                f"maint.supply.{paper}"), ready=self.app.tr(
-                "maint.ready" if report["ready"] else "maint.not_ready"))  # fmt: skip
+            ready = tr("maint.ready" if report["ready"] else "maint.not_ready")
+            self.result = tr("maint.result.paper", level=tr(f"maint.supply.{paper}"), ready=ready)
 
-        self.app.run_bg(lambda: printer_report(hw.printer, hw.problems.get("printer", "")),
-                        done, self._failed)  # fmt: skip
+        self.app.worker.run(self.app.core.device_tests.printer_report, done, self._failed)
 
-    def on_card(self, event: str, record: Any, source: str) -> bool:
+    def on_card(self, event: CardEvent, payload: CardPayload, source: CardSource) -> bool:
         """Cards during maintenance are tests, never a citizen's session."""
-        from kiosk.identity.cardview import idcard_view, smartcard_view
-
-        if event == "inserted" and record is not None and source == self.waiting_for:
-            view = idcard_view(record) if source == "idcard" else smartcard_view(record)
+        if source != self.waiting_for:
+            return True
+        if (
+            event is CardEvent.INSERTED
+            and payload is not None
+            and not isinstance(payload, Exception)
+        ):
+            view = idcard_view(payload) if source is CardSource.IDCARD else smartcard_view(payload)
             self.waiting_for = ""
             self.result = self.app.tr("maint.result.card_read") + "\n" + _card_lines(view)
-        elif event == "error" and source == self.waiting_for:
-            code = getattr(record, "code", type(record).__name__)
-            self.result = self.app.tr("maint.result.card_error", code=code)
+        elif event is CardEvent.ERROR and isinstance(payload, Exception):
+            self.result = self.app.tr("maint.result.card_error", code=_failure(self.app, payload))
         return True
 
     def _printed(self, outcome: str) -> None:
-        self.result = self.app.tr("maint.result.printed" if outcome == "printed"
-                                  else "maint.result.not_printed", reason=outcome)  # fmt: skip
+        key = "maint.result.printed" if outcome == "printed" else "maint.result.not_printed"
+        self.result = self.app.tr(key, reason=outcome)
         self.refresh()
 
-    def _docscan_frame(self) -> Any:
-        docscan = self.app.runtime.hardware.docscan
-        if docscan is None:
-            raise RuntimeError("noDevice")
-        return docscan.preview()
-
-    def _show_frame(self, frame: Any) -> None:
+    def _show_frame(self, frame: np.ndarray) -> None:
         self.ids.preview.texture = texture_from_bgr(frame)
         self.result = self.app.tr("maint.result.frame", w=frame.shape[1], h=frame.shape[0])
 
-    def _start_camera(self) -> Any:
-        camera = self.app.runtime.hardware.camera
-        if camera is None:
-            raise RuntimeError("noDevice")
-        camera.start()
-        return camera.next_frame(timeout=5.0)
-
-    def _camera_started(self, frame: Any) -> None:
-        self._show_frame(frame.image)
+    def _camera_started(self, frame: np.ndarray) -> None:
+        self._show_frame(frame)
         if self._live is None:
-            self._live = LivePreview(self.ids.preview, self._camera, PREVIEW_S)
+            self._live = LivePreview(self.ids.preview, self.app.core.camera_preview, PREVIEW_S)
         self._live.start()
         self._previewing = True
-
-    def _camera(self) -> Any:
-        return self.app.runtime.hardware.camera
 
     _live: LivePreview | None = None
     _previewing = False  # the camera test started the camera: stop it when done
 
     def _stop_preview(self) -> None:
-        if self._previewing:
+        if self._previewing and self._live is not None:
             self._previewing = False
-            self._live.stop()  # type: ignore[union-attr]
-            camera = self.app.runtime.hardware.camera
-            self.app.run_bg(camera.stop, lambda _v: None)
+            self._live.stop()
+            self.app.worker.run(self.app.core.device_tests.stop_camera, lambda _v: None)
 
     def _failed(self, exc: BaseException) -> None:
-        code = getattr(exc, "code", None) or str(exc) or type(exc).__name__
-        self.result = self.app.tr("maint.result.failed", code=str(code)[:80])
+        self.result = self.app.tr("maint.result.failed", code=_failure(self.app, exc))
 
     # ---- outbox ----
 
@@ -180,7 +165,7 @@ class MaintScreen(KioskScreen):
                                       remaining=report.remaining)  # fmt: skip
             self.refresh()
 
-        self.app.run_bg(self.app.runtime.pump.flush, done, self._failed)
+        self.app.worker.run(self.app.core.flush_outbox, done, self._failed)
 
     # ---- leaving ----
 
@@ -190,10 +175,16 @@ class MaintScreen(KioskScreen):
     def reset(self) -> None:
         self._stop_preview()
         self.result = self.waiting_for = ""
-        if self.app is not None and self.app.runtime.technicians is not None:
-            self.app.runtime.technicians.leave("ended")
+        if self.app is not None and self.app.core.technicians is not None:
+            self.app.core.technicians.leave("ended")
         if "preview" in self.ids:
             self.ids.preview.texture = None
+
+
+def _failure(app: KioskApp, exc: BaseException) -> str:
+    """What a technician reads of a failed test: the message, and the device's code."""
+    code = getattr(exc, "code", "") or type(exc).__name__
+    return f"{app.tr(describe(exc).key)} ({str(code)[:40]})"
 
 
 def _age(seconds: float | None, tr: Any) -> str:

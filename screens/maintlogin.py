@@ -14,6 +14,7 @@ from kivy.properties import StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.widget import Widget
 
+from kiosk.hardware import CardEvent, CardPayload, CardSource
 from kiosk.maint import CornerTaps
 from kiosk.masking import mask_card_number
 from kiosk.staff.accounts import Locked, StaffError
@@ -33,7 +34,7 @@ class HiddenCorner(ButtonBehavior, Widget):
 
     def on_release(self) -> None:
         if self.taps.tap():
-            App.get_running_app().go("maintlogin", remember=False)
+            App.get_running_app().nav.go("maintlogin", remember=False)
 
 
 class MaintLoginScreen(KioskScreen):
@@ -62,13 +63,14 @@ class MaintLoginScreen(KioskScreen):
     def dots(self, *_deps: Any) -> str:
         return "●" * len(self.pin)
 
-    def on_card(self, event: str, record: Any, source: str) -> bool:
+    def on_card(self, event: CardEvent, payload: CardPayload, source: CardSource) -> bool:
         """A technician card in the PC/SC reader stands in for the number."""
-        if source == "smartcard" and event == "inserted" and getattr(record, "card_id", ""):
-            self.card_id = str(record.card_id)
+        card_id = getattr(payload, "card_id", "") if event is CardEvent.INSERTED else ""
+        if source is CardSource.SMARTCARD and card_id:
+            self.card_id = str(card_id)
             self.card_label = mask_card_number(self.card_id)
             self.field = "pin"
-        elif source == "smartcard" and event == "removed":
+        elif source is CardSource.SMARTCARD and event is CardEvent.REMOVED:
             self.card_id = self.card_label = ""
         return True  # no card starts a citizen's session from here
 
@@ -79,11 +81,11 @@ class MaintLoginScreen(KioskScreen):
         pin, number, card_id = self.pin, self.number, self.card_id
         self.pin = ""  # gone from the screen whatever the answer
         self.busy = self.app.tr("maintlogin.checking")
-        desk = self.app.runtime.technicians
+        desk = self.app.core.technicians
 
         def done(_member: Any) -> None:
             self.busy = ""
-            self.app.go("maint", remember=False)
+            self.app.nav.go("maint", remember=False)
 
         def failed(exc: BaseException) -> None:
             self.busy = ""
@@ -92,7 +94,7 @@ class MaintLoginScreen(KioskScreen):
                 raise exc
             self.problem = self.app.tr("maintlogin.locked" if locked else "maintlogin.refused")
 
-        self.app.run_bg(lambda: desk.sign_in(pin, number=number, card_id=card_id), done, failed)
+        self.app.worker.run(lambda: desk.sign_in(pin, number=number, card_id=card_id), done, failed)
 
     def reset(self) -> None:
         self.number = self.pin = self.card_id = self.card_label = ""

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kivy.factory import Factory
 from kivy.properties import BooleanProperty, StringProperty
 
+from kiosk.catalogue import HandlingMode
+from kiosk.flows.start import offered_modes
 from screens.base import KioskScreen
-from screens.modes import offered_modes
 from screens.text import fen_to_yuan, txt
 from screens.widgets import KButton
+
+if TYPE_CHECKING:
+    from screens.app import KioskApp
 
 
 class MatterScreen(KioskScreen):
@@ -23,17 +27,17 @@ class MatterScreen(KioskScreen):
         self.matter_code = code
 
     def render_key(self) -> Any:
-        usable = self.app.runtime.usable_devices()
+        usable = self.app.core.usable_devices()
         return (self.matter_code, self.app.lang, self.app.elderly, usable)
 
     def render(self) -> None:
         if not self.matter_code:
             return
         app = self.app
-        matter = app.runtime.catalogue.get(self.matter_code)
+        matter = app.core.catalogue.get(self.matter_code)
         lang = app.lang
         self.matter_name = txt(matter.name, lang)
-        found = app.runtime.matter_availability(self.matter_code)
+        found = app.core.matter_availability(self.matter_code)
         self.blocked = not found.ok
         notes = [f"needs.blocked.{k}" for k in found.blocked_by]
         notes += [f"needs.degraded.{k}" for k in found.degraded_by]
@@ -54,7 +58,7 @@ class MatterScreen(KioskScreen):
         box.clear_widgets()
         for i, mode in enumerate(offered_modes(matter)):
             # a device this matter needs is down: only the guidance to the phone still works
-            blocked = self.blocked and mode != "self_service"
+            blocked = self.blocked and mode is not HandlingMode.SELF_SERVICE
             button = KButton(
                 tid="apply" if i == 0 else f"apply-{mode}",
                 kind="primary" if i == 0 else "secondary",
@@ -91,9 +95,10 @@ class MatterScreen(KioskScreen):
             (tr("guide.legal_basis"), [txt(matter.legal_basis, lang)]),
         ]
 
-    def apply(self, mode: str = "") -> None:
-        if not self.blocked or mode == "self_service":
-            self.app.start_flow(self.matter_code, mode)
+    def apply(self, mode: HandlingMode | None = None) -> None:
+        """Start the matter as ``mode`` (the kiosk's preferred mode when None)."""
+        if not self.blocked or mode is HandlingMode.SELF_SERVICE:
+            self.app.runner.start_matter(self.matter_code, mode)
 
     def reset(self) -> None:
         self.matter_code = ""
@@ -102,3 +107,11 @@ class MatterScreen(KioskScreen):
         self.blocked = False
         self.ids.body.clear_widgets()
         self.ids.modes.clear_widgets()
+
+
+def open_matter(app: KioskApp, code: str) -> None:
+    """Show matter ``code``'s 办事指南."""
+    screen = app.nav.screen("matter")
+    assert isinstance(screen, MatterScreen)
+    screen.show(code)
+    app.nav.go("matter")

@@ -8,6 +8,7 @@ import datetime as dt
 from kivy.factory import Factory
 from kivy.properties import StringProperty
 
+from kiosk.flows.appointment import AppointmentFlow
 from kiosk.flows.intents import Choose
 from screens.base import KioskScreen
 from screens.slots import day_label
@@ -21,14 +22,14 @@ class MineScreen(KioskScreen):
 
     def render(self) -> None:
         app = self.app
-        flow = app.flow
-        if flow is None or getattr(flow, "mode", "") != "appointment":
+        flow = self.running(AppointmentFlow)
+        if flow is None:
             return
         self.notice = flow.notice
         self.loading = "mine.loading" if flow.mine is None else ""
         body = self.ids.body
         body.clear_widgets()
-        catalogue = app.runtime.catalogue
+        catalogue = app.core.catalogue
         for appt in flow.mine or ():
             start, end = dt.datetime.fromisoformat(appt.start), dt.datetime.fromisoformat(appt.end)
             name = appt.matter_code
@@ -53,7 +54,7 @@ class MineScreen(KioskScreen):
 
     def cancel(self, appointment_id: str) -> None:
         self.notice = ""
-        self.app.send(Choose(appointment_id))
+        self.app.runner.send(Choose(appointment_id))
 
     def show_errors(self, errors: dict[str, str]) -> None:
         self.notice = errors.get("_", "")

@@ -6,6 +6,7 @@ from kivy.factory import Factory
 from kivy.properties import StringProperty
 
 from kiosk.flows.base import NoticeAccepted
+from kiosk.flows.machine import CapturesMaterials
 from screens.base import KioskScreen
 from screens.text import txt
 
@@ -18,7 +19,7 @@ class NoticeScreen(KioskScreen):
         flow = app.flow
         body = self.ids.body
         body.clear_widgets()
-        if flow is None:
+        if not isinstance(flow, CapturesMaterials):
             return
         lang = app.lang
         for material in flow.materials:
@@ -29,14 +30,14 @@ class NoticeScreen(KioskScreen):
                 body.add_widget(Factory.HintLabel(text=hint))
 
     def accept(self) -> None:
-        self.app.send(NoticeAccepted())
+        self.app.runner.send(NoticeAccepted())
 
     def print_notice(self) -> None:
         app = self.app
         session = app.session
         self.status = app.tr("notice.printing")
-        app.run_bg(
-            lambda: app.runtime.intake.print_notice(session),
+        app.worker.run(
+            lambda: app.core.intake.print_notice(session),
             lambda ok: setattr(
                 self, "status", app.tr("notice.printed" if ok else "error.printer.generic")
             ),

@@ -14,6 +14,7 @@ from typing import Any
 from kivy.clock import Clock
 from kivy.properties import StringProperty
 
+from kiosk.hardware import CardEvent, CardPayload, CardSource
 from screens.base import KioskScreen
 
 CHECK_S = 1.0
@@ -25,14 +26,14 @@ class OutOfServiceScreen(KioskScreen):
 
     def render(self) -> None:
         app = self.app
-        _serving, reason = app.runtime.serving()
-        snapshot = app.runtime.health.snapshot() if app.runtime.health is not None else None
+        _serving, reason = app.core.serving()
+        snapshot = app.core.health.snapshot()
         message = snapshot.fleet_message if snapshot is not None else ""
         if reason == "fleet_locked" and message:
             self.reason = message
         else:
             self.reason = app.tr(f"outofservice.reason.{reason or 'fleet_locked'}")
-        alt = app.runtime.settings.site.nearest_alternative
+        alt = app.core.settings.site.nearest_alternative
         lines = [alt.name, app.tr("outofservice.address", address=alt.address)]
         if alt.hours:
             lines.append(app.tr("outofservice.hours", hours=alt.hours))
@@ -51,11 +52,11 @@ class OutOfServiceScreen(KioskScreen):
             self._check = None
 
     def _tick(self, _dt: float) -> None:
-        serving, _reason = self.app.runtime.serving()
+        serving, _reason = self.app.core.serving()
         if serving:
-            self.app.go("attract", remember=False)
+            self.app.nav.go("attract", remember=False)
         else:
             self.render()  # the reason may change (a lock lifted, a device died)
 
-    def on_card(self, event: str, record: Any, source: str) -> bool:
+    def on_card(self, event: CardEvent, payload: CardPayload, source: CardSource) -> bool:
         return True  # nothing can be done with a card here

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from kivy.properties import BooleanProperty, StringProperty
 
+from kiosk.flows.instant import InstantFlow
 from kiosk.flows.intents import Retry
 from screens.base import KioskScreen
 from screens.images import texture_from_bgr
@@ -20,8 +21,8 @@ class PaymentScreen(KioskScreen):
     _shown_id = ""
 
     def render(self) -> None:
-        flow = self.app.flow
-        if flow is None or getattr(flow, "mode", "") != "instant":
+        flow = self.running(InstantFlow)
+        if flow is None:
             return
         self.amount = fen_to_yuan(flow.fee_fen)
         payment = flow.payment
@@ -41,7 +42,7 @@ class PaymentScreen(KioskScreen):
             self.ids.qr.texture = texture
 
     def new_order(self) -> None:
-        self.app.send(Retry())
+        self.app.runner.send(Retry())
 
     def reset(self) -> None:
         self.ids.qr.texture = None

@@ -84,7 +84,7 @@ class Pilot:
 
     @property
     def screen(self) -> str:
-        return str(self.app.sm.current)
+        return str(self.app.nav.current)
 
     def roots(self) -> list[Widget]:
         """Overlays first (the topmost window child is the last added)."""

@@ -15,7 +15,6 @@ from kivy.properties import BooleanProperty, StringProperty
 from kiosk.flows.base import Back
 from kiosk.flows.intents import Retry
 from screens.base import KioskScreen
-from screens.services import is_service
 
 # problems a service can usefully retry; a refusal stays a refusal
 SERVICE_RETRYABLE = {"error.upstream.live", "error.upstream.unavailable", "scan.error.timeout"}
@@ -32,8 +31,8 @@ class ProblemScreen(KioskScreen):
 
     def render(self) -> None:
         flow = self.app.flow
-        key = getattr(flow, "problem", "") if flow is not None else ""
-        if is_service(flow):
+        key = flow.problem if flow is not None else ""
+        if flow is not None and flow.kind.is_service:
             self.texts = "service_problem"
             self.problem = key or "error.upstream.rejected"
             self.can_retry = key in SERVICE_RETRYABLE and hasattr(flow, "_on_problem")
@@ -43,10 +42,10 @@ class ProblemScreen(KioskScreen):
             self.can_retry = True
 
     def retry(self) -> None:
-        self.app.send(Retry())
+        self.app.runner.send(Retry())
 
     def leave(self) -> None:
-        self.app.send(Back())
+        self.app.runner.send(Back())
 
     def reset(self) -> None:
         self.problem = ""

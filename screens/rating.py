@@ -50,7 +50,7 @@ class RatingScreen(KioskScreen):
         self.level = level
         self.error_text = ""
         if level >= 3:
-            self.app.send(Rated(level))
+            self.app.runner.send(Rated(level))
 
     def toggle_reason(self, reason: str) -> None:
         if reason in self.reasons:
@@ -60,10 +60,10 @@ class RatingScreen(KioskScreen):
         self.error_text = ""
 
     def write_comment(self) -> None:
-        self.app.send(WriteComment(int(self.level)))
+        self.app.runner.send(WriteComment(int(self.level)))
 
     def send_bad_rating(self) -> None:
-        self.app.send(Rated(int(self.level), tuple(self.reasons)))
+        self.app.runner.send(Rated(int(self.level), tuple(self.reasons)))
 
     def show_errors(self, errors: dict[str, str]) -> None:
         self.error_text = "\n".join(self.app.tr(k) for k in errors.values())

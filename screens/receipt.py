@@ -68,10 +68,10 @@ class ReceiptScreen(KioskScreen):
                 "receipt.printed" if printed else "receipt.reprint_failed"
             )
 
-        self.app.run_bg(lambda: self.app.runtime.intake.reprint(sub.number), done)
+        self.app.worker.run(lambda: self.app.core.intake.reprint(sub.number), done)
 
     def proceed(self) -> None:
-        self.app.send(Continue())
+        self.app.runner.send(Continue())
 
     def on_back(self) -> bool:
         return True

@@ -54,7 +54,7 @@ SCREENS = {
     "receipt": (ReceiptScreen, "receipt.kv"),
     "rating": (RatingScreen, "rating.kv"),
     "done": (DoneScreen, "done.kv"),
-    # the handling modes beyond 承诺办 (screens/modes.py maps their steps)
+    # the handling modes beyond 承诺办 (screens/routes.py maps every step)
     "payment": (PaymentScreen, "payment.kv"),
     "wait": (WaitScreen, "wait.kv"),
     "certificate": (CertificateScreen, "certificate.kv"),
@@ -69,7 +69,7 @@ SCREENS = {
     "staff_desk": (StaffDeskScreen, "staff_desk.kv"),
     "consent": (ConsentScreen, "consent.kv"),
     "biometric": (BiometricScreen, "biometric.kv"),
-    # the services around the modes (screens/services.py)
+    # the services around the modes
     "tracking_lookup": (TrackingLookupScreen, "tracking_lookup.kv"),
     "tracking_scan": (TrackingScanScreen, "tracking_scan.kv"),
     "tracking_cases": (TrackingCasesScreen, "tracking_cases.kv"),

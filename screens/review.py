@@ -6,6 +6,7 @@ from kivy.factory import Factory
 from kivy.properties import StringProperty
 
 from kiosk.flows.base import ReviewConfirmed
+from kiosk.flows.promised import PromisedFlow
 from kiosk.masking import mask_field
 from screens.base import KioskScreen
 from screens.text import txt
@@ -16,7 +17,7 @@ class ReviewScreen(KioskScreen):
 
     def render(self) -> None:
         app = self.app
-        flow = app.flow
+        flow = self.running(PromisedFlow)
         body = self.ids.body
         body.clear_widgets()
         if flow is None:
@@ -45,7 +46,7 @@ class ReviewScreen(KioskScreen):
 
     def confirm(self) -> None:
         self.error_text = ""
-        self.app.send(ReviewConfirmed())
+        self.app.runner.send(ReviewConfirmed())
 
     def show_errors(self, errors: dict[str, str]) -> None:
         self.error_text = "\n".join(self.app.tr(k) for k in errors.values())

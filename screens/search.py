@@ -5,6 +5,7 @@ from __future__ import annotations
 from kivy.properties import StringProperty
 
 from screens.base import KioskScreen
+from screens.matter import open_matter
 from screens.text import txt
 from screens.widgets import Tile
 
@@ -39,9 +40,9 @@ class SearchScreen(KioskScreen):
         results = self.ids.results
         results.clear_widgets()
         if not self.query.strip():
-            matters = app.runtime.popular(app.sz("list_items"))
+            matters = app.core.popular(app.sz("list_items"))
         else:
-            matters = app.runtime.catalogue.search(self.query, limit=app.sz("list_items"))
+            matters = app.core.catalogue.search(self.query, limit=app.sz("list_items"))
         self.ids.empty.opacity = 0 if matters or not self.query.strip() else 1
         for matter in matters:
             tile = Tile(
@@ -49,7 +50,7 @@ class SearchScreen(KioskScreen):
                 title=txt(matter.name, app.lang),
                 subtitle=txt(matter.department.name, app.lang),
             )
-            tile.bind(on_release=lambda _t, code=matter.code: app.show_matter(code))
+            tile.bind(on_release=lambda _t, code=matter.code: open_matter(app, code))
             results.add_widget(tile)
 
     def reset(self) -> None:

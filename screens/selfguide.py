@@ -8,6 +8,7 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.flows.base import Continue
 from kiosk.flows.intents import PrintRequested
+from kiosk.flows.selfservice import SelfServiceFlow
 from kiosk.guide import guide_sections
 from screens.base import KioskScreen
 from screens.images import texture_from_bgr
@@ -23,8 +24,8 @@ class SelfGuideScreen(KioskScreen):
 
     def render(self) -> None:
         app = self.app
-        flow = app.flow
-        if flow is None or getattr(flow, "mode", "") != "self_service":
+        flow = self.running(SelfServiceFlow)
+        if flow is None:
             return
         self.matter_name = txt(flow.matter.name, app.lang)
         body = self.ids.body
@@ -45,10 +46,10 @@ class SelfGuideScreen(KioskScreen):
 
     def print_guide(self) -> None:
         self.printing, self.print_status, self.print_ok = True, "selfservice.printing", True
-        self.app.send(PrintRequested())
+        self.app.runner.send(PrintRequested())
 
     def finish(self) -> None:
-        self.app.send(Continue())
+        self.app.runner.send(Continue())
 
     def reset(self) -> None:
         self.ids.body.clear_widgets()

@@ -6,7 +6,7 @@ import datetime as dt
 
 from kivy.properties import StringProperty
 
-from kiosk.flows.appointment import slot_start
+from kiosk.flows.appointment import AppointmentFlow, slot_start
 from kiosk.flows.intents import Confirm
 from kiosk.masking import mask_name
 from screens.base import KioskScreen
@@ -19,9 +19,9 @@ class SlotConfirmScreen(KioskScreen):
 
     def render(self) -> None:
         app = self.app
-        flow = app.flow
-        slot = getattr(flow, "chosen", None)
-        if slot is None:
+        flow = self.running(AppointmentFlow)
+        slot = flow.chosen if flow is not None else None
+        if flow is None or slot is None:
             return
         start, end = slot_start(slot), dt.datetime.fromisoformat(slot.end)
         identity = app.session.identity
@@ -40,7 +40,7 @@ class SlotConfirmScreen(KioskScreen):
         )
 
     def confirm(self) -> None:
-        self.app.send(Confirm())
+        self.app.runner.send(Confirm())
 
     def reset(self) -> None:
         self.summary = ""

@@ -10,7 +10,7 @@ from typing import Any
 from kivy.factory import Factory
 from kivy.properties import StringProperty
 
-from kiosk.flows.appointment import slot_start
+from kiosk.flows.appointment import AppointmentFlow, slot_start
 from kiosk.flows.intents import CancelRequested, Choose
 from screens.base import KioskScreen
 from screens.widgets import KButton
@@ -36,8 +36,8 @@ class SlotsScreen(KioskScreen):
     loading = StringProperty("slots.loading")
 
     def render(self) -> None:
-        flow = self.app.flow
-        if flow is None or getattr(flow, "mode", "") != "appointment":
+        flow = self.running(AppointmentFlow)
+        if flow is None:
             return
         app = self.app
         self.notice = flow.notice
@@ -57,10 +57,10 @@ class SlotsScreen(KioskScreen):
         self.ids.scroll.scroll_y = 1
 
     def choose(self, slot_id: str) -> None:
-        self.app.send(Choose(slot_id))
+        self.app.runner.send(Choose(slot_id))
 
     def my_bookings(self) -> None:
-        self.app.send(CancelRequested())
+        self.app.runner.send(CancelRequested())
 
     def show_errors(self, errors: dict[str, str]) -> None:
         self.notice = errors.get("_", "")

@@ -8,7 +8,6 @@ off the UI thread; a platform that cannot be asked says so and the agent can sti
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from kivy.metrics import dp
@@ -16,7 +15,7 @@ from kivy.properties import DictProperty, StringProperty
 
 from kiosk.errors import describe
 from kiosk.masking import mask_name
-from kiosk.staff.cases import LISTS, station_desk
+from kiosk.staff.cases import LISTS
 from screens.base import KioskScreen
 from screens.theme import PALETTE
 from screens.widgets import KButton
@@ -41,7 +40,7 @@ class StaffDeskScreen(KioskScreen):
 
     def render(self) -> None:
         app = self.app
-        member = app.runtime.desk.current
+        member = app.core.desk.current
         if member is None:
             self.agent = ""
             return
@@ -50,19 +49,17 @@ class StaffDeskScreen(KioskScreen):
 
     def load(self) -> None:
         app = self.app
-        runtime = app.runtime
-        station = runtime.settings.site.station_id
         self.state, self.problem = "loading", ""
         self.ids.cases.clear_widgets()
         self._label()
-        app.run_bg(
-            lambda: station_desk(runtime.client, station, dt.date.today()),
+        app.worker.run(
+            app.core.station_desk,
             self._loaded,
             self._failed,
         )
 
     def _loaded(self, lists: Any) -> None:
-        if self.app.runtime.desk.current is None:
+        if self.app.core.desk.current is None:
             return  # signed out while the platform answered
         self._lists, self.state = lists, "loaded"
         self.counts = lists.counts()
@@ -113,10 +110,10 @@ class StaffDeskScreen(KioskScreen):
         return row
 
     def serve(self) -> None:
-        self.app.start_assist()
+        self.app.runner.start_assist()
 
     def sign_out(self) -> None:
-        self.app.runtime.desk.sign_out(reason="asked")
+        self.app.core.desk.sign_out(reason="asked")
         self.app.finish()
 
     def on_back(self) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
+from kiosk.hardware import CardEvent, CardPayload, CardSource
 from kiosk.staff.accounts import StaffError
 from kiosk.staff.cards import staff_card_id
 from screens.base import KioskScreen
@@ -32,7 +33,8 @@ class StaffSigninScreen(KioskScreen):
     _card_id = ""
 
     def render(self) -> None:
-        self.simulated = self.app.runtime.smartcard_simulated
+        simulation = self.app.core.simulation
+        self.simulated = simulation is not None and simulation.smartcard
 
     def on_leave(self, *args: Any) -> None:
         self.reset()
@@ -74,7 +76,7 @@ class StaffSigninScreen(KioskScreen):
         self.sign_in()
 
     def sign_in(self) -> None:
-        desk = self.app.runtime.desk
+        desk = self.app.core.desk
         pin, self._pin, self.pin_len = self._pin, "", 0
         card_id, staff_no = self._card_id, self.staff_no
         self.busy = True
@@ -84,15 +86,22 @@ class StaffSigninScreen(KioskScreen):
                 return desk.sign_in_card(card_id, pin)
             return desk.sign_in_pin(staff_no, pin)
 
-        self.app.run_bg(attempt, self._signed_in, self._refused)
+        self.app.worker.run(attempt, self._signed_in, self._refused)
 
     def _signed_in(self, _member: Any) -> None:
         self.busy = False
-        self.app.go("staff_desk", remember=False)
+        self.app.nav.go("staff_desk", remember=False)
 
     def _refused(self, exc: BaseException) -> None:
         self.busy = False
         self.problem = exc.key if isinstance(exc, StaffError) else "staff.error.unavailable"
+
+    def on_card(self, event: CardEvent, payload: CardPayload, source: CardSource) -> bool:
+        """A staff card in the PC/SC reader is this screen's, not a citizen's."""
+        if event is CardEvent.INSERTED and source is CardSource.SMARTCARD and payload:
+            self.card_presented(payload)
+            return True
+        return False
 
     def card_presented(self, record: Any) -> None:
         """A card in the PC/SC reader while this screen shows: a staff card's identifier
@@ -107,7 +116,8 @@ class StaffSigninScreen(KioskScreen):
 
     def present_test_card(self) -> None:
         """Only shown with a simulated PC/SC reader: put the demo staff card in it."""
-        self.app.runtime.insert_test_smartcard("staff")
+        if self.app.core.simulation is not None:
+            self.app.core.simulation.lay_test_smartcard("staff")
 
     def reset(self) -> None:
         self._pin, self._card_id = "", ""

@@ -15,7 +15,7 @@ from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
 from kiosk.flows.base import Continue, Step
 from kiosk.flows.intents import CancelRequested
-from screens import services
+from kiosk.flows.tracking import TrackingFlow
 from screens.base import KioskScreen
 
 # colour of the chip (background, text) per case colour, from the palette
@@ -55,12 +55,11 @@ class TrackingCaseScreen(KioskScreen):
     chip = ListProperty(["success", "on_primary"])
 
     def render(self) -> None:
-        app = self.app
-        flow = app.flow
+        flow = self.running(TrackingFlow)
         body = self.ids.body
         body.clear_widgets()
         self.notice = ""
-        if flow is None or getattr(flow, "mode", "") != "tracking":
+        if flow is None:
             return
         if flow.step is Step.APPOINTMENT:
             self._render_appointment(flow.appointment)
@@ -94,7 +93,7 @@ class TrackingCaseScreen(KioskScreen):
             add(Factory.KLabel(text=f"{when}  {status_text(app, entry.state)}{note}"))
 
     def _material_name(self, matter_code: str, code: str) -> str:
-        catalogue = self.app.runtime.catalogue
+        catalogue = self.app.core.catalogue
         if matter_code in catalogue:
             for material in catalogue.get(matter_code).materials:
                 if material.code == code:
@@ -104,7 +103,7 @@ class TrackingCaseScreen(KioskScreen):
     def _render_appointment(self, appt: Any) -> None:
         app = self.app
         self.is_appointment = True
-        catalogue = app.runtime.catalogue
+        catalogue = app.core.catalogue
         matter = catalogue.get(appt.matter_code) if appt.matter_code in catalogue else None
         self.heading = str(matter.name.get(app.lang)) if matter else appt.matter_code
         self.number = app.tr("tracking.appointment_is", number=appt.appointment_id)
@@ -119,20 +118,20 @@ class TrackingCaseScreen(KioskScreen):
         self.can_cancel = appt.status == "booked"
 
     def correct(self) -> None:
-        flow = self.app.flow
+        flow = self.running(TrackingFlow)
         if flow is not None and flow.case is not None and self.can_correct:
-            services.start_correction(self.app, flow.case)
+            self.app.runner.start_correction(flow.case, by_identity=flow.by_identity)
 
     def complain(self) -> None:
-        flow = self.app.flow
+        flow = self.running(TrackingFlow)
         case_no = flow.case.case_no if flow is not None and flow.case is not None else None
-        services.start_complaint(self.app, case_no)
+        self.app.runner.start_complaint(case_no)
 
     def cancel_appointment(self) -> None:
-        self.app.send(CancelRequested())
+        self.app.runner.send(CancelRequested())
 
     def finish(self) -> None:
-        self.app.send(Continue())
+        self.app.runner.send(Continue())
 
     def show_errors(self, errors: dict[str, str]) -> None:
         self.notice = "\n".join(self.app.tr(k) for k in errors.values())

@@ -10,6 +10,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.flows.intents import Choose
+from kiosk.flows.tracking import TrackingFlow
 from screens.base import KioskScreen
 from screens.tracking_case import chip_colours, shade, status_text
 
@@ -31,13 +32,13 @@ class TrackingCasesScreen(KioskScreen):
 
     def render(self) -> None:
         app = self.app
-        flow = app.flow
+        flow = self.running(TrackingFlow)
         box = self.ids.rows
         box.clear_widgets()
         self.notice = ""
-        if flow is None or getattr(flow, "mode", "") != "tracking":
+        if flow is None:
             return
-        app.screen("tracking_case")  # its .kv holds the colour chip the rows use
+        app.nav.screen("tracking_case")  # its .kv holds the colour chip the rows use
         self.summary = app.tr("tracking.cases_found", n=len(flow.cases))
         for view in flow.cases:
             box.add_widget(self._row(view))
@@ -53,7 +54,7 @@ class TrackingCasesScreen(KioskScreen):
             bg=bg,
             fg=fg,
         )
-        row.bind(on_release=lambda _r, n=view.number: self.app.send(Choose(n)))
+        row.bind(on_release=lambda _r, n=view.number: self.app.runner.send(Choose(n)))
         return row
 
     def show_errors(self, errors: dict[str, str]) -> None:

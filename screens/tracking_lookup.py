@@ -53,13 +53,13 @@ class TrackingLookupScreen(KioskScreen):
         if not self.number:
             self.notice = self.app.tr("tracking.error.empty")
             return
-        self.app.send(NumberEntered(self.number))
+        self.app.runner.send(NumberEntered(self.number))
 
     def scan(self) -> None:
-        self.app.send(StartScan())
+        self.app.runner.send(StartScan())
 
     def use_card(self) -> None:
-        self.app.send(UseIdCard())
+        self.app.runner.send(UseIdCard())
 
     def show_errors(self, errors: dict[str, str]) -> None:
         self.notice = "\n".join(self.app.tr(k) for k in errors.values())

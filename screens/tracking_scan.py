@@ -25,7 +25,7 @@ class TrackingScanScreen(KioskScreen):
 
     def on_enter(self, *_args: Any) -> None:
         if self._live is None:
-            self._live = LivePreview(self.ids.preview, lambda: self.app.runtime.hardware.camera)
+            self._live = LivePreview(self.ids.preview, self.app.core.camera_preview)
         self._live.start()
 
     def on_leave(self, *_args: Any) -> None:
@@ -33,7 +33,7 @@ class TrackingScanScreen(KioskScreen):
             self._live.stop()
 
     def type_instead(self) -> None:
-        self.app.send(Back())
+        self.app.runner.send(Back())
 
     def reset(self) -> None:
         self.notice = ""

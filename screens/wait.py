@@ -7,13 +7,14 @@ from __future__ import annotations
 from kivy.properties import StringProperty
 
 from kiosk.flows.base import Step
+from kiosk.flows.kinds import FlowKind
 from screens.base import KioskScreen
 
 STEP_MESSAGES = {Step.FETCH: "wait.certificate", Step.BOOKING: "wait.booking"}
 SERVICE_MESSAGES = {
-    "tracking": "wait.searching",
-    "complaint": "wait.filing",
-    "correction": "wait.checking",
+    FlowKind.TRACKING: "wait.searching",
+    FlowKind.COMPLAINT: "wait.filing",
+    FlowKind.CORRECTION: "wait.checking",
 }
 
 
@@ -24,9 +25,7 @@ class WaitScreen(KioskScreen):
         flow = self.app.flow
         key = "wait.generic"
         if flow is not None:
-            kind = getattr(flow, "kind", "")
-            what = kind if kind == "correction" else getattr(flow, "mode", "")
-            key = STEP_MESSAGES.get(flow.step) or SERVICE_MESSAGES.get(what, key)
+            key = STEP_MESSAGES.get(flow.step) or SERVICE_MESSAGES.get(flow.kind, key)
         self.message = key
 
     def on_back(self) -> bool:

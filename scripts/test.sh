@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/mypy kiosk devices provisioning
+.venv/bin/mypy kiosk devices screens terminal sandbox provisioning config
 exec .venv/bin/pytest "$@"

@@ -8,6 +8,7 @@ every log line passes before it leaves, and a probe reading device and outbox he
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any  # heartbeat bodies are JSON objects
@@ -51,18 +52,17 @@ def kiosk_agent(
     *,
     probe: Probe | None = None,
     test_print: Callable[[], str] | None = None,
-    clock: Callable[[], float] | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> Agent:
     """An agent for the kiosk whose state lives in ``state_dir``."""
     hooks = Hooks(test_print=test_print, log_dir=state_dir / "logs", redact=redact)
-    extra = {} if clock is None else {"clock": clock}
     return Agent(
         state_dir,
         validate=validate_bundle,
         software_version=__version__,
         probe=probe or outbox_probe(state_dir),
         hooks=hooks,
-        **extra,
+        clock=clock,
     )
 
 

@@ -12,10 +12,13 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from kiosk.settings import Settings
+from sandbox import SandboxPlatform
 from screens.window import prepare_kivy
 from terminal.runtime import Runtime
+from terminal.simulation import SimulationControls
 
 if TYPE_CHECKING:
+    from screens.app import KioskApp
     from screens.pilot import Pilot
 
 
@@ -43,3 +46,25 @@ def piloted_app(
             yield app, pilot
     finally:
         runtime.close()
+
+
+def runtime_of(app: KioskApp) -> Runtime:
+    """The runtime behind a piloted app: the demo and the tests reach the simulators
+    and the stores through it, where the screens see only the core's interface."""
+    core = app.core
+    assert isinstance(core, Runtime)
+    return core
+
+
+def simulation_of(app: KioskApp) -> SimulationControls:
+    """The simulation's controls of a piloted app (it always runs on simulated devices)."""
+    simulation = runtime_of(app).simulation
+    assert simulation is not None, "the piloted app has no simulated device"
+    return simulation
+
+
+def sandbox_of(app: KioskApp) -> SandboxPlatform:
+    """The embedded stand-in platform of a piloted app (the demo always runs on it)."""
+    sandbox = runtime_of(app).sandbox
+    assert sandbox is not None, "the piloted app runs on a configured platform"
+    return sandbox

@@ -1,35 +1,54 @@
 """Wiring: from validated settings to a running kiosk core (no UI).
 
-Takes ownership of the state directory (one kiosk per directory: terminal/control.py),
-opens the devices, the platform link (the embedded sandbox when no URL is configured),
-the outbox and its pump, the session manager, and the control socket the ``kiosk``
-CLI talks to. The UI gets one :class:`Runtime`.
+:meth:`Runtime.start` takes ownership of the state directory (one kiosk per directory:
+terminal/control.py), opens the devices, the platform link (the embedded stand-in
+platform when no URL is configured), the outbox and its pump, the session manager, the
+staff desk, the fleet agent (once enrolled), the health checks, and the control socket
+the ``kiosk`` CLI talks to. The screens get the result as their typed interface to the
+core (screens/core.py); what it opened, it closes in the reverse order.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses as dc
+import datetime as dt
 import logging
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+
+import numpy as np
 
 from config import CATALOGUE_FILE
-from kiosk.catalogue import Catalogue, load_catalogue
-from kiosk.hardware import CardListener, Hardware
+from devices.simulation import Simulators
+from kiosk import __version__
+from kiosk.catalogue import Catalogue, Matter, load_catalogue
+from kiosk.effects import Effects
+from kiosk.flows.start import FlowFactory
+from kiosk.hardware import KINDS, CardListener, CardSource, DeviceKind, Hardware
 from kiosk.ime import warm_up
-from kiosk.intake.accept import Intake
-from kiosk.outbox import Outbox, OutboxPump, load_or_create_key
+from kiosk.intake import Intake
+from kiosk.maint import Availability, HealthMonitor, TechnicianDesk, availability
+from kiosk.maint.devicetests import DeviceTests
+from kiosk.maint.report import recent_log
+from kiosk.maint.technicians import open_store
+from kiosk.outbox import Outbox, OutboxPump, PassReport, load_or_create_key
 from kiosk.session import SessionManager
 from kiosk.settings import Settings
 from kiosk.sites import popular_order
+from kiosk.staff import AuditLog, StaffDesk, StaffStore
+from kiosk.staff.cases import DeskLists, station_desk
+from kiosk.upstream import HttpPlatformClient
 from kiosk.voice import Voice
-from provisioning.agent import active_catalogue_file
+from provisioning.agent import Activation, Agent, active_catalogue_file
+from sandbox import SandboxPlatform
 from terminal import technician
 from terminal.control import ControlServer, OwnerLock
+from terminal.devices import open_devices
 from terminal.fleet import health_probe, kiosk_agent
+from terminal.simulation import SimulationControls
 from terminal.system.memory import release_freed_memory
 from terminal.wiring import open_upstream, outbox_db, outbox_key
 
@@ -43,39 +62,37 @@ def catalogue_path(settings: Settings) -> Path:
     return active_catalogue_file(settings.state_dir) or CATALOGUE_FILE
 
 
+@dc.dataclass(eq=False)
 class Runtime:
-    def __init__(
-        self, settings: Settings, catalogue: Catalogue, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.settings = settings
-        self.catalogue = catalogue
-        self.state_dir = settings.state_dir
-        self.sessions = SessionManager(
-            self.state_dir / "tmp",
-            idle_timeout=settings.session.idle_timeout_s,
-            idle_warning=settings.session.idle_warning_s,
-            max_extensions=settings.session.max_extensions,
-            language=settings.ui.language,
-            elderly=settings.ui.elderly_default,
-            clock=clock,
-            reclaim=release_freed_memory,
-        )
-        self.hardware = Hardware(settings)
-        self.voice = Voice(enabled=False)
-        self.sandbox: Any = None
-        self.client: Any = None
-        self.outbox: Any = None
-        self.pump: Any = None
-        self.intake: Any = None
-        self.effects: Any = None  # kiosk.effects.Effects: what the flows ask for
-        self.audit: Any = None  # kiosk.staff.AuditLog of assisted work
-        self.staff: Any = None  # kiosk.staff.StaffStore: this station's agents
-        self.desk: Any = None  # kiosk.staff.StaffDesk: who is signed in
-        self.agent: Any = None  # the fleet agent, once this kiosk is enrolled
-        self.technicians: Any = None  # kiosk.maint.TechnicianDesk: who is in maintenance
-        self.health: Any = None  # kiosk.maint.HealthMonitor: devices, network, outbox
-        self._owner: OwnerLock | None = None
-        self._control: ControlServer | None = None
+    """A running kiosk core; see the module docstring. Made by :meth:`start`."""
+
+    settings: Settings
+    catalogue: Catalogue
+    sessions: SessionManager
+    voice: Voice
+    hardware: Hardware
+    simulators: Simulators  # the sim:// devices' other ends (empty on real devices)
+    simulation: SimulationControls | None  # test cards and paper, when devices are simulated
+    client: HttpPlatformClient
+    sandbox: SandboxPlatform | None  # the embedded stand-in platform, if no URL was set
+    outbox: Outbox
+    pump: OutboxPump
+    intake: Intake
+    effects: Effects
+    flows: FlowFactory
+    audit: AuditLog
+    staff: StaffStore
+    desk: StaffDesk
+    technicians: TechnicianDesk
+    device_tests: DeviceTests
+    health: HealthMonitor
+    agent: Agent | None  # the fleet agent, once this kiosk is enrolled
+    control: ControlServer  # what ``kiosk print``/``outbox`` ask of a running kiosk
+    _closing: contextlib.ExitStack
+
+    @property
+    def state_dir(self) -> Path:
+        return self.settings.state_dir
 
     @classmethod
     def start(
@@ -89,122 +106,48 @@ class Runtime:
         catalogue = load_catalogue(catalogue_path(settings))
         for problem in catalogue.check_site_order(popular_order(settings)):
             log.warning("site.popular: %s", problem)
-        runtime = cls(settings, catalogue, clock)
-        runtime.voice = Voice(enabled=settings.ui.voice, output=voice_output)
-        try:
-            runtime._start(start_pump)
-        except BaseException:
-            runtime.close()
-            raise
+        with contextlib.ExitStack() as stack:  # closes what was opened if a step fails
+            runtime = _assemble(settings, catalogue, stack, start_pump, clock, voice_output)
+            runtime._closing = stack.pop_all()
         return runtime
 
-    def _start(self, start_pump: bool) -> None:
-        self.state_dir.mkdir(parents=True, exist_ok=True)
-        self._owner = OwnerLock(self.state_dir).acquire()  # AlreadyRunning: stop here
-        self.hardware.open()
-        self.client, self.sandbox = open_upstream(self.settings)
-        self.outbox = Outbox(
-            outbox_db(self.state_dir), load_or_create_key(outbox_key(self.state_dir))
-        )
-        self.pump = OutboxPump(self.outbox, self.client)
-        self.intake = Intake(
-            self.settings,
-            self.hardware,
-            self.outbox,
-            self.client,
-            self.catalogue,
-            kick=self.pump.kick,
-        )
-        # Before the pump can send (and purge) anything: a receipt for every application
-        # saved just before a crash, so that it can still be printed.
-        self.outbox.jobs.purge_expired()
-        rebuilt = self.intake.printing.rebuild_missing()
-        if rebuilt:
-            log.warning("%d saved application(s) had no receipt yet: kept for a reprint", rebuilt)
-        if start_pump:
-            self.pump.start()
-        self._control = ControlServer(self.state_dir, technician.handlers(self))
-        self._control.start()
-        self._start_services()
-        self._start_agent()
-        self._start_maintenance()
+    def close(self) -> None:
+        """Close everything :meth:`start` opened, newest first; the state directory's
+        lock is released last."""
+        self._closing.close()
 
-    def _start_services(self) -> None:
-        """The modes' effects, and the staff desk and audit log of 帮办代办."""
-        from kiosk.effects import Effects
-        from kiosk.staff import AuditLog, StaffDesk, StaffStore
+    # ---- what the screens ask for (screens/core.py) ----
 
-        site, staff = self.settings.site, self.settings.staff
-        self.audit = AuditLog(self.state_dir / "audit.sqlite3", site.station_id)
-        self.staff = StaffStore(
-            self.state_dir / "staff.sqlite3",
-            max_failures=staff.max_pin_failures,
-            lockout_s=staff.lockout_s,
-        )
-        self.desk = StaffDesk(self.staff, self.audit, site.station_id, idle_s=staff.idle_s)
-        self.effects = Effects(
-            self.settings, self.hardware, self.outbox, self.client, self.catalogue,
-            self.intake, audit=self.audit,
-        )  # fmt: skip
+    def warm_up(self) -> None:
+        """Build the pinyin index (about a second of CPU) in the background; the UI
+        calls this once its first screen is up, so start-up does not wait for it."""
+        threading.Thread(target=warm_up, name="ime-warm-up", daemon=True).start()
 
-    def _start_agent(self) -> None:
-        """Heartbeats, bundles and commands, when a technician has enrolled this kiosk."""
-        if not (self.state_dir / "fleet" / "agent.json").exists():
-            return
-        agent = kiosk_agent(
-            self.state_dir,
-            probe=health_probe(self.hardware.statuses, self.outbox),
-            test_print=self.print_test_page,
-        )
-        if not agent.state.enrolled:
-            agent.close()
-            return
-        self.agent = agent
-        agent.start(is_idle=lambda: False)  # bundles become active only between sessions
+    def popular(self, limit: int) -> list[Matter]:
+        """This site's popular matters: its own ordering, else its site type's."""
+        return self.catalogue.popular(list(popular_order(self.settings)), limit)
 
-    def _start_maintenance(self) -> None:
-        """The technician list and the health checks the maintenance screen and the
-        out-of-service rule read."""
-        from kiosk.maint import HealthMonitor, TechnicianDesk
-        from kiosk.maint.technicians import open_store
+    def on_card(self, listener: CardListener, *, source: CardSource | None = None) -> None:
+        self.hardware.on_card(listener, source=source)
 
-        staff, site = self.settings.staff, self.settings.site
-        store = open_store(self.state_dir, staff.max_pin_failures, staff.lockout_s)
-        self.technicians = TechnicianDesk(store, self.audit, site.station_id,
-                                          report=self._report_event)  # fmt: skip
-        self.health = HealthMonitor(
-            statuses=self.hardware.statuses,
-            outbox=lambda: (self.outbox.depth(), self.outbox.oldest_pending_age()),
-            ping_platform=lambda: bool(self.client.ping(timeout=2.0)),
-            ping_fleet=lambda: self.agent.ping() if self.agent is not None else None,
-            fleet_state=self.service_state,
-            outbox_full=self.settings.maintenance.outbox_full,
-        )
-        self.health.start(self.settings.maintenance.health_interval_s)
-
-    def _report_event(self, event: dict[str, Any]) -> None:
-        if self.agent is not None:
-            self.agent.report_event(event)
+    def idcard_problem_key(self) -> str | None:
+        return "error.device.missing" if self.hardware.idcard is None else None
 
     def serving(self) -> tuple[bool, str]:
         """(can serve citizens, reason key) from the last health check; serving until
         the first check says otherwise."""
-        snapshot = self.health.snapshot() if self.health is not None else None
+        snapshot = self.health.snapshot()
         return (True, "") if snapshot is None else snapshot.serving()
 
     def usable_devices(self) -> frozenset[str]:
-        from kiosk.hardware import KINDS
-
-        snapshot = self.health.snapshot() if self.health is not None else None
+        snapshot = self.health.snapshot()
         return frozenset(KINDS) if snapshot is None else snapshot.usable
 
-    def matter_availability(self, code: str) -> Any:
+    def matter_availability(self, code: str) -> Availability:
         """What the devices working now allow for matter ``code`` (kiosk/maint/needs.py)."""
-        from kiosk.maint import availability
-
         return availability(self.catalogue.get(code), self.usable_devices())
 
-    def between_sessions(self) -> Any:
+    def between_sessions(self) -> Activation | None:
         """The session just ended: the moment a staged fleet bundle may become active.
         Returns the activation (the kiosk restarts on it) or None."""
         return self.agent.between_sessions() if self.agent is not None else None
@@ -213,59 +156,10 @@ class Runtime:
         """(in service, message): a kiosk locked by its admin shows the message."""
         return self.agent.service_state() if self.agent is not None else (True, "")
 
-    def print_test_page(self) -> str:
-        from kiosk.receipts import test_page
-
-        printer = self.hardware.printer
-        if printer is None:
-            return "no_printer"
-        outcome = printer.print_document(test_page(printer.profile))
-        return "printed" if outcome.printed else outcome.reason
-
-    def warm_up(self) -> None:
-        """Build the pinyin index (about a second of CPU) in the background; the UI
-        calls this once its first screen is up, so start-up does not wait for it."""
-        threading.Thread(target=warm_up, name="ime-warm-up", daemon=True).start()
-
-    # ---- what the UI asks for ----
-
-    def popular(self, limit: int) -> list[Any]:
-        """This site's popular matters: its own ordering, else its site type's."""
-        return self.catalogue.popular(list(popular_order(self.settings)), limit)
-
-    def on_card(self, listener: CardListener, *, source: str | None = None) -> None:
-        self.hardware.on_card(listener, source=source)
-
-    @property
-    def idcard_simulated(self) -> bool:
-        reader = self.hardware.idcard
-        return reader is not None and getattr(reader, "simulator", None) is not None
-
-    def insert_test_card(self, fixture: str = "elder") -> None:
-        """Lay a test card on the simulated reader (demo and the sim-only button)."""
-        if self.idcard_simulated:
-            self.hardware.idcard.simulator.insert(fixture)
-
-    def remove_test_card(self) -> None:
-        if self.idcard_simulated:
-            self.hardware.idcard.simulator.remove()
-
-    @property
-    def smartcard_simulated(self) -> bool:
-        reader = self.hardware.smartcard
-        return reader is not None and getattr(reader, "simulator", None) is not None
-
-    def insert_test_smartcard(self, card: str = "ssc") -> None:
-        """Put a synthetic card (``ssc``, ``bank``…) in the virtual PC/SC reader."""
-        if self.smartcard_simulated:
-            self.hardware.smartcard.simulator.insert(card)
-
-    def remove_test_smartcard(self) -> None:
-        if self.smartcard_simulated:
-            self.hardware.smartcard.simulator.remove()
-
-    def idcard_problem_key(self) -> str | None:
-        return "error.device.missing" if self.hardware.idcard is None else None
+    def report(self, event: dict[str, str]) -> None:
+        """Tell the fleet of an event (a technician signed in…), once enrolled."""
+        if self.agent is not None:
+            self.agent.report_event(event)
 
     def unconfirmed(self) -> list[str]:
         """Numbers of applications saved whose number the citizen may never have got
@@ -276,8 +170,35 @@ class Runtime:
         """Staff or citizen have seen the number: stop telling them."""
         self.outbox.confirm_receipt(number)
 
+    def station_desk(self) -> DeskLists:
+        """The agent's lists of this station's cases (blocking: off the UI thread)."""
+        return station_desk(self.client, self.settings.site.station_id, dt.date.today())
+
+    def flush_outbox(self) -> PassReport:
+        """Send everything queued now (blocking); what was sent and what is left."""
+        return self.pump.flush()
+
+    def versions(self) -> dict[str, str]:
+        """Software, active configuration bundle and catalogue versions, as text."""
+        bundle = self.agent.state.applied_version if self.agent is not None else 0
+        return {
+            "software": __version__,
+            "config": str(bundle) if bundle else "-",
+            "catalogue": str(self.catalogue.version or "-"),
+        }
+
+    def recent_log(self, lines: int) -> list[str]:
+        """The last lines of the kiosk log, redacted again on the way out."""
+        return recent_log(self.state_dir / "logs" / "kiosk.log", lines)
+
+    def camera_preview(self) -> tuple[int, np.ndarray] | None:
+        """The QR camera's live preview while it scans (kiosk/hardware.py)."""
+        return self.hardware.camera_preview()
+
+    # ---- for the demo and the tests ----
+
     def wait_for_outbox(self, timeout: float, sleep: Callable[[float], None] = time.sleep) -> bool:
-        """True once nothing is pending (demo and tests)."""
+        """True once nothing is pending."""
         deadline = time.monotonic() + timeout
         while self.outbox.depth() > 0:
             if time.monotonic() > deadline:
@@ -286,21 +207,155 @@ class Runtime:
             sleep(0.05)
         return True
 
-    def close(self) -> None:
-        for closer in (
-            lambda: self.health.stop(),
-            lambda: self.agent.close(),
-            self.voice.stop,
-            lambda: self._control.stop(),  # type: ignore[union-attr]
-            lambda: self.pump.stop(),
-            lambda: self.outbox.close(),
-            lambda: self.client.close(),
-            lambda: self.sandbox.close(),
-            lambda: self.audit.close(),
-            lambda: self.staff.close(),
-            lambda: self.technicians.store.close(),
-            self.hardware.close,
-            lambda: self._owner.release(),  # type: ignore[union-attr]  # last: all closed
-        ):
-            with contextlib.suppress(Exception):
-                closer()
+
+def _assemble(
+    settings: Settings,
+    catalogue: Catalogue,
+    stack: contextlib.ExitStack,
+    start_pump: bool,
+    clock: Callable[[], float],
+    voice_output: Path | None,
+) -> Runtime:
+    """Open every part in order, registering each one's close on ``stack``."""
+    state_dir = settings.state_dir
+    state_dir.mkdir(parents=True, exist_ok=True)
+    owner = OwnerLock(state_dir).acquire()  # AlreadyRunning: stop here
+    _closes(stack, owner.release)  # last: everything else is closed by then
+
+    simulators = Simulators()
+    hardware = Hardware(open_devices(settings.devices, simulators))
+    _closes(stack, hardware.close)
+    hardware.start()
+    sim = SimulationControls(simulators)
+    simulation = sim if sim.active else None
+
+    client, sandbox = open_upstream(settings)
+    if sandbox is not None:
+        _closes(stack, sandbox.close)
+    _closes(stack, client.close)
+    outbox = Outbox(outbox_db(state_dir), load_or_create_key(outbox_key(state_dir)))
+    _closes(stack, outbox.close)
+    pump = OutboxPump(outbox, client)
+    _closes(stack, pump.stop)
+    intake = Intake(settings, hardware, outbox, client, catalogue, kick=pump.kick)
+    # Before the pump can send (and purge) anything: a receipt for every application
+    # saved just before a crash, so that it can still be printed.
+    outbox.jobs.purge_expired()
+    rebuilt = intake.printing.rebuild_missing()
+    if rebuilt:
+        log.warning("%d saved application(s) had no receipt yet: kept for a reprint", rebuilt)
+    if start_pump:
+        pump.start()
+
+    site, staff_settings = settings.site, settings.staff
+    audit = AuditLog(state_dir / "audit.sqlite3", site.station_id)
+    _closes(stack, audit.close)
+    staff = StaffStore(
+        state_dir / "staff.sqlite3",
+        max_failures=staff_settings.max_pin_failures,
+        lockout_s=staff_settings.lockout_s,
+    )
+    _closes(stack, staff.close)
+    desk = StaffDesk(staff, audit, site.station_id, idle_s=staff_settings.idle_s)
+    effects = Effects(settings, hardware, outbox, client, catalogue, intake, audit=audit)
+    device_tests = DeviceTests(hardware)
+
+    agent = _start_agent(state_dir, hardware, outbox, device_tests)
+    if agent is not None:
+        _closes(stack, agent.close)
+    technician_store = open_store(
+        state_dir, staff_settings.max_pin_failures, staff_settings.lockout_s
+    )
+    _closes(stack, technician_store.close)
+    # The fleet's parts are asked for through the runtime at call time: an agent
+    # enrolled while the kiosk runs takes part at once.
+    technicians = TechnicianDesk(
+        technician_store, audit, site.station_id, report=lambda event: runtime.report(event)
+    )
+    health = HealthMonitor(
+        statuses=hardware.statuses,
+        outbox=lambda: (outbox.depth(), outbox.oldest_pending_age()),
+        ping_platform=lambda: bool(client.ping(timeout=2.0)),
+        ping_fleet=lambda: runtime.agent.ping() if runtime.agent is not None else None,
+        fleet_state=lambda: runtime.service_state(),
+        outbox_full=settings.maintenance.outbox_full,
+    )
+
+    control = ControlServer(
+        state_dir,
+        technician.handlers(pump, intake, hardware.printer, hardware.problem(DeviceKind.PRINTER)),
+    )
+    control.start()
+    _closes(stack, control.stop)
+
+    voice = Voice(enabled=settings.ui.voice, output=voice_output)
+    _closes(stack, voice.stop)
+    sessions = SessionManager(
+        state_dir / "tmp",
+        idle_timeout=settings.session.idle_timeout_s,
+        idle_warning=settings.session.idle_warning_s,
+        max_extensions=settings.session.max_extensions,
+        language=settings.ui.language,
+        elderly=settings.ui.elderly_default,
+        clock=clock,
+        reclaim=release_freed_memory,
+    )
+    runtime = Runtime(
+        settings=settings,
+        catalogue=catalogue,
+        sessions=sessions,
+        voice=voice,
+        hardware=hardware,
+        simulators=simulators,
+        simulation=simulation,
+        client=client,
+        sandbox=sandbox,
+        outbox=outbox,
+        pump=pump,
+        intake=intake,
+        effects=effects,
+        flows=FlowFactory(settings, intake.now, audit.clock),
+        audit=audit,
+        staff=staff,
+        desk=desk,
+        technicians=technicians,
+        device_tests=device_tests,
+        health=health,
+        agent=agent,
+        control=control,
+        _closing=stack,
+    )
+    health.start(settings.maintenance.health_interval_s)
+    _closes(stack, health.stop)
+    return runtime
+
+
+def _closes(stack: contextlib.ExitStack, close: Callable[[], object]) -> None:
+    """Register ``close`` on ``stack``; a part that fails to close is logged, and the
+    others still close."""
+
+    def quietly() -> None:
+        try:
+            close()
+        except Exception:
+            log.exception("closing %s failed", getattr(close, "__qualname__", close))
+
+    stack.callback(quietly)
+
+
+def _start_agent(
+    state_dir: Path, hardware: Hardware, outbox: Outbox, device_tests: DeviceTests
+) -> Agent | None:
+    """Heartbeats, bundles and commands, when a technician has enrolled this kiosk."""
+    if not (state_dir / "fleet" / "agent.json").exists():
+        return None
+    agent = kiosk_agent(
+        state_dir,
+        probe=health_probe(hardware.statuses, outbox),
+        test_print=device_tests.print_test_page,
+    )
+    if not agent.state.enrolled:
+        agent.close()
+        return None
+    agent.start(is_idle=lambda: False)  # bundles become active only between sessions
+    return agent

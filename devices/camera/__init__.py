@@ -4,7 +4,8 @@
 ``file:///srv/clip.mp4`` a video file, played at its frame rate, looping;
 ``file:///srv/frames/`` a folder of images (or one image), ``?fps=5``;
 ``sim://camera?qr=TEXT&width=1280&height=720&blur=1&tilt=20&noise=3`` a synthetic view
-(:class:`CameraSimulator`): ``camera.simulator.show(text)`` holds up a code at run time.
+(:class:`CameraSimulator`, recorded in the ``simulators`` passed to :func:`open_camera`):
+``simulators.camera.show(text)`` holds up a code at run time.
 
     camera = open_camera("sim://camera?qr=王芳").start()
     frame = camera.next_frame()          # the newest frame, BGR, full resolution
@@ -20,6 +21,7 @@ from devices.camera.driver import Camera, Frame
 from devices.camera.simulator import CameraSimulator
 from devices.camera.sources import FolderSource, FrameSource, OpenCvSource, open_file_source
 from devices.qr.synth import Scene
+from devices.simulation import Simulators
 from devices.transport import parse_url
 
 SCENE_PARAMS = (
@@ -36,7 +38,7 @@ SCENE_PARAMS = (
 )
 
 
-def open_camera(url: str, *, start: bool = False) -> Camera:
+def open_camera(url: str, *, start: bool = False, simulators: Simulators | None = None) -> Camera:
     """The camera named by ``url`` (see the module docstring); started if ``start``.
 
     Opening never fails for a camera that is merely absent: it starts ``offline`` and
@@ -65,7 +67,9 @@ def open_camera(url: str, *, start: bool = False) -> Camera:
         )
     elif u.scheme == "sim":
         sim = _simulator(p)
-        camera = Camera(sim.open, name=name, preview_width=preview_width, simulator=sim)
+        if simulators is not None:
+            simulators.camera = sim
+        camera = Camera(sim.open, name=name, preview_width=preview_width)
     else:
         raise ValueError(f"unsupported camera URL scheme {u.scheme!r} in {url!r}")
     return camera.start() if start else camera

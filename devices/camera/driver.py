@@ -22,7 +22,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
@@ -60,11 +59,9 @@ class Camera:
         stall_after: float = STALL_AFTER,
         retry_every: float = RETRY_EVERY,
         clock: Clock = time.monotonic,
-        simulator: Any = None,
         on_status: Callable[[DeviceStatus], None] | None = None,
     ) -> None:
         self.name = name
-        self.simulator = simulator
         self.preview_width = preview_width
         self.stall_after = stall_after
         self.retry_every = retry_every

@@ -2,7 +2,8 @@
 
 ``v4l2:///dev/video0?width=4208&height=3120`` a UVC 高拍仪 through OpenCV (MJPEG for full
 resolution, research/devices.md §5); ``file:///srv/stills`` stills from a file or a
-folder, cycling; ``sim://docscan?seed=1&scenario=ok`` synthetic pages (``.simulator``
+folder, cycling; ``sim://docscan?seed=1&scenario=ok`` synthetic pages (the simulator,
+recorded in the :class:`~devices.simulation.Simulators` passed to :func:`open_docscan`,
 lets the demo and tests lay pages and pull the cable). Every call blocks: run them off
 the UI thread.
 """
@@ -22,6 +23,7 @@ import numpy as np
 from devices.docscan.codec import decode_image, fit_within
 from devices.docscan.page import CorruptImage
 from devices.docscan.simulator import DocScanSimulator
+from devices.simulation import Simulators
 from devices.status import DeviceState, DeviceStatus, DeviceTimeout, DeviceUnavailable
 from devices.transport import parse_url
 
@@ -33,8 +35,6 @@ STILL_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp")
 
 class DocCamera(Protocol):
     """What the kiosk sees of any document camera."""
-
-    simulator: DocScanSimulator | None  # None for real devices
 
     def status(self) -> DeviceStatus: ...
 
@@ -108,9 +108,7 @@ class StillCamera:
         *,
         name: str,
         preview_width: int = PREVIEW_WIDTH,
-        simulator: DocScanSimulator | None = None,
     ) -> None:
-        self.simulator = simulator
         self._source = source
         self._name = name
         self._preview_width = preview_width
@@ -149,7 +147,6 @@ class V4l2Camera:
     directly from the JPEG's DCT data, which keeps a live preview cheap.
     """
 
-    simulator: DocScanSimulator | None = None
     FRAME_RETRIES = 3
 
     def __init__(
@@ -249,8 +246,9 @@ def _to_image(frame: np.ndarray, max_side: int | None) -> np.ndarray:
     return frame if max_side is None else fit_within(frame, max_side)
 
 
-def open_docscan(url: str) -> DocCamera:
-    """Open the document camera named by ``url`` (see the module docstring)."""
+def open_docscan(url: str, *, simulators: Simulators | None = None) -> DocCamera:
+    """Open the document camera named by ``url`` (see the module docstring); a ``sim://``
+    camera's simulator is recorded in ``simulators``."""
     u = parse_url(url)
     p = u.params
     preview_width = int(p.get("preview_width", PREVIEW_WIDTH))
@@ -276,5 +274,7 @@ def open_docscan(url: str) -> DocCamera:
             preview_width=preview_width,
             landscape=p.get("landscape", "0") in ("1", "true", "yes"),
         )
-        return StillCamera(sim, name=url, preview_width=preview_width, simulator=sim)
+        if simulators is not None:
+            simulators.docscan = sim
+        return StillCamera(sim, name=url, preview_width=preview_width)
     raise ValueError(f"unsupported document camera URL scheme {u.scheme!r} in {url!r}")

@@ -37,6 +37,7 @@ from devices.transport import SerialTransport, Transport, open_transport, parse_
 
 if TYPE_CHECKING:
     from devices.idcard.simulator import SamSimulator
+from devices.simulation import Simulators
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,8 @@ class Backoff:
 
 
 class IdCardReader:
-    """A SAM-protocol ID card reader. ``simulator`` is set when it drives a simulated one."""
+    """A SAM-protocol ID card reader. ``on_close`` runs when it closes (the opener of a
+    ``sim://`` reader stops its simulator there)."""
 
     def __init__(
         self,
@@ -66,10 +68,10 @@ class IdCardReader:
         backoff: Backoff | None = None,
         retries: int = 1,
         clock: Callable[[], float] = time.monotonic,
-        simulator: SamSimulator | None = None,
+        on_close: Callable[[], object] | None = None,
     ) -> None:
         self.lock = threading.RLock()
-        self.simulator = simulator
+        self._on_close = on_close
         self.wlt_library = wlt_library
         self.timeouts = timeouts or Timeouts()
         self._opener = opener
@@ -113,14 +115,14 @@ class IdCardReader:
         return self._link is not None
 
     def close(self) -> None:
-        """Close the port and stop the simulator if this reader started one."""
+        """Close the port (and stop the simulator if it was opened with one)."""
         with self.lock:
             if self._link is not None:
                 self._link.close()
                 self._link = None
             self._problem = "closed"
-        if self.simulator is not None:
-            self.simulator.stop()
+        if self._on_close is not None:
+            self._on_close()
 
     def __enter__(self) -> IdCardReader:
         return self
@@ -257,12 +259,14 @@ def open_reader(
     timeouts: Timeouts | None = None,
     backoff: Backoff | None = None,
     clock: Callable[[], float] = time.monotonic,
+    simulators: Simulators | None = None,
 ) -> IdCardReader:
     """A reader for a configured URL; a missing device is reported by status(), not raised.
 
     ``serial://…`` (or ``tcp://`` for serial-over-IP converters) opens the real port;
     ``sim://idcard?fixture=…&scenario=…`` starts a :class:`SamSimulator` on a pty and
-    drives it through the serial transport. ValueError for any other URL.
+    drives it through the serial transport (recorded in ``simulators``; the reader stops
+    it when it closes). ValueError for any other URL.
     """
     u = parse_url(url)
     sim: SamSimulator | None = None
@@ -273,6 +277,8 @@ def open_reader(
 
         sim = SamSimulator.from_url(url).start()
         port, baud = sim.port_path, sim.baud
+        if simulators is not None:
+            simulators.idcard = sim
 
         def opener() -> Transport:
             return SerialTransport(port, baud)
@@ -290,7 +296,7 @@ def open_reader(
         timeouts=timeouts,
         backoff=backoff,
         clock=clock,
-        simulator=sim,
+        on_close=sim.stop if sim is not None else None,
     )
     reader.ensure_open()
     return reader

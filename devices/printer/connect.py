@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlsplit
 from devices.printer.driver import ReceiptPrinter
 from devices.printer.profiles import PrinterProfile, get_profile, with_overrides
 from devices.printer.simulator import Paper, PrinterSimulator
+from devices.simulation import Simulators
 from devices.status import DeviceUnavailable
 from devices.transport import TcpTransport, open_transport
 
@@ -63,10 +64,12 @@ class UsbTransport:
         self._usb.close()
 
 
-def open_printer(url: str, profile: str | PrinterProfile = "80mm") -> ReceiptPrinter:
+def open_printer(
+    url: str, profile: str | PrinterProfile = "80mm", *, simulators: Simulators | None = None
+) -> ReceiptPrinter:
     """A :class:`ReceiptPrinter` for ``url``; see the module docstring.
 
-    ``.simulator`` is the started simulator for ``sim://`` and None for hardware;
+    For ``sim://`` the started simulator is recorded in ``simulators``; the printer's
     ``.close()`` closes the transport and stops the simulator.
     """
     parts = urlsplit(url)
@@ -75,7 +78,7 @@ def open_printer(url: str, profile: str | PrinterProfile = "80mm") -> ReceiptPri
     if parts.scheme == "usb":
         return ReceiptPrinter(_usb_transport(url, parts.netloc, params), prof)
     if parts.scheme == "sim":
-        return _simulated(prof, params)
+        return _simulated(prof, params, simulators)
     transport = open_transport(url)
     return ReceiptPrinter(transport, prof, can_read=parts.scheme != "file")
 
@@ -89,7 +92,9 @@ def _usb_transport(url: str, netloc: str, params: dict[str, str]) -> UsbTranspor
     return UsbTransport(vid, pid, in_ep, out_ep)
 
 
-def _simulated(profile: PrinterProfile, params: dict[str, str]) -> ReceiptPrinter:
+def _simulated(
+    profile: PrinterProfile, params: dict[str, str], simulators: Simulators | None
+) -> ReceiptPrinter:
     paper = params.get("paper", "ok")
     if paper not in ("ok", "near_end", "out"):
         raise ValueError(f"sim printer paper must be ok, near_end or out, got {paper!r}")
@@ -110,7 +115,10 @@ def _simulated(profile: PrinterProfile, params: dict[str, str]) -> ReceiptPrinte
     except Exception:
         sim.stop()
         raise
-    printer = ReceiptPrinter(transport, profile, settle=False, status_timeout=0.3)
-    printer.simulator = sim
+    printer = ReceiptPrinter(
+        transport, profile, settle=False, status_timeout=0.3, on_close=sim.stop
+    )
+    if simulators is not None:
+        simulators.printer = sim
     log.info("printer: simulator on %s:%d (profile %s)", host, port, profile.name)
     return printer

@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from devices.printer import ops, protocol
 from devices.printer.decode import DecodeError, decode
@@ -23,9 +23,6 @@ from devices.printer.encoder import Encoder, Unencodable
 from devices.printer.profiles import PrinterProfile, get_profile
 from devices.status import DeviceError, DeviceState, DeviceStatus, ProtocolError, SupplyLevel
 from devices.transport import Transport
-
-if TYPE_CHECKING:
-    from devices.printer.simulator import PrinterSimulator
 
 log = logging.getLogger(__name__)
 Result = Literal["printed", "failed", "unconfirmed"]
@@ -68,6 +65,8 @@ class ReceiptPrinter:
     ``can_read`` is False for write-only transports (``file://``); ``settle`` waits for
     the estimated printing time before the final status (off for the simulator, which
     prints each byte before it reads the next). ``clock``/``sleep`` are injectable.
+    ``on_close`` runs when it closes (the opener of a ``sim://`` printer stops the
+    simulator there).
     """
 
     def __init__(
@@ -81,9 +80,10 @@ class ReceiptPrinter:
         unencodable: Unencodable = "raster",
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        on_close: Callable[[], object] | None = None,
     ) -> None:
         self.profile = get_profile(profile)
-        self.simulator: PrinterSimulator | None = None
+        self._on_close = on_close
         self._transport = transport
         self._can_report = can_read and self.profile.can_report_status
         self._status_timeout = status_timeout
@@ -167,13 +167,13 @@ class ReceiptPrinter:
         return outcome
 
     def close(self) -> None:
-        """Close the transport, and stop the simulator if this printer started one."""
+        """Close the transport (and stop the simulator it was opened with)."""
         if self._closed:
             return
         self._closed = True
         self._transport.close()
-        if self.simulator is not None:
-            self.simulator.stop()
+        if self._on_close is not None:
+            self._on_close()
 
     def __enter__(self) -> ReceiptPrinter:
         return self

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
+from devices.simulation import Simulators
 from devices.smartcard.cardread import App, read_any
 from devices.smartcard.channel import CardChannel
 from devices.smartcard.emv import Terminal
@@ -38,7 +39,6 @@ from devices.smartcard.errors import (
 )
 from devices.smartcard.pcsc import CardConnection, Pcsc, SlotState
 from devices.smartcard.records import CardRecord
-from devices.smartcard.simulator import VirtualCard
 from devices.smartcard.ssc import Unlock
 from devices.status import DeviceState, DeviceStatus, MediaState
 from devices.transport import parse_url
@@ -51,7 +51,8 @@ RETRY_AFTER_REMOVAL = 2.0  # how long read_card() waits for a card back after a 
 
 
 class SmartCardReader:
-    """One PC/SC reader slot chosen by name; ``simulator`` is set for ``sim://`` URLs."""
+    """One PC/SC reader slot chosen by name. ``on_close`` runs when it closes (the opener
+    of a ``sim://`` reader stops its virtual card there)."""
 
     def __init__(
         self,
@@ -59,7 +60,7 @@ class SmartCardReader:
         *,
         app: App = App.AUTO,
         pcsc: Pcsc | None = None,
-        simulator: VirtualCard | None = None,
+        on_close: Callable[[], object] | None = None,
         terminal: Terminal | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
@@ -68,7 +69,7 @@ class SmartCardReader:
     ) -> None:
         self.match = match
         self.app = app
-        self.simulator = simulator
+        self._on_close = on_close
         self.lock = threading.RLock()
         self.pcsc = pcsc or Pcsc()
         self.exchanges = 0  # APDUs sent by the last read
@@ -200,8 +201,8 @@ class SmartCardReader:
     def close(self) -> None:
         with self.lock:
             self.pcsc.release()
-        if self.simulator is not None:
-            self.simulator.stop()
+        if self._on_close is not None:
+            self._on_close()
 
     def __enter__(self) -> SmartCardReader:
         return self
@@ -214,16 +215,26 @@ class SmartCardReader:
 _WAIT_FOR = ("pcscUnavailable", "readerMissing", "noSmartcard")
 
 
-def open_reader(url: str, *, clock: Callable[[], float] = time.monotonic) -> SmartCardReader:
-    """A reader for a configured URL (see the module docstring); ValueError if bad."""
+def open_reader(
+    url: str,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    simulators: Simulators | None = None,
+) -> SmartCardReader:
+    """A reader for a configured URL (see the module docstring); ValueError if bad. A
+    ``sim://`` URL starts a virtual card, recorded in ``simulators``."""
     u = parse_url(url)
     try:
         app = App(u.params.get("app", "auto"))
     except ValueError as exc:
         raise ValueError(f"app must be auto, ssc or bank in {url!r}") from exc
     if u.scheme == "sim":
+        from devices.smartcard.simulator import VirtualCard  # only for sim:// URLs
+
         sim = VirtualCard.from_url(url).start()
-        return SmartCardReader(sim.reader_name, app=app, simulator=sim, clock=clock)
+        if simulators is not None:
+            simulators.smartcard = sim
+        return SmartCardReader(sim.reader_name, app=app, on_close=sim.stop, clock=clock)
     if u.scheme == "pcsc":
         parts = urlsplit(url)
         return SmartCardReader(unquote(parts.netloc + parts.path), app=app, clock=clock)

@@ -11,15 +11,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
-from kiosk.effects import applications, services
+from kiosk.catalogue import Catalogue
+from kiosk.effects import applications, bookings, feedback, selfservice
 from kiosk.effects.errors import failed
 from kiosk.effects.instant import InstantEffects
 from kiosk.effects.lookup import LookupEffects
 from kiosk.flows import effects as fx
+from kiosk.flows.base import Intent
 from kiosk.flows.intents import Failed
+from kiosk.hardware import Hardware
+from kiosk.intake import Intake
+from kiosk.outbox import Outbox
+from kiosk.session import Session
+from kiosk.settings import Settings
+from kiosk.staff import AuditLog
 from kiosk.staff.desk import masked_subject
+from kiosk.upstream import PlatformClient
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +51,14 @@ AUDIT_ACTIONS = {
 class Effects:
     def __init__(
         self,
-        settings: Any,
-        hardware: Any,
-        outbox: Any,
-        client: Any,
-        catalogue: Any,
-        intake: Any,
+        settings: Settings,
+        hardware: Hardware,
+        outbox: Outbox,
+        client: PlatformClient,
+        catalogue: Catalogue,
+        intake: Intake,
         *,
-        audit: Any = None,
+        audit: AuditLog | None = None,
     ) -> None:
         self.settings, self.hardware, self.outbox = settings, hardware, outbox
         self.client, self.catalogue, self.intake = client, catalogue, intake
@@ -58,7 +66,9 @@ class Effects:
         self.instant = InstantEffects(self)
         self.lookup = LookupEffects(self)
 
-    def run(self, effect: Any, session: Any, wanted: Callable[[], bool] = lambda: True) -> Any:
+    def run(
+        self, effect: fx.Effect, session: Session, wanted: Callable[[], bool] = lambda: True
+    ) -> Intent | None:
         """The outcome of ``effect`` as an intent for the session's flow."""
         try:
             outcome = self._dispatch(effect, session, wanted)
@@ -68,7 +78,9 @@ class Effects:
         self._audit(effect, session, outcome)
         return outcome
 
-    def _dispatch(self, effect: Any, session: Any, wanted: Callable[[], bool]) -> Any:
+    def _dispatch(
+        self, effect: fx.Effect, session: Session, wanted: Callable[[], bool]
+    ) -> Intent | None:
         match effect:
             case fx.SubmitApplication():
                 return applications.submit(self, session)
@@ -83,11 +95,11 @@ class Effects:
             case fx.PrintCertificate():
                 return self.instant.print_certificate(session)
             case fx.LoadSlots():
-                return services.load_slots(self, session)
+                return bookings.load_slots(self, session)
             case fx.BookSlot(slot_id=slot_id):
-                return services.book_slot(self, session, slot_id)
+                return bookings.book_slot(self, session, slot_id)
             case fx.FindAppointments():
-                return services.find_appointments(self, session)
+                return bookings.find_appointments(self, session)
             case fx.ScanQr(ignore=ignore):
                 return self.lookup.scan_qr(ignore, wanted)
             case fx.FindByNumber(number=number):
@@ -101,18 +113,18 @@ class Effects:
             case fx.CancelAppointment(appointment_id=appointment_id):
                 return self.lookup.cancel_appointment(appointment_id)
             case fx.FileComplaint():
-                return services.file_complaint(self, session)
+                return feedback.file_complaint(self, session)
             case fx.SendRating(level=level, reasons=reasons, comment=comment):
-                services.send_rating(self, session, level, reasons, comment)
+                feedback.send_rating(self, session, level, reasons, comment)
                 return None
             case fx.PrintGuide():
-                return services.print_guide(self, session)
+                return selfservice.print_guide(self, session)
             case fx.RecordConsent():
                 return None  # the audit line below is the record
         raise TypeError(f"unknown effect {type(effect).__name__}")
 
-    def _audit(self, effect: Any, session: Any, outcome: Any) -> None:
-        assist = getattr(session, "assist", None)
+    def _audit(self, effect: fx.Effect, session: Session, outcome: Intent | None) -> None:
+        assist = session.assist
         action = AUDIT_ACTIONS.get(type(effect))
         if self.audit is None or assist is None or action is None:
             return
@@ -137,7 +149,7 @@ class Effects:
             log.exception("audit record failed for %s", action)
 
 
-def _reference(effect: Any, session: Any, outcome: Any) -> str:
+def _reference(effect: fx.Effect, session: Session, outcome: Intent | None) -> str:
     for attr in ("submission", "case_no", "reference"):
         value = getattr(outcome, attr, None)
         if value is not None and attr == "submission":

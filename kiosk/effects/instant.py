@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
+from kiosk.flows.instant import InstantFlow
 from kiosk.flows.intents import CertificateReady, PaymentUpdate, Printed
-from kiosk.intake.accept import ID_TYPES
+from kiosk.intake.accept import applicant_of
 from kiosk.intake.submissions import submission_kind
 from kiosk.receipts.certificate import certificate_slip
 from kiosk.upstream.case_models import PaymentRequest
-from kiosk.upstream.models import Applicant, Application
+from kiosk.upstream.models import Application
+
+if TYPE_CHECKING:
+    from kiosk.effects import Effects
+    from kiosk.session import Session
 
 POLL_S = 1.0  # between payment status questions
 POLL_FOR_S = 6.0  # one CheckPayment effect asks for this long, then the flow asks again
@@ -25,22 +30,22 @@ POLL_FOR_S = 6.0  # one CheckPayment effect asks for this long, then the flow as
 class InstantEffects:
     def __init__(
         self,
-        ctx: Any,
+        ctx: Effects,
         *,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.ctx = ctx  # kiosk.effects.Effects: settings, client, catalogue, journey
+        self.ctx = ctx
         self.sleep, self.clock = sleep, clock
 
-    def create_payment(self, session: Any) -> PaymentUpdate:
-        flow = session.flow
+    def create_payment(self, session: Session) -> PaymentUpdate:
+        flow = session.flow_as(InstantFlow)
         site = self.ctx.settings.site
         req = PaymentRequest(flow.matter.code, flow.fee_fen, site.station_id, case_ref=flow.key)
         payment = self.ctx.client.create_payment(req, f"{flow.key}.pay{flow.payment_round}")
         return PaymentUpdate(payment)
 
-    def check_payment(self, session: Any, payment_id: str) -> PaymentUpdate:
+    def check_payment(self, session: Session, payment_id: str) -> PaymentUpdate:
         """Ask until paid or expired, for up to POLL_FOR_S; the flow asks again after."""
         deadline = self.clock() + POLL_FOR_S
         while True:
@@ -49,9 +54,9 @@ class InstantEffects:
                 return PaymentUpdate(payment)
             self.sleep(POLL_S)
 
-    def fetch_certificate(self, session: Any) -> CertificateReady:
-        flow = session.flow
-        identity = session.identity
+    def fetch_certificate(self, session: Session) -> CertificateReady:
+        flow = session.flow_as(InstantFlow)
+        identity = session.person()
         matter = flow.matter
         site = self.ctx.settings.site
         how = submission_kind(session)
@@ -63,12 +68,7 @@ class InstantEffects:
             matter_code=matter.code,
             matter_name=matter.name.get("zh_CN"),
             department=matter.department.name.get("zh_CN"),
-            applicant=Applicant(
-                ID_TYPES.get(identity.id_type, identity.id_type),
-                identity.id_number,
-                identity.name,
-                session.answers.get("phone") or None,
-            ),
+            applicant=applicant_of(identity, session.answers.get("phone")),
             answers=dict(session.answers),
             channel=how.channel,
             station_id=site.station_id,
@@ -83,8 +83,8 @@ class InstantEffects:
         client.submit_application(app, f"{flow.key}.app")
         return CertificateReady(case_no, client.certificate_content(case_no))
 
-    def print_certificate(self, session: Any) -> Printed:
-        flow = session.flow
+    def print_certificate(self, session: Session) -> Printed:
+        flow = session.flow_as(InstantFlow)
         doc = certificate_slip(
             flow.certificate,
             station_name=self.ctx.settings.site.station_name,

@@ -11,14 +11,17 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk import tracking
 from kiosk.flows.intents import AppointmentLoaded, Failed, Found, Scanned
-from kiosk.intake.accept import ID_TYPES
+from kiosk.intake.accept import applicant_of
 from kiosk.receipts.qrcodes import classify
 from kiosk.upstream.errors import PlatformRejected, PlatformUnavailable
-from kiosk.upstream.models import Applicant
+
+if TYPE_CHECKING:
+    from kiosk.effects import Effects
+    from kiosk.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +29,7 @@ SCAN_FOR_S = 60.0
 
 
 class LookupEffects:
-    def __init__(self, ctx: Any, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, ctx: Effects, clock: Callable[[], float] = time.monotonic) -> None:
         self.ctx, self.clock = ctx, clock
 
     def _today(self) -> Any:
@@ -52,8 +55,9 @@ class LookupEffects:
         local = self.ctx.outbox.lookup(number)
         if local is not None and local.case_no is None:  # not on the platform yet
             return Found((tracking.from_outbox(local, self._name(local.matter_code)),))
+        case_no = local.case_no if local is not None and local.case_no else number
         try:
-            status = self.ctx.client.get_case(local.case_no if local is not None else number)
+            status = self.ctx.client.get_case(case_no)
         except (PlatformUnavailable, PlatformRejected) as exc:
             gone = isinstance(exc, PlatformRejected) and exc.code != "case_not_found"
             if local is None or gone:
@@ -75,18 +79,15 @@ class LookupEffects:
             )
         )
 
-    def find_by_identity(self, session: Any) -> Found:
-        identity = session.identity
+    def find_by_identity(self, session: Session) -> Found:
+        identity = session.person()
         waiting = [
             tracking.from_outbox(item, self._name(item.matter_code))
             for item in self.ctx.outbox.pending_for(identity.id_number)
             if item.case_no is None
         ]
-        applicant = Applicant(
-            ID_TYPES.get(identity.id_type, identity.id_type), identity.id_number, identity.name
-        )
         try:
-            summaries = self.ctx.client.search_cases(applicant=applicant)
+            summaries = self.ctx.client.search_cases(applicant=applicant_of(identity))
         except PlatformUnavailable:
             if not waiting:
                 raise

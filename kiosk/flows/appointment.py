@@ -29,6 +29,7 @@ from kiosk.flows.intents import (
     Retry,
     SlotsLoaded,
 )
+from kiosk.flows.kinds import FlowKind
 from kiosk.flows.machine import StepMachine
 from kiosk.session import Session
 
@@ -40,7 +41,7 @@ def slot_start(slot: Any) -> dt.datetime:
 
 
 class AppointmentFlow(StepMachine):
-    mode = "appointment"
+    kind = FlowKind.APPOINTMENT
 
     def __init__(
         self,

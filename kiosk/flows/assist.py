@@ -27,8 +27,9 @@ from kiosk.flows.base import (
 )
 from kiosk.flows.effects import RecordConsent
 from kiosk.flows.intents import ConsentGiven
+from kiosk.flows.kinds import FlowKind
 from kiosk.flows.machine import StepMachine
-from kiosk.session import Session
+from kiosk.session import CapturedPage, Session
 from kiosk.staff.desk import AssistContext, Consent
 
 RELATIONSHIPS = ("spouse", "child", "parent", "sibling", "other_family")
@@ -48,7 +49,7 @@ AUTHORISATION = Material(
 
 
 class ConsentFlow(StepMachine):
-    mode = "assist"
+    kind = FlowKind.ASSIST
 
     def __init__(self, session: Session, staff: Any, clock: Callable[[], float]) -> None:
         super().__init__(session)
@@ -62,14 +63,14 @@ class ConsentFlow(StepMachine):
     # -- what the capture screen renders --
 
     @property
-    def materials(self) -> list[Any]:
+    def materials(self) -> list[Material]:
         return [AUTHORISATION]
 
     @property
-    def current_material(self) -> Any:
+    def current_material(self) -> Material:
         return AUTHORISATION
 
-    def pages_for(self, code: str) -> list[Any]:
+    def pages_for(self, code: str) -> list[CapturedPage]:
         return self.session.pages.get(code, [])
 
     # -- the machine --

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses as dc
 import enum
-from typing import Any
 
+from kiosk.flows.effects import Effect
 from kiosk.identity import Identity
 from kiosk.session import CapturedPage, Submission
 
@@ -115,7 +115,7 @@ class Back:
     pass
 
 
-Intent = Any  # one of the dataclasses above
+Intent = object  # one of the dataclasses above, or of kiosk.flows.intents
 
 
 # ---- transitions: what the flow answers --------------------------------------------------
@@ -128,7 +128,7 @@ class Next:
     where a step is reached is what a transition *is*."""
 
     step: Step
-    effect: Any = dc.field(default=None, compare=False)
+    effect: Effect | None = dc.field(default=None, compare=False)
 
 
 @dc.dataclass(frozen=True)

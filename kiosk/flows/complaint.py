@@ -12,6 +12,7 @@ from kiosk.catalogue.model import FieldKind, FormField, Text
 from kiosk.flows.base import Abort, Continue, Intent, Invalid, Next, Step, Transition
 from kiosk.flows.effects import FileComplaint
 from kiosk.flows.intents import Choose, Failed, Filed, PhoneEntered, Retry, TextEntered
+from kiosk.flows.kinds import FlowKind
 from kiosk.flows.machine import StepMachine
 from kiosk.session import Session
 from kiosk.upstream.service_models import COMPLAINT_CATEGORIES
@@ -21,7 +22,7 @@ PHONE_FIELD = FormField("phone", Text("联系电话", "Phone"), FieldKind.PHONE,
 
 
 class ComplaintFlow(StepMachine):
-    mode = "complaint"
+    kind = FlowKind.COMPLAINT
 
     def __init__(self, session: Session, case_no: str | None = None) -> None:
         super().__init__(session)

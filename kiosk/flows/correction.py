@@ -20,6 +20,7 @@ from kiosk.catalogue.model import Material, Text, TrustLevel
 from kiosk.flows.base import Abort, Identified, Intent, Next, Step, Transition
 from kiosk.flows.effects import CheckOwner
 from kiosk.flows.intents import OwnerChecked
+from kiosk.flows.kinds import FlowKind
 from kiosk.flows.promised import PromisedFlow
 from kiosk.session import Session
 
@@ -39,7 +40,7 @@ def unknown_material(code: str) -> Material:
 
 
 class CorrectionFlow(PromisedFlow):
-    kind = "correction"
+    kind = FlowKind.CORRECTION
 
     def __init__(
         self,

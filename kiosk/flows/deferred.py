@@ -11,6 +11,7 @@ import dataclasses as dc
 from typing import Any
 
 from kiosk.catalogue.model import Choice, FieldKind, FormField, RequiredWhen, Text
+from kiosk.flows.kinds import FlowKind
 from kiosk.flows.promised import PromisedFlow
 
 
@@ -64,7 +65,7 @@ DEFERRED_FIELDS = (
 
 
 class DeferredFlow(PromisedFlow):
-    mode = "deferred"
+    kind = FlowKind.DEFERRED
 
     @property
     def fields(self) -> list[Any]:

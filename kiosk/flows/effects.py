@@ -1,8 +1,9 @@
 """Work a flow asks for when it reaches a step: plain data, run by the app.
 
 A flow returns ``Next(step, effect=...)``; the app runs the effect off the UI thread
-(kiosk/effects/runner.py) and hands its outcome back to the flow as an intent
-(kiosk/flows/intents.py). Flows stay pure and their tests check which effect they ask.
+through :class:`kiosk.effects.Effects`, which performs it against the real kiosk, and
+hands its outcome back to the flow as an intent (kiosk/flows/intents.py). Flows stay
+pure and their tests check which effect they ask.
 """
 
 from __future__ import annotations
@@ -110,3 +111,26 @@ class SendRating:
 @dc.dataclass(frozen=True)
 class RecordConsent:
     """The citizen's consent to assisted handling, into the audit log."""
+
+
+Effect = (
+    SubmitApplication
+    | CreatePayment
+    | CheckPayment
+    | FetchCertificate
+    | PrintCertificate
+    | PrintGuide
+    | LoadSlots
+    | BookSlot
+    | FindAppointments
+    | ScanQr
+    | FindByNumber
+    | FindByIdentity
+    | LoadCase
+    | LoadAppointment
+    | CancelAppointment
+    | CheckOwner
+    | FileComplaint
+    | SendRating
+    | RecordConsent
+)

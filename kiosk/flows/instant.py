@@ -26,6 +26,7 @@ from kiosk.flows.intents import (
     PrintRequested,
     Retry,
 )
+from kiosk.flows.kinds import FlowKind
 from kiosk.flows.promised import PromisedFlow
 from kiosk.session import Session
 
@@ -33,7 +34,7 @@ READ_FROM_CARD = ("idcard", "smartcard")
 
 
 class InstantFlow(PromisedFlow):
-    mode = "instant"
+    kind = FlowKind.INSTANT
 
     def __init__(self, session: Session, matter: Any) -> None:
         self.key = uuid.uuid4().hex  # idempotency: a retry is the same application

@@ -3,23 +3,28 @@ handler, refuse what a step does not take, and leave by Back."""
 
 from __future__ import annotations
 
+from typing import ClassVar, Protocol, runtime_checkable
+
+from kiosk.catalogue import Material
 from kiosk.errors import FlowError
 from kiosk.flows.base import Abort, Back, Intent, Next, Step, Transition
-from kiosk.session import Session
+from kiosk.flows.effects import Effect
+from kiosk.flows.kinds import FlowKind
+from kiosk.session import CapturedPage, Session
 
 
 class StepMachine:
     """Subclasses define ``_on_<step>(intent)`` for each step that takes intents and
     may override :meth:`_back`. The machine registers itself as the session's flow."""
 
-    mode = ""
+    kind: ClassVar[FlowKind]
     step: Step
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.problem = ""  # message key shown at Step.PROBLEM
         self.notice = ""  # message key shown on the current step (e.g. "slot taken")
-        self.start_effect: object = None  # run by the app when the flow starts
+        self.start_effect: Effect | None = None  # run by the app when the flow starts
         session.flow = self
 
     def handle(self, intent: Intent) -> Transition:
@@ -44,3 +49,19 @@ class StepMachine:
         """Show ``key`` at Step.PROBLEM."""
         self.problem = key
         return Next(Step.PROBLEM)
+
+
+@runtime_checkable
+class CapturesMaterials(Protocol):
+    """A flow whose steps capture paper materials (承诺办 and its kin; 帮办代办's
+    authorisation): what the capture and review screens render."""
+
+    material_index: int
+
+    @property
+    def materials(self) -> list[Material]: ...
+
+    @property
+    def current_material(self) -> Material: ...
+
+    def pages_for(self, code: str) -> list[CapturedPage]: ...

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.catalogue import Material
 from kiosk.catalogue.forms import validate_form
 from kiosk.flows.base import (
     Abort,
@@ -27,9 +28,10 @@ from kiosk.flows.base import (
     Transition,
 )
 from kiosk.flows.effects import SubmitApplication
+from kiosk.flows.kinds import FlowKind
 from kiosk.flows.machine import StepMachine
 from kiosk.flows.rating import RatingSteps
-from kiosk.session import Session
+from kiosk.session import CapturedPage, Session
 
 _ORDER = [Step.IDENTITY, Step.NOTICE, Step.FORM, Step.MATERIALS, Step.REVIEW, Step.SUBMIT]
 
@@ -37,8 +39,7 @@ _ORDER = [Step.IDENTITY, Step.NOTICE, Step.FORM, Step.MATERIALS, Step.REVIEW, St
 class PromisedFlow(RatingSteps, StepMachine):
     """The step machine for one matter handled as 承诺办."""
 
-    mode = "promised"
-    kind = "application"  # what the submission is: a new case (or a correction)
+    kind = FlowKind.PROMISED
 
     def __init__(self, session: Session, matter: Any) -> None:
         super().__init__(session)
@@ -55,14 +56,14 @@ class PromisedFlow(RatingSteps, StepMachine):
         return list(self.matter.fields)
 
     @property
-    def materials(self) -> list[Any]:
+    def materials(self) -> list[Material]:
         return list(self.matter.materials)
 
     @property
-    def current_material(self) -> Any:
+    def current_material(self) -> Material:
         return self.materials[self.material_index]
 
-    def pages_for(self, code: str) -> list[Any]:
+    def pages_for(self, code: str) -> list[CapturedPage]:
         return self.session.pages.get(code, [])
 
     @property

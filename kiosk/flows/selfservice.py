@@ -9,12 +9,13 @@ from typing import Any
 from kiosk.flows.base import Abort, Continue, Intent, Next, Step, Transition
 from kiosk.flows.effects import PrintGuide
 from kiosk.flows.intents import Printed, PrintRequested
+from kiosk.flows.kinds import FlowKind
 from kiosk.flows.machine import StepMachine
 from kiosk.session import Session
 
 
 class SelfServiceFlow(StepMachine):
-    mode = "self_service"
+    kind = FlowKind.SELF_SERVICE
 
     def __init__(self, session: Session, matter: Any, mobile_url: str) -> None:
         super().__init__(session)

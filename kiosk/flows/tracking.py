@@ -39,6 +39,7 @@ from kiosk.flows.intents import (
     StartScan,
     UseIdCard,
 )
+from kiosk.flows.kinds import FlowKind
 from kiosk.flows.machine import StepMachine
 from kiosk.session import Session
 
@@ -47,7 +48,7 @@ APPOINTMENT_NUMBER = re.compile(r"A\d{8}")
 
 
 class TrackingFlow(StepMachine):
-    mode = "tracking"
+    kind = FlowKind.TRACKING
 
     def __init__(
         self, session: Session, rules: AppointmentRules, now: Callable[[], dt.datetime]

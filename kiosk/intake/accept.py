@@ -14,7 +14,10 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from kiosk.errors import KioskError
+import numpy as np
+
+from kiosk.errors import DeviceMissing, SessionEnded
+from kiosk.identity import Identity
 from kiosk.intake.printing import CHINA, Printing
 from kiosk.intake.submissions import next_steps, submission_kind
 from kiosk.outbox.models import Applicant, Attachment
@@ -46,8 +49,10 @@ ID_TYPES = {  # the kiosk's card types → the platform API's id_type
 }
 
 
-class DeviceMissing(KioskError):
-    key = "error.device.missing"
+def applicant_of(identity: Identity, phone: str | None = None) -> Applicant:
+    """The person in the session as the platform API names an applicant."""
+    id_type = ID_TYPES.get(identity.id_type, identity.id_type)
+    return Applicant(id_type, identity.id_number, identity.name, phone or None)
 
 
 class Intake:
@@ -88,7 +93,7 @@ class Intake:
 
     # ---- the document camera ----
 
-    def preview(self) -> Any:
+    def preview(self) -> np.ndarray | None:
         camera = self.hardware.docscan
         return None if camera is None else camera.preview()
 
@@ -134,7 +139,7 @@ class Intake:
         matter = self.catalogue.get(session.matter_code)
         identity = session.identity
         if identity is None:
-            raise KioskError("no identity in the session")
+            raise SessionEnded("no identity in the session")
         site = self.settings.site
         how = submission_kind(session)
         matter_name = matter.name.get("zh_CN")
@@ -149,12 +154,7 @@ class Intake:
             matter_code=matter.code,
             matter_name=matter.name.get("zh_CN"),
             department=matter.department.name.get("zh_CN"),
-            applicant=Applicant(
-                id_type=ID_TYPES.get(identity.id_type, identity.id_type),
-                id_number=identity.id_number,
-                name=identity.name,
-                phone=session.answers.get("phone") or None,
-            ),
+            applicant=applicant_of(identity, session.answers.get("phone")),
             answers=dict(session.answers),
             attachments=attachments,
             channel=how.channel,

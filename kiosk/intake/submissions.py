@@ -8,8 +8,9 @@ import dataclasses as dc
 import datetime as dt
 from typing import Any
 
+from kiosk.flows.kinds import FlowKind
 from kiosk.masking import mask_phone
-from kiosk.upstream.models import HANDLING_MODES, Agent
+from kiosk.upstream.models import Agent
 
 _NEXT_STEPS = {
     "correction": "补正材料已收到，将重新进入审核，原办件编号不变。请妥善保管本回执。",
@@ -29,15 +30,15 @@ class SubmissionKind:
 
 def submission_kind(session: Any) -> SubmissionKind:
     flow = session.flow
-    assist = getattr(session, "assist", None)
-    mode = getattr(flow, "mode", "promised")
-    kind = getattr(flow, "kind", "application")
+    assist = session.assist
+    flow_kind = flow.kind if flow is not None else FlowKind.PROMISED
+    correction = flow_kind is FlowKind.CORRECTION
     return SubmissionKind(
         channel="assisted" if assist is not None else "kiosk",
         agent=Agent(assist.staff.staff_no, assist.staff.name) if assist is not None else None,
-        mode=mode if mode in HANDLING_MODES else "promised",
-        kind=kind,
-        case_no=getattr(flow, "case_no", None) if kind == "correction" else None,
+        mode=str(flow_kind.handling_mode),
+        kind="correction" if correction else "application",
+        case_no=flow.case_no if correction else None,
     )
 
 

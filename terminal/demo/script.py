@@ -6,6 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from terminal.harness import simulation_of
+
 if TYPE_CHECKING:
     from screens.pilot import Pilot
 
@@ -92,7 +94,7 @@ def run_journey(
     pilot.tap("search")
     pilot.wait_screen("search")
     pilot.type(query)
-    matter = app.runtime.catalogue.search(query)[0]
+    matter = app.core.catalogue.search(query)[0]
     pilot.wait_until(lambda: pilot.find(f"result-{matter.code}"), "search result")
     shoot(pilot, out, "search", shots)
     pilot.tap(f"result-{matter.code}")
@@ -101,7 +103,7 @@ def run_journey(
     pilot.tap("apply")
     pilot.wait_screen("identity")
     shoot(pilot, out, "identity", shots)
-    app.runtime.insert_test_card(card)
+    simulation_of(app).lay_test_card(card)
     pilot.wait_screen("notice")
     shoot(pilot, out, "notice", shots)
     pilot.tap("notice-accept")

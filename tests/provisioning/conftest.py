@@ -28,26 +28,16 @@ from provisioning.agent import Agent
 from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
 from provisioning.server.ratelimit import Admission, TokenBuckets
+from tests.support import FakeClock
 
 START = 1_767_229_200.0  # 2026-01-01 09:00 CST
 PASSWORD = "correct horse battery"
 SITES = ("s-0001", "s-0002", "s-0101")
 
 
-class FakeClock:
-    def __init__(self, t: float = START) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, seconds: float) -> None:
-        self.t += seconds
-
-
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(START)
 
 
 # ---- PostgreSQL --------------------------------------------------------------------------

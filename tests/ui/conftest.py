@@ -30,6 +30,7 @@ _SETTINGS: Settings = with_overrides(
 _DISPLAY = contextlib.ExitStack()
 _DISPLAY.enter_context(virtual_display(_SETTINGS.ui.width, _SETTINGS.ui.height))
 from screens.window import prepare_kivy  # noqa: E402
+from tests.support import FakeClock  # noqa: E402
 
 prepare_kivy(_SETTINGS, windowed=True)
 
@@ -39,19 +40,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     _STATE.cleanup()
 
 
-class FakeClock:
-    """The session's clock; tests move it to reach the idle warning without waiting."""
-
-    def __init__(self) -> None:
-        self.now = 10_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture(scope="session")
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(10_000.0)
 
 
 @pytest.fixture(scope="session")
@@ -73,7 +64,7 @@ def kiosk(state_dir: Path, clock: FakeClock, pcscd_service: Any) -> Iterator[tup
 @pytest.fixture
 def ui(kiosk: tuple[Any, Any], request: pytest.FixtureRequest) -> Iterator[tuple[Any, Any]]:
     app, pilot = kiosk
-    app.runtime.remove_test_card()
+    app.core.simulation.take_test_card()
     if pilot.screen != "attract" or app.session.identity is not None:
         app.finish()
     pilot.wait_screen("attract")

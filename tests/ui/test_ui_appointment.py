@@ -30,7 +30,7 @@ def test_a_slot_taken_meanwhile_brings_back_the_fresh_list_with_a_message(
     ui: tuple[Any, Any],
 ) -> None:
     app, pilot = ui
-    runtime = app.runtime
+    runtime = app.core
     trip = to_slots(app, pilot)
     flow = app.flow
     pilot.wait_until(lambda: flow.slots, "the open slots", timeout=30)
@@ -67,7 +67,7 @@ def test_slots_need_the_platform_live_and_a_citizen_can_leave_when_it_is_down(
     ui: tuple[Any, Any],
 ) -> None:
     app, pilot = ui
-    runtime = app.runtime
+    runtime = app.core
     runtime.sandbox.faults.add("status", status=503, count=-1)
     try:
         trip = to_slots(app, pilot)
@@ -82,7 +82,7 @@ def test_slots_need_the_platform_live_and_a_citizen_can_leave_when_it_is_down(
 
 def test_a_booking_found_by_the_id_card_is_cancelled(ui: tuple[Any, Any]) -> None:
     app, pilot = ui
-    runtime = app.runtime
+    runtime = app.core
     trip = to_slots(app, pilot)
     flow = app.flow
     pilot.wait_until(lambda: flow.slots, "the open slots", timeout=30)

@@ -31,15 +31,15 @@ ELDER = ID_FIXTURES["elder"]
 
 
 def audit_since(app: Any, seq: int) -> list[Any]:
-    return app.runtime.audit.query(after_seq=seq)
+    return app.core.audit.query(after_seq=seq)
 
 
 def last_seq(app: Any) -> int:
-    return max((e.seq for e in app.runtime.audit.query(limit=100_000)), default=0)
+    return max((e.seq for e in app.core.audit.query(limit=100_000)), default=0)
 
 
 def add_agent(app: Any, staff_no: str, pin: str, card_id: str | None = None) -> None:
-    runtime = app.runtime
+    runtime = app.core
     if all(m.staff_no != staff_no for m in runtime.staff.members()):
         runtime.staff.add(staff_no, f"测试{staff_no}", pin, runtime.settings.site.station_id,
                           card_id=card_id)  # fmt: skip
@@ -51,16 +51,16 @@ def to_consent(app: Any, pilot: Any) -> None:
     pilot.wait_screen("staff_desk")
     pilot.tap("desk-serve")
     pilot.wait_screen("identity")
-    app.runtime.insert_test_card("elder")
+    app.core.simulation.lay_test_card("elder")
     pilot.wait_screen("consent")
 
 
 @pytest.fixture
 def agent(ui: tuple[Any, Any]) -> Iterator[tuple[Any, Any]]:
     app, pilot = ui
-    ensure_agent(app.runtime)
+    ensure_agent(app.core)
     yield app, pilot
-    app.runtime.desk.sign_out(reason="test")
+    app.core.desk.sign_out(reason="test")
 
 
 def test_sign_in_by_number_and_pin_shows_dots_only_and_signs_out_clean(
@@ -78,10 +78,10 @@ def test_sign_in_by_number_and_pin_shows_dots_only_and_signs_out_clean(
     pilot.screenshot(SHOTS / "signin-pin.png")
     pilot.tap("staff-next")
     pilot.wait_screen("staff_desk")
-    assert app.runtime.desk.current.staff_no == STAFF_NO
+    assert app.core.desk.current.staff_no == STAFF_NO
     pilot.tap("desk-signout")
     pilot.wait_screen("attract")
-    assert app.runtime.desk.current is None
+    assert app.core.desk.current is None
     actions = [(e.action, e.staff_no, e.outcome) for e in audit_since(app, seq)]
     assert actions[0] == ("sign_in", STAFF_NO, "ok")
     assert ("sign_out", STAFF_NO, "ok") in actions
@@ -108,7 +108,7 @@ def test_a_wrong_pin_is_refused_and_repeated_ones_lock_the_number(
     assert app.tr("staff.error.pin_length") in pilot.texts()
     for key in ("back",) * 4:
         pilot.tap(f"key-{key}")
-    failures = app.runtime.settings.staff.max_pin_failures
+    failures = app.core.settings.staff.max_pin_failures
     for attempt in range(failures):
         pilot.type("555000")
         pilot.tap("staff-next")
@@ -121,7 +121,7 @@ def test_a_wrong_pin_is_refused_and_repeated_ones_lock_the_number(
     pilot.type("731902")  # the right PIN no longer opens it
     pilot.tap("staff-next")
     pilot.wait_until(lambda: app.tr("staff.error.locked") in pilot.texts(), "still locked")
-    assert pilot.screen == "staff_signin" and app.runtime.desk.current is None
+    assert pilot.screen == "staff_signin" and app.core.desk.current is None
     refused = [e for e in audit_since(app, seq) if e.action == "sign_in"]
     assert [e.outcome for e in refused] == ["refused"] * (failures + 1)
     assert refused[-1].detail == "staff.error.locked"
@@ -134,10 +134,10 @@ def test_a_wrong_pin_is_refused_and_repeated_ones_lock_the_number(
 def test_sign_in_with_the_staff_card_and_its_pin(ui: tuple[Any, Any], pcscd: PcscdService) -> None:
     app, pilot = ui
     add_agent(app, "3001", "480913", card_id=STAFF_CARD.card_id)
-    runtime = app.runtime
+    runtime = app.core
     pilot.tap("staff")
     pilot.wait_screen("staff_signin")
-    screen = app.screen("staff_signin")
+    screen = app.nav.screen("staff_signin")
     try:
         pilot.tap("sim-staff-card")
         pilot.wait_until(lambda: screen.card_read, "the staff card read", timeout=30)
@@ -150,7 +150,7 @@ def test_sign_in_with_the_staff_card_and_its_pin(ui: tuple[Any, Any], pcscd: Pcs
         entry = runtime.audit.query(limit=100_000)[-1]
         assert (entry.action, entry.staff_no) == ("sign_in", "3001")
     finally:
-        runtime.remove_test_smartcard()
+        runtime.simulation.take_test_smartcard()
         runtime.desk.sign_out(reason="test")
     app.finish()
     pilot.wait_screen("attract")
@@ -194,7 +194,7 @@ def test_consent_on_screen_is_refused_for_a_household_member_and_taken_on_paper(
     pilot.wait_screen("attract")
     session = app.session
     assert session.assist is None and session.identity is None and session.pages == {}
-    assert app.runtime.desk.current is None
+    assert app.core.desk.current is None
     assert not any(ELDER.name[0] + "*" in t for t in pilot.texts())
 
 
@@ -219,14 +219,14 @@ def test_on_consent_the_chip_photo_is_shown_to_the_agent_and_goes_with_the_scree
     agent: tuple[Any, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app, pilot = agent
-    runtime = app.runtime
+    runtime = app.core
     decoder = stand_in_decoder(tmp_path)
     monkeypatch.setattr(runtime, "settings", with_overrides(
         runtime.settings, devices={"idcard_photo_decoder": decoder}))  # fmt: skip
     to_consent(app, pilot)
     pilot.tap("consent-screen")
     pilot.wait_screen("biometric")
-    screen = app.current_screen
+    screen = app.nav.current_screen
     assert screen.ids.photo.texture is None  # nothing before the citizen agrees
     pilot.tap("bio-agree")
     pilot.wait_until(lambda: pilot.find("bio-done"), "the photo check")
@@ -246,13 +246,13 @@ def test_without_a_decoder_the_agent_is_told_to_check_the_card_itself(
     agent: tuple[Any, Any],
 ) -> None:
     app, pilot = agent
-    assert app.runtime.settings.devices.idcard_photo_decoder == ""  # as shipped
+    assert app.core.settings.devices.idcard_photo_decoder == ""  # as shipped
     to_consent(app, pilot)
     pilot.tap("consent-screen")
     pilot.wait_screen("biometric")
     pilot.tap("bio-agree")
     pilot.wait_until(lambda: pilot.find("bio-done"), "the photo check")
-    screen = app.current_screen
+    screen = app.nav.current_screen
     assert screen.ids.photo.texture is None
     assert app.tr("biometric.no_photo") in pilot.texts()
     pilot.screenshot(SHOTS / "photo-unavailable.png")
@@ -287,14 +287,14 @@ def test_the_desk_shows_the_station_lists_with_overdue_in_colour(
         asked.append(station_id)
         return desk_lists(SUMMARIES, dt.date(2026, 12, 1))
 
-    monkeypatch.setattr("screens.staff_desk.station_desk", fake_station_desk)
+    monkeypatch.setattr("terminal.runtime.station_desk", fake_station_desk)
     if elderly:
         pilot.tap("elderly")
     sign_in_by_pin(pilot)
     pilot.wait_screen("staff_desk")
-    screen = app.screen("staff_desk")
+    screen = app.nav.screen("staff_desk")
     pilot.wait_until(lambda: screen.state == "loaded", "the lists")
-    assert asked == [app.runtime.settings.site.station_id]
+    assert asked == [app.core.settings.site.station_id]
     assert screen.counts == {"overdue": 2, "returned": 1, "pending": 1, "ready": 1}
     # the tabs show the counts (a kv rule reading a dict's .get() once stayed at 0)
     assert pilot.find("desk-tab-overdue").text == app.tr("desk.list.overdue", n=2)
@@ -335,7 +335,7 @@ def test_an_assisted_application_is_on_the_assisted_channel_and_audited(
 
 def test_a_bank_branch_home_shows_its_own_popular_list_first(ui: tuple[Any, Any]) -> None:
     app, pilot = ui
-    runtime = app.runtime
+    runtime = app.core
     village = runtime.settings
     bank = type_popular("bank")
     village_first = [m.code for m in runtime.popular(4)]
@@ -344,9 +344,9 @@ def test_a_bank_branch_home_shows_its_own_popular_list_first(ui: tuple[Any, Any]
     try:
         pilot.tap("start")
         pilot.wait_screen("home")
-        app.screen("home").render()
+        app.nav.screen("home").render()
         pilot.step(3)
-        grid = app.screen("home").ids.grid
+        grid = app.nav.screen("home").ids.grid
         shown = [tile.tid.removeprefix("matter-") for tile in reversed(grid.children)]
         assert shown[:4] == list(bank[:4])
         assert runtime.catalogue.get(shown[0]).name.get("zh_CN").startswith("社会保险")

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from config import I18N_DIR
-from devices.printer import decode
 from kiosk.i18n import load_messages
 from terminal.demo.script import pick_candidate
 
@@ -39,21 +38,22 @@ def to_compose(pilot: Any) -> None:
 
 
 def slip_text(runtime: Any) -> str:
-    printer = runtime.hardware.printer
-    return str(decode(printer.simulator.jobs[-1], printer.profile.encoding).text)
+    job = runtime.simulation.last_job()
+    assert job is not None, "no slip was printed"
+    return str(job.text)
 
 
 def test_a_complaint_is_written_in_pinyin_and_gets_a_reference_on_paper(
     ui: tuple[Any, Any],
 ) -> None:
     app, pilot = ui
-    runtime = app.runtime
+    runtime = app.core
     to_compose(pilot)
     write(pilot, WORDS)
     pilot.tap("compose-done")  # four characters: too short, and nothing is lost
     assert pilot.screen == "compose"
-    assert app.current_screen.error_text == ZH["complaint.error.too_short"].format(min=5)
-    assert app.current_screen.text == "办事太慢"
+    assert app.nav.current_screen.error_text == ZH["complaint.error.too_short"].format(min=5)
+    assert app.nav.current_screen.text == "办事太慢"
     write(pilot, [("le", "了")])
     pilot.tap("punct-。")
     shot(pilot, "compose")
@@ -61,14 +61,14 @@ def test_a_complaint_is_written_in_pinyin_and_gets_a_reference_on_paper(
     pilot.wait_screen("complaint_contact")
     pilot.type("123")
     pilot.tap("contact-next")
-    assert app.current_screen.error_text == ZH["form.error.phone"]
+    assert app.nav.current_screen.error_text == ZH["form.error.phone"]
     pilot.tap("key-clear")
     pilot.type("13800138000")
     shot(pilot, "contact")
     pilot.tap("contact-next")
     pilot.wait_screen("complaint_ticket", timeout=30)
-    reference = app.current_screen.reference
-    assert reference.startswith("TS") and app.current_screen.print_ok
+    reference = app.nav.current_screen.reference
+    assert reference.startswith("TS") and app.nav.current_screen.print_ok
     shot(pilot, "ticket")
     slip = slip_text(runtime)
     assert reference in slip and "办事效率" in slip and "138****8000" in slip
@@ -85,8 +85,8 @@ def test_with_the_printer_down_the_reference_is_on_screen_and_nothing_lost(
     ui: tuple[Any, Any],
 ) -> None:
     app, pilot = ui
-    runtime = app.runtime
-    printer = runtime.hardware.printer.simulator
+    runtime = app.core
+    printer = runtime.simulators.printer
     to_compose(pilot)
     write(pilot, [*WORDS, ("le", "了")])
     pilot.tap("compose-done")
@@ -97,7 +97,7 @@ def test_with_the_printer_down_the_reference_is_on_screen_and_nothing_lost(
         pilot.wait_screen("complaint_ticket", timeout=30)
     finally:
         printer.set_paper("ok")
-    screen = app.current_screen
+    screen = app.nav.current_screen
     assert not screen.print_ok and screen.reference
     assert ZH["complaint.not_printed_advice"] in screen.print_status
     assert runtime.outbox.messages.status(screen.reference) is not None

@@ -31,7 +31,7 @@ def shot(pilot: Any, name: str) -> None:
 
 @pytest.fixture
 def other(ui: tuple[Any, Any]) -> Iterator[OtherKiosk]:
-    kiosk = OtherKiosk(ui[0].runtime)
+    kiosk = OtherKiosk(ui[0].core)
     yield kiosk
     kiosk.normal_speed()
 
@@ -40,7 +40,7 @@ def test_a_returned_case_gets_its_material_here_and_a_bad_rating_says_why(
     ui: tuple[Any, Any], other: OtherKiosk
 ) -> None:
     app, pilot = ui
-    runtime = app.runtime
+    runtime = app.core
     case_no = other.file(ELDER_ID, ELDER)
     other.decide(case_no, "returned", ("household_register",))
     open_lookup(pilot)
@@ -48,7 +48,7 @@ def test_a_returned_case_gets_its_material_here_and_a_bad_rating_says_why(
     pilot.wait_screen("tracking_case", timeout=30)
     pilot.tap("case-correct")
     pilot.wait_screen("identity")
-    runtime.insert_test_card("elder")
+    runtime.simulation.lay_test_card("elder")
     pilot.wait_screen("notice", timeout=30)
     assert [m.code for m in app.flow.materials] == ["household_register"]
     shot(pilot, "notice")
@@ -72,14 +72,14 @@ def test_a_returned_case_gets_its_material_here_and_a_bad_rating_says_why(
     shot(pilot, "rating")
     pilot.tap("rate-2")
     pilot.tap("rating-send")
-    assert app.current_screen.error_text == ZH["rating.error.reason"]
+    assert app.nav.current_screen.error_text == ZH["rating.error.reason"]
     pilot.tap("rating-write")
     pilot.wait_screen("compose")
     pilot.type("man")
     pick_candidate(pilot, "慢")
     pilot.tap("compose-done")
     pilot.wait_screen("rating")
-    assert app.current_screen.level == 2 and app.current_screen.comment == "慢"
+    assert app.nav.current_screen.level == 2 and app.nav.current_screen.comment == "慢"
     pilot.tap("reason-too_slow")
     shot(pilot, "rating-bad")
     pilot.tap("rating-send")
@@ -107,9 +107,9 @@ def test_someone_elses_card_cannot_correct_the_case(ui: tuple[Any, Any], other: 
     pilot.wait_screen("tracking_case", timeout=30)
     pilot.tap("case-correct")
     pilot.wait_screen("identity")
-    app.runtime.insert_test_card("young")
+    app.core.simulation.lay_test_card("young")
     pilot.wait_screen("problem", timeout=30)
-    assert app.current_screen.message == ZH["correction.error.not_applicant"]
+    assert app.nav.current_screen.message == ZH["correction.error.not_applicant"]
     assert app.session.identity is None  # the other person's identity is not kept
     shot(pilot, "not-applicant")
     pilot.tap("problem-leave")

@@ -30,7 +30,7 @@ def test_a_missing_phone_is_refused_and_nothing_typed_is_lost(ui: tuple[Any, Any
     pilot.tap("form-next")
     pilot.step(3)
     assert pilot.screen == "form"
-    screen = app.screen("form")
+    screen = app.nav.screen("form")
     assert screen.errors == {"phone": "form.error.required"}, screen.errors
     # regression: the refused field got the focus but its message was not shown
     assert screen.active == "phone" and screen.error_text == ZH["form.error.required"]
@@ -48,7 +48,7 @@ def test_with_the_platform_down_the_request_is_queued_and_the_receipt_says_who_c
     ui: tuple[Any, Any],
 ) -> None:
     app, pilot = ui
-    runtime = app.runtime
+    runtime = app.core
     trip = to_form(app, pilot)
     trip.fill(ANSWERS)
     pilot.tap("form-next")

@@ -34,7 +34,7 @@ def test_a_platform_that_is_down_is_said_plainly_and_a_retry_is_the_same_case(
     ui: tuple[Any, Any],
 ) -> None:
     app, pilot = ui
-    runtime = app.runtime
+    runtime = app.core
     trip = to_review(app, pilot)
     before = fund_cases(runtime)
     runtime.sandbox.faults.add("status", status=503, count=-1)
@@ -59,7 +59,7 @@ def test_a_printer_out_of_paper_is_said_and_the_certificate_stays_on_screen_mask
     ui: tuple[Any, Any],
 ) -> None:
     app, pilot = ui
-    sim = app.runtime.hardware.printer.simulator
+    sim = app.core.simulators.printer
     trip = to_review(app, pilot)
     identity = app.session.identity
     sim.set_paper("out")

@@ -10,14 +10,14 @@ from terminal.demo.script import run_journey
 
 def test_whole_journey_reaches_the_platform_and_the_paper(ui: tuple[Any, Any]) -> None:
     app, pilot = ui
-    runtime = app.runtime
-    jobs_before = len(runtime.hardware.printer.simulator.jobs)
+    runtime = app.core
+    jobs_before = len(runtime.simulators.printer.jobs)
     result = run_journey(app, pilot)
     assert result["printed"] is True
     assert result["screens"][-1] == "done"
     assert pilot.screen == "attract"
     # the receipt: the number on it, the ID masked, never the full ID
-    jobs = runtime.hardware.printer.simulator.jobs
+    jobs = runtime.simulators.printer.jobs
     assert len(jobs) == jobs_before + 1
     job = decode(jobs[-1], runtime.hardware.printer.profile.encoding)
     text = "\n".join(job.lines)
@@ -44,7 +44,7 @@ def test_search_by_pinyin_initials_shows_what_was_typed(ui: tuple[Any, Any]) -> 
     pilot.tap("search")
     pilot.wait_screen("search")
     pilot.type("gljt")
-    screen = app.screen("search")
+    screen = app.nav.screen("search")
     assert screen.ids.query_label.text.startswith("GLJT")
     tile = pilot.wait_until(lambda: pilot.find("result-33102300MZ-JF-0001"), "result tile")
     assert tile.title == "高龄津贴申领"

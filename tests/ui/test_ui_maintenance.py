@@ -20,6 +20,7 @@ from devices.printer import decode
 from kiosk.maint.technicians import ENTERED, FAILED, LEFT
 from kiosk.masking import mask_id_number
 from provisioning.agent import commands as agent_commands
+from screens.matter import open_matter
 from terminal.fleet import kiosk_agent
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,13 +37,13 @@ NO_PAPER = "33102300RS-GG-0004"  # 社保卡申领: every required material has 
 @pytest.fixture
 def maint(ui: tuple[Any, Any]) -> tuple[Any, Any]:
     app, _pilot = ui
-    store = app.runtime.technicians.store
+    store = app.core.technicians.store
     known = {m.staff_no for m in store.members()}
-    station = app.runtime.settings.site.station_id
+    station = app.core.settings.site.station_id
     if TECH not in known:
         store.add(TECH, "李工", PIN, station, card_id=SSC_CARD_ID)
         store.add(OTHER_TECH, "王工", "739104", station)
-    app.runtime.health.refresh()
+    app.core.health.refresh()
     return ui
 
 
@@ -63,7 +64,7 @@ def sign_in(pilot: Any, number: str, pin: str, *, gesture: bool = True) -> None:
 
 
 def actions(app: Any) -> list[str]:
-    return [e.action for e in app.runtime.audit.query(limit=10_000)]
+    return [e.action for e in app.core.audit.query(limit=10_000)]
 
 
 def test_gesture_and_pin_get_in_and_leaving_returns_to_attract(maint: Any) -> None:
@@ -76,23 +77,23 @@ def test_gesture_and_pin_get_in_and_leaving_returns_to_attract(maint: Any) -> No
     sign_in(pilot, TECH, PIN, gesture=False)
     pilot.wait_screen("maint")
     assert actions(app)[before:] == [ENTERED]
-    assert app.runtime.technicians.current.staff_no == TECH
+    assert app.core.technicians.current.staff_no == TECH
     pilot.screenshot(SHOTS / "maint.png")
     pilot.tap("maint-leave")
     pilot.wait_screen("attract")
     assert actions(app)[before:] == [ENTERED, LEFT]
-    assert app.runtime.technicians.current is None
+    assert app.core.technicians.current is None
 
 
 def test_a_wrong_pin_does_not_get_in_and_is_audited(maint: Any) -> None:
     app, pilot = maint
     before = len(actions(app))
     sign_in(pilot, OTHER_TECH, "111222")
-    screen = app.screen("maintlogin")
+    screen = app.nav.screen("maintlogin")
     pilot.wait_until(lambda: screen.problem, "the refusal")
     assert pilot.screen == "maintlogin" and screen.problem == app.tr("maintlogin.refused")
     assert actions(app)[before:] == [FAILED]
-    assert app.runtime.technicians.current is None
+    assert app.core.technicians.current is None
     assert not any("111222" in t for t in pilot.texts())  # the PIN is never shown
     assert not any("111222" in line for line in _log_lines(app))
     pilot.screenshot(SHOTS / "maint-refused.png")
@@ -104,8 +105,8 @@ def test_a_technician_card_and_pin_get_in(maint: Any, pcscd: Any) -> None:
     app, pilot = maint
     corner(pilot)
     pilot.wait_screen("maintlogin")
-    app.runtime.insert_test_smartcard("ssc")
-    screen = app.screen("maintlogin")
+    app.core.simulation.lay_test_smartcard("ssc")
+    screen = app.nav.screen("maintlogin")
     try:
         pilot.wait_until(lambda: screen.card_id == SSC_CARD_ID, "the technician card", 20)
         assert app.session.identity is None  # a card here is no citizen's session
@@ -113,15 +114,15 @@ def test_a_technician_card_and_pin_get_in(maint: Any, pcscd: Any) -> None:
         pilot.tap("maint-enter")
         pilot.wait_screen("maint")
     finally:
-        app.runtime.remove_test_smartcard()
-    entry = app.runtime.audit.query(limit=10_000)[-1]
+        app.core.simulation.take_test_smartcard()
+    entry = app.core.audit.query(limit=10_000)[-1]
     assert (entry.action, entry.staff_no, entry.detail) == (ENTERED, TECH, "card")
     pilot.tap("maint-leave")
     pilot.wait_screen("attract")
 
 
 def _log_lines(app: Any) -> list[str]:
-    path = app.runtime.state_dir / "logs" / "kiosk.log"
+    path = app.core.state_dir / "logs" / "kiosk.log"
     return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
 
 
@@ -131,9 +132,9 @@ def test_a_status_refresh_keeps_the_buttons_a_finger_is_on(maint: Any) -> None:
     app, pilot = maint
     sign_in(pilot, TECH, PIN)
     pilot.wait_screen("maint")
-    screen = app.screen("maint")
+    screen = app.nav.screen("maint")
     button = pilot.find("maint-test-docscan")
-    screen._fill(app.runtime.health.refresh())
+    screen._fill(app.core.health.refresh())
     pilot.step()
     assert pilot.find("maint-test-docscan") is button
     assert button.text == app.tr("maint.test.shoot")
@@ -145,29 +146,29 @@ def test_each_device_test_works_against_the_simulators(maint: Any, pcscd: Any) -
     app, pilot = maint
     sign_in(pilot, TECH, PIN)
     pilot.wait_screen("maint")
-    screen = app.screen("maint")
-    rt = app.runtime
+    screen = app.nav.screen("maint")
+    rt = app.core
     # ID card: waits for a card, shows only the masked view, starts no session
     pilot.tap("maint-test-idcard")
     assert screen.waiting_for == "idcard"
-    rt.insert_test_card("elder")
+    rt.simulation.lay_test_card("elder")
     try:
         pilot.wait_until(lambda: app.tr("maint.result.card_read") in screen.result, "ID read")
     finally:
-        rt.remove_test_card()
+        rt.simulation.take_test_card()
     elder = FIXTURES["elder"]
     assert mask_id_number(elder.id_number) in screen.result
     assert elder.id_number not in screen.result and elder.name not in screen.result
     assert app.session.identity is None and pilot.screen == "maint"
     # the PC/SC reader: the synthetic 社保卡
     pilot.tap("maint-test-smartcard")
-    rt.insert_test_smartcard("ssc")
+    rt.simulation.lay_test_smartcard("ssc")
     try:
         pilot.wait_until(lambda: "social_security" in screen.result, "card read", 20)
     finally:
-        rt.remove_test_smartcard()
+        rt.simulation.take_test_smartcard()
     # the printer: the simulator records the test page; decode it back
-    sim = rt.hardware.printer.simulator
+    sim = rt.simulators.printer
     jobs = len(sim.jobs)
     pilot.tap("maint-test-printer")
     pilot.wait_until(lambda: screen.result == app.tr("maint.result.printed"), "test page")
@@ -191,21 +192,21 @@ def test_each_device_test_works_against_the_simulators(maint: Any, pcscd: Any) -
     pilot.tap("maint-leave")
     pilot.wait_screen("attract")
     assert not screen._previewing and screen.ids.preview.texture is None  # stopped with it
-    camera = app.runtime.hardware.camera  # stopped off the UI thread: it keeps no frame
+    camera = app.core.hardware.camera  # stopped off the UI thread: it keeps no frame
     pilot.wait_until(lambda: camera.latest() is None, "the camera stopped")
 
 
 def test_the_log_shown_holds_no_planted_personal_data(maint: Any) -> None:
     app, pilot = maint
     logging.getLogger("kiosk.test").warning("planted %s %s", PLANTED_ID, PLANTED_PHONE)
-    raw = app.runtime.state_dir / "logs" / "kiosk.log"
+    raw = app.core.state_dir / "logs" / "kiosk.log"
     size = raw.stat().st_size
     try:
         with raw.open("a", encoding="utf-8") as fh:  # as if written before redaction existed
             fh.write(f"2026-01-01 00:00:00 INFO old: citizen {PLANTED_ID} {PLANTED_PHONE}\n")
         sign_in(pilot, TECH, PIN)
         pilot.wait_screen("maint")
-        shown = app.screen("maint").ids.log.text
+        shown = app.nav.screen("maint").ids.log.text
         assert "planted" in shown and "citizen" in shown  # the lines are there …
         everything = "\n".join(pilot.texts())
         assert PLANTED_ID not in everything and PLANTED_PHONE not in everything  # … masked
@@ -221,15 +222,15 @@ def test_maintenance_times_out_like_a_session(maint: Any, clock: Any) -> None:
     app, pilot = maint
     sign_in(pilot, TECH, PIN)
     pilot.wait_screen("maint")
-    clock.now += app.runtime.settings.session.idle_timeout_s + 1
+    clock.now += app.core.settings.session.idle_timeout_s + 1
     pilot.wait_screen("attract")
-    assert app.runtime.technicians.current is None
+    assert app.core.technicians.current is None
     assert actions(app)[-1] == LEFT
 
 
 def test_out_of_service_shows_the_alternative_and_goes_away(maint: Any) -> None:
     app, pilot = maint
-    rt = app.runtime
+    rt = app.core
     agent = kiosk_agent(rt.state_dir / "oos-agent")  # a fleet agent, as enrollment leaves one
     rt.agent = agent
     try:
@@ -242,10 +243,10 @@ def test_out_of_service_shows_the_alternative_and_goes_away(maint: Any) -> None:
             assert part in texts
         assert app.tr("outofservice.reason.fleet_locked") in texts
         pilot.screenshot(SHOTS / "outofservice.png")
-        app.runtime.insert_test_card("elder")  # a card does not get past it
+        app.core.simulation.lay_test_card("elder")  # a card does not get past it
         pilot.step(10)
         assert pilot.screen == "outofservice" and app.session.identity is None
-        app.runtime.remove_test_card()
+        app.core.simulation.take_test_card()
         agent_commands.run(agent.state, {"id": "c-unlock", "kind": "unlock", "args": {}},
                            agent.hooks)  # fmt: skip
         rt.health.refresh()
@@ -258,8 +259,8 @@ def test_out_of_service_shows_the_alternative_and_goes_away(maint: Any) -> None:
 
 def test_a_matter_needing_a_dead_device_says_so_and_another_still_works(maint: Any) -> None:
     app, pilot = maint
-    rt = app.runtime
-    docscan = rt.hardware.docscan.simulator
+    rt = app.core
+    docscan = rt.simulators.docscan
     docscan.unplug()
     try:
         rt.health.refresh()
@@ -267,14 +268,14 @@ def test_a_matter_needing_a_dead_device_says_so_and_another_still_works(maint: A
         pilot.tap("start")
         pilot.wait_screen("home")
         pilot.screenshot(SHOTS / "home-docscan-down.png")
-        app.show_matter(PAPER_ONLY)
+        open_matter(app, PAPER_ONLY)
         pilot.wait_screen("matter")
-        matter = app.screen("matter")
+        matter = app.nav.screen("matter")
         assert matter.blocked and matter.device_note == app.tr("needs.blocked.docscan")
         assert pilot.find("apply") is None  # cannot be started
         pilot.screenshot(SHOTS / "matter-blocked.png")
         app.home()
-        app.show_matter(NO_PAPER)
+        open_matter(app, NO_PAPER)
         pilot.wait_screen("matter")
         assert not matter.blocked and matter.device_note == ""
         pilot.tap("apply")
@@ -288,8 +289,8 @@ def test_a_matter_needing_a_dead_device_says_so_and_another_still_works(maint: A
 
 def test_a_dead_printer_leaves_a_note_but_the_matter_goes_on(maint: Any) -> None:
     app, pilot = maint
-    rt = app.runtime
-    sim = rt.hardware.printer.simulator
+    rt = app.core
+    sim = rt.simulators.printer
     sim.set_answering(False)
     try:
         snap = rt.health.refresh()
@@ -297,9 +298,9 @@ def test_a_dead_printer_leaves_a_note_but_the_matter_goes_on(maint: Any) -> None
         assert rt.matter_availability(NO_PAPER).ok, snap.devices
         pilot.tap("start")
         pilot.wait_screen("home")
-        app.show_matter(NO_PAPER)
+        open_matter(app, NO_PAPER)
         pilot.wait_screen("matter")
-        matter = app.screen("matter")
+        matter = app.nav.screen("matter")
         assert not matter.blocked, (matter.device_note, rt.health.snapshot().devices)
         assert matter.device_note == app.tr("needs.degraded.printer")
         pilot.screenshot(SHOTS / "matter-printer-down.png")

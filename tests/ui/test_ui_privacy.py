@@ -110,7 +110,7 @@ def fleet(tmp_path: Path, kiosk: tuple[Any, Any]) -> Iterator[tuple[FleetApp, Ag
     server.fleet.add_region(ACTOR, "33", "测试省", "province", None)
     server.fleet.add_region(ACTOR, "s-9001", "测试村便民服务站", "site", "33")
     server.start()
-    runtime = app.runtime
+    runtime = app.core
     agent = kiosk_agent(
         tmp_path / "agent", probe=health_probe(runtime.hardware.statuses, runtime.outbox)
     )
@@ -136,10 +136,10 @@ def test_no_journey_leaves_personal_data_outside_the_session(
 ) -> None:
     app, pilot = ui
     server, agent = fleet
-    runtime = app.runtime
+    runtime = app.core
     assert JOURNEYS, "no journeys registered"
     for number, name in enumerate(sorted(JOURNEYS)):
-        runtime.remove_test_card()  # as the ui fixture does between tests
+        runtime.simulation.take_test_card()  # as the ui fixture does between tests
         if pilot.screen != "attract" or app.session.identity is not None:
             app.finish()
         pilot.wait_screen("attract")

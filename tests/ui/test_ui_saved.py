@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 from config import I18N_DIR
-from devices.printer import decode
 from kiosk.i18n import load_messages
 from kiosk.identity import Identity
 from kiosk.outbox import Attachment, Submission
@@ -26,7 +25,7 @@ MATTER = "33102300MZ-JF-0001"
 @pytest.fixture
 def pump_stopped(ui: tuple[Any, Any]) -> Iterator[None]:
     """The pump off, as at start-up before it runs (and so numbers stay provisional)."""
-    pump = ui[0].runtime.pump
+    pump = ui[0].core.pump
     pump.stop()
     try:
         yield
@@ -62,16 +61,17 @@ def page_jpeg() -> bytes:
 
 
 def _printed_text(runtime: Any) -> str:
-    printer = runtime.hardware.printer
-    return decode(printer.simulator.jobs[-1], printer.profile.encoding).text
+    job = runtime.simulation.last_job()
+    assert job is not None, "nothing was printed"
+    return str(job.text)
 
 
 def test_attract_screen_tells_the_last_application_was_saved(
     ui: tuple[Any, Any], pump_stopped: None
 ) -> None:
     app, pilot = ui
-    runtime = app.runtime
-    sim = runtime.hardware.printer.simulator
+    runtime = app.core
+    sim = runtime.simulators.printer
     assert pilot.find("saved-notice") is None  # nothing to tell
     number = _saved_before_a_crash(runtime)
     pilot.tap("start")  # the screen is drawn again when the kiosk comes back to it
@@ -82,7 +82,7 @@ def test_attract_screen_tells_the_last_application_was_saved(
     texts = pilot.texts()
     assert any(number in t and "请不要重复提交" in t for t in texts)
     assert not any("测试甲" in t or "110101194501011236" in t for t in texts)
-    screen = app.screen("attract")
+    screen = app.nav.screen("attract")
     # no paper: the citizen is told, the notice stays
     sim.set_paper("out")
     pilot.tap("saved-reprint")
@@ -104,21 +104,21 @@ def test_dismissing_the_notice_confirms_without_printing(
     ui: tuple[Any, Any], pump_stopped: None
 ) -> None:
     app, pilot = ui
-    runtime = app.runtime
+    runtime = app.core
     number = _saved_before_a_crash(runtime)
-    jobs = len(runtime.hardware.printer.simulator.jobs)
-    app.screen("attract").render()
+    jobs = len(runtime.simulators.printer.jobs)
+    app.nav.screen("attract").render()
     pilot.tap("saved-dismiss")
     pilot.wait_until(lambda: pilot.find("saved-notice") is None, "the notice to go")
     assert number not in runtime.unconfirmed()
-    assert len(runtime.hardware.printer.simulator.jobs) == jobs
+    assert len(runtime.simulators.printer.jobs) == jobs
     assert number in runtime.intake.printing.pending()  # staff can still reprint it
 
 
 def test_receipt_screen_reprints_once_paper_is_loaded(ui: tuple[Any, Any]) -> None:
     app, pilot = ui
-    runtime = app.runtime
-    sim = runtime.hardware.printer.simulator
+    runtime = app.core
+    sim = runtime.simulators.printer
     pilot.tap("start")
     pilot.wait_screen("home")
     session = app.session
@@ -131,9 +131,9 @@ def test_receipt_screen_reprints_once_paper_is_loaded(ui: tuple[Any, Any]) -> No
     sim.out_of_paper_after(3)  # the paper runs out in the middle of the receipt
     session.submission = runtime.intake.submit(session)
     assert session.submission.printed is False
-    app.go("receipt")
+    app.nav.go("receipt")
     pilot.wait_screen("receipt")
-    screen = app.screen("receipt")
+    screen = app.nav.screen("receipt")
     texts = pilot.texts()
     assert any(ZH["error.printer.paper_out"] in t and "工作人员" in t for t in texts)
     assert session.submission.number in texts

@@ -10,6 +10,7 @@ from kivy.uix.label import Label
 from config import I18N_DIR
 from kiosk.i18n import load_messages
 from screens import theme
+from screens.matter import open_matter
 from screens.pilot import walk
 from screens.widgets import KButton, Tile
 
@@ -28,7 +29,7 @@ def walk_to(app: Any, pilot: Any, name: str) -> None:
         pilot.tap("search")
         pilot.wait_screen("search")
         return
-    app.show_matter(MATTER)
+    open_matter(app, MATTER)
     pilot.wait_screen("matter")
     if name == "matter":
         return
@@ -36,7 +37,7 @@ def walk_to(app: Any, pilot: Any, name: str) -> None:
     pilot.wait_screen("identity")
     if name == "identity":
         return
-    app.runtime.insert_test_card("elder")
+    app.core.simulation.lay_test_card("elder")
     pilot.wait_screen("notice")
     if name == "notice":
         return
@@ -44,7 +45,7 @@ def walk_to(app: Any, pilot: Any, name: str) -> None:
     pilot.wait_screen("form")
     if name == "capture":
         app.session.flow.step = app.session.flow.step.__class__.MATERIALS
-        app.go("capture")
+        app.nav.go("capture")
         pilot.wait_screen("capture")
 
 
@@ -52,8 +53,8 @@ def test_english_is_one_tap_away_on_every_screen(ui: tuple[Any, Any]) -> None:
     app, pilot = ui
     for name in ["attract", "home", "search", "matter", "identity", "notice", "form", "capture"]:
         if app.session.identity is not None:
-            app.runtime.remove_test_card()  # the citizen takes the card: the session ends
-            watcher = app.runtime.hardware._watcher
+            app.core.simulation.take_test_card()  # the citizen takes the card: the session ends
+            watcher = app.core.hardware._watcher
             pilot.wait_until(lambda w=watcher: not w.card_present, "the reader to see no card")
         elif pilot.screen != "attract":
             app.finish()
@@ -79,7 +80,7 @@ def test_elderly_mode_on_real_widgets(ui: tuple[Any, Any]) -> None:
     assert app.elderly
     pilot.tap("start")
     pilot.wait_screen("home")
-    screen = app.sm.current_screen
+    screen = app.nav.sm.current_screen
     tiles = [w for w in walk(screen) if isinstance(w, Tile)]
     assert len(tiles) == theme.ELDERLY.home_items
     targets = [
@@ -112,7 +113,7 @@ def test_a_bad_form_value_is_explained_in_plain_words(ui: tuple[Any, Any]) -> No
     pilot.tap("form-next")
     pilot.step(3)
     assert pilot.screen == "form"
-    screen = app.sm.current_screen
+    screen = app.nav.sm.current_screen
     assert screen.active == "phone"
     assert screen.error_text == "请填写11位手机号码"  # from the translations, not a code
     assert screen.errors["phone"] == "form.error.phone"
@@ -122,13 +123,13 @@ def test_a_missing_document_camera_is_told_and_the_kiosk_keeps_running(
     ui: tuple[Any, Any],
 ) -> None:
     app, pilot = ui
-    hardware = app.runtime.hardware
+    hardware = app.core.hardware
     camera = hardware.docscan
     hardware.docscan = None
     try:
         walk_to(app, pilot, "capture")
         pilot.tap("capture-shoot")
-        screen = app.sm.current_screen
+        screen = app.nav.sm.current_screen
         pilot.wait_until(lambda: screen.error_text, "an error message")
         assert screen.error_text == app.tr("error.device.missing")
         assert pilot.screen == "capture"
@@ -138,7 +139,7 @@ def test_a_missing_document_camera_is_told_and_the_kiosk_keeps_running(
 
 def test_every_screen_speaks_its_prompt(ui: tuple[Any, Any], state_dir: Any) -> None:
     app, pilot = ui
-    voice = app.runtime.voice
+    voice = app.core.voice
     assert voice.enabled
     before = voice.spoken
     walk_to(app, pilot, "identity")
@@ -157,7 +158,7 @@ def test_no_key_or_click_leaves_the_app(ui: tuple[Any, Any]) -> None:
         assert Window.dispatch("on_keyboard", key, 0, None, mods) is True  # Esc, Alt+Tab ...
     assert Window.dispatch("on_request_close") is True  # Alt+F4, the close button
     pilot.step(3)
-    assert pilot.screen == "home" and app.sm is not None
+    assert pilot.screen == "home" and app.nav.sm is not None
     search = pilot.find("search")
     x, y = search.to_window(*search.center)
     from kivy.base import EventLoop

@@ -15,13 +15,13 @@ ZH = load_messages("zh_CN", I18N_DIR)
 
 def test_a_printer_out_of_paper_is_said_and_the_qr_code_stays(ui: tuple[Any, Any]) -> None:
     app, pilot = ui
-    sim = app.runtime.hardware.printer.simulator
+    sim = app.core.simulators.printer
     trip = Trip(app, pilot, None)
     trip.open_matter("bxf", CODE)
     trip.start(CODE, "self_service")
     trip.wait("guide")
     flow = app.flow
-    screen = app.screen("guide")
+    screen = app.nav.screen("guide")
     assert screen.ids.qr.texture is not None
     assert "办理部门" in pilot.texts()  # the full guide, not a summary
     sim.set_paper("out")

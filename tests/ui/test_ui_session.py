@@ -11,6 +11,7 @@ from typing import Any
 
 from devices.idcard import FIXTURES
 from kiosk.session import EndReason
+from screens.matter import open_matter
 from screens.pilot import walk
 
 # Recognisable planted data; the ID number has a valid GB 11643 check digit.
@@ -22,39 +23,39 @@ PLANTED_PHONE = "13912345678"
 def reach_notice(app: Any, pilot: Any, card: Any = "elder") -> None:
     pilot.tap("start")
     pilot.wait_screen("home")
-    app.show_matter("33102300MZ-JF-0001")
+    open_matter(app, "33102300MZ-JF-0001")
     pilot.wait_screen("matter")
     pilot.tap("apply")
     pilot.wait_screen("identity")
-    app.runtime.insert_test_card(card)
+    app.core.simulation.lay_test_card(card)
     pilot.wait_screen("notice")
 
 
 def test_idle_warning_counts_down_and_can_be_extended(ui: tuple[Any, Any], clock: Any) -> None:
     app, pilot = ui
-    timeout = app.runtime.settings.session.idle_timeout_s
-    warning = app.runtime.settings.session.idle_warning_s
+    timeout = app.core.settings.session.idle_timeout_s
+    warning = app.core.settings.session.idle_warning_s
     pilot.tap("start")
     pilot.wait_screen("home")
     clock.now += timeout - warning + 1
-    overlay = pilot.wait_until(lambda: app.idle_view.shown and app.idle_view, "idle warning")
+    overlay = pilot.wait_until(lambda: app.idle.overlay.shown and app.idle.overlay, "idle warning")
     assert 20 <= overlay.remaining <= warning
     assert any(f"{int(overlay.remaining)} 秒" in t for t in pilot.texts())
     pilot.tap("idle-extend")
-    assert not app.idle_view.shown
+    assert not app.idle.overlay.shown
     assert pilot.screen == "home"
     clock.now += timeout - warning - 5
     pilot.step(3)
-    assert not app.idle_view.shown  # the extension restarted the full time
+    assert not app.idle.overlay.shown  # the extension restarted the full time
 
 
 def test_idle_timeout_ends_the_session(ui: tuple[Any, Any], clock: Any) -> None:
     app, pilot = ui
     ended: list[EndReason] = []
-    app.runtime.sessions.on_end(ended.append)
+    app.core.sessions.on_end(ended.append)
     reach_notice(app, pilot)
     assert app.session.identity is not None
-    clock.now += app.runtime.settings.session.idle_timeout_s + 1
+    clock.now += app.core.settings.session.idle_timeout_s + 1
     pilot.wait_screen("attract")
     assert ended[-1] is EndReason.TIMEOUT
     assert app.session.identity is None
@@ -63,7 +64,7 @@ def test_idle_timeout_ends_the_session(ui: tuple[Any, Any], clock: Any) -> None:
 def test_taking_the_card_away_ends_the_session(ui: tuple[Any, Any]) -> None:
     app, pilot = ui
     reach_notice(app, pilot)
-    app.runtime.remove_test_card()
+    app.core.simulation.take_test_card()
     pilot.wait_screen("attract")
     assert app.session.identity is None
 
@@ -124,9 +125,9 @@ def test_the_wipe_leaves_nothing_of_the_citizen(ui: tuple[Any, Any], state_dir: 
     pilot.wait_screen("form")
     pilot.tap("field-phone")
     pilot.type(PLANTED_PHONE)
-    review = app.screen("review")
+    review = app.nav.screen("review")
     app.session.flow.step = app.session.flow.step.__class__.REVIEW  # jump: show the review
-    app.go("review")
+    app.nav.go("review")
     pilot.wait_screen("review")
     shown = "\n".join(pilot.texts())
     assert "龚**" in shown and "1101**********3026" in shown and PLANTED_ID not in shown
@@ -138,11 +139,13 @@ def test_the_wipe_leaves_nothing_of_the_citizen(ui: tuple[Any, Any], state_dir: 
     pilot.step(5)
 
     needles = [PLANTED_NAME, PLANTED_ID, PLANTED_PHONE, "龚**"]
-    texts = [str(w.text) for screen in app.sm.screens for w in walk(screen) if hasattr(w, "text")]
+    texts = [
+        str(w.text) for screen in app.nav.sm.screens for w in walk(screen) if hasattr(w, "text")
+    ]
     texts += pilot.texts()
     assert [t for t in texts if any(n in t for n in needles)] == []
     gc.collect()
-    simulator = app.runtime.hardware.idcard.simulator  # the card's side of the wire
+    simulator = app.core.simulators.idcard  # the card's side of the wire
     assert reachable_hits(app, needles, skip=(simulator,)) == []
     assert files_containing(state_dir, needles) == []
     assert not any((state_dir / "tmp").glob("session-*"))

@@ -55,7 +55,7 @@ def type_number(pilot: Any, number: str) -> None:
 
 @pytest.fixture
 def other(ui: tuple[Any, Any]) -> Iterator[OtherKiosk]:
-    kiosk = OtherKiosk(ui[0].runtime)
+    kiosk = OtherKiosk(ui[0].core)
     yield kiosk
     kiosk.normal_speed()
 
@@ -65,7 +65,7 @@ def test_a_number_typed_on_the_keypad_shows_the_timeline_and_colour_printer_down
 ) -> None:
     app, pilot = ui
     case_no = other.file(ELDER_ID, ELDER)
-    printer = app.runtime.hardware.printer.simulator
+    printer = app.core.simulators.printer
     printer.set_paper("out")  # nothing here prints: the answer is on screen
     try:
         open_lookup(pilot)
@@ -74,7 +74,7 @@ def test_a_number_typed_on_the_keypad_shows_the_timeline_and_colour_printer_down
         pilot.wait_screen("tracking_case")
     finally:
         printer.set_paper("ok")
-    screen = app.current_screen
+    screen = app.nav.current_screen
     assert screen.rag == "green" and screen.rag_text.startswith(ZH["tracking.rag.green"])
     assert case_no in screen.number and "高龄津贴" in screen.heading
     assert ZH["tracking.timeline"] in texts(pilot) and ZH["tracking.status.received"] in texts(
@@ -92,13 +92,13 @@ def test_an_unknown_or_malformed_number_is_told_at_the_keypad(ui: tuple[Any, Any
     open_lookup(pilot)
     type_number(pilot, "12")
     assert pilot.screen == "tracking_lookup"
-    assert app.current_screen.notice == ZH["tracking.error.number_format"]
+    assert app.nav.current_screen.notice == ZH["tracking.error.number_format"]
     type_number(pilot, "33011020990101000010")
     pilot.wait_until(
-        lambda: pilot.screen == "tracking_lookup" and app.current_screen.notice, "the notice"
+        lambda: pilot.screen == "tracking_lookup" and app.nav.current_screen.notice, "the notice"
     )
-    assert app.current_screen.notice == ZH["tracking.error.unknown"]
-    assert app.current_screen.number == "33011020990101000010"  # kept, to be corrected
+    assert app.nav.current_screen.notice == ZH["tracking.error.unknown"]
+    assert app.nav.current_screen.number == "33011020990101000010"  # kept, to be corrected
     shot(pilot, "unknown-number")
 
 
@@ -107,26 +107,26 @@ def test_our_receipt_code_is_read_and_a_lookalike_refused(
 ) -> None:
     app, pilot = ui
     case_no = other.file(ELDER_ID, ELDER)
-    camera = app.runtime.hardware.camera.simulator
+    camera = app.core.simulators.camera
     forged = receipt_qr(case_no, QrKeyring(b"not-this-kiosks-key-at-all-32byt"))
     camera.show(forged)
     try:
         open_lookup(pilot)
         pilot.tap("tracking-scan")
         pilot.wait_screen("tracking_scan")
-        pilot.wait_until(lambda: app.current_screen.notice, "the refusal", timeout=30)
-        assert app.current_screen.notice == ZH["tracking.error.not_ours"]
+        pilot.wait_until(lambda: app.nav.current_screen.notice, "the refusal", timeout=30)
+        assert app.nav.current_screen.notice == ZH["tracking.error.not_ours"]
         assert pilot.screen == "tracking_scan"  # the camera stays on for the right code
-        scan = app.current_screen
+        scan = app.nav.current_screen
         pilot.wait_until(lambda: scan.ids.preview.texture is not None, "the live preview")
         shot(pilot, "scan-refused")
-        camera.show(receipt_qr(case_no, app.runtime.intake.qr_keys))
+        camera.show(receipt_qr(case_no, app.core.intake.qr_keys))
         pilot.wait_screen("tracking_case", timeout=30)
     finally:
         camera.hide()
-    assert case_no in app.current_screen.number
+    assert case_no in app.nav.current_screen.number
     assert scan.ids.preview.texture is None  # the picture of the paper went with the screen
-    assert app.runtime.hardware.camera.latest() is None  # and the camera keeps no frame
+    assert app.core.hardware.camera.latest() is None  # and the camera keeps no frame
 
 
 def test_the_id_card_lists_every_case_of_the_person(ui: tuple[Any, Any], other: OtherKiosk) -> None:
@@ -137,7 +137,7 @@ def test_the_id_card_lists_every_case_of_the_person(ui: tuple[Any, Any], other: 
     open_lookup(pilot)
     pilot.tap("tracking-card")
     pilot.wait_screen("identity")
-    app.runtime.insert_test_card("elder")
+    app.core.simulation.lay_test_card("elder")
     pilot.wait_screen("tracking_cases", timeout=30)
     flow = app.flow
     numbers = {view.number: view for view in flow.cases}
@@ -146,7 +146,7 @@ def test_the_id_card_lists_every_case_of_the_person(ui: tuple[Any, Any], other: 
     shot(pilot, "cases")
     pilot.tap(f"case-{returned}")
     pilot.wait_screen("tracking_case")
-    screen = app.current_screen
+    screen = app.nav.current_screen
     assert screen.rag == "action" and screen.can_correct
     assert "户口簿" in texts(pilot)
     shot(pilot, "case-returned")
@@ -156,7 +156,7 @@ def test_with_the_platform_down_a_queued_number_is_shown_from_the_outbox(
     ui: tuple[Any, Any],
 ) -> None:
     app, pilot = ui
-    runtime = app.runtime
+    runtime = app.core
     runtime.pump.stop()
     runtime.sandbox.stop()
     down = True
@@ -185,16 +185,16 @@ def test_with_the_platform_down_a_queued_number_is_shown_from_the_outbox(
         pilot.wait_screen("tracking_lookup")
         type_number(pilot, "33011020990101000010")
         pilot.wait_screen("problem", timeout=30)
-        assert app.current_screen.message == ZH["error.upstream.live"]
-        assert app.current_screen.can_retry
+        assert app.nav.current_screen.message == ZH["error.upstream.live"]
+        assert app.nav.current_screen.can_retry
         shot(pilot, "platform-down")
         runtime.sandbox.start()
         down = False
         pilot.tap("problem-retry")
         pilot.wait_until(
-            lambda: pilot.screen == "tracking_lookup" and app.current_screen.notice, "lookup"
+            lambda: pilot.screen == "tracking_lookup" and app.nav.current_screen.notice, "lookup"
         )
-        assert app.current_screen.notice == ZH["tracking.error.unknown"]
+        assert app.nav.current_screen.notice == ZH["tracking.error.unknown"]
     finally:
         if down:
             runtime.sandbox.start()

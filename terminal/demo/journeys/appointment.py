@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from terminal.demo.journeys.steps import Trip
+from terminal.harness import runtime_of, simulation_of
 
 CODE = "33102300XZ-XK-0001"  # 农村村民宅基地和建房（规划许可）申请
 
 
 def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
-    from devices.printer import decode
 
     trip = Trip(app, pilot, out)
-    runtime = app.runtime
+    runtime = runtime_of(app)
     trip.open_matter("zjd", CODE)
     trip.start(CODE, "appointment")
     trip.identify()
@@ -36,8 +36,8 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     trip.shoot_elderly("booked")
     appt = flow.appointment
     paper = trip.paper("slip-paper")
-    printer = runtime.hardware.printer
-    job = decode(printer.simulator.jobs[-1], printer.profile.encoding)
+    job = simulation_of(app).last_job()
+    assert job is not None, "the slip was not printed"
     on_slip = appt.appointment_id in "\n".join(job.lines) and bool(job.qr_payloads)
     stored = runtime.client.get_appointment(appt.appointment_id)
     pilot.tap("booked-continue")

@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from terminal.harness import runtime_of, sandbox_of, simulation_of
+
 STAFF_NO, STAFF_NAME, STAFF_PIN = "1007", "李代办", "208731"
 MATTER = "33102300MZ-JF-0001"  # 高龄津贴申领
 
@@ -33,7 +35,7 @@ def serve_with_consent(app: Any, pilot: Any, shoot: Any) -> None:
     """From the desk: the citizen's ID card, consent on screen, the photo consent."""
     pilot.tap("desk-serve")
     pilot.wait_screen("identity")
-    app.runtime.insert_test_card("elder")
+    simulation_of(app).lay_test_card("elder")
     pilot.wait_screen("consent")
     shoot("consent")
     pilot.tap("consent-screen")
@@ -77,7 +79,7 @@ def apply_for(app: Any, pilot: Any, shoot: Any, matter_code: str = MATTER) -> st
 def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     from terminal.demo.script import shoot as save
 
-    runtime = app.runtime
+    runtime = runtime_of(app)
     ensure_agent(runtime)
     shots: list[str] = []
 
@@ -88,7 +90,7 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     pilot.wait_screen("attract")
     sign_in_by_pin(pilot)
     pilot.wait_screen("staff_desk")
-    pilot.wait_until(lambda: app.screen("staff_desk").state == "loaded", "the desk's lists")
+    pilot.wait_until(lambda: app.nav.screen("staff_desk").state == "loaded", "the desk's lists")
     shoot("desk")
     serve_with_consent(app, pilot, shoot)
     number = apply_for(app, pilot, shoot)
@@ -98,8 +100,8 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     drained = runtime.wait_for_outbox(timeout=30)
     status = runtime.outbox.lookup(number)
     case_no = status.case_no if status is not None else None
-    channel = runtime.sandbox.application(case_no)["channel"] if case_no else None
-    ratings = [r[0] for r in runtime.sandbox.db.query("SELECT body FROM ratings")]
+    channel = sandbox_of(app).application(case_no)["channel"] if case_no else None
+    ratings = [r[0] for r in sandbox_of(app).db.query("SELECT body FROM ratings")]
     rated = any(f'"id": "{STAFF_NO}"' in r and (case_no or "?") in r for r in ratings)
     entries = runtime.audit.query(after_seq=seq)
     actions = [(e.action, e.outcome) for e in entries]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses as dc
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import cv2
 import numpy as np
@@ -15,6 +14,8 @@ import numpy as np
 from kiosk.outbox import Attachment, Outbox, OutboxPump, Submission, load_or_create_key
 from kiosk.upstream import Applicant
 from kiosk.upstream.client import HttpPlatformClient
+from sandbox import SandboxPlatform
+from terminal.runtime import Runtime
 
 ALLOWANCE = "33102300MZ-JF-0001"  # 高龄津贴申领: 承诺办, household register among its pages
 ANSWERS = {
@@ -35,7 +36,13 @@ def page_jpeg() -> bytes:
 class OtherKiosk:
     """A second kiosk sharing the platform (the embedded sandbox) with this one."""
 
-    runtime: Any
+    runtime: Runtime
+
+    @property
+    def sandbox(self) -> SandboxPlatform:
+        sandbox = self.runtime.sandbox
+        assert sandbox is not None, "the other kiosk shares this kiosk's embedded platform"
+        return sandbox
 
     def file(self, id_number: str, name: str, matter_code: str = ALLOWANCE) -> str:
         """File an application for this person there; its case number."""
@@ -59,7 +66,7 @@ class OtherKiosk:
             region_code=site.region_code,
             promised_days=matter.promised_days,
         )
-        sandbox = rt.sandbox
+        sandbox = self.sandbox
         token = sandbox.register_device(OTHER_KIOSK)
         with tempfile.TemporaryDirectory(prefix="other-kiosk-") as tmp:
             state = Path(tmp)
@@ -78,10 +85,10 @@ class OtherKiosk:
 
     def decide(self, case_no: str, outcome: str, missing: tuple[str, ...] = ()) -> None:
         """The department's decision, in effect at once."""
-        sandbox = self.runtime.sandbox
+        sandbox = self.sandbox
         sandbox.set_review_outcome(case_no, outcome, list(missing))
         sandbox.set_review_speed(1e9)
 
     def normal_speed(self) -> None:
         """Review at its own pace again (the app outlives one test or journey)."""
-        self.runtime.sandbox.set_review_speed(1.0)
+        self.sandbox.set_review_speed(1.0)

@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from terminal.demo.script import pick_candidate, shoot
+from terminal.harness import runtime_of, simulation_of
 
 WORDS = [("ban", "办"), ("shi", "事"), ("tai", "太"), ("man", "慢"), ("le", "了")]
 
 
 def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
-    runtime = app.runtime
+    runtime = runtime_of(app)
     shots: list[str] = []
     pilot.wait_screen("attract")
     pilot.tap("start")
@@ -36,13 +37,8 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     shoot(pilot, out, "complaint_ticket", shots)
     flow = app.flow
     reference, printed = flow.reference, bool(flow.printed)
-    slip_png = None
-    printer = runtime.hardware.printer
-    if printer is not None and printer.simulator is not None and printer.simulator.jobs:
-        from devices.printer import render_stream
-
-        slip_png = out / "complaint-slip.png"
-        render_stream(printer.simulator.jobs[-1], printer.profile).save(slip_png)
+    slip = out / "complaint-slip.png"
+    slip_png = slip if simulation_of(app).render_last_job(slip) else None
     pilot.tap("ticket-continue")
     pilot.wait_screen("done")
     shoot(pilot, out, "done", shots)

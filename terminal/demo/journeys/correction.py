@@ -9,6 +9,7 @@ from typing import Any
 
 from terminal.demo.journeys.cases import OtherKiosk
 from terminal.demo.script import shoot
+from terminal.harness import runtime_of, sandbox_of, simulation_of
 
 MISSING = ("household_register",)
 
@@ -16,7 +17,7 @@ MISSING = ("household_register",)
 def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     from devices.idcard.fixtures import FIXTURES
 
-    runtime = app.runtime
+    runtime = runtime_of(app)
     person = FIXTURES["elder"]
     other = OtherKiosk(runtime)
     case_no = other.file(person.id_number, person.name)
@@ -35,7 +36,7 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
         pilot.tap("case-correct")
         pilot.wait_screen("identity")
         shoot(pilot, out, "identity", shots)
-        runtime.insert_test_card("elder")
+        simulation_of(app).lay_test_card("elder")
         pilot.wait_screen("notice", timeout=30)
         shoot(pilot, out, "notice", shots)
         pilot.tap("notice-accept")
@@ -59,7 +60,7 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
         pilot.tap("done-finish")
         pilot.wait_screen("attract")
         drained = runtime.wait_for_outbox(timeout=30)
-        corrections = runtime.sandbox.corrections(case_no)
+        corrections = sandbox_of(app).corrections(case_no)
     finally:
         other.normal_speed()
     materials = corrections[0]["materials"] if corrections else []

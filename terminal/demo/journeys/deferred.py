@@ -10,6 +10,7 @@ from typing import Any
 
 from kiosk.masking import mask_phone
 from terminal.demo.journeys.steps import Trip
+from terminal.harness import runtime_of, sandbox_of
 
 CODE = "33102300RS-GG-0003"  # 养老保险待遇领取资格认证
 ANSWERS: dict[str, Any] = {
@@ -24,7 +25,7 @@ ANSWERS: dict[str, Any] = {
 
 def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     trip = Trip(app, pilot, out)
-    runtime = app.runtime
+    runtime = runtime_of(app)
     trip.open_matter("zgrz", CODE)
     trip.start(CODE, "deferred")
     trip.identify()
@@ -48,7 +49,7 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     drained = runtime.wait_for_outbox(timeout=30)
     status = runtime.outbox.lookup(sub.number)
     case_no = status.case_no if status is not None else None
-    stored = runtime.sandbox.application(case_no) if case_no else {}
+    stored = sandbox_of(app).application(case_no) if case_no else {}
     form = stored.get("form", {})
     return {
         "ok": bool(drained and form.get("service") == "home_visit" and says_who and sub.printed),

@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from terminal.demo.journeys.steps import Trip
+from terminal.harness import runtime_of, sandbox_of
 
 CODE = "33102300ZX-GG-0001"  # 个人信用报告查询打印: 10 yuan
 
 
 def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     trip = Trip(app, pilot, out)
-    runtime = app.runtime
+    runtime = runtime_of(app)
     trip.open_matter("xybg", CODE)
     trip.start(CODE, "instant")
     trip.identify()
@@ -30,11 +31,11 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     trip.wait("payment")
     flow = app.flow
     pilot.wait_until(lambda: flow.payment is not None, "the payment order")
-    pilot.wait_until(lambda: app.screen("payment").ids.qr.texture is not None, "the QR code")
+    pilot.wait_until(lambda: app.nav.screen("payment").ids.qr.texture is not None, "the QR code")
     trip.shoot("payment")
     trip.shoot_elderly("payment")
     payment = flow.payment
-    runtime.sandbox.pay(payment.payment_id)  # the citizen's phone pays
+    sandbox_of(app).pay(payment.payment_id)  # the citizen's phone pays
     trip.wait("certificate", timeout=30)
     pilot.wait_until(lambda: flow.printed is not None, "the certificate printed", timeout=30)
     trip.shoot("certificate")

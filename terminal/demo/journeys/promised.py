@@ -7,19 +7,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from terminal.harness import runtime_of, sandbox_of, simulation_of
+
 
 def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     from terminal.demo.script import run_journey
 
     result = run_journey(app, pilot, out)
-    runtime = app.runtime
+    runtime = runtime_of(app)
     drained = runtime.wait_for_outbox(timeout=30)
     number = result["number"]
     status = runtime.outbox.lookup(number)
     case_no = status.case_no if status is not None else None
     stored: dict[str, Any] = {}
     if case_no and runtime.sandbox is not None:
-        application = runtime.sandbox.application(case_no)
+        application = sandbox_of(app).application(case_no)
         stored = {
             "status": application.get("status"),
             "attachments": len(application["attachments"]),
@@ -27,13 +29,8 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
             "complete": all(a["complete"] for a in application["attachments"]),
             "form_keys": sorted(application["form"]),
         }
-    printer = runtime.hardware.printer
-    receipt_png = None
-    if printer is not None and printer.simulator is not None and printer.simulator.jobs:
-        from devices.printer import render_stream
-
-        receipt_png = out / "receipt.png"
-        render_stream(printer.simulator.jobs[-1], printer.profile).save(receipt_png)
+    receipt = out / "receipt.png"
+    receipt_png = receipt if simulation_of(app).render_last_job(receipt) else None
     return {
         "ok": bool(drained and stored and stored["complete"] and result["printed"]),
         "matter_code": result["matter_code"],

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from terminal.demo.journeys.steps import Trip
+from terminal.harness import simulation_of
 
 CODE = "33102300SW-GG-0001"  # 城乡居民养老、医疗保险费缴纳
 
 
 def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
-    from devices.printer import decode
 
     trip = Trip(app, pilot, out)
     trip.open_matter("bxf", CODE)
@@ -28,8 +28,8 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     pilot.wait_until(lambda: flow.printed is not None, "the guide printed", timeout=30)
     trip.shoot("guide-printed")
     paper = trip.paper("guide-paper")
-    printer = app.runtime.hardware.printer
-    job = decode(printer.simulator.jobs[-1], printer.profile.encoding)
+    job = simulation_of(app).last_job()
+    assert job is not None, "the guide was not printed"
     qr_ok = trip.jobs() > jobs and url in job.qr_payloads
     pilot.tap("guide-finish")
     trip.finish()

@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from screens.modes import offered_modes
+from kiosk.flows.start import offered_modes
 from terminal.demo.script import pick_candidate, shoot
+from terminal.harness import simulation_of
 
 
 class Trip:
@@ -47,14 +48,14 @@ class Trip:
 
     def start(self, code: str, mode: str) -> None:
         """Tap the matter's start button for ``mode``."""
-        matter = self.app.runtime.catalogue.get(code)
+        matter = self.app.core.catalogue.get(code)
         first = offered_modes(matter)[0]
         self.pilot.tap("apply" if mode == first else f"apply-{mode}")
 
     def identify(self, card: str = "elder") -> None:
         self.wait("identity")
         self.shoot("identity")
-        self.app.runtime.insert_test_card(card)
+        simulation_of(self.app).lay_test_card(card)
         self.pilot.wait_until(lambda: self.app.session.identity is not None, "identity read")
 
     def fill(self, answers: dict[str, Any]) -> None:
@@ -74,16 +75,10 @@ class Trip:
 
     def paper(self, name: str) -> str | None:
         """The printer's last job rendered to ``name``.png (what the citizen took away)."""
-        printer = self.app.runtime.hardware.printer
-        if self.out is None or printer is None or printer.simulator is None:
+        if self.out is None:
             return None
-        if not printer.simulator.jobs:
-            return None
-        from devices.printer import render_stream
-
         path = self.out / f"{name}.png"
-        render_stream(printer.simulator.jobs[-1], printer.profile).save(path)
-        return path.name
+        return path.name if simulation_of(self.app).render_last_job(path) else None
 
     def rate_and_finish(self, level: int = 5) -> None:
         self.wait("rating")
@@ -98,12 +93,8 @@ class Trip:
         self.wait("attract")
 
     def printed_text(self) -> str:
-        from devices.printer import decode
-
-        printer = self.app.runtime.hardware.printer
-        job = decode(printer.simulator.jobs[-1], printer.profile.encoding)
-        return "\n".join(job.lines)
+        job = simulation_of(self.app).last_job()
+        return "\n".join(job.lines) if job is not None else ""
 
     def jobs(self) -> int:
-        printer = self.app.runtime.hardware.printer
-        return len(printer.simulator.jobs) if printer and printer.simulator else 0
+        return simulation_of(self.app).printed_jobs()

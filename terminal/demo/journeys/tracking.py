@@ -10,6 +10,7 @@ from typing import Any
 from kiosk.receipts.qrcodes import QrKeyring, receipt_qr
 from terminal.demo.journeys.cases import OtherKiosk
 from terminal.demo.script import shoot
+from terminal.harness import runtime_of, simulation_of
 
 
 def _type(pilot: Any, number: str) -> None:
@@ -23,7 +24,7 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     from devices.idcard.fixtures import FIXTURES
 
     person = FIXTURES["elder"]
-    other = OtherKiosk(app.runtime)
+    other = OtherKiosk(runtime_of(app))
     case_no = other.file(person.id_number, person.name)
     shots: list[str] = []
     pilot.wait_screen("attract")
@@ -33,28 +34,28 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     shoot(pilot, out, "tracking_lookup", shots)
     _type(pilot, case_no)
     pilot.wait_screen("tracking_case", timeout=30)
-    typed = app.current_screen.rag
+    typed = app.nav.current_screen.rag
     shoot(pilot, out, "tracking_case", shots)
     pilot.tap("back")
     pilot.wait_screen("tracking_lookup")
-    camera = app.runtime.hardware.camera.simulator
-    camera.show(receipt_qr(case_no, QrKeyring(b"a-look-alike-from-elsewhere-0001")))
+    simulation = simulation_of(app)
+    simulation.hold_up_code(receipt_qr(case_no, QrKeyring(b"a-look-alike-from-elsewhere-0001")))
     try:
         pilot.tap("tracking-scan")
         pilot.wait_screen("tracking_scan")
-        pilot.wait_until(lambda: app.current_screen.notice, "the refusal", timeout=30)
+        pilot.wait_until(lambda: app.nav.current_screen.notice, "the refusal", timeout=30)
         refused = pilot.screen == "tracking_scan"
         shoot(pilot, out, "tracking_scan", shots)
-        camera.show(receipt_qr(case_no, app.runtime.intake.qr_keys))
+        simulation.hold_up_code(receipt_qr(case_no, app.core.intake.qr_keys))
         pilot.wait_screen("tracking_case", timeout=30)
-        scanned = case_no in app.current_screen.number
+        scanned = case_no in app.nav.current_screen.number
     finally:
-        camera.hide()
+        simulation.take_code_away()
     pilot.tap("back")
     pilot.wait_screen("tracking_lookup")
     pilot.tap("tracking-card")
     pilot.wait_screen("identity")
-    app.runtime.insert_test_card("elder")
+    simulation_of(app).lay_test_card("elder")
     pilot.wait_until(lambda: pilot.screen in ("tracking_cases", "tracking_case"), "cases", 30)
     pilot.step(3)
     by_card = any(v.number == case_no for v in app.flow.cases) or (

@@ -7,14 +7,7 @@ import pytest
 
 from devices.camera import Camera
 from devices.status import DeviceState, DeviceStatus, DeviceTimeout, DeviceUnavailable
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support import FakeClock
 
 
 class Device:
@@ -52,8 +45,8 @@ class Device:
             self.dev.closed += 1
 
 
-def make(**kw) -> tuple[Camera, Device, Clock, list[DeviceStatus]]:
-    dev, clock, seen = Device(), Clock(), []
+def make(**kw) -> tuple[Camera, Device, FakeClock, list[DeviceStatus]]:
+    dev, clock, seen = Device(), FakeClock(100.0), []
     cam = Camera(dev.open, name="fake", clock=clock, on_status=seen.append, **kw)
     return cam, dev, clock, seen
 
@@ -148,7 +141,7 @@ def test_a_broken_read_counts_as_no_frame() -> None:
 
 
 def test_a_failing_status_listener_does_not_stop_capture() -> None:
-    dev, clock = Device(), Clock()
+    dev, clock = Device(), FakeClock(100.0)
 
     def bad(status: DeviceStatus) -> None:
         raise RuntimeError("screen bug")

@@ -13,6 +13,7 @@ import pytest
 from devices.camera import open_camera
 from devices.camera.sources import OpenCvSource
 from devices.qr import open_reader
+from devices.simulation import Simulators
 from devices.status import DeviceState, DeviceUnavailable
 
 
@@ -27,13 +28,16 @@ def eventually(check, timeout: float = 10.0) -> bool:
 
 
 def test_sim_camera_shows_a_code_given_at_run_time() -> None:
-    cam = open_camera(f"sim://camera?qr={quote('王芳')}&blur=0.8&tilt=20&noise=3", start=True)
+    sims = Simulators()
+    cam = open_camera(
+        f"sim://camera?qr={quote('王芳')}&blur=0.8&tilt=20&noise=3", start=True, simulators=sims
+    )
     reader = open_reader()
     try:
         assert [c.text for c in reader.read(cam.next_frame(timeout=10).image)] == ["王芳"]
-        cam.simulator.show("居民户口簿", encoding="gbk", module_px=4.0)
+        sims.camera.show("居民户口簿", encoding="gbk", module_px=4.0)
         assert [c.text for c in reader.read(cam.still(timeout=10))] == ["居民户口簿"]
-        cam.simulator.hide()
+        sims.camera.hide()
         reader.track.clear()
         assert reader.read(cam.still(timeout=10)) == []
         preview = cam.preview()
@@ -43,9 +47,10 @@ def test_sim_camera_shows_a_code_given_at_run_time() -> None:
 
 
 def test_sim_camera_unplugged_and_frozen_recovers() -> None:
-    cam = open_camera("sim://camera?width=320&height=240", start=True)
+    sims = Simulators()
+    cam = open_camera("sim://camera?width=320&height=240", start=True, simulators=sims)
     cam.retry_every, cam.stall_after = 0.05, 0.3
-    sim = cam.simulator
+    sim = sims.camera
     try:
         cam.next_frame(timeout=10)
         sim.unplug()
@@ -63,9 +68,10 @@ def test_sim_camera_unplugged_and_frozen_recovers() -> None:
 
 
 def test_sim_refuses_a_payload_too_big_for_a_code() -> None:
-    cam = open_camera("sim://camera")
+    sims = Simulators()
+    open_camera("sim://camera", simulators=sims)
     with pytest.raises(ValueError):
-        cam.simulator.show("王" * 2000)
+        sims.camera.show("王" * 2000)
 
 
 def test_folder_of_images_loops_and_skips_broken_files(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from devices.docscan import Problem, open_docscan, process_page
 from devices.docscan.driver import V4l2Camera
+from devices.simulation import Simulators
 from devices.status import DeviceState, DeviceTimeout, DeviceUnavailable
 
 SMALL = (1280, 960)
@@ -31,8 +32,9 @@ def close_to(a: np.ndarray, b: np.ndarray) -> bool:
 def test_file_folder_cycles_in_name_order(tmp_path: Path, photo) -> None:
     images = write_stills(tmp_path, photo, 2)
     (tmp_path / "notes.txt").write_text("not an image")
-    cam = open_docscan(f"file://{tmp_path}")
-    assert cam.simulator is None
+    sims = Simulators()
+    cam = open_docscan(f"file://{tmp_path}", simulators=sims)
+    assert sims.docscan is None
     assert cam.status().device == DeviceState.ONLINE
     preview = cam.preview()
     assert max(preview.shape[:2]) <= 960
@@ -67,25 +69,31 @@ def test_file_still_removed_later_is_reported(tmp_path: Path, photo) -> None:
 
 
 def test_sim_capture_is_full_size_and_preview_small() -> None:
-    cam = open_docscan("sim://docscan?seed=4&width=1600&height=1200&preview_width=640")
-    assert cam.simulator is not None
+    sims = Simulators()
+    cam = open_docscan(
+        "sim://docscan?seed=4&width=1600&height=1200&preview_width=640", simulators=sims
+    )
+    assert sims.docscan is not None
     assert cam.capture().shape == (1200, 1600, 3)
     assert cam.preview().shape == (480, 640, 3)
     assert cam.status().usable
 
 
 def test_sim_set_next_lays_a_new_page(photo) -> None:
-    cam = open_docscan("sim://docscan?seed=2&width=1600&height=1200&scenario=no_page")
-    assert cam.simulator is not None
+    sims = Simulators()
+    cam = open_docscan(
+        "sim://docscan?seed=2&width=1600&height=1200&scenario=no_page", simulators=sims
+    )
+    assert sims.docscan is not None
     assert process_page(cam.capture()).problems == (Problem.NO_PAGE,)
-    cam.simulator.set_next("居民户口簿", "ok")
-    assert cam.simulator.scene == ("居民户口簿", "ok")
+    sims.docscan.set_next("居民户口簿", "ok")
+    assert sims.docscan.scene == ("居民户口簿", "ok")
     first = cam.capture()
     assert process_page(first).problems == ()
-    cam.simulator.set_next("结婚证", "cutoff")
+    sims.docscan.set_next("结婚证", "cutoff")
     assert Problem.CUT_OFF in process_page(cam.capture()).problems
     with pytest.raises(ValueError, match="unknown scenario"):
-        cam.simulator.set_next("x", "upside_down")
+        sims.docscan.set_next("x", "upside_down")
 
 
 def test_sim_scenario_in_url() -> None:
@@ -94,8 +102,9 @@ def test_sim_scenario_in_url() -> None:
 
 
 def test_sim_unplugged_and_frozen_camera() -> None:
-    cam = open_docscan("sim://docscan?width=640&height=480")
-    sim = cam.simulator
+    sims = Simulators()
+    cam = open_docscan("sim://docscan?width=640&height=480", simulators=sims)
+    sim = sims.docscan
     assert sim is not None
     sim.unplug()
     assert cam.status().device == DeviceState.OFFLINE
@@ -132,7 +141,7 @@ def image_sequence(folder: Path):
 def test_v4l2_camera_over_a_real_opencv_capture(tmp_path: Path, photo) -> None:
     images = write_stills(tmp_path, photo, 4)
     cam = V4l2Camera("seq", width=1280, height=960, capture_factory=image_sequence(tmp_path))
-    assert cam.simulator is None and cam.status().device == DeviceState.ONLINE
+    assert cam.status().device == DeviceState.ONLINE
     assert max(cam.preview().shape[:2]) == 960  # frame 0
     assert close_to(cam.capture(), images[2])  # frame 1 dropped as stale, frame 2 read
     with pytest.raises(DeviceTimeout, match="no usable frame"):

@@ -14,14 +14,7 @@ import pathlib
 from devices.idcard import FIXTURES, Backoff, CardWatcher, IdCardReader, SamSimulator
 from devices.status import DeviceState
 from devices.transport import Transport, open_transport
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support import FakeClock
 
 
 def plug(link: pathlib.Path, card: str) -> SamSimulator:
@@ -38,7 +31,7 @@ def unplug(link: pathlib.Path, sim: SamSimulator) -> None:
 
 def test_unplug_backoff_and_replug(tmp_path: pathlib.Path) -> None:
     link = tmp_path / "idcard"
-    clock, opens = FakeClock(), []
+    clock, opens = FakeClock(100.0), []
 
     def opener() -> Transport:
         opens.append(clock.now)
@@ -76,7 +69,7 @@ def test_unplug_backoff_and_replug(tmp_path: pathlib.Path) -> None:
 
 def test_the_watcher_follows_the_reader_through_a_replug(tmp_path: pathlib.Path) -> None:
     link = tmp_path / "idcard"
-    clock, events = FakeClock(), list[tuple[str, str]]()
+    clock, events = FakeClock(100.0), list[tuple[str, str]]()
     first = plug(link, "elder")
     reader = IdCardReader(lambda: open_transport(f"serial://{link}"), clock=clock)
     watcher = CardWatcher(

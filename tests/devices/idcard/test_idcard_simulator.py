@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses as dc
-from collections.abc import Callable
 
 import pytest
 
@@ -12,7 +11,6 @@ from devices.idcard import (
     SCENARIOS,
     CardRemoved,
     ChecksumMismatch,
-    IdCardReader,
     NoCard,
     SamNotAuthorised,
     SamSimulator,
@@ -22,10 +20,12 @@ from devices.idcard import (
     open_reader,
 )
 from devices.idcard.protocol import Command, FrameDecoder, encode_request, parse_response
+from devices.simulation import Simulators
 from devices.status import DeviceState, DeviceTimeout, MediaState
 from devices.transport import SerialTransport, read_exact
+from tests.support.devices import ReaderMaker
 
-MakeReader = Callable[..., IdCardReader]
+MakeReader = ReaderMaker
 FAST = Timeouts(command=0.5, read=1.0)
 
 
@@ -56,7 +56,7 @@ def test_no_card(make_reader: MakeReader) -> None:
 
 def test_insert_and_remove_at_run_time(make_reader: MakeReader) -> None:
     reader = make_reader(scenario="no_card")
-    sim = reader.simulator
+    sim = make_reader.sim(reader)
     assert sim is not None and sim.card is None
     sim.insert("young")
     assert reader.read_card() == FIXTURES["young"]
@@ -81,8 +81,8 @@ def test_a_reply_slower_than_the_timeout_times_out_and_loses_nothing(
     with pytest.raises(DeviceTimeout) as caught:
         reader.find_card()
     assert caught.value.code == "timeout"
-    assert reader.simulator is not None
-    reader.simulator.scenario = "card"
+    assert make_reader.sim(reader) is not None
+    make_reader.sim(reader).scenario = "card"
     reader.timeouts = FAST
     assert reader.read_card() == FIXTURES["elder"]  # the late reply was drained, not misread
 
@@ -96,7 +96,7 @@ def test_garbage_between_frames_is_skipped(make_reader: MakeReader) -> None:
 def test_corrupted_replies_are_asked_for_again(make_reader: MakeReader) -> None:
     reader = make_reader("elder", scenario="checksum_errors")
     assert reader.read_card() == FIXTURES["elder"]
-    sim = reader.simulator
+    sim = make_reader.sim(reader)
     assert sim is not None
     sent = [(r.cmd, r.para) for r in sim.requests]
     find, select, read = (
@@ -113,8 +113,8 @@ def test_replies_corrupted_every_time_give_a_typed_error_then_recover(
         reader.read_card()
     assert caught.value.code == "checksumError"
     assert reader.status().device is DeviceState.HARDWARE_ERROR
-    assert reader.simulator is not None
-    reader.simulator.scenario = "card"
+    assert make_reader.sim(reader) is not None
+    make_reader.sim(reader).scenario = "card"
     assert reader.read_card() == FIXTURES["elder"]
 
 
@@ -191,9 +191,12 @@ def test_scenarios_and_fixtures_are_checked() -> None:
 
 
 def test_open_reader_for_a_simulator_url() -> None:
-    reader = open_reader("sim://idcard?fixture=hmt&scenario=card&baud=57600&pace=1")
+    sims = Simulators()
+    reader = open_reader(
+        "sim://idcard?fixture=hmt&scenario=card&baud=57600&pace=1", simulators=sims
+    )
     try:
-        sim = reader.simulator
+        sim = sims.idcard
         assert sim is not None and sim.baud == 57600 and sim.pace
         assert reader.connected
         assert reader.read_card() == FIXTURES["hmt"]
@@ -204,9 +207,10 @@ def test_open_reader_for_a_simulator_url() -> None:
 
 def test_open_reader_for_a_serial_url_drives_any_port() -> None:
     with SamSimulator("young") as sim:
-        reader = open_reader(f"serial://{sim.port_path}?baud=115200")
+        sims = Simulators()
+        reader = open_reader(f"serial://{sim.port_path}?baud=115200", simulators=sims)
         try:
-            assert reader.simulator is None
+            assert sims.idcard is None
             assert reader.read_card() == FIXTURES["young"]
         finally:
             reader.close()

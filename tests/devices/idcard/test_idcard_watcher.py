@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable
 from typing import Any
 
-from devices.idcard import FIXTURES, CardWatcher, IdCardReader, InvalidCardData, SamSimulator
+from devices.idcard import FIXTURES, CardWatcher, IdCardReader, InvalidCardData
 from devices.idcard.records import IdCardRecord
 from devices.status import DeviceError, DeviceState
+from tests.support.devices import ReaderMaker
 
-MakeReader = Callable[..., IdCardReader]
+MakeReader = ReaderMaker
 
 
 class Events:
@@ -43,22 +43,17 @@ class Events:
                 return payload
 
 
-def sim_of(reader: IdCardReader) -> SamSimulator:
-    assert reader.simulator is not None
-    return reader.simulator
-
-
 def test_insert_and_remove_are_reported_once_each(make_reader: MakeReader) -> None:
     reader, events = make_reader(scenario="no_card"), Events()
     watcher = events.watch(reader)
     watcher.poll_once()
     assert events.drain() == [("state", DeviceState.ONLINE)]
-    sim_of(reader).insert("elder")
+    make_reader.sim(reader).insert("elder")
     watcher.poll_once()
     watcher.poll_once()
     assert events.drain() == [("inserted", FIXTURES["elder"])]
     assert watcher.card_present
-    sim_of(reader).remove()
+    make_reader.sim(reader).remove()
     watcher.poll_once()
     watcher.poll_once()
     assert events.drain() == [("removed", None)]
@@ -69,9 +64,9 @@ def test_swapping_cards_reports_both(make_reader: MakeReader) -> None:
     reader, events = make_reader("young"), Events()
     watcher = events.watch(reader)
     watcher.poll_once()
-    sim_of(reader).remove()
+    make_reader.sim(reader).remove()
     watcher.poll_once()
-    sim_of(reader).insert("hmt")
+    make_reader.sim(reader).insert("hmt")
     watcher.poll_once()
     kinds = [(k, p) for k, p in events.drain() if k != "state"]
     assert kinds == [
@@ -90,7 +85,7 @@ def test_an_unreadable_card_is_reported_once_as_an_error(make_reader: MakeReader
     (error,) = [p for k, p in events.drain() if k == "error"]
     assert isinstance(error, InvalidCardData)
     assert watcher.card_present
-    sim_of(reader).remove()
+    make_reader.sim(reader).remove()
     watcher.poll_once()
     assert [k for k, _ in events.drain()] == []  # never inserted, so never removed
 
@@ -117,7 +112,7 @@ def test_the_reader_unplugged_counts_as_the_card_taken_away(make_reader: MakeRea
     reader, events = make_reader("elder"), Events()
     watcher = events.watch(reader)
     watcher.poll_once()
-    sim_of(reader).stop()
+    make_reader.sim(reader).stop()
     watcher.poll_once()
     watcher.poll_once()
     got = events.drain()
@@ -146,7 +141,7 @@ def test_the_thread_reports_events_and_survives_a_failing_callback(
         interval=0.02,
     ).start()
     try:
-        sim = sim_of(reader)
+        sim = make_reader.sim(reader)
         sim.insert("elder")
         assert first_call.wait(10.0)
         sim.remove()
@@ -164,7 +159,7 @@ def test_timeouts_are_errors_but_not_removals(make_reader: MakeReader) -> None:
     reader, events = make_reader("elder", timeouts=Timeouts(0.1, 0.1)), Events()
     watcher = events.watch(reader)
     watcher.poll_once()
-    sim_of(reader).scenario = "slow"  # 0.25 s per reply: longer than the timeout
+    make_reader.sim(reader).scenario = "slow"  # 0.25 s per reply: longer than the timeout
     watcher.poll_once()
     got = events.drain()
     assert [k for k, _ in got] == ["state", "inserted", "error"]

@@ -10,6 +10,7 @@ import pytest
 from devices.printer import QR, Cut, Element, KeyValue, Separator, Text, decode, open_printer
 from devices.printer.driver import PrintOutcome, ReceiptPrinter, print_seconds
 from devices.printer.simulator import PrinterSimulator
+from devices.simulation import Simulators
 from devices.status import DeviceState, DeviceUnavailable, SupplyLevel
 from devices.transport import TcpTransport
 
@@ -25,15 +26,16 @@ DOC: list[Element] = [
 
 
 def test_full_job_prints_and_decodes_back() -> None:
-    with open_printer("sim://printer", profile="58mm") as printer:
-        assert printer.simulator is not None
+    sims = Simulators()
+    with open_printer("sim://printer", profile="58mm", simulators=sims) as printer:
+        assert sims.printer is not None
         job = printer.encode(DOC)
         outcome = printer.print_job(job)
         assert outcome.printed and outcome.result == "printed" and outcome.reason == ""
         assert outcome.bytes_sent == len(job)
         assert outcome.after is not None and outcome.after.supplies["paper"] is SupplyLevel.FULL
-        assert printer.simulator.jobs == [job]
-        printed = decode(printer.simulator.jobs[0])
+        assert sims.printer.jobs == [job]
+        printed = decode(sims.printer.jobs[0])
     assert printed.lines == [
         "受理回执",
         "-" * 32,
@@ -47,8 +49,9 @@ def test_full_job_prints_and_decodes_back() -> None:
 
 
 def test_paper_out_mid_job_is_not_printed_and_the_job_can_be_reprinted() -> None:
-    with open_printer("sim://printer?out_after=3") as printer:
-        sim = printer.simulator
+    sims = Simulators()
+    with open_printer("sim://printer?out_after=3", simulators=sims) as printer:
+        sim = sims.printer
         assert sim is not None
         job = printer.encode(DOC)
         outcome = printer.print_job(job)
@@ -63,10 +66,11 @@ def test_paper_out_mid_job_is_not_printed_and_the_job_can_be_reprinted() -> None
 
 
 def test_printer_out_of_paper_gets_nothing() -> None:
-    with open_printer("sim://printer?paper=out") as printer:
+    sims = Simulators()
+    with open_printer("sim://printer?paper=out", simulators=sims) as printer:
         outcome = printer.print_document(DOC)
         assert (outcome.result, outcome.reason, outcome.bytes_sent) == ("failed", "paper_out", 0)
-        assert printer.simulator is not None and printer.simulator.jobs == []
+        assert sims.printer is not None and sims.printer.jobs == []
 
 
 def test_cover_open_is_reported() -> None:
@@ -103,10 +107,11 @@ def test_printer_falling_silent_mid_job_is_unconfirmed() -> None:
 
 
 def test_profile_without_status_is_unconfirmed_not_printed() -> None:
-    with open_printer("sim://printer?status=0") as printer:
+    sims = Simulators()
+    with open_printer("sim://printer?status=0", simulators=sims) as printer:
         status = printer.status()
         assert status.detail == "status_unsupported"
-        assert printer.simulator is not None and printer.simulator.received == b""
+        assert sims.printer is not None and sims.printer.received == b""
         assert printer.print_document(DOC).result == "unconfirmed"
 
 
@@ -137,10 +142,13 @@ def test_bad_urls_are_clear_errors() -> None:
 
 
 def test_url_overrides_the_profile() -> None:
-    with open_printer("sim://printer?profile=58mm&encoding=gbk&chinese_font=0") as printer:
+    sims = Simulators()
+    with open_printer(
+        "sim://printer?profile=58mm&encoding=gbk&chinese_font=0", simulators=sims
+    ) as printer:
         assert printer.profile.columns == 32
         assert printer.profile.encoding == "gbk" and not printer.profile.has_chinese_font
-        assert printer.simulator is not None and printer.simulator.profile.encoding == "gbk"
+        assert sims.printer is not None and sims.printer.profile.encoding == "gbk"
 
 
 def test_settle_waits_the_estimated_print_time_on_an_injected_clock() -> None:

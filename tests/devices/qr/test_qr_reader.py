@@ -9,6 +9,7 @@ from devices.qr import QrReader, Track, open_backend, open_reader
 from devices.qr.model import RawCode
 from devices.qr.samples import empty_sample, sample
 from devices.qr.text import Segment
+from tests.support import FakeClock
 
 HD = (1280, 720)
 
@@ -57,14 +58,6 @@ def test_no_code_is_invented_on_frames_without_one(name: str) -> None:
         assert reader.read(empty_sample(seed, HD).frame) == []
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 class SlowNothing:
     """A backend that finds nothing and costs ``ms`` of fake time per call."""
 
@@ -83,20 +76,20 @@ class SlowNothing:
 
 def test_closer_looks_stop_when_the_budget_is_spent() -> None:
     frame = empty_sample(3, HD).frame  # look-alikes: several candidate regions
-    clock = FakeClock()
+    clock = FakeClock(0.0)
     backend = SlowNothing(clock, ms=10)
     reader = QrReader(backend, budget_ms=24, clock=clock, track=Track(0))
     assert reader.read(frame) == []
     assert backend.calls == 3  # the frame (10 ms), two closer looks (20 ms), then stop
     assert clock.now * 1000 <= 24 + 10
 
-    unlimited = SlowNothing(FakeClock(), ms=10)
+    unlimited = SlowNothing(FakeClock(0.0), ms=10)
     QrReader(unlimited, budget_ms=None, track=Track(0)).read(frame)
     assert unlimited.calls > backend.calls
 
 
 def test_a_look_expected_to_overrun_is_skipped() -> None:
-    clock = FakeClock()
+    clock = FakeClock(0.0)
     backend = SlowNothing(clock, ms=5)
     reader = QrReader(backend, budget_ms=24, clock=clock, track=Track(0))
     reader._first_guess = 1e6  # it believes every look costs far more than the budget
@@ -178,7 +171,7 @@ def test_a_slow_backend_reads_the_whole_frame_when_regions_fail_and_time_allows(
     assert [(c.text, c.found_by) for c in codes] == [("ok", "raw")]
     assert backend.calls[-1] == (HD[1], HD[0]) and len(backend.calls) > 1
 
-    clock = FakeClock()
+    clock = FakeClock(0.0)
     hurried = WholeFrameOnly(clock, ms=10)
     reader = QrReader(hurried, budget_ms=24, regions_first=True, clock=clock, track=Track(0))
     assert reader.read(frame) == []  # the budget had no room for the whole frame

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
+from devices.simulation import Simulators
 from devices.smartcard import (
     App,
     CardRemoved,
@@ -52,8 +53,9 @@ def test_the_second_slot_is_a_second_reader(virtual_card: MakeCard) -> None:
 
 
 def test_a_sim_url_starts_its_own_virtual_card(pcscd: PcscdService) -> None:
-    with open_reader("sim://smartcard?card=bank&slot=1") as r:
-        assert r.simulator is not None and r.match == "Virtual PCD 00 01"
+    sims = Simulators()
+    with open_reader("sim://smartcard?card=bank&slot=1", simulators=sims) as r:
+        assert sims.smartcard is not None and r.match == "Virtual PCD 00 01"
         assert r.read_card(10) == DEBIT
     # closing stopped the card: the reader empties
     from devices.smartcard.pcscd import wait_for_card

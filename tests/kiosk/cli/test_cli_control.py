@@ -49,7 +49,7 @@ def test_nothing_answers_when_no_kiosk_runs_even_over_a_stale_socket(
     with pytest.raises(control.NotRunning):
         control.call(state_dir, "print.status")
     runtime = start()
-    runtime._control.stop()  # type: ignore[union-attr]  # as if it died: the file stays
+    runtime.control.stop()  # as if it died: the file stays
     (state_dir / control.SOCKET_NAME).touch()
     runtime.close()
     with pytest.raises(control.NotRunning):

@@ -104,7 +104,7 @@ def test_print_commands_beside_a_running_kiosk_use_its_printer(
     kiosk_cmd: Kiosk, start: Start
 ) -> None:
     runtime = start()
-    sim = runtime.hardware.printer.simulator
+    sim = runtime.simulators.printer
     sim.set_paper("out")
     status = kiosk_cmd("print", "status")
     assert status.code == 1 and status.json()["supplies"] == {"paper": "out"}
@@ -119,7 +119,7 @@ def test_reprint_a_kept_receipt_through_the_running_kiosk_and_without_it(
     kiosk_cmd: Kiosk, start: Start, state_dir: Path, submission: Callable[[], Any]
 ) -> None:
     runtime = start()
-    sim = runtime.hardware.printer.simulator
+    sim = runtime.simulators.printer
     queued = runtime.outbox.enqueue(submission())
     sim.set_paper("out")
     assert runtime.intake.reprint(queued.provisional_no) is False  # kept, not printed

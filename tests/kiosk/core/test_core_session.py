@@ -8,14 +8,7 @@ import pytest
 
 from kiosk.identity import Identity
 from kiosk.session import CapturedPage, EndReason, IdlePhase, IdleTimer, SessionManager
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support import FakeClock
 
 
 def make_manager(tmp_path: Path, clock: FakeClock) -> SessionManager:
@@ -31,7 +24,7 @@ def make_manager(tmp_path: Path, clock: FakeClock) -> SessionManager:
 
 
 def test_idle_phases_follow_the_clock() -> None:
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     timer = IdleTimer(120, 30, 10, clock)
     assert timer.state().phase is IdlePhase.ACTIVE
     clock.now += 89
@@ -45,7 +38,7 @@ def test_idle_phases_follow_the_clock() -> None:
 
 
 def test_warning_comes_at_least_20_seconds_before_expiry() -> None:
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     timer = IdleTimer(120, 20, 10, clock)
     clock.now += 100.5
     assert timer.state().phase is IdlePhase.WARNING
@@ -53,7 +46,7 @@ def test_warning_comes_at_least_20_seconds_before_expiry() -> None:
 
 
 def test_touch_resets_only_while_active() -> None:
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     timer = IdleTimer(120, 30, 10, clock)
     clock.now += 80
     timer.touch()
@@ -66,7 +59,7 @@ def test_touch_resets_only_while_active() -> None:
 
 
 def test_extend_is_limited() -> None:
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     timer = IdleTimer(120, 30, 2, clock)
     for _ in range(2):
         clock.now += 100
@@ -80,11 +73,11 @@ def test_extend_is_limited() -> None:
 
 def test_warning_must_precede_timeout() -> None:
     with pytest.raises(ValueError):
-        IdleTimer(30, 30, 1, FakeClock())
+        IdleTimer(30, 30, 1, FakeClock(1000.0))
 
 
 def test_end_wipes_data_and_temp_files_and_tells_listeners(tmp_path: Path) -> None:
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     manager = make_manager(tmp_path, clock)
     heard: list[EndReason] = []
     manager.on_end(heard.append)
@@ -106,7 +99,7 @@ def test_stale_session_dirs_from_a_crash_are_purged(tmp_path: Path) -> None:
     stale = tmp_path / "tmp" / "session-deadbeef"
     stale.mkdir(parents=True)
     (stale / "page.jpg").write_bytes(b"left by a crash")
-    make_manager(tmp_path, FakeClock())
+    make_manager(tmp_path, FakeClock(1000.0))
     assert not stale.exists()
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from devices.status import DeviceState
-from kiosk.hardware import Hardware
 from kiosk.settings import load_settings, with_overrides
 from screens import fonts
+from tests.support.kiosk import open_hardware
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -75,7 +75,7 @@ def test_missing_devices_are_recorded_and_the_rest_opens(tmp_path: Path) -> None
         paths={"state_dir": str(tmp_path)},
         devices={"idcard": "serial:///dev/does-not-exist", "printer": "tcp://127.0.0.1:9"},
     )
-    hardware = Hardware(settings).open()
+    hardware, _sims = open_hardware(settings)
     try:
         statuses = hardware.statuses()
         assert statuses["idcard"].device is DeviceState.NO_DEVICE

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from devices.printer import decode
 from kiosk.identity import Identity
 from kiosk.settings import load_settings, with_overrides
 from terminal.runtime import Runtime
@@ -39,8 +38,9 @@ def run(rt: Runtime, effect: Any) -> Any:
 
 
 def printed_text(rt: Runtime) -> str:
-    printer = rt.hardware.printer
-    job = decode(printer.simulator.jobs[-1], printer.profile.encoding)
+    assert rt.simulation is not None
+    job = rt.simulation.last_job()
+    assert job is not None, "nothing was printed"
     return "\n".join(job.lines)
 
 

@@ -24,6 +24,7 @@ from kiosk.flows.correction import CorrectionFlow
 from kiosk.flows.deferred import DeferredFlow
 from kiosk.flows.effects import CheckOwner, SubmitApplication
 from kiosk.flows.intents import OwnerChecked
+from kiosk.flows.kinds import FlowKind
 from kiosk.session import Session, Submission
 
 from .conftest import ALLOWANCE, PENSION_CHECK, page, person
@@ -108,4 +109,4 @@ def test_a_home_visit_request_asks_who_where_when_why_and_a_phone(
     assert flow.handle(FormSubmitted(DEFERRED)) == Next(Step.REVIEW)
     assert session.answers["phone"] == "13800138000"
     assert isinstance(flow.handle(ReviewConfirmed()).effect, SubmitApplication)
-    assert flow.mode == "deferred"
+    assert flow.kind is FlowKind.DEFERRED

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from kiosk.hardware import Hardware
 from kiosk.settings import load_settings, with_overrides
+from tests.support.kiosk import open_hardware
 
 
 def test_hardware_opens_the_camera_stopped_and_reports_it(tmp_path: Path) -> None:
@@ -15,7 +15,7 @@ def test_hardware_opens_the_camera_stopped_and_reports_it(tmp_path: Path) -> Non
         paths={"state_dir": str(tmp_path)},
         devices={"camera": f"sim://camera?qr={quote('王芳')}", "qr_backend": "zbar"},
     )
-    hw = Hardware(settings).open()
+    hw, _sims = open_hardware(settings)
     try:
         assert hw.camera is not None and "camera" not in hw.problems
         assert hw.statuses()["camera"].device == "starting"  # not capturing until asked
@@ -33,7 +33,7 @@ def test_a_bad_camera_url_is_a_recorded_problem_not_a_crash(tmp_path: Path) -> N
     settings = with_overrides(
         load_settings(), paths={"state_dir": str(tmp_path)}, devices={"camera": "v4l2://x?width=w"}
     )
-    hw = Hardware(settings).open()
+    hw, _sims = open_hardware(settings)
     try:
         assert hw.camera is None and "whole number" in hw.problems["camera"]
         assert hw.statuses()["camera"].device == "noDevice"

@@ -14,12 +14,13 @@ import pytest
 
 import devices.smartcard.errors as sc_errors
 from devices.idcard import FIXTURES as ID_FIXTURES
+from devices.simulation import Simulators
 from devices.smartcard.fixtures import DEBIT, SSC_CARD
 from devices.smartcard.pcscd import PcscdService
 from devices.smartcard.records import PersonalAccess
 from devices.status import DeviceError, DeviceState
 from kiosk.errors import NotAnIdentityCard, PersonalDataLocked, describe
-from kiosk.hardware import Hardware
+from kiosk.hardware import CardSource, Hardware
 from kiosk.i18n import load_messages
 from kiosk.identity import (
     TypedNumberRejected,
@@ -30,6 +31,7 @@ from kiosk.identity import (
 from kiosk.identity.cardview import idcard_view, smartcard_view
 from kiosk.masking import mask_address, mask_card_number
 from kiosk.settings import SettingsError, load_settings, with_overrides
+from tests.support.kiosk import open_hardware
 
 # -- settings -----------------------------------------------------------------------------
 
@@ -134,7 +136,7 @@ class Heard:
     def __init__(self) -> None:
         self.queue: queue.Queue[tuple[str, Any]] = queue.Queue()
 
-    def __call__(self, event: str, payload: Any) -> None:
+    def __call__(self, event: str, payload: Any, source: CardSource) -> None:
         self.queue.put((event, payload))
 
     def next(self, timeout: float = 15.0) -> tuple[str, Any]:
@@ -148,24 +150,27 @@ def hardware(pcscd: PcscdService, tmp_path: Path) -> Any:
         devices={"smartcard": "sim://smartcard?card=ssc&scenario=no_card&slot=1"},
         paths={"state_dir": str(tmp_path)},
     )
-    hw = Hardware(settings)
-    yield hw
+    hw, sims = open_hardware(settings, start=False)
+    yield hw, sims
     hw.close()
 
 
-def test_smartcard_events_reach_the_listeners_that_want_them(hardware: Hardware) -> None:
+def test_smartcard_events_reach_the_listeners_that_want_them(
+    hardware: tuple[Hardware, Simulators],
+) -> None:
+    hardware, sims = hardware
     everything, smartcard_only, idcard_only = Heard(), Heard(), Heard()
     hardware.on_card(everything)
-    hardware.on_card(smartcard_only, source="smartcard")
-    hardware.on_card(idcard_only, source="idcard")
-    hardware.open()
-    assert hardware.smartcard is not None and hardware.smartcard.simulator is not None
-    hardware.smartcard.simulator.insert("ssc")
+    hardware.on_card(smartcard_only, source=CardSource.SMARTCARD)
+    hardware.on_card(idcard_only, source=CardSource.IDCARD)
+    hardware.start()
+    assert hardware.smartcard is not None and sims.smartcard is not None
+    sims.smartcard.insert("ssc")
     assert smartcard_only.next() == ("inserted", SSC_CARD)
     assert everything.next() == ("inserted", SSC_CARD)
-    hardware.smartcard.simulator.remove()
+    sims.smartcard.remove()
     assert smartcard_only.next() == ("removed", None)
-    hardware.smartcard.simulator.insert("blank")
+    sims.smartcard.insert("blank")
     event, exc = smartcard_only.next()
     assert event == "error" and exc.code == "unsupportedSmartcard"
     assert idcard_only.queue.empty()  # the ID card reader's listener heard none of it
@@ -174,14 +179,14 @@ def test_smartcard_events_reach_the_listeners_that_want_them(hardware: Hardware)
     assert set(statuses) == {"idcard", "smartcard", "printer", "docscan", "camera"}
 
 
-def test_an_unknown_card_source_is_refused(hardware: Hardware) -> None:
-    with pytest.raises(ValueError, match="idcard or smartcard"):
-        hardware.on_card(Heard(), source="printer")
+def test_an_unknown_card_source_is_refused(hardware: tuple[Hardware, Simulators]) -> None:
+    with pytest.raises(ValueError, match="printer"):
+        hardware[0].on_card(Heard(), source="printer")  # type: ignore[arg-type]
 
 
 def test_a_broken_smartcard_url_does_not_stop_the_kiosk(tmp_path: Path) -> None:
     settings = with_overrides(load_settings(), devices={"smartcard": "sim://smartcard?card=nope"})
-    hw = Hardware(settings).open()
+    hw, _sims = open_hardware(settings)
     try:
         assert hw.smartcard is None and "unknown smartcard fixture" in hw.problems["smartcard"]
         assert hw.statuses()["smartcard"].device is DeviceState.NO_DEVICE

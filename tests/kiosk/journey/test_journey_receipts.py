@@ -15,8 +15,9 @@ Ready = Callable[[Runtime], Session]
 
 
 def printed_text(runtime: Runtime, job: int = -1) -> str:
-    printer = runtime.hardware.printer
-    return decode(printer.simulator.jobs[job], printer.profile.encoding).text
+    printer = runtime.simulators.printer
+    assert printer is not None
+    return decode(printer.jobs[job], printer.profile.encoding).text
 
 
 def test_a_printed_receipt_is_not_kept(start: Start, ready_session: Ready) -> None:
@@ -31,7 +32,7 @@ def test_paper_out_mid_receipt_keeps_it_tells_the_fleet_and_reprints_it(
     start: Start, ready_session: Ready
 ) -> None:
     runtime = start()
-    sim = runtime.hardware.printer.simulator
+    sim = runtime.simulators.printer
     sim.out_of_paper_after(4)  # the title and the number, then no more paper
     sub = runtime.intake.submit(ready_session(runtime))
     assert (sub.printed, sub.print_problem) == (False, "error.printer.paper_out")
@@ -60,7 +61,7 @@ def test_a_printer_that_cannot_confirm_keeps_the_receipt(
     start: Start, ready_session: Ready
 ) -> None:
     runtime = start()
-    runtime.hardware.printer.simulator.set_answering(False)
+    runtime.simulators.printer.set_answering(False)
     sub = runtime.intake.submit(ready_session(runtime))
     assert (sub.printed, sub.print_problem) == (False, "error.printer.unconfirmed")
     assert runtime.intake.printing.pending() == [sub.number]
@@ -100,8 +101,9 @@ def test_a_crash_between_saving_and_the_receipt_is_told_and_reprintable(
     assert second.intake.reprint(queued.provisional_no) is True
     text = printed_text(second)
     assert queued.provisional_no in text and "测*" in text
-    printer = second.hardware.printer
-    job = decode(printer.simulator.jobs[-1], printer.profile.encoding)
+    assert second.simulation is not None
+    job = second.simulation.last_job()
+    assert job is not None
     # as the journey prints it: signed with this kiosk's key
     assert job.qr_payloads == [receipt_qr(queued.provisional_no, second.intake.qr_keys)]
     assert second.unconfirmed() == [] and second.intake.printing.pending() == []
@@ -109,9 +111,9 @@ def test_a_crash_between_saving_and_the_receipt_is_told_and_reprintable(
 
 def test_unknown_number_cannot_be_reprinted(start: Start) -> None:
     runtime = start()
-    jobs = len(runtime.hardware.printer.simulator.jobs)
+    jobs = len(runtime.simulators.printer.jobs)
     assert runtime.intake.reprint("LS-nobody-20260101-0001") is False
-    assert len(runtime.hardware.printer.simulator.jobs) == jobs
+    assert len(runtime.simulators.printer.jobs) == jobs
 
 
 def test_confirm_stops_the_saved_notice(start: Start, ready_session: Ready) -> None:

@@ -13,22 +13,15 @@ from kiosk.catalogue import load_catalogue
 from kiosk.maint import CornerTaps, HealthMonitor, Link, availability, needs
 from kiosk.maint.health import HealthSnapshot
 from kiosk.maint.report import recent_log
+from tests.support import FakeClock
 
 ALL = frozenset({"idcard", "smartcard", "printer", "docscan", "camera"})
 MINIMUM_LIVELIHOOD = "33102300MZ-JF-0002"  # 最低生活保障: a required paper-only material
 SSC_CARD = "33102300RS-GG-0004"  # 社保卡申领: every required material has another source
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_five_quick_corner_taps_and_nothing_less() -> None:
-    clock = Clock()
+    clock = FakeClock(0.0)
     taps = CornerTaps(taps=5, window_s=3.0, clock=clock)
     assert not any(taps.tap() for _ in range(4))
     clock.now += 3.5  # too slow: the run starts over
@@ -87,7 +80,7 @@ def test_when_the_kiosk_cannot_serve() -> None:
 
 
 def test_the_monitor_times_paths_and_a_failing_ping_is_unreachable() -> None:
-    clock = Clock()
+    clock = FakeClock(0.0)
 
     def slow_ping() -> bool:
         clock.now += 0.042

@@ -14,23 +14,16 @@ from kiosk.maint import TechnicianDesk
 from kiosk.maint.technicians import ENTERED, FAILED, LEFT, LOCKED, open_store
 from kiosk.staff import AuditLog
 from kiosk.staff.accounts import Cost, Locked, StaffError
+from tests.support import FakeClock
 
 CHEAP = Cost(n=2**8, r=1, p=1)  # tests only
 PIN, WRONG = "482913", "000111"
 CARD = "110100D156000005000000000C0FFEE1"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-def desk(tmp_path: Path) -> tuple[TechnicianDesk, list[dict[str, Any]], Clock]:
-    clock = Clock()
+def desk(tmp_path: Path) -> tuple[TechnicianDesk, list[dict[str, Any]], FakeClock]:
+    clock = FakeClock(1_000_000.0)
     store = open_store(tmp_path, max_failures=3, lockout_s=600, cost=CHEAP, clock=clock)
     store.add("900101", "李工", PIN, "st-1", card_id=CARD)
     store.add("900102", "王工", "739104", "st-2")

@@ -13,17 +13,10 @@ import pytest
 from kiosk.outbox import CryptoError, ItemState, Outbox, Stage, Submission, load_or_create_key
 from kiosk.upstream import HttpPlatformClient
 from sandbox import SandboxPlatform
+from tests.support import FakeClock
 
 MakeSub = Callable[..., Submission]
 T0 = 1_767_229_200.0  # 2026-01-01 09:00 CST
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = T0
-
-    def __call__(self) -> float:
-        return self.t
 
 
 def test_enqueue_commits_before_it_returns(
@@ -53,12 +46,12 @@ def test_the_database_is_durable_and_private(tmp_path: Path, outbox: Outbox) -> 
 def test_provisional_numbers_count_per_station_and_day(
     tmp_path: Path, key: bytes, make_sub: MakeSub
 ) -> None:
-    clock = Clock()
+    clock = FakeClock(T0)
     ob = Outbox(tmp_path / "o.db", key, clock=clock)
     first = ob.enqueue(make_sub(sizes=())).provisional_no
     second = ob.enqueue(make_sub(sizes=())).provisional_no
     other_station = ob.enqueue(make_sub(sizes=(), station_id="ST-0002")).provisional_no
-    clock.t += 86_400
+    clock.now += 86_400
     next_day = ob.enqueue(make_sub(sizes=())).provisional_no
     ob.close()
     assert first == "LS-ST-0001-20260101-0001" and second == "LS-ST-0001-20260101-0002"
@@ -118,18 +111,18 @@ def test_saved_but_unconfirmed_receipts_are_listed_until_confirmed(
 
 
 def test_heartbeat_figures(tmp_path: Path, key: bytes, make_sub: MakeSub) -> None:
-    clock = Clock()
+    clock = FakeClock(T0)
     ob = Outbox(tmp_path / "o.db", key, clock=clock)
     assert ob.depth() == 0 and ob.oldest_pending_age() is None and ob.last_success() is None
     first = ob.enqueue(make_sub(sizes=()))
-    clock.t += 60
+    clock.now += 60
     ob.enqueue(make_sub(sizes=()))
-    clock.t += 30
+    clock.now += 30
     assert ob.depth() == 2 and ob.oldest_pending_age() == 90.0
     seq = ob.progress.due()[0]
     ob.progress.mark_sent(seq)
     assert ob.counts() == {"pending": 1, "sent": 1, "rejected": 0}
-    assert ob.last_success() == clock.t and ob.oldest_pending_age() == 30.0
+    assert ob.last_success() == clock.now and ob.oldest_pending_age() == 30.0
     assert [s.provisional_no for s in ob.list_items(state=ItemState.SENT)] == [first.provisional_no]
     ob.close()
 

@@ -20,25 +20,18 @@ from kiosk.staff import (
     StaffStore,
     masked_subject,
 )
+from tests.support import FakeClock
 
 CHEAP = Cost(n=2**8, r=1, p=1)  # tests only: the kiosk uses scrypt at 2**14
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.t = 1_000.0
-
-    def __call__(self) -> float:
-        return self.t
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(1_000.0)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(tmp_path: Path, clock: Clock) -> StaffStore:
+def store(tmp_path: Path, clock: FakeClock) -> StaffStore:
     s = StaffStore(tmp_path / "staff.db", max_failures=3, lockout_s=600, cost=CHEAP, clock=clock)
     s.add("A-007", "李代办", "208731", "ST-1", card_id="CARD-01")
     s.add("B-001", "王柜员", "480192", "ST-2")
@@ -62,7 +55,7 @@ def test_a_number_of_another_station_is_refused_here(store: StaffStore) -> None:
     assert err.value.key == "staff.error.other_station"
 
 
-def test_wrong_pins_lock_the_number_for_a_while(store: StaffStore, clock: Clock) -> None:
+def test_wrong_pins_lock_the_number_for_a_while(store: StaffStore, clock: FakeClock) -> None:
     for _ in range(2):
         with pytest.raises(StaffError) as err:
             store.verify_pin("A-007", "999999", "ST-1")
@@ -71,7 +64,7 @@ def test_wrong_pins_lock_the_number_for_a_while(store: StaffStore, clock: Clock)
         store.verify_pin("A-007", "999999", "ST-1")
     with pytest.raises(Locked):  # even the right PIN, while locked
         store.verify_pin("A-007", "208731", "ST-1")
-    clock.t += 601
+    clock.now += 601
     assert store.verify_pin("A-007", "208731", "ST-1").staff_no == "A-007"
     with pytest.raises(StaffError):
         store.verify_pin("NOBODY", "208731", "ST-1")
@@ -87,7 +80,7 @@ def test_a_staff_card_signs_in_with_the_same_pin(store: StaffStore) -> None:
 
 
 def test_the_desk_signs_out_an_idle_agent_and_audits_it_all(
-    store: StaffStore, tmp_path: Path, clock: Clock
+    store: StaffStore, tmp_path: Path, clock: FakeClock
 ) -> None:
     audit = AuditLog(tmp_path / "audit.db", "ST-1", clock=clock)
     desk = StaffDesk(store, audit, "ST-1", idle_s=600, clock=clock)
@@ -95,11 +88,11 @@ def test_the_desk_signs_out_an_idle_agent_and_audits_it_all(
         desk.sign_in_pin("A-007", "111112")
     assert desk.current is None
     desk.sign_in_pin("A-007", "208731")
-    clock.t += 500
+    clock.now += 500
     desk.touch()
-    clock.t += 500
+    clock.now += 500
     assert desk.current is not None and desk.current.staff_no == "A-007"
-    clock.t += 601
+    clock.now += 601
     assert desk.current is None
     actions = [(e.staff_no, e.action, e.outcome, e.detail) for e in audit.query()]
     assert actions == [
@@ -109,7 +102,9 @@ def test_the_desk_signs_out_an_idle_agent_and_audits_it_all(
     ]
 
 
-def test_the_audit_log_is_a_chain_the_fleet_reads_in_pieces(tmp_path: Path, clock: Clock) -> None:
+def test_the_audit_log_is_a_chain_the_fleet_reads_in_pieces(
+    tmp_path: Path, clock: FakeClock
+) -> None:
     audit = AuditLog(tmp_path / "audit.db", "ST-1", clock=clock)
     who = Identity("idcard", "resident", "110101194501011236", "王秀英")
     subject = masked_subject(who, "child")

@@ -11,25 +11,15 @@ import pytest
 
 from kiosk.upstream import Applicant, Application, Backoff, HttpPlatformClient, MaterialRef
 from sandbox import SandboxPlatform
+from tests.support import FakeClock
 
 DEVICE = "K-0001"
 START = 1_767_229_200.0  # 2026-01-01 09:00 CST, a Thursday
 
 
-class FakeClock:
-    def __init__(self, t: float = START) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, seconds: float) -> None:
-        self.t += seconds
-
-
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(START)
 
 
 @pytest.fixture

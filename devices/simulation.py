@@ -1,0 +1,33 @@
+"""The simulators behind ``sim://`` devices: the other end of their wire.
+
+A device opened from a ``sim://`` URL talks to a simulator through its real transport
+(SAM frames over a pty, APDUs through vpcd into pcscd, ESC/POS over TCP, encoded frames).
+The driver knows nothing of it: it only stops the simulator it was opened with when it
+closes. Whoever opens devices and needs the simulators' side — to lay a test card on
+the reader in a demo, to read back what the printer received, to hold a code up to the
+camera — passes a :class:`Simulators` to the opener, which records each simulator there.
+"""
+
+from __future__ import annotations
+
+import dataclasses as dc
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only the types: opening a real device never imports a simulator
+    from devices.camera.simulator import CameraSimulator
+    from devices.docscan.simulator import DocScanSimulator
+    from devices.idcard.simulator import SamSimulator
+    from devices.printer.simulator import PrinterSimulator
+    from devices.smartcard.simulator import VirtualCard
+
+
+@dc.dataclass
+class Simulators:
+    """The simulators of the ``sim://`` devices opened with this object (None: that
+    device is real, or not opened)."""
+
+    idcard: SamSimulator | None = None
+    smartcard: VirtualCard | None = None
+    printer: PrinterSimulator | None = None
+    docscan: DocScanSimulator | None = None
+    camera: CameraSimulator | None = None
