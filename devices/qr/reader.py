@@ -165,7 +165,7 @@ class QrReader:
             crop = grey[box.y0 : box.y1, box.x0 : box.x1]
             factor = enhance.upscale_factor(crop)
             for name, variant in variants:
-                if not self._affordable(start, self.ms_per_look.get(name, self._first_guess)):
+                if not self._affordable(start, self._look_ms(name, crop, factor)):
                     continue  # a cheaper kind of copy may still fit
                 copy = variant(crop, factor)
                 scale = copy.shape[1] / crop.shape[1]  # what the variant really did
@@ -187,6 +187,14 @@ class QrReader:
             return True
         spent = (self._clock() - start) * 1000
         return spent + cost_ms <= self.budget_ms
+
+    def _look_ms(self, kind: str, crop: np.ndarray, factor: float) -> float:
+        """The expected cost of a look: what such looks cost so far, but no less than the
+        backend's whole-frame rate for the copy's pixels (a big region costs ZBar as much
+        as a frame; found on real photographs, where regions can fill the image)."""
+        scale = enhance.output_scale(kind, factor)
+        by_size = self._ms_per_mpx * crop.size * scale * scale / 1e6
+        return max(self.ms_per_look.get(kind, self._first_guess), by_size)
 
     def _frame_ms(self, grey: np.ndarray) -> float:
         """The expected cost of reading the whole frame (the backend's own estimate)."""

@@ -203,3 +203,28 @@ def test_a_frame_with_nothing_code_like_is_not_read_again_inverted() -> None:
     reader = QrReader(backend, budget_ms=None, track=Track(0))
     assert reader.read(np.full((HD[1], HD[0]), 128, np.uint8)) == []
     assert backend.calls == 1  # a camera looking at nothing costs one library call a frame
+
+
+class PerPixel:
+    """Finds nothing and costs ``ms_per_mpx`` of fake time per megapixel it is handed."""
+
+    name = "per-pixel"
+    ms_per_mpx = 30.0  # ZBar's rate
+    ms_per_look = 1.0  # a first guess far too hopeful for a big region
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+
+    def read(self, grey, *, binarizer: str = "local"):
+        self.clock.now += self.ms_per_mpx * grey.size / 1e6 / 1000
+        return []
+
+
+def test_a_look_at_a_big_region_is_costed_by_its_pixels(clean) -> None:
+    # Regression (issue 19): on real photographs a code-like region can fill the image,
+    # and a look at it cost ZBar a whole frame's time, past the budget (41 ms, one photo).
+    frame = clean("https://zwfw.example.gov.cn/q/r?n=9", module=16)  # fills the frame
+    clock = FakeClock()
+    reader = QrReader(PerPixel(clock), budget_ms=24, clock=clock, track=Track(0))
+    assert reader.read(frame) == []
+    assert clock.now * 1000 <= 24
