@@ -84,7 +84,9 @@ def test_chinese_codes_come_back(reader: QrReader, name: str, text: str) -> None
 def zxing_cpp_as_shipped(photo: Photo) -> list[str]:
     """What a plain zxing-cpp call returns: its defaults, QR codes, its own text."""
     found = zxingcpp.read_barcodes(
-        photo.grey, formats=zxingcpp.BarcodeFormat.QRCode, text_mode=zxingcpp.TextMode.Plain
+        photo.grey,
+        formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode),
+        text_mode=zxingcpp.TextMode.Plain,
     )
     return [b.text for b in found]
 
