@@ -21,7 +21,8 @@ equally likely, except that
   use, and both tables come from Python's codecs);
 - a half-width voiced-sound mark (ﾞ, ﾟ) is likely after a kana that takes it and all but
   impossible anywhere else; small half-width kana and the long-vowel mark only follow a
-  kana.
+  kana;
+- Latin-1 letters are likelier than Latin-1 signs.
 
 The reading with the highest probability, weighted by how often each charset is met
 (:data:`PRIOR`: UTF-8 most), wins. Pinned in tests/devices/qr/test_qr_charset.py.
@@ -107,7 +108,7 @@ _RUN = {  # the chance that the next character is in the same script
     # character: kana alone do not overturn Chinese; voiced marks where Japanese puts them do.
     Script.HALFWIDTH_KANA: 0.4,
     Script.PUNCTUATION: 0.1,
-    Script.LATIN: 0.05,  # a Latin-1 letter sits in an ASCII word: é in café
+    Script.LATIN: 0.02,  # a Latin-1 letter sits in an ASCII word: é in café
     Script.ALPHABET: 0.7,
     Script.OTHER: 0.3,
 }
@@ -120,6 +121,10 @@ _MARK_ELSEWHERE = 1e-4
 _FOLLOWERS = frozenset("ｧｨｩｪｫｬｭｮｯｰ")
 _FULL_SIZE_KANA = frozenset(chr(c) for c in range(0xFF66, 0xFF9E)) - _FOLLOWERS - {"ﾝ"}
 _FOLLOWER_ELSEWHERE = 0.01  # relative chance of a follower after anything else
+# Latin-1: letters (é, ü, ô) are written far more than signs (¬, ÷, ¼), and two-byte
+# UTF-8 signs are what GBK bytes often spell (卢 is C2 AC, which is also UTF-8 ¬).
+_LATIN_LETTERS = frozenset(c for c in map(chr, range(0xA0, 0x100)) if c.isalpha())
+_LATIN_LETTER_SHARE = 0.8
 
 
 @dc.dataclass(frozen=True)
@@ -161,6 +166,10 @@ class Language:
                     return math.log(share / len(chars))
                 rest -= share
             return math.log(rest / _RARE_IDEOGRAPHS)
+        if script is Script.LATIN:
+            if ch in _LATIN_LETTERS:
+                return math.log(_LATIN_LETTER_SHARE / len(_LATIN_LETTERS))
+            return math.log((1 - _LATIN_LETTER_SHARE) / (_SIZE[script] - len(_LATIN_LETTERS)))
         if ch in _TAKES_MARK:
             return math.log(_MARK_AFTER_KANA if prev in _TAKES_MARK[ch] else _MARK_ELSEWHERE)
         if ch in _FOLLOWERS and prev not in _FULL_SIZE_KANA and prev not in _TAKES_MARK:
@@ -259,8 +268,8 @@ def script_of(ch: str) -> Script:
         return Script.PUNCTUATION
     if 0x2010 <= cp <= 0x205E:  # dashes, quotes, ellipsis, ※
         return Script.PUNCTUATION
-    if cp <= 0x17F or 0x370 <= cp <= 0x4FF or 0x1E00 <= cp <= 0x1EFF:
-        return Script.ALPHABET  # Latin Extended-A, Greek, Cyrillic, Vietnamese
+    if cp <= 0x24F or 0x370 <= cp <= 0x4FF or 0x1E00 <= cp <= 0x1EFF:
+        return Script.ALPHABET  # Latin Extended-A and B (pinyin ǎ), Greek, Cyrillic
     if ch in _table("symbol rows"):
         return Script.PUNCTUATION  # the symbol rows of GB 2312 and JIS X 0208: ※ ○ → …
     return Script.OTHER

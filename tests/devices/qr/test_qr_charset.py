@@ -31,6 +31,8 @@ GBK = [  # Chinese as older systems write it: names, addresses, matters, receipt
     "办件编号：2026120600123",
     "https://zwfw.example.gov.cn/q?n=1&name=王芳",
     "\x01\x10AD:SUB:阿;;",  # zxing blackbox qrcode-2/33: a real GBK code
+    "每每 ",  # found by hypothesis: also UTF-8 "ÿÿ "
+    "卢卢 ",  # found by hypothesis: also UTF-8 "¬¬ "
 ]
 SHIFT_JIS = [  # the payloads of the real Shift_JIS codes in tests/devices/qr/samples
     "Google モバイル\r\nhttp://google.jp",
@@ -55,6 +57,8 @@ UTF8 = [
     "hôtel Müller, São Paulo",
     "Привет, мир",
     "Ελληνικά",
+    "Wáng Fāng, Lǚ Xiǎo",  # pinyin with tone marks
+    "25°C © 2020",
     "付款码 😀",
 ]
 
