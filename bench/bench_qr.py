@@ -1,6 +1,7 @@
 """QR decoding: rate and time per frame, both backends, raw and with the reader's closer looks.
 
-Run: ``.venv/bin/python bench/bench_qr.py [--codes 480] [--empty 60] [--sequences 24]``.
+Run: ``.venv/bin/python bench/bench_qr.py [--codes 480] [--empty 60] [--sequences 24]
+[--photos DIR ...] [--photos-only]``.
 
 Frames come from devices/qr/samples.py: codes of every payload kind (our receipts, UTF-8
 with and without ECI, GBK, short all-Chinese names, e-ID tokens, other platforms' links)
@@ -15,6 +16,12 @@ The sequence part holds one hard code up for 30 frames with a shaking hand (the 
 moves and turns a little, blur and noise change per frame) and counts showings read
 within the second, with the track carried from frame to frame.
 
+The photograph part reads real photographs (devices/qr/photos.py: an image beside the
+exact text of its code; by default the 119 of tests/devices/qr/photos, or any checkout of
+zxing's or zxing-cpp's blackbox sets given with ``--photos``), each on its own and within
+the same 24 ms budget, with the kiosk's readers and with zxing-cpp and pyzbar called as
+their users call them: library defaults (QR codes only) and the library's own text.
+
 Figures recorded in bench/RESULTS.md, section "Camera, QR and document camera".
 """
 
@@ -25,12 +32,16 @@ import dataclasses as dc
 import platform
 import time
 from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
 
 import cv2
 import numpy as np
+import zxingcpp
 from pyzbar import pyzbar
 
 from devices.qr import QrReader, open_backend
+from devices.qr.photos import Photo, labelled_photos
 from devices.qr.samples import LEVELS, Sample, make_payload, payload_matrix, sample_set
 from devices.qr.synth import random_scene, render_frame
 
@@ -40,6 +51,7 @@ SIZES = ((1280, 720), (1920, 1080))
 # other people's load would measure them, not us. At the kiosk the clock is wall time.
 CLOCK = time.thread_time
 CONFIGS = (("zxing", False), ("zxing", True), ("zbar", False), ("zbar", True))
+PHOTOS = Path(__file__).resolve().parent.parent / "tests" / "devices" / "qr" / "photos"
 
 
 def run_set(samples: list[Sample]) -> dict[str, dict[str, object]]:
@@ -139,6 +151,69 @@ def sequences(n: int, frames: int = 30) -> dict[str, tuple[int, float]]:
     return out
 
 
+def photo_readers() -> dict[str, Callable[[np.ndarray], list[str]]]:
+    """The libraries as their users call them, then the kiosk's four readers."""
+
+    def zxing_cpp(grey: np.ndarray) -> list[str]:
+        found = zxingcpp.read_barcodes(
+            grey,
+            formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode),
+            text_mode=zxingcpp.TextMode.Plain,
+        )
+        return [b.text for b in found]
+
+    def zbar(grey: np.ndarray) -> list[str]:
+        found = pyzbar.decode(grey, symbols=[pyzbar.ZBarSymbol.QRCODE])
+        return [s.data.decode("utf-8", "replace") for s in found]
+
+    readers: dict[str, Callable[[np.ndarray], list[str]]] = {
+        "zxing-cpp as shipped": zxing_cpp,
+        "pyzbar as shipped": zbar,
+    }
+    for name, improve in CONFIGS:
+        reader = QrReader(open_backend(name), improve=improve, clock=CLOCK)
+
+        def ours(grey: np.ndarray, reader: QrReader = reader) -> list[str]:
+            reader.track.clear()  # each photograph on its own
+            return [c.text for c in reader.read(grey)]
+
+        readers[f"{name} {'improved' if improve else 'raw'}"] = ours
+    return readers
+
+
+def run_photos(photos: list[Photo]) -> dict[str, tuple[set[str], int, list[float]]]:
+    """Per reader: the photographs read right, how many gave only wrong text, times."""
+    out = {}
+    for label, read in photo_readers().items():
+        right: set[str] = set()
+        wrong = 0
+        times = []
+        for photo in photos:
+            t0 = CLOCK()
+            texts = read(photo.grey)
+            times.append((CLOCK() - t0) * 1000)
+            if photo.text in texts:
+                right.add("/".join(photo.path.parts[-3:]))
+            elif texts:
+                wrong += 1
+        out[label] = (right, wrong, times)
+    return out
+
+
+def report_photos(results: dict[str, tuple[set[str], int, list[float]]], n: int) -> None:
+    print(f"\n{n} real photographs, each read on its own")
+    print(f"{'':22}{'read':>10}{'wrong':>7}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
+    for label, (right, wrong, times) in results.items():
+        t = np.array(times)
+        print(
+            f"{label:22}{len(right):>5} / {n:<3}{wrong:>6}"
+            + f"{np.median(t):>9.1f}{np.percentile(t, 95):>9.1f}{t.max():>9.1f}"
+        )
+    ours, theirs = results["zxing improved"][0], results["zxing-cpp as shipped"][0]
+    for what, names in (("only the kiosk", ours - theirs), ("only zxing-cpp", theirs - ours)):
+        print(f"  read by {what}: {', '.join(sorted(names)) or 'none'}")
+
+
 def _pct(values: list[bool]) -> str:
     return f"{100 * np.mean(values):.1f} %" if values else "-"
 
@@ -171,10 +246,16 @@ def main() -> None:
     parser.add_argument("--codes", type=int, default=480)
     parser.add_argument("--empty", type=int, default=60)
     parser.add_argument("--sequences", type=int, default=24)
+    parser.add_argument("--photos", type=Path, action="append", help="labelled photographs")
+    parser.add_argument("--photos-only", action="store_true", help="skip the synthetic frames")
     args = parser.parse_args()
     cv2.setNumThreads(1)
     machine = platform.processor() or platform.machine()
     print(f"{machine}, Python {platform.python_version()}, OpenCV {cv2.__version__}")
+    photos = [p for folder in args.photos or [PHOTOS] for p in labelled_photos(folder)]
+    report_photos(run_photos(photos), len(photos))
+    if args.photos_only:
+        return
     t0 = time.perf_counter()
     samples = list(sample_set(args.codes, args.empty, SIZES))
     print(f"rendered {len(samples)} frames in {time.perf_counter() - t0:.0f} s")

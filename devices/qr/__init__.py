@@ -4,7 +4,8 @@
 synthetic set read against ZBar's 75 %, at a fifth of the time) or
 ``open_reader("zbar")`` gives a :class:`QrReader`; its ``read(frame)`` returns
 :class:`QrCode` records (text, format, position). The text follows
-:mod:`devices.qr.text`: raw bytes, then ECI, then UTF-8, then GB18030.
+:mod:`devices.qr.text`: raw bytes, then ECI, then the likeliest of UTF-8, GB18030 and
+Shift_JIS (:mod:`devices.qr.charset`).
 
     reader = open_reader("zxing")
     for code in reader.read(frame):

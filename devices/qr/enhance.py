@@ -63,6 +63,11 @@ def untouched(crop: np.ndarray, factor: float) -> np.ndarray:
 VARIANTS: dict[str, Variant] = {"upscale": sharpened, "stretch": stretched}
 
 
+def output_scale(name: str, factor: float) -> float:
+    """How much larger than the crop the copy called ``name`` comes out."""
+    return 1.0 if name == "plain" else factor
+
+
 def variants(*, plain: bool = False) -> list[tuple[str, Variant]]:
     """The copies to try on a region, in order; ``plain`` puts the untouched crop first."""
     first: list[tuple[str, Variant]] = [("plain", untouched)] if plain else []

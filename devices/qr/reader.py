@@ -6,9 +6,13 @@ reader looks again at regions of interest, best first: symbols the backend locat
 could not read, where codes were in the last frames (:class:`~devices.qr.track.Track`),
 then patches that look like codes (:mod:`~devices.qr.locate`). Each region is tried as
 an enhanced copy (denoised, enlarged and sharpened; then contrast-stretched), see
-:mod:`~devices.qr.enhance`. A closer look is skipped when the reader expects it to end
-past the time budget (it learns what a look costs with this backend as it goes),
-so a 30 fps camera is kept up with: bench/bench_qr.py measures p95 per 1080p frame.
+:mod:`~devices.qr.enhance`. (3) If all that read nothing and something in
+the frame looks like a code, the same again on the inverted frame: light-on-dark codes
+(and some dotted ones) are only read that way. Backends read one polarity only, which
+halves what a frame without a code costs.
+A look is skipped when the reader expects it to end past the time budget (it learns
+what a look costs with this backend as it goes), so a 30 fps camera is kept up with:
+bench/bench_qr.py measures p95 per 1080p frame.
 
 The text of every code follows :mod:`devices.qr.text`. Not thread-safe: one reader per
 camera thread. Time comes from an injected clock, so the budget is tested without
@@ -24,7 +28,7 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
-from devices.qr import enhance
+from devices.qr import charset, enhance
 from devices.qr.locate import Box, box_around, candidates
 from devices.qr.model import Backend, QrCode, RawCode
 from devices.qr.text import decode_segments
@@ -37,6 +41,11 @@ BUDGET_MS = 24.0  # closer looks start only while this much of the frame time is
 ROI_MARGIN = 0.25  # share of a region added on each side: the quiet zone, the tilt
 MAX_REGIONS = 4
 COST_LEARNING = 0.2  # weight of the newest measurement in the cost of a closer look
+# The least a look at so many pixels is expected to cost, as a share of the backend's
+# whole-frame rate (ms_per_mpx, set near its p95; ZBar's crops measure 19-23 of its 30 ms
+# per megapixel). Chosen on bench/bench_qr.py: at 0.4 ZBar keeps its read rate and its
+# worst 1080p frame under 33 ms; at 0.6 it reads 1 % fewer codes, at 0 a frame took 42 ms.
+LOOK_RATE_SHARE = 0.4
 
 
 class QrReader:
@@ -73,46 +82,68 @@ class QrReader:
         self._first_guess = float(getattr(backend, "ms_per_look", 5.0))
         self._ms_per_mpx = float(getattr(backend, "ms_per_mpx", 30.0))  # whole frames
         self._clock = clock
+        charset.warm_up()  # its tables, built now rather than on the first code
 
     def read(self, image: np.ndarray) -> list[QrCode]:
         """The QR codes in ``image`` (grey or BGR uint8); positions in its pixels."""
         grey = to_grey(image)
         start = self._clock()
-        if self.improve and self.regions_first:
-            codes, raw = self._regions_first(grey, start), []
-        else:
-            raw = self.backend.read(grey)
-            codes = [_code(c, self.backend.name, "raw") for c in raw if c.decoded]
-            if self.improve:
-                located = [c for c in raw if not c.decoded]
-                codes += self._closer_looks(grey, codes, located, start)
+        search = _Search(grey)
+        codes, raw = self._read(grey, start, search)
+        if self.improve and not codes and (raw or search.boxes() or self.track.boxes(grey.shape)):
+            # Only a frame with something code-like in it is read again, inverted.
+            codes, inverted_raw = self._read(cv2.bitwise_not(grey), start, search, "invert:")
+            raw += inverted_raw
         self.track.update([np.asarray(c.position) for c in codes], [c.position for c in raw])
         return codes
 
-    def _regions_first(self, grey: np.ndarray, start: float) -> list[QrCode]:
+    def _read(
+        self, grey: np.ndarray, start: float, search: _Search, tag: str = ""
+    ) -> tuple[list[QrCode], list[RawCode]]:
+        """One polarity: the whole frame, then closer looks (or regions first, for slow
+        backends). ``tag`` prefixes ``found_by``. Returns the codes and the raw symbols."""
+        if self.improve and self.regions_first:
+            return self._regions_first(grey, start, search, tag), []
+        if tag and not self._affordable(start, self._frame_ms(grey)):
+            raw = []  # the first polarity's whole-frame read was not optional; this one is
+        else:
+            raw = self.backend.read(grey)
+        codes = [_code(c, self.backend.name, f"{tag}raw") for c in raw if c.decoded]
+        if self.improve:
+            located = [c for c in raw if not c.decoded]
+            regions = self._regions(grey.shape, codes, located, search)
+            codes += self._closer_looks(grey, codes, start, regions, tag=tag)
+        return codes, raw
+
+    def _regions_first(
+        self, grey: np.ndarray, start: float, search: _Search, tag: str
+    ) -> list[QrCode]:
         """For slow backends: likely regions first, then the whole frame if time allows.
 
         The whole frame is read when nothing in it looks like a code, or when the regions
         gave nothing and the budget still has room for it (always, for stills).
         """
-        regions = self._regions(grey, [], [])
-        codes = self._closer_looks(grey, [], [], start, regions, plain=True) if regions else []
+        regions = self._regions(grey.shape, [], [], search)
+        codes = self._closer_looks(grey, [], start, regions, plain=True, tag=tag) if regions else []
         if codes or (regions and not self._affordable(start, self._frame_ms(grey))):
             return codes
         raw = self.backend.read(grey)
-        return [_code(c, self.backend.name, "raw") for c in raw if c.decoded]
+        return [_code(c, self.backend.name, f"{tag}raw") for c in raw if c.decoded]
 
     def _regions(
-        self, grey: np.ndarray, codes: list[QrCode], located: list[RawCode]
+        self,
+        shape: tuple[int, ...],
+        codes: list[QrCode],
+        located: list[RawCode],
+        search: _Search,
     ) -> list[tuple[str, Box]]:
         """Regions worth a closer look, best first, none overlapping a decoded code."""
-        shape = grey.shape
         regions = [
             ("located", box_around(c.position, shape).grown(ROI_MARGIN, shape)) for c in located
         ]
         if not codes:
             regions += [("track", b.grown(ROI_MARGIN, shape)) for b in self.track.boxes(shape)]
-            regions += [("search", b.grown(ROI_MARGIN, shape)) for b in candidates(grey)]
+            regions += [("search", b.grown(ROI_MARGIN, shape)) for b in search.boxes()]
         done = [box_around(np.asarray(c.position), shape) for c in codes]
         kept: list[tuple[str, Box]] = []
         for source, box in regions:
@@ -127,21 +158,19 @@ class QrReader:
         self,
         grey: np.ndarray,
         codes: list[QrCode],
-        located: list[RawCode],
         start: float,
-        regions: list[tuple[str, Box]] | None = None,
+        regions: list[tuple[str, Box]],
         *,
         plain: bool = False,
+        tag: str = "",
     ) -> list[QrCode]:
         found: list[QrCode] = []
         variants = enhance.variants(plain=plain)
-        if regions is None:
-            regions = self._regions(grey, codes, located)
         for source, box in regions:
             crop = grey[box.y0 : box.y1, box.x0 : box.x1]
             factor = enhance.upscale_factor(crop)
             for name, variant in variants:
-                if not self._affordable(start, self.ms_per_look.get(name, self._first_guess)):
+                if not self._affordable(start, self._look_ms(name, crop, factor)):
                     continue  # a cheaper kind of copy may still fit
                 copy = variant(crop, factor)
                 scale = copy.shape[1] / crop.shape[1]  # what the variant really did
@@ -149,7 +178,8 @@ class QrReader:
                 hits = [c for c in raw if c.decoded]
                 if hits:
                     found += [
-                        _code(c, self.backend.name, f"{source}:{name}", scale, box) for c in hits
+                        _code(c, self.backend.name, f"{tag}{source}:{name}", scale, box)
+                        for c in hits
                     ]
                     break
         if found:
@@ -163,6 +193,15 @@ class QrReader:
         spent = (self._clock() - start) * 1000
         return spent + cost_ms <= self.budget_ms
 
+    def _look_ms(self, kind: str, crop: np.ndarray, factor: float) -> float:
+        """The expected cost of a look: what such looks have cost so far, but no less than
+        the backend's typical rate for the copy's pixels. Learnt on small regions, the
+        cost of a look misjudges a region that fills the image, which costs ZBar a frame's
+        time (found on real photographs: 41 ms for one, past the budget)."""
+        scale = enhance.output_scale(kind, factor)
+        floor = LOOK_RATE_SHARE * self._ms_per_mpx * crop.size * scale * scale / 1e6
+        return max(self.ms_per_look.get(kind, self._first_guess), floor)
+
     def _frame_ms(self, grey: np.ndarray) -> float:
         """The expected cost of reading the whole frame (the backend's own estimate)."""
         return self._ms_per_mpx * grey.size / 1e6
@@ -175,6 +214,20 @@ class QrReader:
         known = self.ms_per_look.get(kind, self._first_guess)
         self.ms_per_look[kind] = known + COST_LEARNING * (ms - known)
         return raw
+
+
+class _Search:
+    """The code-like patches of a frame, found once and only if asked for (they are the
+    same in both polarities: the locator looks at edges, not at which side is dark)."""
+
+    def __init__(self, grey: np.ndarray) -> None:
+        self._grey = grey
+        self._boxes: list[Box] | None = None
+
+    def boxes(self) -> list[Box]:
+        if self._boxes is None:
+            self._boxes = candidates(self._grey)
+        return self._boxes
 
 
 def to_grey(image: np.ndarray) -> np.ndarray:

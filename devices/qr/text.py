@@ -1,15 +1,17 @@
-"""From the bytes in a QR code to text: raw bytes, then ECI, then UTF-8, then GB18030.
+"""From the bytes in a QR code to text: raw bytes, then ECI, then the likeliest charset.
 
 Pure functions. A QR code carries bytes; which characters they mean is declared only
 when the generator wrote an ECI designator (ISO/IEC 18004:2015 §7.4.2), and most
-Chinese generators write none: WeChat and Alipay put UTF-8 bytes in byte mode, older
-systems put GBK. Libraries guess, and guess wrong here: ZBar reads a short all-Chinese
-UTF-8 payload as Shift-JIS (王芳 → 邇玖患) and every GBK payload as garbage (research/
-perf.md "QR decoding"). So the backends hand over raw bytes and this module decides:
+generators write none: WeChat and Alipay put UTF-8 bytes in byte mode, older Chinese
+systems put GBK, Japanese ones Shift_JIS. Libraries guess, and guess wrong here: ZBar
+reads a short all-Chinese UTF-8 payload as Shift-JIS (王芳 → 邇玖患) and every GBK
+payload as garbage (research/perf.md "QR decoding"); zxing-cpp reads GBK as ISO-8859-1.
+So the backends hand over raw bytes and this module decides:
 
 1. a declared ECI is obeyed (its codec, strictly);
-2. otherwise UTF-8, if the bytes are valid UTF-8 (a leading BOM is dropped);
-3. otherwise GB18030 (a superset of GBK and GB2312), if they are valid GB18030;
+2. otherwise a leading UTF-8 BOM means UTF-8 (the BOM is dropped);
+3. otherwise the likeliest reading among UTF-8, GB18030 (a superset of GBK and GB2312)
+   and Shift_JIS, weighed as text by :mod:`devices.qr.charset`;
 4. otherwise ISO-8859-1, the standard's default, which cannot fail.
 
 The backends' raw bytes come in the AIM "transmitted data" form (ISO/IEC 15424,
@@ -22,6 +24,8 @@ from __future__ import annotations
 
 import dataclasses as dc
 import re
+
+from devices.qr import charset
 
 # AIM ECI assignments (AIM ECI Part 3 register) → Python codecs. 899 is "8-bit binary".
 ECI_CODECS: dict[int, str] = {
@@ -76,7 +80,8 @@ class Segment:
 
 @dc.dataclass(frozen=True)
 class Text:
-    """Decoded text and how: ``eci:26``, ``utf-8``, ``gb18030`` or ``latin-1`` per run."""
+    """Decoded text and how, per run: ``eci:26``, ``utf-8``, ``gb18030``, ``shift_jis``
+    or ``latin-1``."""
 
     text: str
     encodings: tuple[str, ...]
@@ -119,7 +124,7 @@ def parse_transmitted(data: bytes) -> list[Segment]:
 
 
 def decode_segments(segments: list[Segment]) -> Text:
-    """The text of ``segments``: each run by its ECI, or by the UTF-8 → GB18030 guess.
+    """The text of ``segments``: each run by its ECI, or by :func:`guess_text`.
 
     Neighbouring runs without a usable ECI are joined first, so a character split
     across two segments still decodes.
@@ -140,16 +145,16 @@ def decode_segments(segments: list[Segment]) -> Text:
 
 
 def guess_text(data: bytes) -> tuple[str, str]:
-    """Bytes with no declared charset: UTF-8, then GB18030, then ISO-8859-1."""
+    """Bytes with no declared charset: the likeliest of UTF-8, GB18030 and Shift_JIS
+    (:func:`devices.qr.charset.guess`), else ISO-8859-1. Returns (text, codec)."""
     if data.startswith(b"\xef\xbb\xbf"):
         text = _strict(data[3:], "utf-8")
         if text is not None:
             return text, "utf-8"
-    for codec in ("utf-8", "gb18030"):
-        text = _strict(data, codec)
-        if text is not None:
-            return text, codec
-    return data.decode("latin-1"), "latin-1"
+    try:
+        return charset.guess(data)
+    except ValueError:
+        return data.decode("latin-1"), "latin-1"
 
 
 def decode_transmitted(data: bytes) -> Text:

@@ -7,7 +7,10 @@ as Latin-1). ``return_errors=True`` also returns symbols that were located but f
 error correction: the reader looks at those again, closer.
 
 Restricting the formats to QR codes is what makes zxing-cpp fast: with every format
-enabled it is ~9x slower per frame (research/perf.md "QR decoding").
+enabled it is ~9x slower per frame (research/perf.md "QR decoding"). ``try_invert`` is
+off by default for the same reason: the library would read every frame twice, once
+inverted, code or no code; the reader inverts a frame itself, and only one in which
+something looks like a code (:mod:`devices.qr.reader`).
 """
 
 from __future__ import annotations

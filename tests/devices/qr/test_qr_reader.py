@@ -94,7 +94,7 @@ def test_a_look_expected_to_overrun_is_skipped() -> None:
     reader = QrReader(backend, budget_ms=24, clock=clock, track=Track(0))
     reader._first_guess = 1e6  # it believes every look costs far more than the budget
     reader.read(empty_sample(3, HD).frame)
-    assert backend.calls == 1  # only the frame itself
+    assert backend.calls == 2  # only the frame itself, and the frame inverted
 
 
 class Scripted:
@@ -176,3 +176,49 @@ def test_a_slow_backend_reads_the_whole_frame_when_regions_fail_and_time_allows(
     reader = QrReader(hurried, budget_ms=24, regions_first=True, clock=clock, track=Track(0))
     assert reader.read(frame) == []  # the budget had no room for the whole frame
     assert (HD[1], HD[0]) not in hurried.calls
+
+
+@pytest.mark.parametrize(
+    ("name", "found_by"), [("zxing", "invert:raw"), ("zbar", "invert:search:plain")]
+)
+def test_a_light_on_dark_code_is_read(clean, name: str, found_by: str) -> None:
+    # Regression (issue 19): light-on-dark codes were not read at all.
+    img = np.pad(255 - clean("王芳", module=6), 40, constant_values=0)
+    assert open_reader(name, improve=False).read(img) == []
+    codes = open_reader(name, budget_ms=None).read(img)
+    assert [(c.text, c.found_by) for c in codes] == [("王芳", found_by)]
+    (raw,) = open_reader(name, improve=False).read(255 - img)
+    assert np.allclose(codes[0].position, raw.position, atol=2)  # same place, same corners
+
+
+def test_a_frame_with_nothing_code_like_is_not_read_again_inverted() -> None:
+    backend = SlowNothing(FakeClock(), ms=1)
+    reader = QrReader(backend, budget_ms=None, track=Track(0))
+    assert reader.read(np.full((HD[1], HD[0]), 128, np.uint8)) == []
+    assert backend.calls == 1  # a camera looking at nothing costs one library call a frame
+
+
+class PerPixel:
+    """Finds nothing and costs ``ms_per_mpx`` of fake time per megapixel it is handed."""
+
+    name = "per-pixel"
+    ms_per_mpx = 30.0  # ZBar's rate
+    ms_per_look = 1.0  # as if learnt on small regions: far too hopeful for a big one
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+
+    def read(self, grey, *, binarizer: str = "local"):
+        self.clock.now += self.ms_per_mpx * grey.size / 1e6 / 1000
+        return []
+
+
+def test_a_look_at_a_big_region_is_costed_by_its_pixels(clean) -> None:
+    # Regression (issue 19): on real photographs a code-like region can fill the image,
+    # and a look at it costs ZBar a whole frame's time; judged by the cost of looks at
+    # small regions it went past the budget (41 ms on one photograph).
+    frame = clean("https://zwfw.example.gov.cn/q/r?n=9", module=20)  # fills the frame
+    clock = FakeClock()
+    reader = QrReader(PerPixel(clock), budget_ms=24, clock=clock, track=Track(0))
+    assert reader.read(frame) == []
+    assert clock.now * 1000 <= 24
