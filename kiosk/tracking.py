@@ -56,6 +56,20 @@ def rag(status: str, promised: dt.date | None, today: dt.date, warn_days: int = 
     return GREEN
 
 
+def progress_text(label: str, note: str) -> str:
+    """One line of 办件进度: the state's label with the platform's note, saying nothing
+    twice. The platform's note often repeats the state ("已受理" for *accepted*, "已收件，
+    等待材料上传" for *received*): a note that says the label already stands alone; any
+    other note follows the label in brackets.
+    """
+    note = note.strip()
+    if not note or note == label:
+        return label
+    if label and label in note:
+        return note
+    return f"{label}（{note}）"
+
+
 def parse_date(value: str | None) -> dt.date | None:
     if not value:
         return None
