@@ -9,12 +9,22 @@ reader's state changes are reported as they happen (``on_state``). Callbacks run
 watch thread (a Kivy screen must hop to its own thread); one that raises is logged and
 does not stop the watch. Subclasses say how to poll (:meth:`poll_once`) and how long to
 pause between polls (:meth:`_pause`).
+
+Presence alone cannot see one card taken away and another put down between two polls
+(one citizen takes theirs, the next lays theirs down within a second): the reader says
+"a card" both times. So the watch remembers which card it reported, as a keyed digest of
+what identifies it (:meth:`CardWatch.card_identity`; the key is random per watch and the
+digest is never logged), and a subclass that reads the card again hands the record to
+:meth:`CardWatch._seen_again`: the same card stays quiet, another card is reported as the
+first removed and the second inserted.
 """
 
 from __future__ import annotations
 
 import enum
+import hashlib
 import logging
+import os
 import threading
 from collections.abc import Callable
 from typing import Any, Self
@@ -51,6 +61,8 @@ class CardWatch:
         self._on_error = on_error
         self._on_state = on_state
         self._card = Card.ABSENT
+        self._held: bytes | None = None  # digest of the card reported (Card.REPORTED)
+        self._key = os.urandom(16)
         self._state: DeviceState | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -83,6 +95,11 @@ class CardWatch:
     def _pause(self) -> float:
         return self.interval
 
+    def card_identity(self, record: Any) -> bytes:
+        """What tells this card from any other (a subclass knows its records); the base
+        knows none, so every card looks alike to it."""
+        return b""
+
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
@@ -95,6 +112,7 @@ class CardWatch:
 
     def _inserted(self, record: Any) -> None:
         self._card = Card.REPORTED
+        self._held = self._digest(record)
         self._call("on_inserted", self._on_inserted, record)
 
     def _refused(self, exc: DeviceError) -> None:
@@ -102,9 +120,29 @@ class CardWatch:
         self._error(exc)
 
     def _gone(self) -> None:
-        was, self._card = self._card, Card.ABSENT
+        was, self._card, self._held = self._card, Card.ABSENT, None
         if was is Card.REPORTED:
             self._call("on_removed", self._on_removed)
+
+    def _seen_again(self, record: Any) -> None:
+        """A card read while one is held: quiet if it is the card reported; otherwise the
+        first was taken away and this one put down within one poll."""
+        if self._card is Card.REPORTED and self._digest(record) == self._held:
+            return
+        log.info("%s: another card is on the reader", self.name)
+        self._gone()
+        self._inserted(record)
+
+    def _refused_again(self, exc: DeviceError) -> None:
+        """A card that cannot be read, while one is held: told once, as :meth:`_refused`;
+        one that was reported has been swapped for it."""
+        if self._card is Card.REFUSED:
+            return
+        self._gone()
+        self._refused(exc)
+
+    def _digest(self, record: Any) -> bytes:
+        return hashlib.blake2b(self.card_identity(record), key=self._key, digest_size=16).digest()
 
     def _set_state(self, state: DeviceState) -> None:
         if state is not self._state:

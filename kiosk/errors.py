@@ -8,7 +8,9 @@ here too, so no screen interprets exceptions itself.
 from __future__ import annotations
 
 import dataclasses as dc
+from collections.abc import Callable
 
+from devices.smartcard.errors import PinRejected
 from devices.status import DeviceError
 from kiosk.upstream.errors import AuthError, PlatformRejected, PlatformUnavailable
 
@@ -53,8 +55,16 @@ class PersonalDataLocked(IdentityRejected):
 
 @dc.dataclass(frozen=True)
 class Problem:
+    """What went wrong: a message key for the citizen (with the values its text needs,
+    e.g. ``tries`` for a wrong PIN) and a log line for the technician."""
+
     key: str
     log: str
+    params: dict[str, int | str] = dc.field(default_factory=dict)
+
+    def text(self, tr: Callable[..., str]) -> str:
+        """The message in words, through a translator (``kiosk.i18n.Translator``)."""
+        return tr(self.key, **self.params)
 
 
 _DEVICE_KEYS = {
@@ -89,7 +99,6 @@ _DEVICE_KEYS = {
     "cardStatus": "error.device.read_failed",
     "fileNotFound": "error.device.read_failed",
     "cardLocked": "error.smartcard.locked",
-    "pinRejected": "error.smartcard.pin_wrong",
     "pinBlocked": "error.smartcard.pin_blocked",
     "apduError": "error.device.read_failed",
     "tlvError": "error.device.read_failed",
@@ -119,6 +128,10 @@ def describe(exc: BaseException) -> Problem:
     log = f"{type(exc).__name__}: {exc}"
     if isinstance(exc, KioskError):
         return Problem(exc.key, log)
+    if isinstance(exc, PinRejected):  # 63Cx: x more tries, and none left means blocked
+        if exc.tries_left > 0:
+            return Problem("error.smartcard.pin_wrong", log, {"tries": exc.tries_left})
+        return Problem("error.smartcard.pin_blocked", log)
     if isinstance(exc, DeviceError):
         return Problem(_DEVICE_KEYS.get(exc.code, "error.device.generic"), log)
     if isinstance(exc, (PlatformUnavailable, AuthError)):

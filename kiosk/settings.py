@@ -17,6 +17,7 @@ from typing import Any
 
 from config import DEFAULTS_FILE
 from devices.printer.profiles import PROFILES
+from kiosk.workdays import WorkCalendar, calendar_of
 
 
 class SettingsError(Exception):
@@ -112,6 +113,19 @@ class AppointmentSettings:
 
 
 @dc.dataclass(frozen=True)
+class CalendarSettings:
+    """The fleet's holiday list over the statutory calendar (kiosk.workdays): dates as
+    ``YYYY-MM-DD`` or runs ``A..B``."""
+
+    holidays: tuple[str, ...]  # days off (法定节假日)
+    workdays: tuple[str, ...]  # make-up working days (调休上班)
+    years: tuple[int, ...]  # years these lists give in full
+
+    def calendar(self) -> WorkCalendar:
+        return calendar_of(self.holidays, self.workdays, self.years)
+
+
+@dc.dataclass(frozen=True)
 class StaffSettings:
     idle_s: int  # a signed-in agent left alone this long is signed out
     max_pin_failures: int
@@ -136,6 +150,7 @@ class Settings:
     appointments: AppointmentSettings
     staff: StaffSettings
     maintenance: MaintenanceSettings
+    calendar: CalendarSettings
 
     @property
     def state_dir(self) -> Path:
@@ -244,7 +259,22 @@ def _check_maintenance(s: Settings) -> list[tuple[str, str]]:
         bad.append(("maintenance.outbox_full", "must be between 1 and 100000"))
     if not 2 <= s.maintenance.health_interval_s <= 3600:
         bad.append(("maintenance.health_interval_s", "must be between 2 and 3600 seconds"))
-    return bad
+    return bad + _check_calendar(s.calendar)
+
+
+def _check_calendar(c: CalendarSettings) -> list[tuple[str, str]]:
+    for key in ("holidays", "workdays"):
+        try:
+            calendar_of(getattr(c, key), (), ())
+        except ValueError as exc:
+            return [(f"calendar.{key}", str(exc))]
+    if not all(2000 <= year <= 2100 for year in c.years):
+        return [("calendar.years", "years must be between 2000 and 2100")]
+    try:
+        c.calendar()
+    except ValueError as exc:  # a date in both lists
+        return [("calendar.workdays", str(exc))]
+    return []
 
 
 def _coerce(value: Any, hint: Any, key: str, file: Path | str) -> Any:

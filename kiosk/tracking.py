@@ -2,7 +2,8 @@
 
 Green, yellow and red as township e-supervision uses them (research/features.md §4,
 Hanyin): green while on time, yellow when the promised date is near (``warn_days``
-working days or fewer left), red once it has passed. A completed case is *done*; a
+working days or fewer left, by the statutory calendar with the site's list:
+kiosk.workdays), red once it has passed. A completed case is *done*; a
 case returned for materials needs the citizen (*action*). A case the platform could not
 be asked about shows what this kiosk knows (``local_only``): saved, or sent.
 """
@@ -14,7 +15,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from kiosk.workdays import add_working_days
+from kiosk.workdays import STATUTORY, WorkCalendar
 
 GREEN, YELLOW, RED, DONE, ACTION = "green", "yellow", "red", "done", "action"
 
@@ -41,7 +42,13 @@ class CaseView:
     applicant_masked: str = ""
 
 
-def rag(status: str, promised: dt.date | None, today: dt.date, warn_days: int = 2) -> str:
+def rag(
+    status: str,
+    promised: dt.date | None,
+    today: dt.date,
+    warn_days: int = 2,
+    calendar: WorkCalendar = STATUTORY,
+) -> str:
     """The case's colour on ``today``."""
     if status == "completed":
         return DONE
@@ -51,9 +58,23 @@ def rag(status: str, promised: dt.date | None, today: dt.date, warn_days: int = 
         return GREEN
     if today > promised:
         return RED
-    if add_working_days(today, warn_days) >= promised:
+    if calendar.add_working_days(today, warn_days).date >= promised:
         return YELLOW
     return GREEN
+
+
+def progress_text(label: str, note: str) -> str:
+    """One line of 办件进度: the state's label with the platform's note, saying nothing
+    twice. The platform's note often repeats the state ("已受理" for *accepted*, "已收件，
+    等待材料上传" for *received*): a note that says the label already stands alone; any
+    other note follows the label in brackets.
+    """
+    note = note.strip()
+    if not note or note == label:
+        return label
+    if label and label in note:
+        return note
+    return f"{label}（{note}）"
 
 
 def parse_date(value: str | None) -> dt.date | None:
@@ -66,7 +87,13 @@ def parse_date(value: str | None) -> dt.date | None:
 
 
 def from_status(
-    status: Any, matter_name: str, today: dt.date, *, number: str | None = None, warn_days: int = 2
+    status: Any,
+    matter_name: str,
+    today: dt.date,
+    *,
+    number: str | None = None,
+    warn_days: int = 2,
+    calendar: WorkCalendar = STATUTORY,
 ) -> CaseView:
     """A view of a platform CaseStatus (kiosk.upstream.models)."""
     promised = parse_date(status.promised_date)
@@ -79,11 +106,13 @@ def from_status(
         timeline=tuple(TimelineEntry(e.at, e.state, e.note) for e in status.timeline),
         promised_date=promised,
         missing=tuple(status.missing_materials),
-        rag=rag(status.status, promised, today, warn_days),
+        rag=rag(status.status, promised, today, warn_days, calendar),
     )
 
 
-def from_summary(summary: Any, today: dt.date, warn_days: int = 2) -> CaseView:
+def from_summary(
+    summary: Any, today: dt.date, warn_days: int = 2, calendar: WorkCalendar = STATUTORY
+) -> CaseView:
     """A view of a CaseSummary (a list entry: no timeline)."""
     promised = parse_date(summary.promised_date)
     return CaseView(
@@ -95,7 +124,7 @@ def from_summary(summary: Any, today: dt.date, warn_days: int = 2) -> CaseView:
         timeline=(),
         promised_date=promised,
         missing=tuple(summary.missing_materials),
-        rag=rag(summary.status, promised, today, warn_days),
+        rag=rag(summary.status, promised, today, warn_days, calendar),
         applicant_masked=summary.applicant_masked,
     )
 

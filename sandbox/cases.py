@@ -12,15 +12,19 @@ from kiosk.upstream import fields as f
 from kiosk.upstream.models import CODE, REGION, Application, CaseState, iso
 from sandbox import corrections, pdf
 from sandbox.context import Ctx, check_filename, new_case_no
+from sandbox.review import promised_date
 from sandbox.rounds import case_timeline, rounds
 from sandbox.wire import Problem, Request, Response, invalid, json_response
 
 
 def issue_case_number(req: Request, ctx: Ctx) -> Response:
+    """A case number for a receipt about to be printed; with ``promised_days``, the
+    promised date the case will show (the station accepts it today)."""
     body = req.json()
     try:
         matter = f.req_str(body, "matter_code", pattern=CODE)
         region = f.opt_str(body, "region_code", pattern=REGION) or ctx.settings.region_code
+        days = f.opt_int(body, "promised_days", lo=0, hi=365)
     except f.FieldError as exc:
         raise invalid(exc) from exc
     case_no = new_case_no(ctx.conn, region, req.now)
@@ -28,7 +32,10 @@ def issue_case_number(req: Request, ctx: Ctx) -> Response:
         "INSERT INTO case_numbers (case_no, device_id, matter_code, issued_at) VALUES (?,?,?,?)",
         (case_no, req.device_id, matter, req.now),
     )
-    return json_response(201, {"case_no": case_no, "issued_at": iso(req.now)})
+    answer = {"case_no": case_no, "issued_at": iso(req.now)}
+    if days is not None:
+        answer["promised_date"] = promised_date(req.now, days, ctx.settings.calendar)
+    return json_response(201, answer)
 
 
 def submit_application(req: Request, ctx: Ctx) -> Response:

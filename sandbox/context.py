@@ -8,6 +8,7 @@ import sqlite3
 
 from kiosk.appointments import AppointmentRules
 from kiosk.upstream.models import CHINA_TZ, unsafe_filename
+from kiosk.workdays import WorkCalendar
 from sandbox.review import ReviewPolicy
 from sandbox.storage import next_value
 from sandbox.wire import Problem
@@ -26,6 +27,13 @@ class Settings:
     max_json_bytes: int = 256 * 1024
     max_chunk_bytes: int = 1024 * 1024
     idempotency_retention: float = 35 * 86_400.0  # >= 30 days: kiosks stay offline for days
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        """Working days for promised dates and slots: the statutory calendar, with the
+        site's holiday list when a kiosk embeds this sandbox (its appointment rules carry
+        the site's calendar in)."""
+        return self.appointments.calendar
 
 
 @dc.dataclass

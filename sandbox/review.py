@@ -8,6 +8,12 @@ seconds divided by ``speed``, so a demo can run a day's review in a minute.
 
 The outcome is deterministic per case number (a hash) unless a test sets it, so runs
 repeat exactly.
+
+The promised date (承诺办结) is ``promised_days`` working days after acceptance by the
+same rule as the kiosk's (kiosk.workdays: the statutory calendar with the site's list),
+so a receipt and 办件查询 show the same date. The clock starts when the station accepted
+the application: the day its case number was issued for the receipt, when it was; else
+the day the platform accepted it.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import datetime as dt
 import hashlib
 
 from kiosk.upstream.models import CHINA_TZ, CaseState, iso
+from kiosk.workdays import STATUTORY, WorkCalendar
 
 NOTES = {
     CaseState.RECEIVED: "已收件，等待材料上传",
@@ -57,6 +64,12 @@ class Timeline:
     missing: list[str]
 
 
+def promised_date(accepted: float, promised_days: int, calendar: WorkCalendar) -> str:
+    """承诺办结: ``promised_days`` working days after the (CST) day of ``accepted``."""
+    day = dt.datetime.fromtimestamp(accepted, CHINA_TZ).date()
+    return calendar.add_working_days(day, promised_days).date.isoformat()
+
+
 def timeline(
     *,
     received_at: float,
@@ -67,12 +80,16 @@ def timeline(
     policy: ReviewPolicy,
     speed: float,
     now: float,
+    calendar: WorkCalendar = STATUTORY,
+    promised_from: float | None = None,
 ) -> Timeline:
-    """Where a case stands at ``now``."""
+    """Where a case stands at ``now``. The promise counts from ``promised_from`` (when
+    the station accepted it), else from ``accepted_at``."""
     events = [(iso(received_at), CaseState.RECEIVED, NOTES[CaseState.RECEIVED])]
     if accepted_at is None:
         return Timeline(CaseState.RECEIVED, events, None, [])
-    promised = dt.datetime.fromtimestamp(accepted_at, CHINA_TZ) + dt.timedelta(promised_days)
+    start = accepted_at if promised_from is None else promised_from
+    promised = promised_date(start, promised_days, calendar)
     steps = [(accepted_at, CaseState.ACCEPTED)]
     if instant:
         steps.append((accepted_at, CaseState.COMPLETED))
@@ -84,4 +101,4 @@ def timeline(
             events.append((iso(at), state, NOTES[state]))
     state = events[-1][1]
     missing = list(outcome.missing) if state is CaseState.RETURNED else []
-    return Timeline(state, events, promised.date().isoformat(), missing)
+    return Timeline(state, events, promised, missing)

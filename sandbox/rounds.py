@@ -38,6 +38,9 @@ def case_timeline(ctx: Ctx, original: sqlite3.Row, now: float) -> Timeline:
     rows = rounds(ctx.conn, original)
     body = json.loads(original["body"])
     promised_days = body.get("promised_days") or ctx.settings.policy.promised_days
+    issued = ctx.conn.execute(
+        "SELECT issued_at FROM case_numbers WHERE case_no = ?", (original["case_no"],)
+    ).fetchone()
     events: list[tuple[str, CaseState, str]] = []
     line: Timeline | None = None
     for i, row in enumerate(rows):
@@ -56,6 +59,9 @@ def case_timeline(ctx: Ctx, original: sqlite3.Row, now: float) -> Timeline:
             policy=ctx.settings.policy,
             speed=ctx.settings.speed,
             now=now,
+            calendar=ctx.settings.calendar,
+            # the receipt's day, for the application the number was issued for
+            promised_from=issued[0] if issued is not None and i == 0 else None,
         )
         events += line.events
     assert line is not None

@@ -16,6 +16,7 @@ from kivy.properties import BooleanProperty, ListProperty, StringProperty
 from kiosk.flows.base import Continue, Step
 from kiosk.flows.intents import CancelRequested
 from kiosk.flows.tracking import TrackingFlow
+from kiosk.tracking import progress_text
 from screens.base import KioskScreen
 
 # colour of the chip (background, text) per case colour, from the palette
@@ -89,8 +90,8 @@ class TrackingCaseScreen(KioskScreen):
             add(Factory.KLabel(text=app.tr("tracking.timeline"), bold=True))
         for entry in reversed(view.timeline):
             when = entry.at[:16].replace("T", " ")
-            note = f"（{entry.note}）" if entry.note else ""
-            add(Factory.KLabel(text=f"{when}  {status_text(app, entry.state)}{note}"))
+            line = progress_text(status_text(app, entry.state), entry.note)
+            add(Factory.KLabel(text=f"{when}  {line}"))
 
     def _material_name(self, matter_code: str, code: str) -> str:
         catalogue = self.app.core.catalogue

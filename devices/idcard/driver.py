@@ -13,6 +13,7 @@ All methods are thread-safe; ``lock`` may be held across several of them.
 from __future__ import annotations
 
 import dataclasses as dc
+import enum
 import logging
 import threading
 import time
@@ -40,6 +41,15 @@ if TYPE_CHECKING:
 from devices.simulation import Simulators
 
 log = logging.getLogger(__name__)
+
+
+class Presence(enum.Enum):
+    """What find (20 01) and select (20 02) said about the card on the reader."""
+
+    ABSENT = "absent"  # select failed: no card
+    FOUND = "found"  # find saw a card in the field: one just placed, or on SAMs that find
+    #                 a card again on every look, any card lying there
+    HELD = "held"  # find saw none, yet select works: the card read before still lies there
 
 
 @dc.dataclass(frozen=True)
@@ -174,11 +184,11 @@ class IdCardReader:
     def select_card(self) -> None:
         self._expect(Command.SELECT_CARD)
 
-    def locate_card(self) -> bool:
-        """Find and select; True when a card is selected and ready to read.
+    def presence(self) -> Presence:
+        """Find and select: is a card selected and ready to read, and did find see it?
 
         Select is tried even when find says no card: some SAMs do not find a card again
-        once it has been read, while it still lies on the reader.
+        once it has been read, while it still lies on the reader (:attr:`Presence.HELD`).
         """
         with self.lock:
             found = self.find_card()
@@ -186,11 +196,15 @@ class IdCardReader:
                 self.select_card()
             except (CardRemoved, NoCard):
                 self._media = MediaState.NOT_PRESENT
-                return False
+                return Presence.ABSENT
             if not found:
                 log.debug("idcard: card selected although find said none")
             self._media = MediaState.PRESENT
-            return True
+            return Presence.FOUND if found else Presence.HELD
+
+    def locate_card(self) -> bool:
+        """Find and select; True when a card is selected and ready to read."""
+        return self.presence() is not Presence.ABSENT
 
     def read_selected(self, *, with_fingerprint: bool = False) -> IdCardRecord:
         """Read (30 01, or 30 10 with fingerprints) the selected card and decode it."""

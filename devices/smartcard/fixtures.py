@@ -54,6 +54,7 @@ class CardSpec:
     ssc: SocialSecurityRecord | None = None  # with .personal filled in
     personal_lock: PersonalAccess = PersonalAccess.OPEN  # OPEN, PIN or PSAM protects EF06
     pin: str = TEST_PIN
+    pin_tries: int = 3  # wrong PINs the card still allows; 0 = the PIN is blocked (6983)
     bank: BankProfile | None = None
 
 
@@ -122,6 +123,10 @@ FIXTURES: dict[str, CardSpec] = {
     "ssc": CardSpec(_atr(b"SSC"), ssc=SSC_CARD),
     # EF06 behind the citizen's PIN (123456)
     "ssc_pin": CardSpec(_atr(b"SSC"), ssc=SSC_CARD, personal_lock=PersonalAccess.PIN),
+    # the same card after three wrong PINs: VERIFY answers 6983 until it is unblocked
+    "ssc_pin_blocked": CardSpec(
+        _atr(b"SSC"), ssc=SSC_CARD, personal_lock=PersonalAccess.PIN, pin_tries=0
+    ),
     # EF06 behind a PSAM's external authentication
     "ssc_psam": CardSpec(_atr(b"SSC"), ssc=SSC_CARD, personal_lock=PersonalAccess.PSAM),
     # 3rd generation: SSSE plus a PBOC debit application on the same chip

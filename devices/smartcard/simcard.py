@@ -69,7 +69,7 @@ class SimCard:
         self._ef05 = encode_ef05(spec.ssc) if spec.ssc else {}
         self._ef06 = encode_ef06(spec.ssc.personal) if spec.ssc and spec.ssc.personal else {}
         self._bank = SimBankApp(spec.bank) if spec.bank else None
-        self._pin_tries = PIN_TRIES  # survives resets, as on a real chip
+        self._pin_tries = spec.pin_tries  # survives resets, as on a real chip
         self.reset()
 
     @property

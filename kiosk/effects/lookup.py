@@ -38,6 +38,12 @@ class LookupEffects:
     def _warn(self) -> int:
         return int(self.ctx.settings.services.warn_days)
 
+    def _calendar(self) -> Any:
+        return self.ctx.settings.calendar.calendar()
+
+    def _summary(self, summary: Any) -> Any:
+        return tracking.from_summary(summary, self._today(), self._warn(), self._calendar())
+
     def _name(self, code: str) -> str:
         catalogue = self.ctx.catalogue
         return str(catalogue.get(code).name.zh_CN) if code in catalogue else code
@@ -65,7 +71,7 @@ class LookupEffects:
             return Found((tracking.from_outbox(local, self._name(local.matter_code)),))
         view = tracking.from_status(
             status, self._name(status.matter_code), self._today(), number=number,
-            warn_days=self._warn(),
+            warn_days=self._warn(), calendar=self._calendar(),
         )  # fmt: skip
         return Found((view,))
 
@@ -74,7 +80,11 @@ class LookupEffects:
         return Found(
             (
                 tracking.from_status(
-                    status, self._name(status.matter_code), self._today(), warn_days=self._warn()
+                    status,
+                    self._name(status.matter_code),
+                    self._today(),
+                    warn_days=self._warn(),
+                    calendar=self._calendar(),
                 ),
             )
         )
@@ -92,7 +102,7 @@ class LookupEffects:
             if not waiting:
                 raise
             return Found(tuple(waiting))
-        views = [tracking.from_summary(s, self._today(), self._warn()) for s in summaries]
+        views = [self._summary(s) for s in summaries]
         return Found(tuple(waiting + views))
 
     def station_cases(self) -> list[Any]:
@@ -104,7 +114,7 @@ class LookupEffects:
             if str(item.state) == "pending"
         ]
         summaries = self.ctx.client.search_cases(station_id=station)
-        return waiting + [tracking.from_summary(s, self._today(), self._warn()) for s in summaries]
+        return waiting + [self._summary(s) for s in summaries]
 
     def load_appointment(self, appointment_id: str) -> AppointmentLoaded:
         return AppointmentLoaded(self.ctx.client.get_appointment(appointment_id))

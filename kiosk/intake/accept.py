@@ -9,6 +9,7 @@ printed: kiosk/intake/printing.py), the upload third.
 
 from __future__ import annotations
 
+import dataclasses as dc
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -33,7 +34,7 @@ from kiosk.receipts.qrcodes import QrKeyring, receipt_qr
 from kiosk.session import CapturedPage, Session, Submission
 from kiosk.settings import Settings
 from kiosk.trust import TrustLevel, WatermarkPolicy
-from kiosk.workdays import add_working_days
+from kiosk.upstream.models import IssuedNumber
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,15 @@ def applicant_of(identity: Identity, phone: str | None = None) -> Applicant:
     """The person in the session as the platform API names an applicant."""
     id_type = ID_TYPES.get(identity.id_type, identity.id_type)
     return Applicant(id_type, identity.id_number, identity.name, phone or None)
+
+
+@dc.dataclass(frozen=True)
+class Promise:
+    """The promised date on a receipt, and whether it is this kiosk's estimate."""
+
+    date: dt.date
+    estimate: bool = False
+    weekends_only: bool = False
 
 
 class Intake:
@@ -80,6 +90,7 @@ class Intake:
         self.reserve_timeout = reserve_timeout
         self._qr_keys = qr_keys
         self.watermarks = watermarks or WatermarkPolicy()
+        self.calendar = settings.calendar.calendar()
         self.printing = Printing(
             settings, hardware, outbox, qr=lambda n: receipt_qr(n, self.qr_keys)
         )
@@ -178,11 +189,15 @@ class Intake:
         identity = session.identity
         assert identity is not None  # outbox_submission refused a session without one
         site = self.settings.site
-        case_no = self.outbox.try_reserve_case_number(queued, self.client, self.reserve_timeout)
+        issued = self.outbox.try_reserve_case(
+            queued, self.client, self.reserve_timeout, promised_days=matter.promised_days
+        )
+        case_no = issued.case_no if issued is not None else None
         number = case_no or queued.provisional_no
         accepted = self.now()
-        promised = add_working_days(accepted.date(), matter.promised_days)
-        callback = add_working_days(accepted.date(), self.settings.services.callback_days)
+        promise = self.promise(accepted.date(), matter.promised_days, issued)
+        promised = promise.date
+        callback = self.due(accepted.date(), self.settings.services.callback_days, "call-back")
         qr = receipt_qr(number, self.qr_keys)
         doc = acceptance_receipt(
             AcceptanceData(
@@ -197,6 +212,8 @@ class Intake:
                 provisional_number=None if case_no else queued.provisional_no,
                 promised_date=None if how.mode == "deferred" else promised,
                 next_steps=next_steps(how, session, self.settings, callback),
+                promised_estimate=promise.estimate,
+                promised_weekends_only=promise.weekends_only,
             )
         )
         printed, problem = self.printing.print_receipt(queued.provisional_no, number, doc)
@@ -216,6 +233,25 @@ class Intake:
             callback_org=self.settings.services.callback_org if deferred else "",
             callback_by=callback.isoformat() if deferred else "",
         )
+
+    def due(self, start: dt.date, days: int, what: str) -> dt.date:
+        """``days`` working days after ``start`` by the site's calendar; logged when the
+        count runs past every published holiday schedule (weekends only)."""
+        due = self.calendar.add_working_days(start, days)
+        if due.weekends_only:
+            log.info("%s date %s counts weekends only: no holiday schedule known", what, due.date)
+        return due.date
+
+    def promise(self, start: dt.date, days: int, issued: IssuedNumber | None) -> Promise:
+        """The promised date a receipt prints: the platform's when it told one (it is
+        the authority), else this kiosk's estimate, marked as such."""
+        told = issued.promised_date if issued is not None else None
+        if told:
+            return Promise(dt.date.fromisoformat(told))
+        due = self.calendar.add_working_days(start, days)
+        if due.weekends_only:
+            log.info("promised date %s counts weekends only: no holiday schedule known", due.date)
+        return Promise(due.date, estimate=True, weekends_only=due.weekends_only)
 
     def reprint(self, number: str) -> bool:
         """Print the receipt of ``number`` again (blocking: call it off the UI thread).

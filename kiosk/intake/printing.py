@@ -19,7 +19,6 @@ from typing import Any
 from kiosk.outbox.jobs import KeptJob
 from kiosk.receipts import AcceptanceData, acceptance_receipt
 from kiosk.settings import Settings
-from kiosk.workdays import add_working_days
 
 log = logging.getLogger(__name__)
 
@@ -143,9 +142,11 @@ class Printing:
         if status is None or app is None:
             return None
         accepted = dt.datetime.fromtimestamp(status.created_at, CHINA).replace(tzinfo=None)
-        promised = None
+        promised = None  # the kiosk's estimate: the platform's date is not kept here
         if app.promised_days is not None:
-            promised = add_working_days(accepted.date(), app.promised_days)
+            promised = self.settings.calendar.calendar().add_working_days(
+                accepted.date(), app.promised_days
+            )
         doc = acceptance_receipt(
             AcceptanceData(
                 matter_name=app.matter_name,
@@ -157,7 +158,9 @@ class Printing:
                 lookup_qr=self.qr(status.number),
                 tracking_number=status.case_no,
                 provisional_number=None if status.case_no else status.provisional_no,
-                promised_date=promised,
+                promised_date=promised.date if promised else None,
+                promised_estimate=True,
+                promised_weekends_only=promised.weekends_only if promised else False,
             )
         )
         log.info("receipt of %s rebuilt from the outbox for a reprint", status.provisional_no)

@@ -152,9 +152,10 @@ class OutboxPump:
         fp = self.outbox.failpoint
         if work.case_no is None:
             app = work.application
-            case_no = self.client.issue_case_number(
-                case_key(work.idem_key), app.matter_code, region_code=app.region_code
-            )
+            case_no = self.client.issue_case(
+                case_key(work.idem_key), app.matter_code, region_code=app.region_code,
+                promised_days=app.promised_days,  # so a replay to the receipt has the date
+            ).case_no  # fmt: skip
             fp("pump.case_no.answered")
             self.progress.set_case_no(work.seq, case_no)
             work = self.progress.work(work.seq)  # the UI's fast path may have set it first

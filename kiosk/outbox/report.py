@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.outbox.models import ItemStatus
+from kiosk.outbox.models import ItemState, ItemStatus
 from kiosk.outbox.pump import OutboxPump, PassReport
 from kiosk.outbox.store import Outbox
 from kiosk.upstream.client import PlatformClient
@@ -27,6 +27,19 @@ def status_report(outbox: Outbox) -> dict[str, Any]:
         "last_success": None if last is None else iso(last),
         "unconfirmed": [s.number for s in outbox.unconfirmed()],
         "receipts_to_reprint": [job.number for job in outbox.jobs.pending()],
+    }
+
+
+def empty_status_report() -> dict[str, Any]:
+    """:func:`status_report` of a kiosk that has saved nothing yet (no outbox database):
+    zero of everything, in the same shape."""
+    return {
+        "counts": {str(s): 0 for s in ItemState},
+        "depth": 0,
+        "oldest_pending_age_s": None,
+        "last_success": None,
+        "unconfirmed": [],
+        "receipts_to_reprint": [],
     }
 
 

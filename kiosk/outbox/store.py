@@ -34,7 +34,7 @@ from kiosk.outbox.status import statuses
 from kiosk.upstream.client import PlatformClient
 from kiosk.upstream.errors import PlatformError
 from kiosk.upstream.fields import FieldError
-from kiosk.upstream.models import CHINA_TZ, Application, MaterialRef, unsafe_filename
+from kiosk.upstream.models import CHINA_TZ, Application, IssuedNumber, MaterialRef, unsafe_filename
 
 log = logging.getLogger(__name__)
 
@@ -125,21 +125,35 @@ class Outbox:
     ) -> str | None:
         """The fast path before printing: one quick try for the platform's case number
         with the item's key. ``None`` when offline; the pump will get it later."""
+        issued = self.try_reserve_case(item, client, timeout)
+        return None if issued is None else issued.case_no
+
+    def try_reserve_case(
+        self,
+        item: QueuedSubmission,
+        client: PlatformClient,
+        timeout: float = 2.0,
+        *,
+        promised_days: int | None = None,
+    ) -> IssuedNumber | None:
+        """:meth:`try_reserve_case_number` with the platform's promised date for the
+        case (given ``promised_days``). A number known already (a correction's case, or
+        the pump was first) comes without a date: the caller prints its estimate."""
         row = self.db.one("SELECT * FROM items WHERE provisional_no = ?", (item.provisional_no,))
         if row is None:
             raise KeyError(item.provisional_no)
         if row["case_no"]:
-            return str(row["case_no"])
+            return IssuedNumber(str(row["case_no"]))
         try:
-            case_no = client.issue_case_number(
+            issued = client.issue_case(
                 case_key(row["idem_key"]), row["matter_code"], region_code=row["region_code"],
-                timeout=timeout, attempts=1,
+                promised_days=promised_days, timeout=timeout, attempts=1,
             )  # fmt: skip
         except PlatformError as exc:
             log.info("outbox: no case number for %s yet (%s)", item.provisional_no, exc.code)
             return None
-        self.progress.set_case_no(row["seq"], case_no)
-        return case_no
+        self.progress.set_case_no(row["seq"], issued.case_no)
+        return issued
 
     def try_send_message(self, reference: str, client: PlatformClient) -> str | None:
         """The fast path for a complaint's paper: one try now for the platform's id.

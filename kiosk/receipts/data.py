@@ -18,6 +18,9 @@ class AcceptanceData:
     Exactly one of ``tracking_number`` (the platform's 办件编号) and
     ``provisional_number`` (临时编号, handed out while offline) is set.
     ``lookup_qr`` is the payload of the progress-lookup QR code, built by the caller.
+    ``promised_date`` is the platform's whenever it told one; otherwise the kiosk's own
+    count, printed as an estimate (``promised_estimate``), and said to count weekends
+    only when it runs past every published holiday schedule (``promised_weekends_only``).
     """
 
     matter_name: str
@@ -31,6 +34,8 @@ class AcceptanceData:
     provisional_number: str | None = None
     promised_date: dt.date | None = None
     next_steps: str | None = None
+    promised_estimate: bool = False
+    promised_weekends_only: bool = False
 
     def __post_init__(self) -> None:
         if (self.tracking_number is None) == (self.provisional_number is None):

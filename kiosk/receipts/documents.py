@@ -47,7 +47,7 @@ def acceptance_receipt(r: AcceptanceData, lang: Lang = "zh_CN") -> list[Element]
         KeyValue(t["accepted_at"], fmt_datetime(r.accepted_at, lang), sep),
     ]
     if r.promised_date is not None:
-        doc.append(KeyValue(t["promised_date"], fmt_date(r.promised_date, lang), sep))
+        doc += _promised(r, t, lang)
     doc += [
         Separator(),
         QR(r.lookup_qr, size=6),
@@ -57,6 +57,19 @@ def acceptance_receipt(r: AcceptanceData, lang: Lang = "zh_CN") -> list[Element]
         Cut(),
     ]
     return doc
+
+
+def _promised(r: AcceptanceData, t: dict[str, str], lang: Lang) -> list[Element]:
+    """承诺办结 as the platform set it, or 预计办结 with what the estimate rests on."""
+    assert r.promised_date is not None
+    date = fmt_date(r.promised_date, lang)
+    if not r.promised_estimate:
+        return [KeyValue(t["promised_date"], date, t["sep"])]
+    lines: list[Element] = [KeyValue(t["promised_estimate"], date, t["sep"])]
+    lines.append(Text(t["promised_estimate_note"]))
+    if r.promised_weekends_only:
+        lines.append(Text(t["weekends_only_note"]))
+    return lines
 
 
 def notice_sheet(n: NoticeData, lang: Lang = "zh_CN") -> list[Element]:

@@ -25,6 +25,9 @@ _ZH = {
     "station": "受理地点",
     "accepted_at": "受理时间",
     "promised_date": "承诺办结",
+    "promised_estimate": "预计办结",
+    "promised_estimate_note": "（预计日期，以办件查询显示的承诺办结日期为准）",
+    "weekends_only_note": "（该年节假日安排尚未公布，暂只按周末推算）",
     "lookup": "手机扫码查询办理进度",
     "next_steps": "工作人员将在承诺时限内办结，办结后短信通知您。请妥善保管本回执。",
     "notice.title": "一次性告知单",
@@ -67,6 +70,11 @@ _EN = {
     "station": "Station",
     "accepted_at": "Accepted",
     "promised_date": "Due by",
+    "promised_estimate": "Expected by",
+    "promised_estimate_note": "(an estimate: the due date the case lookup shows is the one "
+    "that counts)",
+    "weekends_only_note": "(that year's public holidays are not published yet: only "
+    "weekends were counted)",
     "lookup": "Scan to follow your case",
     "next_steps": "You will get a text message when it is done. Keep this receipt.",
     "notice.title": "Materials Notice",

@@ -36,7 +36,15 @@ from kiosk.upstream.errors import (
 )
 from kiosk.upstream.interface import PlatformClient
 from kiosk.upstream.lookups import LookupCalls
-from kiosk.upstream.models import Application, CaseStatus, MaterialRef, Receipt, UploadInfo, to_json
+from kiosk.upstream.models import (
+    Application,
+    CaseStatus,
+    IssuedNumber,
+    MaterialRef,
+    Receipt,
+    UploadInfo,
+    to_json,
+)
 from kiosk.upstream.retry import Backoff, parse_retry_after
 from kiosk.upstream.service_models import (
     Appointment,
@@ -101,14 +109,32 @@ class HttpPlatformClient(LookupCalls):
         attempts: int | None = None,
     ) -> str:
         """Ask the platform for a case number (办件编号); the same key gives the same one."""
+        return self.issue_case(
+            idem_key, matter_code, region_code=region_code, timeout=timeout, attempts=attempts
+        ).case_no
+
+    def issue_case(
+        self,
+        idem_key: str,
+        matter_code: str,
+        *,
+        region_code: str | None = None,
+        promised_days: int | None = None,
+        timeout: float | None = None,
+        attempts: int | None = None,
+    ) -> IssuedNumber:
+        """A case number and, given the matter's ``promised_days``, the platform's
+        promised date for it (the authority a receipt prints)."""
         body: dict[str, Any] = {"matter_code": matter_code}
         if region_code:
             body["region_code"] = region_code
+        if promised_days is not None:
+            body["promised_days"] = promised_days
         resp = self._call(
             "POST", "/v1/case-numbers", body=body, idem_key=idem_key,
             timeout=timeout, attempts=attempts,
         )  # fmt: skip
-        return fields.req_str(self._json(resp), "case_no", pattern=r"[A-Za-z0-9._:-]{1,64}")
+        return self._parse(IssuedNumber.from_json, resp)
 
     def submit_application(self, app: Application, idem_key: str) -> Receipt:
         resp = self._call("POST", "/v1/applications", body=app.to_json(), idem_key=idem_key)

@@ -14,6 +14,7 @@ from kiosk.upstream.models import (
     Applicant,
     Application,
     CaseStatus,
+    IssuedNumber,
     MaterialRef,
     Receipt,
     UploadInfo,
@@ -38,6 +39,20 @@ class PlatformClient(Protocol):
         attempts: int | None = None,
     ) -> str:
         """A case number (办件编号); the same key always gives the same number."""
+        ...
+
+    def issue_case(
+        self,
+        idem_key: str,
+        matter_code: str,
+        *,
+        region_code: str | None = None,
+        promised_days: int | None = None,
+        timeout: float | None = None,
+        attempts: int | None = None,
+    ) -> IssuedNumber:
+        """:meth:`issue_case_number` with the platform's promised date for the case,
+        when ``promised_days`` is given and the platform tells it."""
         ...
 
     def submit_application(self, app: Application, idem_key: str) -> Receipt:

@@ -176,6 +176,21 @@ class Application:
 
 
 @dc.dataclass(frozen=True)
+class IssuedNumber:
+    """A case number (办件编号) the platform issued for a receipt, and the promised date
+    (ISO) the case will show when the request named the matter's promised days."""
+
+    case_no: str
+    promised_date: str | None = None
+
+    @classmethod
+    def from_json(cls, d: f.JsonObj) -> IssuedNumber:
+        d = f.obj(d)
+        promised = f.opt_str(d, "promised_date", pattern=r"\d{4}-\d{2}-\d{2}")
+        return cls(f.req_str(d, "case_no", pattern=r"[A-Za-z0-9._:-]{1,64}"), promised)
+
+
+@dc.dataclass(frozen=True)
 class Receipt:
     """The platform's answer to an application: the case is on record."""
 

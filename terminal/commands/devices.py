@@ -13,7 +13,12 @@ Each prints the card as one JSON object on stdout, personal data masked
 7   unsupported card type
 8   card taken away during the read
 9   any other read failure (SAM or card refused, data failing its own checks)
+10  the card refused the PIN: wrong (63Cx) or blocked (6983)
 ==  ==========================================================================
+
+A refused PIN is told as the citizen is told it (:func:`kiosk.errors.describe`, in the
+settings' ``ui.language``): tries left, or where a blocked card is unlocked; the card's
+status word follows in brackets.
 
 ``--url`` defaults to the settings' ``devices.idcard`` / ``devices.smartcard``; a
 ``sim://`` URL runs the simulator inside this command. Device log lines are silenced
@@ -41,6 +46,7 @@ EXIT_CORRUPT = 6
 EXIT_UNSUPPORTED = 7
 EXIT_REMOVED = 8
 EXIT_FAILED = 9
+EXIT_PIN = 10
 
 _BY_CODE = {
     "noCard": (EXIT_NO_CARD, "no card"),
@@ -49,7 +55,10 @@ _BY_CODE = {
     "unsupportedSmartcard": (EXIT_UNSUPPORTED, "unsupported card type"),
     "cardRemoved": (EXIT_REMOVED, "card removed during the read"),
     "smartcardRemoved": (EXIT_REMOVED, "card removed during the read"),
+    "pinRejected": (EXIT_PIN, "wrong PIN"),
+    "pinBlocked": (EXIT_PIN, "PIN blocked"),
 }
+TOLD = {"pinRejected", "pinBlocked"}  # errors whose citizen message says what to do
 POLL = 0.2  # seconds between ID card presence checks while waiting
 
 
@@ -84,10 +93,24 @@ def _run(
         return EXIT_BAD_INPUT
     except DeviceError as exc:
         status, reason = classify(exc)
-        sys.stderr.write(f"{prog}: {reason}: {exc}\n")
+        detail = f"{told(exc, args)} ({exc})" if exc.code in TOLD else str(exc)
+        sys.stderr.write(f"{prog}: {reason}: {detail}\n")
         return status
     sys.stdout.write(json.dumps(view, ensure_ascii=False) + "\n")
     return 0
+
+
+def told(exc: DeviceError, args: argparse.Namespace) -> str:
+    """What the kiosk would tell the citizen about ``exc``, in the settings' language."""
+    from kiosk.errors import describe
+    from kiosk.i18n import DEFAULT_LANGUAGE, Translator
+    from kiosk.settings import SettingsError
+
+    try:
+        language = settings_from_args(args).ui.language
+    except SettingsError:
+        language = DEFAULT_LANGUAGE
+    return describe(exc).text(Translator(language))
 
 
 def _read_idcard(url: str, args: argparse.Namespace) -> dict[str, Any]:

@@ -2,13 +2,15 @@
 
 ``status`` (counts by state, oldest pending age, last success, receipts to reprint;
 ``--json`` for scripts) and ``list`` (the newest items, applicant masked) read the
-outbox database directly: SQLite in WAL mode lets them read beside a running kiosk.
+outbox database directly: SQLite in WAL mode lets them read beside a running kiosk. On a
+kiosk that has not run yet (no outbox database) they report zero and an empty list, and
+create nothing.
 ``flush`` sends everything pending now and reports. It must never run beside the
 kiosk's own sender, so when a kiosk owns the state directory it asks that kiosk to do
 it (terminal/control.py); otherwise it takes the directory's lock and sends itself, to the
 configured platform or to the embedded sandbox's database in the state directory
 (terminal/wiring.py). Exit status: 0 all sent, 1 something was not sent or was refused,
-2 no outbox here or a kiosk in the way.
+2 no outbox here (flush) or a kiosk in the way.
 """
 
 from __future__ import annotations
@@ -26,6 +28,13 @@ from terminal import control
 from terminal.commands.base import CommandFailed, add_config_argument, settings_from_args
 
 
+def has_outbox(settings: Settings) -> bool:
+    """Whether a kiosk has made its outbox (database and key) in the state directory."""
+    from terminal.wiring import outbox_db, outbox_key
+
+    return outbox_db(settings.state_dir).exists() and outbox_key(settings.state_dir).exists()
+
+
 @contextlib.contextmanager
 def open_outbox(settings: Settings) -> Iterator[Any]:
     """The kiosk's outbox in the state directory; never creates one (or its key)."""
@@ -33,7 +42,7 @@ def open_outbox(settings: Settings) -> Iterator[Any]:
     from terminal.wiring import outbox_db, outbox_key
 
     db, key = outbox_db(settings.state_dir), outbox_key(settings.state_dir)
-    if not db.exists() or not key.exists():
+    if not has_outbox(settings):
         raise CommandFailed(2, f"no outbox in {settings.state_dir} (no kiosk has run there)")
     try:
         outbox = Outbox(db, load_or_create_key(key))
@@ -50,10 +59,14 @@ def _emit(data: Any) -> None:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from kiosk.outbox.report import status_report
+    from kiosk.outbox.report import empty_status_report, status_report
 
-    with open_outbox(settings_from_args(args)) as outbox:
-        report = status_report(outbox)
+    settings = settings_from_args(args)
+    if not has_outbox(settings):  # a kiosk that has not run yet has saved nothing
+        report = empty_status_report()
+    else:
+        with open_outbox(settings) as outbox:
+            report = status_report(outbox)
     if args.json:
         _emit(report)
         return 0
@@ -76,8 +89,11 @@ def _numbers(numbers: list[str]) -> str:
 def _list(args: argparse.Namespace) -> int:
     from kiosk.outbox.report import list_rows
 
-    with open_outbox(settings_from_args(args)) as outbox:
-        rows = list_rows(outbox, limit=args.limit)
+    settings = settings_from_args(args)
+    rows: list[dict[str, Any]] = []
+    if has_outbox(settings):
+        with open_outbox(settings) as outbox:
+            rows = list_rows(outbox, limit=args.limit)
     if args.json:
         _emit(rows)
         return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -61,10 +61,29 @@ def kiosk(state_dir: Path, clock: FakeClock, pcscd_service: Any) -> Iterator[tup
         yield app, pilot
 
 
+def take_card_away(app: Any, pilot: Any) -> None:
+    """Take the test card off the simulated ID card reader and wait until the watcher
+    holds no card. Laying a card down sooner, within one poll, would lay it on a reader
+    whose watcher still holds the card before; the same card lifted and put back is no
+    new card, so the journey would never hear it (issue 19, item 4:
+    test_taking_the_card_away_ends_the_session once timed out waiting for the notice)."""
+    app.core.simulation.take_test_card()
+    watcher = app.core.hardware._watcher  # the state to wait for; no public handle
+    if watcher is not None:
+        pilot.wait_until(lambda: not watcher.card_present, "the ID card reader to hold no card")
+
+
+@pytest.fixture
+def card_away(kiosk: tuple[Any, Any]) -> Callable[[], None]:
+    """:func:`take_card_away` for tests that run several journeys in one."""
+    app, pilot = kiosk
+    return lambda: take_card_away(app, pilot)
+
+
 @pytest.fixture
 def ui(kiosk: tuple[Any, Any], request: pytest.FixtureRequest) -> Iterator[tuple[Any, Any]]:
     app, pilot = kiosk
-    app.core.simulation.take_test_card()
+    take_card_away(app, pilot)
     if pilot.screen != "attract" or app.session.identity is not None:
         app.finish()
     pilot.wait_screen("attract")

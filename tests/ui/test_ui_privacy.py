@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses as dc
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -133,13 +133,14 @@ def test_no_journey_leaves_personal_data_outside_the_session(
     temp_dir: Path,
     fleet: tuple[FleetApp, Agent],
     tmp_path: Path,
+    card_away: Callable[[], None],
 ) -> None:
     app, pilot = ui
     server, agent = fleet
     runtime = app.core
     assert JOURNEYS, "no journeys registered"
     for number, name in enumerate(sorted(JOURNEYS)):
-        runtime.simulation.take_test_card()  # as the ui fixture does between tests
+        card_away()  # as the ui fixture does between tests
         if pilot.screen != "attract" or app.session.identity is not None:
             app.finish()
         pilot.wait_screen("attract")

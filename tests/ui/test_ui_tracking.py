@@ -81,6 +81,9 @@ def test_a_number_typed_on_the_keypad_shows_the_timeline_and_colour_printer_down
         pilot
     )
     assert screen.promised.startswith(ZH["tracking.promised"].split("{")[0])
+    # Regression (issue 19, item 7b): each state once, not "已收件（已收件，等待材料上传）".
+    received = ZH["tracking.status.received"]
+    assert f"{received}（{received}" not in texts(pilot)
     assert ELDER not in texts(pilot) and ELDER_ID not in texts(pilot)  # progress, no person
     shot(pilot, "case-green")
     pilot.tap("case-done")

@@ -165,3 +165,70 @@ def test_timeouts_are_errors_but_not_removals(make_reader: MakeReader) -> None:
     assert [k for k, _ in got] == ["state", "inserted", "error"]
     assert isinstance(got[-1][1], DeviceError) and got[-1][1].code == "timeout"
     assert watcher.card_present
+
+
+# Regression (issue 19, item 4): presence alone missed a card swapped between two polls
+# (one citizen takes theirs away, the next lays theirs down within a second): the reader
+# said "a card" both times, so the first stayed reported and the second was never read.
+
+
+def test_a_card_swapped_within_one_poll_is_heard_removed_then_inserted(
+    make_reader: MakeReader,
+) -> None:
+    reader, events = make_reader("young"), Events()
+    watcher = events.watch(reader)
+    watcher.poll_once()
+    make_reader.sim(reader).remove()
+    make_reader.sim(reader).insert("hmt")  # before the next poll
+    watcher.poll_once()
+    watcher.poll_once()  # and the new card stays quiet while it lies there
+    kinds = [(k, p) for k, p in events.drain() if k != "state"]
+    assert kinds == [
+        ("inserted", FIXTURES["young"]),
+        ("removed", None),
+        ("inserted", FIXTURES["hmt"]),
+    ]
+    assert watcher.card_present
+
+
+def test_the_same_card_lying_on_the_reader_is_reported_once(make_reader: MakeReader) -> None:
+    reader, events = make_reader("elder"), Events()
+    watcher = events.watch(reader)
+    for _ in range(3):
+        watcher.poll_once()
+    make_reader.sim(reader).remove()
+    make_reader.sim(reader).insert("elder")  # lifted and laid down again between two polls
+    watcher.poll_once()
+    assert [k for k, _ in events.drain() if k != "state"] == ["inserted"]
+
+
+def test_a_card_swapped_for_an_unreadable_one_is_removed_then_refused(
+    make_reader: MakeReader,
+) -> None:
+    bad: IdCardRecord = FIXTURES["elder"].replace(id_number="110101194305120020")
+    reader, events = make_reader("young"), Events()
+    watcher = events.watch(reader)
+    watcher.poll_once()
+    make_reader.sim(reader).insert(bad)
+    watcher.poll_once()
+    watcher.poll_once()
+    got = [(k, p if k != "error" else type(p)) for k, p in events.drain() if k != "state"]
+    assert got == [
+        ("inserted", FIXTURES["young"]),
+        ("removed", None),
+        ("error", InvalidCardData),  # once, however long it lies there
+    ]
+
+
+def test_a_swap_is_heard_by_the_watch_thread_too(make_reader: MakeReader) -> None:
+    reader, events = make_reader("young"), Events()
+    watcher = events.watch(reader, interval=0.05).start()
+    try:
+        assert events.next("inserted") == FIXTURES["young"]
+        with reader.lock:  # no poll can run between the two: a swap within one poll
+            make_reader.sim(reader).remove()
+            make_reader.sim(reader).insert("hmt")
+        assert events.next("removed") is None
+        assert events.next("inserted") == FIXTURES["hmt"]
+    finally:
+        watcher.stop()

@@ -84,6 +84,28 @@ def test_insert_and_remove_are_reported_once_each(virtual_card: MakeCard, watch:
     assert events.queue.empty() or events.queue.get_nowait()[0] == "state"
 
 
+def test_a_card_swapped_within_one_poll_is_heard_removed_then_inserted(
+    virtual_card: MakeCard, pcscd: PcscdService
+) -> None:
+    # Issue 19, item 4: does a swap between two polls go unheard? Not here: pcsc-lite
+    # counts every insertion and removal in the slot's event counter, and the supervisor
+    # compares it. This keeps it so (it passed before the ID card watcher's fix too).
+    card = virtual_card("ssc", scenario="no_card", min_absence=0.0)
+    events = Events()
+    with SmartCardReader("Virtual PCD 00 00") as reader:
+        supervisor = events.supervise(reader, interval=0.1).start()
+        try:
+            card.insert()
+            assert events.next("inserted", "removed", "error") == ("inserted", SSC_CARD)
+            with reader.lock:  # the supervisor cannot poll until the swap is over
+                card.insert("bank")  # out, and another card in
+                assert card.wait_seen(WAIT)  # pcscd has seen the new card
+            assert events.next("inserted", "removed", "error") == ("removed", None)
+            assert events.next("inserted", "removed", "error") == ("inserted", DEBIT)
+        finally:
+            supervisor.stop()
+
+
 def test_a_card_already_in_the_reader_is_reported_at_start(
     virtual_card: MakeCard, watch: Any
 ) -> None:

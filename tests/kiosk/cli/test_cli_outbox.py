@@ -27,15 +27,30 @@ def _queue(state_dir: Path, count: int, submission: Callable[[], Any]) -> list[s
     return numbers
 
 
-def test_no_outbox_is_a_clear_failure_and_creates_nothing(
+def test_a_kiosk_that_has_not_run_reports_zero_and_creates_nothing(
     kiosk_cmd: Kiosk, state_dir: Path
 ) -> None:
-    for command in (("status",), ("list",), ("flush",)):
-        done = kiosk_cmd("outbox", *command)
-        assert (
-            done.code == 2
-            and done.err == f"kiosk: no outbox in {state_dir} (no kiosk has run there)\n"
-        )
+    # Regression (issue 19, item 7a): `kiosk outbox status` on a kiosk that had not run
+    # yet exited 2 with "no outbox"; a technician's first look should read zero instead.
+    status = kiosk_cmd("outbox", "status", "--json")
+    assert status.code == 0, status
+    assert status.json() == {
+        "counts": {"pending": 0, "sent": 0, "rejected": 0},
+        "depth": 0,
+        "oldest_pending_age_s": None,
+        "last_success": None,
+        "unconfirmed": [],
+        "receipts_to_reprint": [],
+    }
+    human = kiosk_cmd("outbox", "status")
+    assert human.code == 0, human
+    assert human.out.splitlines()[0] == "pending 0, sent 0, rejected 0"
+    listing = kiosk_cmd("outbox", "list", "--json")
+    assert listing.code == 0 and listing.json() == [], listing
+    # Sending needs an outbox: flush still says there is none, and nothing was created.
+    flush = kiosk_cmd("outbox", "flush")
+    assert flush.code == 2
+    assert flush.err == f"kiosk: no outbox in {state_dir} (no kiosk has run there)\n"
     assert not outbox_db(state_dir).exists() and not outbox_key(state_dir).exists()
 
 

@@ -33,12 +33,15 @@ def slot(day: str, time: str, remaining: int = 2) -> Slot:
                 f"{day}T{time}+08:00", 2, remaining)  # fmt: skip
 
 
+# NOW is 元旦 2026 (Thursday 1 January): Friday the 2nd is a public holiday too, and
+# Sunday the 4th a make-up working day (调休), by the State Council's schedule.
 SLOTS = (
     slot("2026-01-01", "15:00"),  # today: not bookable (from tomorrow)
-    slot("2026-01-02", "09:00"),
-    slot("2026-01-02", "09:30", remaining=0),  # full
+    slot("2026-01-04", "09:00"),  # a make-up Sunday: open like any working day
+    slot("2026-01-04", "09:30", remaining=0),  # full
     slot("2026-01-05", "14:00"),
     slot("2026-01-09", "09:00"),  # the 6th working day: outside the window
+    slot("2026-01-02", "10:00"),  # a public holiday: never offered (issue 19, item 1)
 )
 
 
@@ -51,10 +54,10 @@ def test_booking_offers_only_what_the_rules_allow(session: Session, catalogue: C
     load = flow.handle(Identified(person()))
     assert load == Next(Step.SLOTS) and isinstance(load.effect, LoadSlots)
     flow.handle(SlotsLoaded(SLOTS))
-    assert [s.slot_id for s in flow.slots] == ["S202601020900", "S202601051400"]
-    assert flow.days() == [dt.date(2026, 1, 2), dt.date(2026, 1, 5)]
-    assert flow.handle(Choose("S202601020930")) == Invalid({"_": "appointment.error.slot_taken"})
-    assert flow.handle(Choose("S202601020900")) == Next(Step.CONFIRM)
+    assert [s.slot_id for s in flow.slots] == ["S202601040900", "S202601051400"]
+    assert flow.days() == [dt.date(2026, 1, 4), dt.date(2026, 1, 5)]
+    assert flow.handle(Choose("S202601040930")) == Invalid({"_": "appointment.error.slot_taken"})
+    assert flow.handle(Choose("S202601040900")) == Next(Step.CONFIRM)
     assert flow.handle(Back()) == Next(Step.SLOTS)
     flow.handle(Choose("S202601051400"))
     book = flow.handle(Confirm())
@@ -72,7 +75,7 @@ def test_a_slot_taken_meanwhile_brings_a_fresh_list_and_a_message(
     flow = new(session, catalogue)
     assert flow.step is Step.SLOTS and isinstance(flow.start_effect, LoadSlots)
     flow.handle(SlotsLoaded(SLOTS))
-    flow.handle(Choose("S202601020900"))
+    flow.handle(Choose("S202601040900"))
     flow.handle(Confirm())
     again = flow.handle(Failed("appointment.error.slot_taken", code="slot_full"))
     assert again == Next(Step.SLOTS) and isinstance(again.effect, LoadSlots)
@@ -85,7 +88,7 @@ def test_one_booking_a_day_and_a_platform_down_are_told(
     session.identity = person()
     flow = new(session, catalogue)
     flow.handle(SlotsLoaded(SLOTS))
-    flow.handle(Choose("S202601020900"))
+    flow.handle(Choose("S202601040900"))
     flow.handle(Confirm())
     key = "appointment.error.one_per_day"
     assert flow.handle(Failed(key, code="already_booked_that_day")) == Next(Step.PROBLEM)
@@ -103,7 +106,9 @@ def test_no_open_slot_is_said(session: Session, catalogue: Catalogue) -> None:
 
 def test_rules_are_data() -> None:
     rules = AppointmentRules(min_days_ahead=0, working_days=2, cancel_before_hours=24)
-    assert rules.open_days(NOW.date()) == [dt.date(2026, 1, 1), dt.date(2026, 1, 2)]
+    # Regression (issue 19, item 1): Monday to Friday offered the 1st and 2nd, holidays
+    # both, and never the make-up Sunday
+    assert rules.open_days(NOW.date()) == [dt.date(2026, 1, 4), dt.date(2026, 1, 5)]
     start = NOW + dt.timedelta(hours=23)
     assert not rules.can_cancel(start, NOW) and rules.can_cancel(start, NOW - dt.timedelta(hours=1))
 
@@ -116,7 +121,7 @@ def test_a_booking_found_by_the_id_card_is_cancelled_and_a_late_one_is_told(
     flow.handle(SlotsLoaded(SLOTS))
     find = flow.handle(CancelRequested())
     assert find == Next(Step.MINE) and isinstance(find.effect, FindAppointments)
-    soon = Appointment("A1", "S202601020900", DIBAO, SLOTS[1].start, SLOTS[1].end, "booked")
+    soon = Appointment("A1", "S202601040900", DIBAO, SLOTS[1].start, SLOTS[1].end, "booked")
     later = Appointment("A2", "S202601051400", DIBAO, SLOTS[3].start, SLOTS[3].end, "booked")
     flow.handle(AppointmentsFound((soon, later)))
     assert flow.mine == [soon, later] and flow.notice == ""

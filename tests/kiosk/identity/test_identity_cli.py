@@ -114,6 +114,35 @@ def test_card_read_with_the_pin_from_stdin(pcscd: PcscdService) -> None:
     assert view["personal_access"] == "pin" and view["personal"]["birth_year"] == 1943
 
 
+def card_pin_refused(*args: str, pin: str) -> str:
+    done = kiosk("card", "read", "--pin-stdin", "--timeout", "10", *args, stdin=pin + "\n")
+    assert done.returncode == 10 and done.stdout == "", (done.returncode, done.stderr)
+    (line,) = done.stderr.splitlines()
+    return line
+
+
+def test_card_read_with_a_wrong_pin_says_how_many_tries_are_left(pcscd: PcscdService) -> None:
+    # Regression (issue 19, item 5): this said "read failed: VERIFY PIN: card answered 63C2".
+    line = card_pin_refused("--url", "sim://smartcard?card=ssc_pin", pin="000000")
+    assert line == (
+        "kiosk card read: wrong PIN: 社保卡密码不对，还可以再试2次；次数用完，卡会被锁定"
+        " (VERIFY PIN: card answered 63C2)"
+    )
+
+
+def test_card_read_with_a_blocked_pin_says_where_to_unlock_it(
+    pcscd: PcscdService, tmp_path: Any
+) -> None:
+    line = card_pin_refused("--url", "sim://smartcard?card=ssc_pin_blocked", pin="123456")
+    assert line.startswith("kiosk card read: PIN blocked: 社保卡密码已锁定")
+    assert "社保卡服务网点或发卡银行的网点解锁" in line and line.endswith("card answered 6983)")
+    site = tmp_path / "site.toml"  # in the kiosk's language
+    site.write_text('[ui]\nlanguage = "en"\n')
+    url = "sim://smartcard?card=ssc_pin_blocked"
+    english = card_pin_refused("--url", url, "--config", str(site), pin="123456")
+    assert "bank that issued the card" in english and "6983" in english
+
+
 def test_card_read_app_bank_on_a_third_generation_card(pcscd: PcscdService) -> None:
     view = read_ok("card", "read", "--url", "sim://smartcard?card=ssc3", "--app", "bank")
     assert view["card"] == "bank"

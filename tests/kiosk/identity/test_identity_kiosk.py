@@ -15,13 +15,14 @@ import pytest
 import devices.smartcard.errors as sc_errors
 from devices.idcard import FIXTURES as ID_FIXTURES
 from devices.simulation import Simulators
+from devices.smartcard import PinUnlock, open_reader
 from devices.smartcard.fixtures import DEBIT, SSC_CARD
 from devices.smartcard.pcscd import PcscdService
 from devices.smartcard.records import PersonalAccess
 from devices.status import DeviceError, DeviceState
 from kiosk.errors import NotAnIdentityCard, PersonalDataLocked, describe
 from kiosk.hardware import CardSource, Hardware
-from kiosk.i18n import load_messages
+from kiosk.i18n import Translator, load_messages
 from kiosk.identity import (
     TypedNumberRejected,
     identity_from_record,
@@ -105,6 +106,43 @@ def test_every_smartcard_error_code_has_a_message_in_both_languages() -> None:
         assert key in zh and key in en, (cls.code, key)
     for key in ("error.smartcard.bank_card", "error.smartcard.locked"):
         assert key in zh and key in en
+
+
+def pin_refusal(pcscd: PcscdService, card: str, pin: str) -> DeviceError:
+    """What the device layer raises when the virtual card in pcscd refuses ``pin``."""
+    url = f"sim://smartcard?card={card}&slot=1"
+    with open_reader(url) as reader, pytest.raises(DeviceError) as info:
+        reader.read_card(10.0, unlock=PinUnlock(pin))
+    return info.value
+
+
+# Regression (issue 19, item 5): a wrong PIN ended in "VERIFY PIN: card answered 63C2",
+# and the message keys said neither how many tries were left nor where to unlock a card.
+
+
+def test_a_wrong_pin_tells_the_citizen_how_many_tries_are_left(pcscd: PcscdService) -> None:
+    exc = pin_refusal(pcscd, "ssc_pin", "000000")
+    assert isinstance(exc, sc_errors.PinRejected) and (exc.sw, exc.tries_left) == (0x63C2, 2)
+    problem = describe(exc)
+    assert problem.key == "error.smartcard.pin_wrong" and problem.params == {"tries": 2}
+    assert "63C2" in problem.log  # the technician's line keeps the status word
+    zh = problem.text(Translator("zh_CN"))
+    assert zh == "社保卡密码不对，还可以再试2次；次数用完，卡会被锁定"
+    assert "Tries left: 2" in problem.text(Translator("en"))
+
+
+def test_a_blocked_pin_tells_the_citizen_where_to_unlock_the_card(pcscd: PcscdService) -> None:
+    exc = pin_refusal(pcscd, "ssc_pin_blocked", "123456")  # even the right PIN
+    assert isinstance(exc, sc_errors.PinBlocked) and exc.sw == 0x6983
+    text = describe(exc).text(Translator("zh_CN"))
+    assert "已锁定" in text and "社保卡服务网点" in text and "发卡银行" in text
+    assert "bank that issued the card" in describe(exc).text(Translator("en"))
+
+
+def test_the_last_wrong_pin_says_the_card_is_now_locked() -> None:
+    # 63C0: no tries left, the card is blocked from now on
+    last = sc_errors.PinRejected("VERIFY PIN: card answered 63C0", sw=0x63C0, tries_left=0)
+    assert describe(last).key == "error.smartcard.pin_blocked"
 
 
 # -- masked views -------------------------------------------------------------------------

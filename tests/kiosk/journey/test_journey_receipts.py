@@ -122,3 +122,31 @@ def test_confirm_stops_the_saved_notice(start: Start, ready_session: Ready) -> N
     assert runtime.unconfirmed() == [queued.provisional_no]
     runtime.confirm(queued.provisional_no)
     assert runtime.unconfirmed() == []
+
+
+# Regression (issue 19, item 1): the receipt printed the kiosk's own Monday-to-Friday
+# count while the platform counted calendar days; the platform's date is the authority.
+
+
+def test_a_receipt_with_a_case_number_prints_the_platforms_promised_date(
+    start: Start, ready_session: Ready
+) -> None:
+    runtime = start(start_pump=True)
+    sub = runtime.intake.submit(ready_session(runtime))
+    assert not sub.provisional and sub.promised_date
+    text = printed_text(runtime)
+    assert "承诺办结" in text and "预计" not in text
+    assert runtime.wait_for_outbox(timeout=60)
+    # 办件查询 shows the very date the receipt printed
+    assert runtime.client.get_case(sub.number).promised_date == sub.promised_date
+
+
+def test_a_provisional_receipt_prints_the_kiosks_estimate_marked_as_such(
+    start: Start, ready_session: Ready
+) -> None:
+    runtime = start(platform={"url": "http://127.0.0.1:9", "token": "t"})  # unreachable
+    sub = runtime.intake.submit(ready_session(runtime))
+    assert sub.provisional and sub.promised_date
+    text = printed_text(runtime)
+    assert "预计办结" in text and "以办件查询显示的承诺办结日期为准" in text
+    assert "承诺办结：" not in text

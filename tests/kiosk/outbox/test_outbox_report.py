@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 
 from kiosk.outbox import Outbox, Submission
-from kiosk.outbox.report import flush, list_rows, status_report
+from kiosk.outbox.report import empty_status_report, flush, list_rows, status_report
 from kiosk.upstream import HttpPlatformClient
 from sandbox import SandboxPlatform
 
@@ -36,3 +36,8 @@ def test_status_list_and_flush(
     after = status_report(outbox)
     assert after["counts"]["sent"] == 2 and after["last_success"].endswith("+08:00")
     assert all(r["applicant"] == "" and r["case_no"] for r in list_rows(outbox))
+
+
+def test_the_report_of_no_outbox_is_the_report_of_an_empty_one(outbox: Outbox) -> None:
+    # What `kiosk outbox status` shows on a kiosk that has not run (issue 19, item 7a).
+    assert empty_status_report() == status_report(outbox)

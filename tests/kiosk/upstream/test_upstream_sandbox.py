@@ -119,7 +119,8 @@ def test_review_moves_from_accepted_to_completed_over_time(
     receipt = client.submit_application(make_app(), "k1")
     sandbox.set_review_outcome(receipt.case_no, "completed")
     status = client.get_case(receipt.case_no)
-    assert status.status == CaseState.ACCEPTED and status.promised_date == "2026-01-06"
+    # 5 working days from 元旦 2026 (issue 19, item 1: calendar days said the 6th)
+    assert status.status == CaseState.ACCEPTED and status.promised_date == "2026-01-08"
     clock.advance(600)
     assert client.get_case(receipt.case_no).status == CaseState.IN_REVIEW
     clock.advance(DAY)

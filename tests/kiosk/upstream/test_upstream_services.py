@@ -56,40 +56,41 @@ def _book(client: HttpPlatformClient, slot: str, who: Applicant = CITIZEN) -> An
 def test_slots_are_offered_from_tomorrow_on_working_days(client: HttpPlatformClient) -> None:
     slots = client.appointment_slots("330110-MZ-012", "ST-0001")
     days = sorted({s.start[:10] for s in slots})
-    # today is Thursday 2026-01-01: Fri, then Mon-Thu of the next week
-    assert days == ["2026-01-02", "2026-01-05", "2026-01-06", "2026-01-07", "2026-01-08"]
+    # today is Thursday 2026-01-01, 元旦: Friday the 2nd is a holiday too, Sunday the 4th
+    # a make-up working day (issue 19, item 1: Monday to Friday offered the holiday)
+    assert days == ["2026-01-04", "2026-01-05", "2026-01-06", "2026-01-07", "2026-01-08"]
     assert (
-        slots[0].start == "2026-01-02T09:00:00+08:00"
-        and slots[0].end == "2026-01-02T09:30:00+08:00"
+        slots[0].start == "2026-01-04T09:00:00+08:00"
+        and slots[0].end == "2026-01-04T09:30:00+08:00"
     )
     one_day = client.appointment_slots("330110-MZ-012", "ST-0001", date="2026-01-05")
     assert len(one_day) == 10 and all(s.remaining == 2 for s in one_day)
 
 
 def test_booking_fills_slots_one_per_person_per_day(client: HttpPlatformClient) -> None:
-    booked = _book(client, "S202601020900")
-    assert booked.status == "booked" and booked.start == "2026-01-02T09:00:00+08:00"
+    booked = _book(client, "S202601040900")
+    assert booked.status == "booked" and booked.start == "2026-01-04T09:00:00+08:00"
     with pytest.raises(PlatformRejected) as err:
-        _book(client, "S202601021000")
+        _book(client, "S202601041000")
     assert err.value.code == "already_booked_that_day"
-    _book(client, "S202601020900", OTHER)
+    _book(client, "S202601040900", OTHER)
     with pytest.raises(PlatformRejected) as err:
-        _book(client, "S202601020900", Applicant("resident_id", "110101197001015555", "王五"))
+        _book(client, "S202601040900", Applicant("resident_id", "110101197001015555", "王五"))
     assert err.value.code == "slot_full"
     with pytest.raises(PlatformRejected) as err:
         _book(client, "S202601010900")  # today: not bookable
     assert err.value.code == "slot_unavailable"
-    slot = client.appointment_slots("330110-MZ-012", "ST-0001", date="2026-01-02")[0]
+    slot = client.appointment_slots("330110-MZ-012", "ST-0001", date="2026-01-04")[0]
     assert slot.remaining == 0
 
 
 def test_cancelling_frees_the_slot_but_not_too_late(client: HttpPlatformClient, clock: Any) -> None:
-    booked = _book(client, "S202601020900")
+    booked = _book(client, "S202601040900")
     cancelled = client.cancel_appointment(booked.appointment_id)
     assert cancelled.status == "cancelled"
     assert client.cancel_appointment(booked.appointment_id).status == "cancelled"  # harmless twice
-    again = _book(client, "S202601020900")
-    clock.advance(23 * 3600 + 1)  # 2026-01-02 08:00:01, less than 2 h before 09:00
+    again = _book(client, "S202601040900")
+    clock.advance(71 * 3600 + 1)  # 2026-01-04 08:00:01, less than 2 h before 09:00
     with pytest.raises(PlatformRejected) as err:
         client.cancel_appointment(again.appointment_id)
     assert err.value.code == "cancel_too_late"
@@ -102,14 +103,14 @@ def test_an_applicants_bookings_ahead_are_found_by_id_number_only_for_them(
     client: HttpPlatformClient, clock: Any
 ) -> None:
     later = _book(client, "S202601051400")
-    soon = _book(client, "S202601020900")
-    _book(client, "S202601020930", OTHER)
+    soon = _book(client, "S202601040900")
+    _book(client, "S202601040930", OTHER)
     gone = _book(client, "S202601061000")
     client.cancel_appointment(gone.appointment_id)
     found = client.search_appointments(CITIZEN)
     assert [a.appointment_id for a in found] == [soon.appointment_id, later.appointment_id]
     assert client.search_appointments(Applicant("resident_id", "110101197001015555", "王五")) == []
-    clock.advance(2 * 24 * 3600)  # Saturday: the Friday booking is past
+    clock.advance(3 * 24 * 3600 + 3600)  # Sunday 10:00: the make-up Sunday's bookings are past
     assert [a.appointment_id for a in client.search_appointments(CITIZEN)] == [later.appointment_id]
     with pytest.raises(PlatformRejected) as err:
         client.search_appointments(Applicant("Resident", "x y", ""))
