@@ -35,7 +35,7 @@ class Photo:
 
 def labelled_photos(folder: Path) -> Iterator[Photo]:
     """Every labelled image below ``folder``, in path order, as grey uint8."""
-    for path in sorted(folder.rglob("*")):
+    for path in sorted(folder.rglob("*.*")):  # every file with a suffix
         if path.suffix.lower() not in IMAGE_SUFFIXES:
             continue
         label = path.with_suffix(".txt")

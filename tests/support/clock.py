@@ -6,7 +6,7 @@ from __future__ import annotations
 class FakeClock:
     """Reads like ``time.monotonic`` (or ``time.time``); ``now`` is what it says."""
 
-    def __init__(self, now: float = 1000.0) -> None:
+    def __init__(self, now: float = 0.0) -> None:
         self.now = now
 
     def __call__(self) -> float:
