@@ -6,11 +6,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 from hypothesis import settings
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import ROOT
 
 PROBE = """
 import sys

@@ -5,11 +5,11 @@ imports, does not see a missing first-party one)."""
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import ROOT
+
 # screens/ and what imports it are left to the UI tests: importing Kivy's window module
 # opens the window, and they do that under a virtual display
 PACKAGES = ("kiosk", "devices", "terminal", "sandbox", "provisioning", "config")

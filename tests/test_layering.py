@@ -23,7 +23,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import ROOT
+
 FIRST_PARTY = {"kiosk", "devices", "screens", "terminal", "sandbox", "provisioning", "config"}
 
 # package (folder) -> module prefixes it must not import

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import ROOT
+
 DOC = ROOT / "docs" / "security.md"
 CITED = re.compile(r"(tests/[\w/]+\.py)::(test_\w+)")
 

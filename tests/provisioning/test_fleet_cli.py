@@ -17,8 +17,7 @@ import pytest
 
 from provisioning.server.cli import main as fleet_main
 from terminal.cli import main as kiosk_main
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import ROOT
 
 
 def run_fleet(

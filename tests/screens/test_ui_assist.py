@@ -24,8 +24,8 @@ from kiosk.staff.cases import desk_lists
 from kiosk.upstream.case_models import CaseSummary
 from terminal.demo.journeys import assisted
 from terminal.demo.journeys.assisted import STAFF_NO, STAFF_PIN, ensure_agent, sign_in_by_pin
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "assist"
 ELDER = ID_FIXTURES["elder"]
 

@@ -17,8 +17,8 @@ import pytest
 
 from kiosk.settings import Settings, load_settings, with_overrides
 from terminal.system.xvfb import virtual_display
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 
 # Kivy reads its environment and creates its window when first imported, and the test

@@ -17,8 +17,8 @@ from kiosk.outbox import Attachment, Submission
 from kiosk.settings import Settings, load_settings, with_overrides
 from kiosk.upstream import Applicant
 from terminal.runtime import Runtime
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[3]
 NAME, ID_NUMBER = "欧阳明月", "33010219851231987X"
 
 

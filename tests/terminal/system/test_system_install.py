@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from terminal.system import install, plan, uninstall, watchdog
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.support import ROOT
 
 
 def kiosk(*args: str) -> subprocess.CompletedProcess[str]:

@@ -12,8 +12,7 @@ from config import I18N_DIR
 from kiosk.i18n import Translator, load_messages
 from kiosk.logs import redact, setup_logging
 from kiosk.masking import mask_id_number, mask_name, mask_pan, mask_phone
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.support import ROOT
 
 
 def test_languages_have_the_same_keys_and_placeholders() -> None:

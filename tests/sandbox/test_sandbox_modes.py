@@ -12,8 +12,8 @@ from kiosk.upstream import Applicant, Application, HttpPlatformClient, PlatformR
 from kiosk.upstream.case_models import PaymentRequest
 from kiosk.upstream.service_models import AppointmentRequest
 from sandbox import SandboxPlatform
-
-from .conftest import DEVICE, FakeClock
+from tests.support import FakeClock
+from tests.support.platform import DEVICE
 
 DAY = 86_400.0
 

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.staff import AuditLog
+from tests.support import ROOT
 
-from .conftest import ROOT, Done
+from .conftest import Done
 
 Run = Callable[..., Done]
 

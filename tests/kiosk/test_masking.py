@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
 from kiosk import masking
 from kiosk.logs import redact
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[3]
 SOURCES = ("kiosk", "screens", "devices", "provisioning")
 RULES = ROOT / "kiosk" / "masking.py"
 

@@ -10,7 +10,6 @@ dead document camera says so while another still works.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,8 +21,8 @@ from kiosk.masking import mask_id_number
 from provisioning.agent import commands as agent_commands
 from screens.matter import open_matter
 from terminal.fleet import kiosk_agent
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "maintenance"
 TECH, PIN = "900101", "482913"
 OTHER_TECH = "900102"  # takes the wrong PINs, so TECH never gets locked

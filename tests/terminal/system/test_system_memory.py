@@ -6,11 +6,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 from terminal.system.memory import ARENAS
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[3]
 PROBE = "from terminal.system.memory import limit_arenas; print(limit_arenas())"
 
 

@@ -12,9 +12,8 @@ import pytest
 from devices.status import DeviceState
 from kiosk.settings import load_settings, with_overrides
 from screens import fonts
+from tests.support import ROOT
 from tests.support.kiosk import open_hardware
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def kiosk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
