@@ -56,8 +56,12 @@ def cold_starts(n: int) -> list[float]:
                 t0 = time.time()
                 out = subprocess.run(
                     [sys.executable, "-c", CHILD_START, str(t0), state],
-                    capture_output=True, text=True, cwd=ROOT, timeout=120, check=True,
-                ).stdout  # fmt: skip
+                    capture_output=True,
+                    text=True,
+                    cwd=ROOT,
+                    timeout=120,
+                    check=True,
+                ).stdout
                 times.append(json.loads(out.strip().splitlines()[-1])["ready"])
     return times
 
@@ -131,13 +135,17 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.pop("KIOSK_CONFIG", None)
     starts = cold_starts(args.starts)
-    sys.stdout.write(f"cold start to attract: median {statistics.median(starts):.2f} s, "
-                     f"max {max(starts):.2f} s over {len(starts)}\n")  # fmt: skip
+    sys.stdout.write(
+        f"cold start to attract: median {statistics.median(starts):.2f} s, "
+        f"max {max(starts):.2f} s over {len(starts)}\n"
+    )
     figures = in_app(args.changes, args.journeys)
     change = figures["change_ms"]
     assert isinstance(change, list)
-    sys.stdout.write(f"screen change: median {statistics.median(change):.1f} ms, "
-                     f"p95 {pct(change, 0.95):.1f} ms, max {max(change):.1f} ms\n")  # fmt: skip
+    sys.stdout.write(
+        f"screen change: median {statistics.median(change):.1f} ms, "
+        f"p95 {pct(change, 0.95):.1f} ms, max {max(change):.1f} ms\n"
+    )
     journeys = figures["journey_s"]
     assert isinstance(journeys, list)
     if journeys:

@@ -75,10 +75,12 @@ def main() -> None:
             [
                 "| mode | mean ms | p50 ms | p95 ms | max ms | vs wire |",
                 "|---|---|---|---|---|---|",
-                *(f"| {r[0]} | {r[1]:.1f} | {r[2]:.1f} | {r[3]:.1f} | {r[4]:.1f} | {r[5]:.2f}x |"
-                  for r in rows),
+                *(
+                    f"| {r[0]} | {r[1]:.1f} | {r[2]:.1f} | {r[3]:.1f} | {r[4]:.1f} | {r[5]:.2f}x |"
+                    for r in rows
+                ),
             ]
-        )  # fmt: skip
+        )
         note = (
             f"find → select → read, {args.cycles} cycles at {args.baud} baud 8N1 against the "
             f"simulated SAM on a pty (bench/bench_idcard.py). Wire time of a cycle: {wire:.1f} "

@@ -114,8 +114,9 @@ def main() -> None:
         for r in rows
     ]
     mean, p50, p95, top = stats(inserts)
-    lines.append(f"| insert → on_inserted (bank) | – | {mean:.0f} | {p50:.0f} | {p95:.0f} | "
-                 f"{top:.0f} | – |")  # fmt: skip
+    lines.append(
+        f"| insert → on_inserted (bank) | – | {mean:.0f} | {p50:.0f} | {p95:.0f} | {top:.0f} | – |"
+    )
     table = "\n".join([head, *lines])
     print(f"PC/SC card read cycle, {args.cycles} cycles per row, {args.inserts} inserts\n")
     print(table)

@@ -24,8 +24,13 @@ from screens.widgets import KButton
 if TYPE_CHECKING:
     from screens.app import KioskApp
 
-DEVICE_TESTS = {"idcard": "read", "smartcard": "read", "printer": "print", "docscan": "shoot",
-                "camera": "preview"}  # fmt: skip
+DEVICE_TESTS = {
+    "idcard": "read",
+    "smartcard": "read",
+    "printer": "print",
+    "docscan": "shoot",
+    "camera": "preview",
+}
 PREVIEW_S = 0.25
 
 
@@ -54,8 +59,11 @@ class MaintScreen(KioskScreen):
                 devices.add_widget(rows[kind])
         for kind, status in snapshot.devices.items():  # in place: a tap in flight lands
             self._show_state(rows[kind], status)
-        self.ids.outbox.text = tr("maint.outbox_figures", depth=snapshot.outbox_depth,
-                                  age=_age(snapshot.oldest_pending_s, tr))  # fmt: skip
+        self.ids.outbox.text = tr(
+            "maint.outbox_figures",
+            depth=snapshot.outbox_depth,
+            age=_age(snapshot.oldest_pending_s, tr),
+        )
         self.ids.network.text = "\n".join(
             f"{tr(f'maint.link.{name}')}：{_link(link, tr)}"
             for name, link in (("platform", snapshot.platform), ("fleet", snapshot.fleet))
@@ -161,8 +169,9 @@ class MaintScreen(KioskScreen):
         self.result = self.app.tr("maint.result.flushing")
 
         def done(report: Any) -> None:
-            self.result = self.app.tr("maint.result.flushed", sent=report.sent,
-                                      remaining=report.remaining)  # fmt: skip
+            self.result = self.app.tr(
+                "maint.result.flushed", sent=report.sent, remaining=report.remaining
+            )
             self.refresh()
 
         self.app.worker.run(self.app.core.flush_outbox, done, self._failed)

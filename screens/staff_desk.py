@@ -98,10 +98,17 @@ class StaffDeskScreen(KioskScreen):
         promised = view.promised_date.isoformat() if view.promised_date else "-"
         missing = app.tr("desk.missing", n=len(view.missing)) if view.status == "returned" else ""
         flag = app.tr(f"desk.rag.{view.rag}") if view.rag in RAG_COLOUR else ""
-        text = flag + app.tr(
-            "desk.row", number=view.number, matter=view.matter_name,
-            applicant=view.applicant_masked, promised=promised,
-        ) + (f"  {missing}" if missing else "")  # fmt: skip
+        text = (
+            flag
+            + app.tr(
+                "desk.row",
+                number=view.number,
+                matter=view.matter_name,
+                applicant=view.applicant_masked,
+                promised=promised,
+            )
+            + (f"  {missing}" if missing else "")
+        )
         row = KButton(tid=f"case-{view.number}", text=text, kind="quiet")
         row.halign = "left"
         row.height = dp(app.sz("target")) * 1.5

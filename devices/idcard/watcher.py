@@ -108,6 +108,11 @@ class CardWatcher(CardWatch):
 
     def card_identity(self, record: IdCardRecord) -> bytes:
         until = record.valid_until.isoformat() if record.valid_until else "long-term"
-        fields = (str(record.card_type), record.id_number, record.name,
-                  record.valid_from.isoformat(), until)  # fmt: skip
+        fields = (
+            str(record.card_type),
+            record.id_number,
+            record.name,
+            record.valid_from.isoformat(),
+            until,
+        )
         return "|".join(fields).encode() + b"|" + record.photo_wlt

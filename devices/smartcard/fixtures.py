@@ -24,8 +24,17 @@ from devices.smartcard.records import (
 
 TEST_PIN = "123456"
 TEST_PSAM_KEY = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
-QPBOC_PDOL = ((0x9F66, 4), (0x9F02, 6), (0x9F03, 6), (0x9F1A, 2), (0x95, 5), (0x5F2A, 2),
-              (0x9A, 3), (0x9C, 1), (0x9F37, 4))  # fmt: skip
+QPBOC_PDOL = (
+    (0x9F66, 4),
+    (0x9F02, 6),
+    (0x9F03, 6),
+    (0x9F1A, 2),
+    (0x95, 5),
+    (0x5F2A, 2),
+    (0x9A, 3),
+    (0x9C, 1),
+    (0x9F37, 4),
+)
 
 
 def _atr(tag: bytes) -> bytes:

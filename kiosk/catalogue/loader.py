@@ -70,10 +70,24 @@ def parse_catalogue(data: bytes | str, file: str) -> Catalogue:
 
 
 _MATTER_REQUIRED = {
-    "code", "name", "summary", "department", "modes", "identity", "conditions",
-    "materials", "fields", "promised_days", "statutory_days", "fee", "visits", "place",
-    "hours", "legal_basis", "popularity",
-}  # fmt: skip
+    "code",
+    "name",
+    "summary",
+    "department",
+    "modes",
+    "identity",
+    "conditions",
+    "materials",
+    "fields",
+    "promised_days",
+    "statutory_days",
+    "fee",
+    "visits",
+    "place",
+    "hours",
+    "legal_basis",
+    "popularity",
+}
 
 
 def read_matter(node: Node) -> Matter:
@@ -146,8 +160,15 @@ def _read_materials(node: Node) -> tuple[Material, ...]:
 
 
 _MATERIAL_REQUIRED = {
-    "code", "name", "required", "copies", "original", "trust", "source_ok", "camera_hint",
-}  # fmt: skip
+    "code",
+    "name",
+    "required",
+    "copies",
+    "original",
+    "trust",
+    "source_ok",
+    "camera_hint",
+}
 
 
 def _read_material(node: Node) -> Material:

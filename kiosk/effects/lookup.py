@@ -70,9 +70,13 @@ class LookupEffects:
                 raise
             return Found((tracking.from_outbox(local, self._name(local.matter_code)),))
         view = tracking.from_status(
-            status, self._name(status.matter_code), self._today(), number=number,
-            warn_days=self._warn(), calendar=self._calendar(),
-        )  # fmt: skip
+            status,
+            self._name(status.matter_code),
+            self._today(),
+            number=number,
+            warn_days=self._warn(),
+            calendar=self._calendar(),
+        )
         return Found((view,))
 
     def load_case(self, case_no: str) -> Found:

@@ -119,8 +119,9 @@ class AppointmentFlow(StepMachine):
             return Next(Step.MINE, effect=CancelAppointment(intent.value))
         if isinstance(intent, AppointmentLoaded):
             done = intent.appointment
-            self.mine = [done if a.appointment_id == done.appointment_id else a
-                         for a in self.mine or ()]  # fmt: skip
+            self.mine = [
+                done if a.appointment_id == done.appointment_id else a for a in self.mine or ()
+            ]
             self.notice = "appointment.cancelled" if done.status == "cancelled" else ""
             return Next(Step.MINE)
         if isinstance(intent, Failed):

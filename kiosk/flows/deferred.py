@@ -21,25 +21,38 @@ def _choices(*pairs: tuple[str, str, str]) -> tuple[Choice, ...]:
 
 DEFERRED_FIELDS = (
     FormField(
-        "service", Text("需要的服务", "Service needed"), FieldKind.CHOICE, True,
+        "service",
+        Text("需要的服务", "Service needed"),
+        FieldKind.CHOICE,
+        True,
         choices=_choices(
             ("home_visit", "上门服务", "Home visit"),
             ("after_hours", "工作时间外办理", "Outside working hours"),
         ),
     ),
     FormField(
-        "for_whom", Text("为谁申请", "For whom"), FieldKind.CHOICE, True,
+        "for_whom",
+        Text("为谁申请", "For whom"),
+        FieldKind.CHOICE,
+        True,
         choices=_choices(
             ("self", "本人", "Myself"),
             ("family", "家庭成员", "A family member"),
         ),
     ),
     FormField(
-        "family_name", Text("家庭成员姓名", "Family member's name"), FieldKind.TEXT, False,
-        max_length=20, required_when=RequiredWhen("for_whom", "family"),
+        "family_name",
+        Text("家庭成员姓名", "Family member's name"),
+        FieldKind.TEXT,
+        False,
+        max_length=20,
+        required_when=RequiredWhen("for_whom", "family"),
     ),
     FormField(
-        "reason", Text("原因", "Reason"), FieldKind.CHOICE, True,
+        "reason",
+        Text("原因", "Reason"),
+        FieldKind.CHOICE,
+        True,
         choices=_choices(
             ("bedridden", "卧床不起", "Bedridden"),
             ("disabled", "残疾行动不便", "Disabled"),
@@ -49,7 +62,10 @@ DEFERRED_FIELDS = (
         ),
     ),
     FormField(
-        "when", Text("希望的时间", "Preferred time"), FieldKind.CHOICE, True,
+        "when",
+        Text("希望的时间", "Preferred time"),
+        FieldKind.CHOICE,
+        True,
         choices=_choices(
             ("weekday_evening", "工作日傍晚", "Weekday evening"),
             ("weekend", "周末", "Weekend"),
@@ -57,11 +73,15 @@ DEFERRED_FIELDS = (
         ),
     ),
     FormField(
-        "address", Text("上门地址", "Address for the visit"), FieldKind.ADDRESS, False,
-        max_length=60, required_when=RequiredWhen("service", "home_visit"),
+        "address",
+        Text("上门地址", "Address for the visit"),
+        FieldKind.ADDRESS,
+        False,
+        max_length=60,
+        required_when=RequiredWhen("service", "home_visit"),
     ),
     FormField("phone", Text("联系电话", "Phone to call back"), FieldKind.PHONE, True),
-)  # fmt: skip
+)
 
 
 class DeferredFlow(PromisedFlow):

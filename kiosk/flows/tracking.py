@@ -108,9 +108,10 @@ class TrackingFlow(StepMachine):
             if str(code.kind) == "appointment":
                 return self._search(LoadAppointment(code.number))
             self.notice = (
-                "tracking.error.not_ours" if str(code.kind) == "lookalike"
+                "tracking.error.not_ours"
+                if str(code.kind) == "lookalike"
                 else "tracking.error.not_a_receipt"
-            )  # fmt: skip
+            )
             return Next(Step.SCAN, effect=ScanQr(ignore=code.text))
         if isinstance(intent, Failed):
             self.notice = intent.key
@@ -139,9 +140,8 @@ class TrackingFlow(StepMachine):
         self.cases = cases
         if not cases:
             self.notice = (
-                "tracking.error.none_for_person" if self.by_identity
-                else "tracking.error.unknown"
-            )  # fmt: skip
+                "tracking.error.none_for_person" if self.by_identity else "tracking.error.unknown"
+            )
             return Next(Step.LOOKUP)
         if len(cases) == 1 and (cases[0].timeline or cases[0].local_only):
             self.case = cases[0]
@@ -186,8 +186,14 @@ class TrackingFlow(StepMachine):
     def _back(self) -> Transition:
         if self.step is Step.CASE and len(self.cases) > 1:
             return Next(Step.CASES)
-        if self.step in (Step.SCAN, Step.IDENTITY, Step.CASES, Step.CASE, Step.APPOINTMENT,
-                         Step.PROBLEM):  # fmt: skip
+        if self.step in (
+            Step.SCAN,
+            Step.IDENTITY,
+            Step.CASES,
+            Step.CASE,
+            Step.APPOINTMENT,
+            Step.PROBLEM,
+        ):
             return Next(Step.LOOKUP)
         if self.step is Step.SEARCHING:
             return Invalid({"_": "flow.error.no_back"})

@@ -24,8 +24,11 @@ log = logging.getLogger(__name__)
 
 Report = Callable[[dict[str, Any]], None]
 ENTERED, FAILED, LOCKED, LEFT = (
-    "maintenance_entered", "maintenance_pin_failed", "maintenance_locked", "maintenance_left",
-)  # fmt: skip
+    "maintenance_entered",
+    "maintenance_pin_failed",
+    "maintenance_locked",
+    "maintenance_left",
+)
 
 
 def open_store(
@@ -99,8 +102,13 @@ class TechnicianDesk:
         self.audit.record(staff_no, kind, outcome=outcome, detail=detail or method)
         if self.report is None:
             return
-        event = {"kind": kind, "at": self.clock(), "technician": staff_no, "method": method,
-                 "detail": detail}  # fmt: skip
+        event = {
+            "kind": kind,
+            "at": self.clock(),
+            "technician": staff_no,
+            "method": method,
+            "detail": detail,
+        }
         try:
             self.report(event)
         except Exception:  # the fleet being away must not stop a technician

@@ -135,9 +135,13 @@ class Messages:
         if row is None:
             return None
         return MessageStatus(
-            row["reference"], row["kind"], row["state"], row["remote_id"], row["attempts"],
+            row["reference"],
+            row["kind"],
+            row["state"],
+            row["remote_id"],
+            row["attempts"],
             row["last_error"],
-        )  # fmt: skip
+        )
 
     def depth(self) -> int:
         row = self.db.one("SELECT COUNT(*) FROM messages WHERE state = 'pending'")

@@ -114,15 +114,23 @@ class Progress:
 
     def set_upload(self, seq: int, idx: int, upload_id: str | None, offset: int) -> None:
         self._update(
-            seq, "UPDATE parts SET upload_id = ?, acked_offset = ? WHERE item_seq = ? AND idx = ?",
-            upload_id, offset, seq, idx,
-        )  # fmt: skip
+            seq,
+            "UPDATE parts SET upload_id = ?, acked_offset = ? WHERE item_seq = ? AND idx = ?",
+            upload_id,
+            offset,
+            seq,
+            idx,
+        )
 
     def set_offset(self, seq: int, idx: int, offset: int, done: bool = False) -> None:
         self._update(
-            seq, "UPDATE parts SET acked_offset = ?, done = ? WHERE item_seq = ? AND idx = ?",
-            offset, int(done), seq, idx,
-        )  # fmt: skip
+            seq,
+            "UPDATE parts SET acked_offset = ?, done = ? WHERE item_seq = ? AND idx = ?",
+            offset,
+            int(done),
+            seq,
+            idx,
+        )
 
     def mark_sent(self, seq: int) -> None:
         """Everything acknowledged: purge the personal data, keep the mapping."""
@@ -143,8 +151,10 @@ class Progress:
             seq,
             "UPDATE items SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
             " WHERE seq = ?",
-            at, code, seq,
-        )  # fmt: skip
+            at,
+            code,
+            seq,
+        )
 
     def attempts(self, seq: int) -> int:
         row = self.db.one("SELECT attempts FROM items WHERE seq = ?", (seq,))

@@ -136,9 +136,13 @@ class OutboxPump:
                 break
         if report.error is None:  # the platform answers: ratings and complaints too
             sent = deliver(
-                self.outbox, self.client, self.backoff, self._rand, force=force,
+                self.outbox,
+                self.client,
+                self.backoff,
+                self._rand,
+                force=force,
                 stopping=self._stopping.is_set,
-            )  # fmt: skip
+            )
             report.messages_sent = sent.sent
             report.error = sent.error
             if sent.error is not None:
@@ -153,9 +157,11 @@ class OutboxPump:
         if work.case_no is None:
             app = work.application
             case_no = self.client.issue_case(
-                case_key(work.idem_key), app.matter_code, region_code=app.region_code,
+                case_key(work.idem_key),
+                app.matter_code,
+                region_code=app.region_code,
                 promised_days=app.promised_days,  # so a replay to the receipt has the date
-            ).case_no  # fmt: skip
+            ).case_no
             fp("pump.case_no.answered")
             self.progress.set_case_no(work.seq, case_no)
             work = self.progress.work(work.seq)  # the UI's fast path may have set it first

@@ -76,11 +76,14 @@ class Outbox:
         day = dt.datetime.fromtimestamp(now, CHINA_TZ).strftime("%Y%m%d")
         manifest = [
             MaterialRef(
-                a.material_code, a.filename, a.content_type, len(a.data),
+                a.material_code,
+                a.filename,
+                a.content_type,
+                len(a.data),
                 hashlib.sha256(a.data).hexdigest(),
             )
             for a in sub.attachments
-        ]  # fmt: skip
+        ]
         draft = _application(sub, manifest, client_ref=f"LS-{sub.station_id}-{day}-0000")
         Application.from_json(draft.to_json())  # refuse now what the platform would refuse
         for i, a in enumerate(sub.attachments):
@@ -99,10 +102,17 @@ class Outbox:
                 " region_code, created_at, updated_at, payload, case_no)"
                 " VALUES (?,?,?,?,?,?,?,?,?)",
                 (
-                    prov, key, sub.station_id, sub.matter_code, sub.region_code, now, now,
-                    payload, sub.case_no,
+                    prov,
+                    key,
+                    sub.station_id,
+                    sub.matter_code,
+                    sub.region_code,
+                    now,
+                    now,
+                    payload,
+                    sub.case_no,
                 ),
-            ).lastrowid  # fmt: skip
+            ).lastrowid
             for idx, a in enumerate(sub.attachments):
                 conn.execute(
                     "INSERT INTO parts (item_seq, idx, material_code, size, data)"
@@ -146,9 +156,13 @@ class Outbox:
             return IssuedNumber(str(row["case_no"]))
         try:
             issued = client.issue_case(
-                case_key(row["idem_key"]), row["matter_code"], region_code=row["region_code"],
-                promised_days=promised_days, timeout=timeout, attempts=1,
-            )  # fmt: skip
+                case_key(row["idem_key"]),
+                row["matter_code"],
+                region_code=row["region_code"],
+                promised_days=promised_days,
+                timeout=timeout,
+                attempts=1,
+            )
         except PlatformError as exc:
             log.info("outbox: no case number for %s yet (%s)", item.provisional_no, exc.code)
             return None

@@ -110,9 +110,16 @@ class StaffStore:
             self._conn.execute(
                 "INSERT INTO staff (staff_no, name, station_id, pin_salt, pin_hash, card_id,"
                 " created_at) VALUES (?,?,?,?,?,?,?)",
-                (staff_no, name.strip(), station_id, salt, self._hash(pin, salt), card_id,
-                 self.clock()),
-            )  # fmt: skip
+                (
+                    staff_no,
+                    name.strip(),
+                    station_id,
+                    salt,
+                    self._hash(pin, salt),
+                    card_id,
+                    self.clock(),
+                ),
+            )
         return StaffMember(staff_no, name.strip(), station_id, card_id)
 
     def set_pin(self, staff_no: str, pin: str) -> None:

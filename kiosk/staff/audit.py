@@ -28,8 +28,17 @@ CREATE TABLE IF NOT EXISTS audit (
 CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
 """
 GENESIS = "0" * 64
-_FIELDS = ("at", "station_id", "staff_no", "action", "subject", "matter_code", "reference",
-           "outcome", "detail")  # fmt: skip
+_FIELDS = (
+    "at",
+    "station_id",
+    "staff_no",
+    "action",
+    "subject",
+    "matter_code",
+    "reference",
+    "outcome",
+    "detail",
+)
 
 
 @dc.dataclass(frozen=True)
@@ -79,8 +88,17 @@ class AuditLog:
         outcome: str = "ok",
         detail: str = "",
     ) -> AuditEntry:
-        values = (self.clock(), self.station_id, staff_no, action, subject, matter_code,
-                  reference, outcome, detail)  # fmt: skip
+        values = (
+            self.clock(),
+            self.station_id,
+            staff_no,
+            action,
+            subject,
+            matter_code,
+            reference,
+            outcome,
+            detail,
+        )
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:

@@ -131,9 +131,13 @@ class HttpPlatformClient(LookupCalls):
         if promised_days is not None:
             body["promised_days"] = promised_days
         resp = self._call(
-            "POST", "/v1/case-numbers", body=body, idem_key=idem_key,
-            timeout=timeout, attempts=attempts,
-        )  # fmt: skip
+            "POST",
+            "/v1/case-numbers",
+            body=body,
+            idem_key=idem_key,
+            timeout=timeout,
+            attempts=attempts,
+        )
         return self._parse(IssuedNumber.from_json, resp)
 
     def submit_application(self, app: Application, idem_key: str) -> Receipt:

@@ -80,9 +80,11 @@ def from_http(
     if status >= 500 or status in RETRYABLE_STATUS:
         code = problem.get("code") if problem else None
         return PlatformUnavailable(
-            f"HTTP {status}", code=str(code or f"http_{status}"), status=status,
+            f"HTTP {status}",
+            code=str(code or f"http_{status}"),
+            status=status,
             retry_after=retry_after,
-        )  # fmt: skip
+        )
     if problem is None:  # not the platform talking: a portal, a proxy, a redirect
         return PlatformUnavailable(f"HTTP {status} without problem+json", code="bad_response")
     code, detail = str(problem.get("code", f"http_{status}")), str(problem.get("detail", ""))

@@ -134,8 +134,9 @@ def _read_smartcard(url: str, args: argparse.Namespace) -> dict[str, Any]:
 
     unlock = PinUnlock(sys.stdin.readline().strip()) if args.pin_stdin else None
     with open_reader(url) as reader:
-        record = reader.read_card(args.timeout, app=App(args.app) if args.app else None,
-                                  unlock=unlock)  # fmt: skip
+        record = reader.read_card(
+            args.timeout, app=App(args.app) if args.app else None, unlock=unlock
+        )
         return smartcard_view(record, reader.last_reader)
 
 
@@ -168,8 +169,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     card_commands = card.add_subparsers(dest="card_command", required=True)
     read = card_commands.add_parser("read", help="read a card and print it, masked, as JSON")
     _common(read, "pcsc://NAME-PART or sim://smartcard?…; default: settings")
-    read.add_argument("--app", choices=("auto", "ssc", "bank"), default=None,
-                      help="which application to read on a card that has both")  # fmt: skip
+    read.add_argument(
+        "--app",
+        choices=("auto", "ssc", "bank"),
+        default=None,
+        help="which application to read on a card that has both",
+    )
     read.add_argument(
         "--pin-stdin", action="store_true", help="read the card holder's PIN from stdin"
     )

@@ -48,9 +48,12 @@ def _audit(args: argparse.Namespace) -> int:
             sys.stdout.write(json.dumps({"chain_intact": ok}) + "\n")
             return 0 if ok else 1
         entries = log.query(
-            since=args.since, until=args.until, staff_no=args.staff,
-            after_seq=args.after_seq, limit=args.limit,
-        )  # fmt: skip
+            since=args.since,
+            until=args.until,
+            staff_no=args.staff,
+            after_seq=args.after_seq,
+            limit=args.limit,
+        )
     finally:
         log.close()
     for entry in entries:
@@ -96,8 +99,12 @@ def _list(args: argparse.Namespace) -> int:
     finally:
         store.close()
     for m in members:
-        row = {"staff_no": m.staff_no, "name": m.name, "station_id": m.station_id,
-               "card": bool(m.card_id)}  # fmt: skip
+        row = {
+            "staff_no": m.staff_no,
+            "name": m.name,
+            "station_id": m.station_id,
+            "card": bool(m.card_id),
+        }
         sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
     return 0
 

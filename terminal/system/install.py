@@ -78,8 +78,18 @@ def _ensure_packages() -> None:
 def _create_user(p: Plan) -> None:
     exists = subprocess.run(["id", "-u", p.user], capture_output=True, check=False)
     if exists.returncode != 0:
-        _run(["useradd", "--system", "--create-home", "--shell", "/bin/sh",
-              "--groups", "video,audio,input,dialout", p.user])  # fmt: skip
+        _run(
+            [
+                "useradd",
+                "--system",
+                "--create-home",
+                "--shell",
+                "/bin/sh",
+                "--groups",
+                "video,audio,input,dialout",
+                p.user,
+            ]
+        )
 
 
 def install(p: Plan, *, create_user: bool = True, enable: bool = True) -> list[str]:
@@ -113,8 +123,9 @@ def uninstall(root: Path = Path("/"), *, disable: bool = True) -> list[str]:
         raise FileNotFoundError(f"{manifest}: the kiosk service is not installed here")
     recorded = json.loads(manifest.read_text("utf-8"))
     if disable and shutil.which("systemctl"):
-        subprocess.run(["systemctl", "disable", "--now", files.UNIT], check=False,
-                       capture_output=True)  # fmt: skip
+        subprocess.run(
+            ["systemctl", "disable", "--now", files.UNIT], check=False, capture_output=True
+        )
     removed = []
     for rel in recorded["files"]:
         path = root / rel

@@ -22,8 +22,14 @@ PHONE = "13912345678"
 
 
 def secrets() -> list[str]:
-    return [RECORD.name, RECORD.name[1:], RECORD.id_number, RECORD.id_number[6:14],
-            RECORD.address, PHONE]  # fmt: skip
+    return [
+        RECORD.name,
+        RECORD.name[1:],
+        RECORD.id_number,
+        RECORD.id_number[6:14],
+        RECORD.address,
+        PHONE,
+    ]
 
 
 @pytest.fixture

@@ -44,8 +44,9 @@ toml_values = st.one_of(
 def site_files(draw: st.DrawFn) -> str:
     """A site file: known and unknown sections and keys with values of any kind."""
     chosen = draw(st.lists(st.sampled_from(KEYS), max_size=6, unique=True))
-    extra = draw(st.lists(st.tuples(st.sampled_from([*SECTIONS, "nope"]), st.just("bogus")),
-                          max_size=1))  # fmt: skip
+    extra = draw(
+        st.lists(st.tuples(st.sampled_from([*SECTIONS, "nope"]), st.just("bogus")), max_size=1)
+    )
     lines: list[str] = []
     for section in sorted({s for s, _ in chosen + extra}):
         lines.append(f"[{section}]")

@@ -69,10 +69,15 @@ def test_no_booking_on_a_public_holiday_and_a_make_up_day_is_open() -> None:
 def test_the_stand_in_platform_promises_the_date_the_kiosk_promises() -> None:
     accepted = dt.datetime(2026, 12, 6, 10, 0, tzinfo=CHINA_TZ).timestamp()
     line = timeline(
-        received_at=accepted, accepted_at=accepted, instant=False,
-        outcome=Outcome(CaseState.COMPLETED), promised_days=15, policy=ReviewPolicy(),
-        speed=1.0, now=accepted,
-    )  # fmt: skip
+        received_at=accepted,
+        accepted_at=accepted,
+        instant=False,
+        outcome=Outcome(CaseState.COMPLETED),
+        promised_days=15,
+        policy=ReviewPolicy(),
+        speed=1.0,
+        now=accepted,
+    )
     assert line.promised_date == "2026-12-25" == add_working_days(D(2026, 12, 6), 15).isoformat()
 
 

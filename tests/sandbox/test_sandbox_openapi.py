@@ -127,20 +127,33 @@ def call(sandbox: SandboxPlatform, token: str) -> Any:
 def test_answers_match_the_documented_schemas(call: Any) -> None:
     call("GET", "/v1/health", "/v1/health")
     case_no = call(
-        "POST", "/v1/case-numbers", "/v1/case-numbers",
-        json={"matter_code": "M-1"}, headers={"Idempotency-Key": "a"},
-    ).json()["case_no"]  # fmt: skip
+        "POST",
+        "/v1/case-numbers",
+        "/v1/case-numbers",
+        json={"matter_code": "M-1"},
+        headers={"Idempotency-Key": "a"},
+    ).json()["case_no"]
     data = b"scan" * 100
     material = {
-        "material_code": "ID", "filename": "id.jpg", "content_type": "image/jpeg",
-        "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
-    }  # fmt: skip
+        "material_code": "ID",
+        "filename": "id.jpg",
+        "content_type": "image/jpeg",
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
     app = {
-        "case_no": case_no, "matter_code": "M-1", "matter_name": "证明", "department": "局",
+        "case_no": case_no,
+        "matter_code": "M-1",
+        "matter_name": "证明",
+        "department": "局",
         "applicant": {"id_type": "resident_id", "id_number": "330102199001011234", "name": "张三"},
-        "answers": {"a": "b"}, "channel": "kiosk", "station_id": "ST", "region_code": "330110",
-        "mode": "instant", "materials": [material],
-    }  # fmt: skip
+        "answers": {"a": "b"},
+        "channel": "kiosk",
+        "station_id": "ST",
+        "region_code": "330110",
+        "mode": "instant",
+        "materials": [material],
+    }
     call("POST", "/v1/applications", "/v1/applications", json=app, headers={"Idempotency-Key": "b"})
     up = "/v1/applications/{case_no}/attachments"
     info = call("POST", f"/v1/applications/{case_no}/attachments", up, json=material).json()
@@ -155,9 +168,11 @@ def test_answers_match_the_documented_schemas(call: Any) -> None:
     pdf = call("GET", f"/v1/cases/{case_no}/certificate", "/v1/cases/{case_no}/certificate")
     assert pdf.headers["Content-Type"] == "application/pdf"
     call(
-        "GET", f"/v1/cases/{case_no}/certificate", "/v1/cases/{case_no}/certificate",
+        "GET",
+        f"/v1/cases/{case_no}/certificate",
+        "/v1/cases/{case_no}/certificate",
         headers={"Accept": "application/json"},
-    )  # fmt: skip
+    )
     call("GET", "/v1/cases/404", "/v1/cases/{case_no}")
     search = {"applicant": {"id_type": "resident_id", "id_number": "330102199001011234"}}
     found = call("POST", "/v1/cases/search", "/v1/cases/search", json=search).json()
@@ -170,18 +185,26 @@ def test_answers_match_the_documented_schemas(call: Any) -> None:
     call("GET", f"/v1/payments/{pay['payment_id']}", "/v1/payments/{payment_id}")
     call("GET", "/v1/payments/P404", "/v1/payments/{payment_id}")
     rating = {
-        "case_no": case_no, "matter_code": "M-1", "department": "局", "region_code": "330110",
-        "channel": "kiosk", "station_id": "ST", "level": 4,
-    }  # fmt: skip
+        "case_no": case_no,
+        "matter_code": "M-1",
+        "department": "局",
+        "region_code": "330110",
+        "channel": "kiosk",
+        "station_id": "ST",
+        "level": 4,
+    }
     call("POST", "/v1/ratings", "/v1/ratings", json=rating)
     call("POST", "/v1/ratings", "/v1/ratings", json=rating | {"level": 1})
     slots = call(
         "GET", "/v1/appointments/slots?matter_code=M-1&station_id=ST", "/v1/appointments/slots"
     ).json()["slots"]
     booking = {
-        "slot_id": slots[-1]["slot_id"], "matter_code": "M-1", "station_id": "ST",
-        "channel": "kiosk", "applicant": app["applicant"],
-    }  # fmt: skip
+        "slot_id": slots[-1]["slot_id"],
+        "matter_code": "M-1",
+        "station_id": "ST",
+        "channel": "kiosk",
+        "applicant": app["applicant"],
+    }
     appt = call("POST", "/v1/appointments", "/v1/appointments", json=booking).json()
     one = "/v1/appointments/{appointment_id}"
     call("GET", f"/v1/appointments/{appt['appointment_id']}", one)

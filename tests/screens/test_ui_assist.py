@@ -41,8 +41,9 @@ def last_seq(app: Any) -> int:
 def add_agent(app: Any, staff_no: str, pin: str, card_id: str | None = None) -> None:
     runtime = app.core
     if all(m.staff_no != staff_no for m in runtime.staff.members()):
-        runtime.staff.add(staff_no, f"测试{staff_no}", pin, runtime.settings.site.station_id,
-                          card_id=card_id)  # fmt: skip
+        runtime.staff.add(
+            staff_no, f"测试{staff_no}", pin, runtime.settings.site.station_id, card_id=card_id
+        )
 
 
 def to_consent(app: Any, pilot: Any) -> None:
@@ -163,8 +164,11 @@ def test_consent_on_screen_is_refused_for_a_household_member_and_taken_on_paper(
     seq = last_seq(app)
     to_consent(app, pilot)
     pilot.tap("consent-rel-child")
-    assert any("授权委托书" in t or "authorisation" in t for t in pilot.texts() if "家庭" in t
-               or "household" in t)  # fmt: skip
+    assert any(
+        "授权委托书" in t or "authorisation" in t
+        for t in pilot.texts()
+        if "家庭" in t or "household" in t
+    )
     pilot.tap("consent-screen")
     assert app.tr("consent.error.paper_needed") in pilot.texts()
     pilot.screenshot(SHOTS / "consent-household.png")
@@ -221,8 +225,11 @@ def test_on_consent_the_chip_photo_is_shown_to_the_agent_and_goes_with_the_scree
     app, pilot = agent
     runtime = app.core
     decoder = stand_in_decoder(tmp_path)
-    monkeypatch.setattr(runtime, "settings", with_overrides(
-        runtime.settings, devices={"idcard_photo_decoder": decoder}))  # fmt: skip
+    monkeypatch.setattr(
+        runtime,
+        "settings",
+        with_overrides(runtime.settings, devices={"idcard_photo_decoder": decoder}),
+    )
     to_consent(app, pilot)
     pilot.tap("consent-screen")
     pilot.wait_screen("biometric")
@@ -263,17 +270,57 @@ def test_without_a_decoder_the_agent_is_told_to_check_the_card_itself(
 
 
 SUMMARIES = [
-    CaseSummary("11010120261101000001", "33102300MZ-JF-0001", "高龄津贴申领", "in_review",
-                "2026-11-01T09:00:00+08:00", "2026-11-10", [], "王**"),
-    CaseSummary("11010120261101000002", "33102300RS-GG-0003", "养老保险待遇领取资格认证",
-                "accepted", "2026-11-28T09:00:00+08:00", "2026-12-02", [], "张**"),
-    CaseSummary("11010120261101000003", "33102300MZ-JF-0001", "高龄津贴申领", "returned",
-                "2026-11-20T09:00:00+08:00", "2026-12-10", ["household_register"], "赵**"),
-    CaseSummary("11010120261101000004", "33102300MZ-JF-0001", "高龄津贴申领", "in_review",
-                "2026-11-30T09:00:00+08:00", "2026-12-20", [], "钱**"),
-    CaseSummary("11010120261101000005", "33102300MZ-JF-0001", "高龄津贴申领", "completed",
-                "2026-11-02T09:00:00+08:00", "2026-11-09", [], "孙**"),
-]  # fmt: skip
+    CaseSummary(
+        "11010120261101000001",
+        "33102300MZ-JF-0001",
+        "高龄津贴申领",
+        "in_review",
+        "2026-11-01T09:00:00+08:00",
+        "2026-11-10",
+        [],
+        "王**",
+    ),
+    CaseSummary(
+        "11010120261101000002",
+        "33102300RS-GG-0003",
+        "养老保险待遇领取资格认证",
+        "accepted",
+        "2026-11-28T09:00:00+08:00",
+        "2026-12-02",
+        [],
+        "张**",
+    ),
+    CaseSummary(
+        "11010120261101000003",
+        "33102300MZ-JF-0001",
+        "高龄津贴申领",
+        "returned",
+        "2026-11-20T09:00:00+08:00",
+        "2026-12-10",
+        ["household_register"],
+        "赵**",
+    ),
+    CaseSummary(
+        "11010120261101000004",
+        "33102300MZ-JF-0001",
+        "高龄津贴申领",
+        "in_review",
+        "2026-11-30T09:00:00+08:00",
+        "2026-12-20",
+        [],
+        "钱**",
+    ),
+    CaseSummary(
+        "11010120261101000005",
+        "33102300MZ-JF-0001",
+        "高龄津贴申领",
+        "completed",
+        "2026-11-02T09:00:00+08:00",
+        "2026-11-09",
+        [],
+        "孙**",
+    ),
+]
 
 
 @pytest.mark.parametrize("elderly", [False, True])
@@ -323,8 +370,14 @@ def test_an_assisted_application_is_on_the_assisted_channel_and_audited(
     summary = assisted.run(app, pilot, tmp_path)
     assert summary["channel"] == "assisted" and summary["rating_names_agent"]
     actions = [(e["action"], e["outcome"]) for e in summary["audit"]]
-    assert actions == [("sign_in", "ok"), ("consent", "ok"), ("biometric_consent", "ok"),
-                       ("submit", "ok"), ("rating", "ok"), ("sign_out", "ok")]  # fmt: skip
+    assert actions == [
+        ("sign_in", "ok"),
+        ("consent", "ok"),
+        ("biometric_consent", "ok"),
+        ("submit", "ok"),
+        ("rating", "ok"),
+        ("sign_out", "ok"),
+    ]
     submit = summary["audit"][3]
     assert submit["staff_no"] == STAFF_NO and submit["matter_code"] == assisted.MATTER
     assert submit["subject"] == f"李** {ELDER.id_number[:4]}**********{ELDER.id_number[-4:]}"

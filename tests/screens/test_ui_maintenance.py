@@ -246,8 +246,9 @@ def test_out_of_service_shows_the_alternative_and_goes_away(maint: Any) -> None:
         pilot.step(10)
         assert pilot.screen == "outofservice" and app.session.identity is None
         app.core.simulation.take_test_card()
-        agent_commands.run(agent.state, {"id": "c-unlock", "kind": "unlock", "args": {}},
-                           agent.hooks)  # fmt: skip
+        agent_commands.run(
+            agent.state, {"id": "c-unlock", "kind": "unlock", "args": {}}, agent.hooks
+        )
         rt.health.refresh()
         pilot.wait_screen("attract")
     finally:

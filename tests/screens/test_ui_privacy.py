@@ -105,8 +105,9 @@ def temp_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def fleet(tmp_path: Path, kiosk: tuple[Any, Any]) -> Iterator[tuple[FleetApp, Agent]]:
     """A real fleet server on loopback and this kiosk enrolled in it, beating every second."""
     app, _pilot = kiosk
-    server = FleetApp(tmp_path / "fleet", None, heartbeat_s=1,
-                      buckets=TokenBuckets(rate=1000, burst=1000))  # fmt: skip
+    server = FleetApp(
+        tmp_path / "fleet", None, heartbeat_s=1, buckets=TokenBuckets(rate=1000, burst=1000)
+    )
     server.fleet.add_region(ACTOR, "33", "测试省", "province", None)
     server.fleet.add_region(ACTOR, "s-9001", "测试村便民服务站", "site", "33")
     server.start()

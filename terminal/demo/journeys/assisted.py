@@ -105,8 +105,14 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     rated = any(f'"id": "{STAFF_NO}"' in r and (case_no or "?") in r for r in ratings)
     entries = runtime.audit.query(after_seq=seq)
     actions = [(e.action, e.outcome) for e in entries]
-    expected = [("sign_in", "ok"), ("consent", "ok"), ("biometric_consent", "ok"),
-                ("submit", "ok"), ("rating", "ok"), ("sign_out", "ok")]  # fmt: skip
+    expected = [
+        ("sign_in", "ok"),
+        ("consent", "ok"),
+        ("biometric_consent", "ok"),
+        ("submit", "ok"),
+        ("rating", "ok"),
+        ("sign_out", "ok"),
+    ]
     masked = all(_masked(e.subject) for e in entries)
     signed_out = runtime.desk.current is None
     audited = actions == expected and masked and runtime.audit.verify()

@@ -19,9 +19,11 @@ from terminal.runtime import Runtime
 
 ALLOWANCE = "33102300MZ-JF-0001"  # 高龄津贴申领: 承诺办, household register among its pages
 ANSWERS = {
-    "applicant": "self", "phone": "13800138000", "payment_card_number": "6222020200112233446",
+    "applicant": "self",
+    "phone": "13800138000",
+    "payment_card_number": "6222020200112233446",
     "bank": "rcb",
-}  # fmt: skip
+}
 OTHER_KIOSK = "KIOSK-OTHER-01"
 
 

@@ -25,8 +25,9 @@ def read(card: MakeCard, name: str) -> BankCardRecord:
     return read_bank_card(c.channel(), today=lambda: TODAY, unpredictable=bytes)
 
 
-@pytest.mark.parametrize(("name", "expected"), [("bank", DEBIT), ("bank_ppse", DEBIT_19),
-                                                ("bank_direct", DEBIT)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "expected"), [("bank", DEBIT), ("bank_ppse", DEBIT_19), ("bank_direct", DEBIT)]
+)
 def test_each_way_to_find_the_application_reads_the_card(
     card: MakeCard, name: str, expected: BankCardRecord
 ) -> None:

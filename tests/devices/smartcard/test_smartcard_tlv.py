@@ -71,8 +71,14 @@ def test_nesting_is_bounded() -> None:
 def test_a_dol_is_tags_and_lengths() -> None:
     dol = bytes.fromhex("9F66049F02069F1A025F2A029A039C019F3704")
     assert tlv.parse_dol(dol) == (
-        (0x9F66, 4), (0x9F02, 6), (0x9F1A, 2), (0x5F2A, 2), (0x9A, 3), (0x9C, 1), (0x9F37, 4),
-    )  # fmt: skip
+        (0x9F66, 4),
+        (0x9F02, 6),
+        (0x9F1A, 2),
+        (0x5F2A, 2),
+        (0x9A, 3),
+        (0x9C, 1),
+        (0x9F37, 4),
+    )
     assert tlv.encode_dol(tlv.parse_dol(dol)) == dol
 
 

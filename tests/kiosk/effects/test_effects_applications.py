@@ -35,9 +35,12 @@ from .conftest import CITIZEN, flush, printed_text, run
 ALLOWANCE = "33102300MZ-JF-0001"
 PENSION_CHECK = "33102300RS-GG-0003"
 ANSWERS = {
-    "applicant": "self", "phone": "13800138000", "payment_card_number": "6222020200112233446",
-    "bank": "rcb", "address": "东湖村三组12号",
-}  # fmt: skip
+    "applicant": "self",
+    "phone": "13800138000",
+    "payment_card_number": "6222020200112233446",
+    "bank": "rcb",
+    "address": "东湖村三组12号",
+}
 
 
 def _page_jpeg() -> bytes:

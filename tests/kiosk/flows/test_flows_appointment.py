@@ -29,8 +29,13 @@ from .conftest import DIBAO, NOW, person
 
 
 def slot(day: str, time: str, remaining: int = 2) -> Slot:
-    return Slot(f"S{day.replace('-', '')}{time.replace(':', '')}", f"{day}T{time}+08:00",
-                f"{day}T{time}+08:00", 2, remaining)  # fmt: skip
+    return Slot(
+        f"S{day.replace('-', '')}{time.replace(':', '')}",
+        f"{day}T{time}+08:00",
+        f"{day}T{time}+08:00",
+        2,
+        remaining,
+    )
 
 
 # NOW is 元旦 2026 (Thursday 1 January): Friday the 2nd is a public holiday too, and

@@ -155,8 +155,16 @@ def test_views_carry_no_personal_data_in_clear() -> None:
         json.dumps(smartcard_view(SSC_CARD), ensure_ascii=False),
         json.dumps(smartcard_view(DEBIT), ensure_ascii=False),
     ]
-    for secret in (elder.id_number, elder.name, elder.address, SSC_CARD.card_number,
-                   DEBIT.pan, "TEST/KIOSK", SSC_CARD.card_id, "19430512"):  # fmt: skip
+    for secret in (
+        elder.id_number,
+        elder.name,
+        elder.address,
+        SSC_CARD.card_number,
+        DEBIT.pan,
+        "TEST/KIOSK",
+        SSC_CARD.card_id,
+        "19430512",
+    ):
         assert all(secret not in t for t in texts), secret
 
 

@@ -43,8 +43,9 @@ def test_a_personal_pin_gets_in_and_is_audited_and_reported(desk: Any) -> None:
         "ok",
         "pin",
     )
-    assert events == [{"kind": ENTERED, "at": 1_000_000.0, "technician": "900101",
-                       "method": "pin", "detail": ""}]  # fmt: skip
+    assert events == [
+        {"kind": ENTERED, "at": 1_000_000.0, "technician": "900101", "method": "pin", "detail": ""}
+    ]
     d.leave("finished")
     assert d.current is None and [e["kind"] for e in events] == [ENTERED, LEFT]
 

@@ -123,9 +123,11 @@ def _campaign(
             if mode == "server":
                 method, prefix = rng.choice(SERVER_KILLS)
                 rule = sandbox.faults.add(
-                    "drop_after", method=method, path_prefix=prefix,
+                    "drop_after",
+                    method=method,
+                    path_prefix=prefix,
                     hook=lambda pid=pid: os.kill(pid, signal.SIGKILL),  # type: ignore[misc]
-                )  # fmt: skip
+                )
             status = zygote.wait(pid)
             if rule is not None:
                 rule.count = 0

@@ -24,8 +24,17 @@ def _complaint(**kw: object) -> dict[str, object]:
 
 
 def _rating_body(level: int = 2) -> dict[str, object]:
-    r = Rating("placeholder", "330110-MZ-012", "区民政局", "330110", "kiosk", "ST-0001", level,
-               ["too_slow"], "太慢")  # fmt: skip
+    r = Rating(
+        "placeholder",
+        "330110-MZ-012",
+        "区民政局",
+        "330110",
+        "kiosk",
+        "ST-0001",
+        level,
+        ["too_slow"],
+        "太慢",
+    )
     return {k: v for k, v in dc.asdict(r).items() if v is not None and k != "case_no"}
 
 

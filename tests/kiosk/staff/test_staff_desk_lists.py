@@ -22,11 +22,15 @@ TODAY = dt.date(2026, 12, 1)  # a Tuesday
 
 def summary(case_no: str, status: str, promised: str | None) -> CaseSummary:
     return CaseSummary(
-        case_no=case_no, matter_code="33102300MZ-JF-0001", matter_name="高龄津贴申领",
-        status=status, received_at="2026-11-20T09:00:00+08:00", promised_date=promised,
+        case_no=case_no,
+        matter_code="33102300MZ-JF-0001",
+        matter_name="高龄津贴申领",
+        status=status,
+        received_at="2026-11-20T09:00:00+08:00",
+        promised_date=promised,
         missing_materials=["household_register"] if status == "returned" else [],
         applicant_masked="王**",
-    )  # fmt: skip
+    )
 
 
 def test_each_case_lands_in_exactly_one_list_red_before_yellow() -> None:
@@ -68,12 +72,17 @@ def test_the_station_search_of_the_sandbox_feeds_the_desk(runtime: Runtime) -> N
     station = runtime.settings.site.station_id
     queued = runtime.outbox.enqueue(
         Submission(
-            matter_code="33102300MZ-JF-0001", matter_name="高龄津贴申领", department="区民政局",
+            matter_code="33102300MZ-JF-0001",
+            matter_name="高龄津贴申领",
+            department="区民政局",
             applicant=Applicant("resident_id", "110101194501011236", "王秀英", "13912345678"),
-            answers={}, attachments=[Attachment("M1", "p.jpg", "image/jpeg", b"\xff\xd8x")],
-            channel="assisted", station_id=station, region_code="110101001001",
+            answers={},
+            attachments=[Attachment("M1", "p.jpg", "image/jpeg", b"\xff\xd8x")],
+            channel="assisted",
+            station_id=station,
+            region_code="110101001001",
         )
-    )  # fmt: skip
+    )
     runtime.pump.run_once(force=True)
     case_no = runtime.outbox.lookup(queued.provisional_no).case_no
     assert case_no

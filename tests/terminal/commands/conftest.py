@@ -46,8 +46,12 @@ def kiosk_cmd(state_dir: Path) -> Callable[..., Done]:
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
         proc = subprocess.run(
             [sys.executable, "-m", "terminal.cli", *args],
-            capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=ROOT,
+            env=env,
+        )
         done = Done(proc)
         assert "Traceback" not in done.err, done
         return done

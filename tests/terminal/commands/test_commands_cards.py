@@ -109,8 +109,9 @@ def test_card_read_bank_card_masks_the_pan(pcscd: PcscdService) -> None:
 
 
 def test_card_read_with_the_pin_from_stdin(pcscd: PcscdService) -> None:
-    view = read_ok("card", "read", "--url", "sim://smartcard?card=ssc_pin", "--pin-stdin",
-                   stdin="123456\n")  # fmt: skip
+    view = read_ok(
+        "card", "read", "--url", "sim://smartcard?card=ssc_pin", "--pin-stdin", stdin="123456\n"
+    )
     assert view["personal_access"] == "pin" and view["personal"]["birth_year"] == 1943
 
 

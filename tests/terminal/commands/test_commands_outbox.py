@@ -75,9 +75,14 @@ def test_status_list_and_flush_with_no_kiosk_running(
     flush = kiosk_cmd("outbox", "flush")
     assert flush.code == 0, flush
     assert flush.json() | {"via": "direct"} == {
-        "sent": 2, "rejected": 0, "failed": 0, "remaining": 0, "error": None, "via": "direct",
+        "sent": 2,
+        "rejected": 0,
+        "failed": 0,
+        "remaining": 0,
+        "error": None,
+        "via": "direct",
         "messages_sent": 0,  # ratings and complaints: none queued here
-    }  # fmt: skip
+    }
     sandbox = SandboxPlatform(sandbox_db(state_dir))
     try:
         assert sorted(a["client_ref"] for a in sandbox.applications()) == numbers

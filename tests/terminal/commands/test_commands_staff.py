@@ -28,9 +28,14 @@ def staff_cmd(state_dir: Path) -> Run:
         env["KIOSK_STATE_DIR"] = str(state_dir)
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
         proc = subprocess.run(
-            [sys.executable, "-m", "terminal.cli", "staff", *args], input=stdin,
-            capture_output=True, text=True, timeout=120, cwd=ROOT, env=env,
-        )  # fmt: skip
+            [sys.executable, "-m", "terminal.cli", "staff", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+            env=env,
+        )
         done = Done(proc)
         assert "Traceback" not in done.err, done
         return done
@@ -70,8 +75,9 @@ def test_the_audit_log_is_printed_filtered_and_verified(staff_cmd: Run, state_di
     clock = iter([1_700_000_000.0, 1_700_000_100.0, 1_800_000_000.0])
     log = AuditLog(state_dir / "audit.sqlite3", "demo-0001", clock=lambda: next(clock))
     log.record("1007", "sign_in")
-    log.record("1007", "submit", subject="王** 1101**********1236", matter_code="M1",
-               reference="C1")  # fmt: skip
+    log.record(
+        "1007", "submit", subject="王** 1101**********1236", matter_code="M1", reference="C1"
+    )
     log.record("2001", "sign_in", outcome="refused", detail="staff.error.bad_credentials")
     log.close()
     every = lines(staff_cmd("audit"))

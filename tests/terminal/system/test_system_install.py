@@ -19,8 +19,12 @@ from tests.support import ROOT
 def kiosk(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "terminal.cli", *args],
-        capture_output=True, text=True, timeout=60, cwd=ROOT, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        check=False,
+    )
 
 
 def unit_of(root: Path) -> configparser.ConfigParser:

@@ -16,9 +16,14 @@ PROBE = "from terminal.system.memory import limit_arenas; print(limit_arenas())"
 def probe(**env: str) -> str:
     clean = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
     done = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=ROOT, env=clean | env | {"PYTHONPATH": str(ROOT)},
-        capture_output=True, text=True, timeout=60, check=True,
-    )  # fmt: skip
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env=clean | env | {"PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return done.stdout.strip()
 
 
