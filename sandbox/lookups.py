@@ -16,7 +16,9 @@ from kiosk.masking import mask_id_number, mask_name
 from kiosk.upstream import fields as f
 from kiosk.upstream.case_models import PaymentRequest
 from kiosk.upstream.models import CODE, ID_TYPE, iso
+from sandbox.cases import case_status
 from sandbox.context import Ctx
+from sandbox.services import appointment_json
 from sandbox.storage import next_value
 from sandbox.wire import Problem, Request, Response, invalid, json_response
 
@@ -26,7 +28,6 @@ MAX_CASES = 200
 
 
 def search(req: Request, ctx: Ctx) -> Response:
-    from sandbox.cases import case_status
 
     body = req.json()
     try:
@@ -108,7 +109,6 @@ def payment_json(conn: sqlite3.Connection, payment_id: str, now: float) -> dict[
 
 
 def get_appointment(req: Request, ctx: Ctx) -> Response:
-    from sandbox.services import appointment_json
 
     appointment_id = req.params["appointment_id"]
     row = ctx.conn.execute(
@@ -122,7 +122,6 @@ def get_appointment(req: Request, ctx: Ctx) -> Response:
 def search_appointments(req: Request, ctx: Ctx) -> Response:
     """An applicant's appointments still booked and not yet begun (预约办: cancel one
     found by the ID card). The ID number travels in the body, never in a URL."""
-    from sandbox.services import appointment_json
 
     body = req.json()
     try:

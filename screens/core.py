@@ -12,12 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-import numpy as np
-
 from kiosk.catalogue import Catalogue, Matter
 from kiosk.effects import Effects
 from kiosk.flows.start import FlowFactory
-from kiosk.hardware import CardListener, CardSource
+from kiosk.hardware import CardListener, CardSource, Picture
 from kiosk.intake import Intake
 from kiosk.maint import Availability, HealthMonitor, TechnicianDesk
 from kiosk.maint.devicetests import DeviceTests
@@ -102,4 +100,4 @@ class KioskCore(Protocol):
 
     def recent_log(self, lines: int) -> list[str]: ...
 
-    def camera_preview(self) -> tuple[int, np.ndarray] | None: ...
+    def camera_preview(self) -> tuple[int, Picture] | None: ...  # type: ignore[explicit-any]  # numpy's

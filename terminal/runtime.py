@@ -19,15 +19,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
 from config import CATALOGUE_FILE
 from devices.simulation import Simulators
 from kiosk import __version__
 from kiosk.catalogue import Catalogue, Matter, load_catalogue
 from kiosk.effects import Effects
 from kiosk.flows.start import FlowFactory
-from kiosk.hardware import KINDS, CardListener, CardSource, DeviceKind, Hardware
+from kiosk.hardware import KINDS, CardListener, CardSource, DeviceKind, Hardware, Picture
 from kiosk.ime import warm_up
 from kiosk.intake import Intake
 from kiosk.maint import Availability, HealthMonitor, TechnicianDesk, availability
@@ -191,7 +189,7 @@ class Runtime:
         """The last lines of the kiosk log, redacted again on the way out."""
         return recent_log(self.state_dir / "logs" / "kiosk.log", lines)
 
-    def camera_preview(self) -> tuple[int, np.ndarray] | None:
+    def camera_preview(self) -> tuple[int, Picture] | None:  # type: ignore[explicit-any]  # numpy's
         """The QR camera's live preview while it scans (kiosk/hardware.py)."""
         return self.hardware.camera_preview()
 

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.masking import mask_id_number, mask_name
+from kiosk.outbox.courier import send_one
 from kiosk.outbox.crypto import Sealer
 from kiosk.outbox.db import OutboxDB
 from kiosk.outbox.jobs import PrintJobs
@@ -172,7 +173,6 @@ class Outbox:
     def try_send_message(self, reference: str, client: PlatformClient) -> str | None:
         """The fast path for a complaint's paper: one try now for the platform's id.
         None when offline or still waiting; the pump sends it later."""
-        from kiosk.outbox.courier import send_one
 
         msg = self.messages.one(reference)
         if msg is None:
