@@ -132,7 +132,7 @@ class Printing:
         printer = self.hardware.printer
         if printer is not None:
             return bytes(printer.encode(doc))
-
+        # no printer now: keep the job encoded for the one that comes
         return encode(doc, self.settings.devices.printer_profile)
 
     def _rebuild(self, number: str) -> KeptJob | None:
