@@ -6,6 +6,7 @@ import dataclasses as dc
 import enum
 
 from kiosk.flows.effects import Effect
+from kiosk.flows.signal import Signal
 from kiosk.identity import Identity
 from kiosk.session import CapturedPage, Submission
 
@@ -58,9 +59,8 @@ class Identified:
     identity: Identity
 
 
-@dc.dataclass(frozen=True)
-class NoticeAccepted:
-    pass
+class NoticeAccepted(Signal):
+    """The citizen has read the 一次性告知 and goes on."""
 
 
 @dc.dataclass(frozen=True)
@@ -73,19 +73,16 @@ class PageCaptured:
     page: CapturedPage
 
 
-@dc.dataclass(frozen=True)
-class Retake:
-    pass
+class Retake(Signal):
+    """Capture the current material again."""
 
 
-@dc.dataclass(frozen=True)
-class NextMaterial:
-    pass
+class NextMaterial(Signal):
+    """On to the next material (an optional one may be left out)."""
 
 
-@dc.dataclass(frozen=True)
-class ReviewConfirmed:
-    pass
+class ReviewConfirmed(Signal):
+    """The citizen confirms what the review screen shows."""
 
 
 @dc.dataclass(frozen=True)
@@ -98,9 +95,8 @@ class SubmitFailed:
     key: str
 
 
-@dc.dataclass(frozen=True)
-class Continue:
-    pass
+class Continue(Signal):
+    """On from a screen that only tells (a receipt, a ticket, a case)."""
 
 
 @dc.dataclass(frozen=True)
@@ -110,9 +106,8 @@ class Rated:
     comment: str = ""
 
 
-@dc.dataclass(frozen=True)
-class Back:
-    pass
+class Back(Signal):
+    """The header's back button."""
 
 
 Intent = object  # one of the dataclasses above, or of kiosk.flows.intents
