@@ -45,6 +45,7 @@ ONLY: dict[str, set[str]] = {
         "kiosk.upstream.case_models",
         "kiosk.upstream.service_models",
         "kiosk.masking",
+        "kiosk.storage",
         "kiosk.appointments",
         "kiosk.workdays",
     },

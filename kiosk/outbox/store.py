@@ -26,7 +26,7 @@ from pathlib import Path
 from kiosk.masking import mask_id_number, mask_name
 from kiosk.outbox.courier import send_one
 from kiosk.outbox.crypto import Sealer
-from kiosk.outbox.db import OutboxDB
+from kiosk.outbox.db import open_outbox_db
 from kiosk.outbox.jobs import PrintJobs
 from kiosk.outbox.messages import Messages
 from kiosk.outbox.models import ItemState, ItemStatus, QueuedSubmission, Submission
@@ -52,7 +52,7 @@ class Outbox:
         failpoint: Failpoint | None = None,
     ) -> None:
         self._sealer = Sealer(key)  # a bad key fails before any file is touched
-        self.db = OutboxDB(db_path)
+        self.db = open_outbox_db(db_path)
         self.clock = clock
         self.failpoint: Failpoint = failpoint or (lambda name: None)
         self.progress = Progress(self.db, self._sealer, clock)
