@@ -30,6 +30,7 @@ from kiosk.ime import warm_up
 from kiosk.intake import Intake
 from kiosk.maint import Availability, HealthMonitor, TechnicianDesk, availability
 from kiosk.maint.devicetests import DeviceTests
+from kiosk.maint.health import WORKING
 from kiosk.maint.report import recent_log
 from kiosk.maint.technicians import open_store
 from kiosk.outbox import Outbox, OutboxPump, PassReport, load_or_create_key
@@ -48,6 +49,8 @@ from terminal.devices import open_devices
 from terminal.fleet import health_probe, kiosk_agent
 from terminal.simulation import SimulationControls
 from terminal.system.memory import release_freed_memory
+from terminal.updater.proof import Proof, prove, updates_dir
+from terminal.updater.state import read_json
 from terminal.wiring import open_upstream, outbox_db, outbox_key
 
 log = logging.getLogger(__name__)
@@ -192,6 +195,40 @@ class Runtime:
     def camera_preview(self) -> tuple[int, Picture] | None:  # type: ignore[explicit-any]  # numpy's
         """The QR camera's live preview while it scans (kiosk/hardware.py)."""
         return self.hardware.camera_preview()
+
+    # ---- a new version proving itself (terminal/updater/proof.py) ----
+
+    def devices_answer(self) -> tuple[bool, str]:
+        """Every device answering its health check, or which do not."""
+        bad = [f"{kind} {status.device}" for kind, status in self.hardware.statuses().items()
+               if status.device not in WORKING]  # fmt: skip
+        return not bad, ", ".join(bad)
+
+    def outbox_readable(self) -> tuple[bool, str]:
+        check = self.outbox.integrity_check()
+        return check == "ok", f"{self.outbox.depth()} pending" if check == "ok" else check
+
+    def fleet_reached(self) -> bool | None:
+        """True once the fleet answered; None when this kiosk is not enrolled."""
+        return None if self.agent is None else self.agent.ping()
+
+    def prove_update(self, proof: Proof, interval: float = 5.0) -> threading.Thread:
+        """Mark devices, outbox and fleet in the background as they show themselves."""
+        thread = threading.Thread(
+            target=prove,
+            args=(proof,),
+            kwargs={"devices": self.devices_answer, "outbox": self.outbox_readable,
+                    "fleet": self.fleet_reached, "interval": interval},
+            name="update-proof",
+            daemon=True,
+        )  # fmt: skip
+        thread.start()
+        return thread
+
+    def restart_due(self) -> bool:
+        """The updater switched versions: restart (when no citizen is here) onto it."""
+        asked = read_json(updates_dir(self.state_dir) / "restart.json") or {}
+        return bool(asked.get("version")) and asked.get("version") != __version__
 
     # ---- for the demo and the tests ----
 

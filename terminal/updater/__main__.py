@@ -1,0 +1,5 @@
+import sys
+
+from terminal.updater.cli import main
+
+sys.exit(main())
