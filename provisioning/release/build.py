@@ -100,9 +100,7 @@ def build_release(
         stamp_version(src, version)
         if mutate is not None:
             mutate(src)
-        _pip(
-            python, "wheel", "--no-deps", "-q", "-w", str(wheels), str(src)
-        )
+        _pip(python, "wheel", "--no-deps", "-q", "-w", str(wheels), str(src))
     (project,) = wheels.glob("*.whl")
     if deps:
         links = ["--find-links", str(wheel_cache)] if wheel_cache and wheel_cache.is_dir() else []

@@ -1,5 +1,8 @@
+"""``python -m terminal.updater``: the same as ``kiosk-updater``."""
+
 import sys
 
 from terminal.updater.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())

@@ -114,6 +114,19 @@ class Updater:
 
     def _advance(self, s: st.UpdaterState) -> None:
         offer = self.offer()
+        if offer is None and s.state in ("offered", "downloading", "installed"):
+            s.record(
+                {
+                    "offer_id": (s.offer or {}).get("offer_id"),
+                    "version": s.version,
+                    "state": "withdrawn",
+                    "reason": "",
+                    "detail": "",
+                    "at": self.clock(),
+                }
+            )
+            s.offer, s.state, s.phase, s.version, s.progress = None, "idle", "", "", {}
+            return
         if offer is None or offer["offer_id"] in s.done_offers:
             return
         if s.offer is None or s.offer["offer_id"] != offer["offer_id"]:
