@@ -115,8 +115,12 @@ def migrate(
     target = len(migrations)
     current = version_of(conn)
     if current > target:
-        log.info("%s is at schema %d, this release knows %d: used as it is (expand-only)",
-                 path.name, current, target)  # fmt: skip
+        log.info(
+            "%s is at schema %d, this release knows %d: used as it is (expand-only)",
+            path.name,
+            current,
+            target,
+        )
         return current
     if current == target:
         return current

@@ -323,5 +323,9 @@ def parse_offer(doc: Any) -> dict[str, Any]:
     downgrade = doc.get("downgrade", False)
     if not isinstance(downgrade, bool):
         raise ProtocolError("downgrade is true or false")
-    return {"offer_id": offer_id, "version": check_version(doc.get("version")),
-            "repository": repository, "downgrade": downgrade}  # fmt: skip
+    return {
+        "offer_id": offer_id,
+        "version": check_version(doc.get("version")),
+        "repository": repository,
+        "downgrade": downgrade,
+    }

@@ -74,8 +74,19 @@ def kiosk_agent(
     )
 
 
-REPORTED = ("offer_id", "version", "state", "phase", "reason", "detail", "progress",
-            "current", "good", "previous", "at")  # fmt: skip
+REPORTED = (
+    "offer_id",
+    "version",
+    "state",
+    "phase",
+    "reason",
+    "detail",
+    "progress",
+    "current",
+    "good",
+    "previous",
+    "at",
+)
 
 
 def hand_offer(state_dir: Path, offer: dict[str, Any] | None) -> None:

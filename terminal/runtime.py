@@ -200,8 +200,11 @@ class Runtime:
 
     def devices_answer(self) -> tuple[bool, str]:
         """Every device answering its health check, or which do not."""
-        bad = [f"{kind} {status.device}" for kind, status in self.hardware.statuses().items()
-               if status.device not in WORKING]  # fmt: skip
+        bad = [
+            f"{kind} {status.device}"
+            for kind, status in self.hardware.statuses().items()
+            if status.device not in WORKING
+        ]
         return not bad, ", ".join(bad)
 
     def outbox_readable(self) -> tuple[bool, str]:
@@ -217,11 +220,15 @@ class Runtime:
         thread = threading.Thread(
             target=prove,
             args=(proof,),
-            kwargs={"devices": self.devices_answer, "outbox": self.outbox_readable,
-                    "fleet": self.fleet_reached, "interval": interval},
+            kwargs={
+                "devices": self.devices_answer,
+                "outbox": self.outbox_readable,
+                "fleet": self.fleet_reached,
+                "interval": interval,
+            },
             name="update-proof",
             daemon=True,
-        )  # fmt: skip
+        )
         thread.start()
         return thread
 

@@ -101,6 +101,11 @@ def _selftest(args: argparse.Namespace) -> int:
 
     report = selftest(settings_from_args(args), flush=args.flush)
     _write(report)
+    sys.stdout.flush()
+    if args.hold:  # stay alive: the updater commits only a version whose prover lives
+        import time
+
+        time.sleep(args.hold)
     return 0 if report["ok"] else 1
 
 
@@ -124,6 +129,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     offer.set_defaults(handler=_offer)
     selftest = verbs.add_parser("selftest", help="start the core headless and prove it")
     selftest.add_argument("--flush", action="store_true", help="send the outbox too")
+    selftest.add_argument("--hold", type=float, default=0, help="seconds to stay alive after")
     selftest.set_defaults(handler=_selftest)
     for parser in (status, rollback, trust, offer, selftest):
         add_config_argument(parser)

@@ -79,6 +79,8 @@ def install(
     _arm_unpack_kill()
     has_pip = any(w.name.startswith("pip-") for w in wheels)
     wanted = [f"{PROJECT}=={version}", *(["pip"] if has_pip else [])]
+    if base_site is not None:  # the dependencies are the base site's: the project alone
+        wanted += ["--no-deps", "--ignore-installed"]
     _run(
         [
             sys.executable,

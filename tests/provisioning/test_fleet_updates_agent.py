@@ -62,8 +62,11 @@ def wired(
     offers: list[Any] = []
     agent = make_agent(session=session, validate=validate_bundle)
     agent.hooks.offer_update = offers.append
-    agent.hooks.update_report = lambda: {"offer_id": "ro-1-w1", "version": "0.2.0",
-                                         "state": "downloading"}  # fmt: skip
+    agent.hooks.update_report = lambda: {
+        "offer_id": "ro-1-w1",
+        "version": "0.2.0",
+        "state": "downloading",
+    }
     sqlite_server.fleet.push(ACTOR, "33", {"settings": {"session": {"idle_timeout_s": 180}}})
     accept(sqlite_server, agent)
     return agent, wire, offers
@@ -103,10 +106,18 @@ def test_an_update_command_reaches_the_updater_once() -> None:
     assert bad["status"] == "failed"
 
 
-def _rotation(old: list[Ed25519PrivateKey], new: list[Ed25519PrivateKey], version: int,
-              signers: list[Ed25519PrivateKey]) -> dict[str, Any]:  # fmt: skip
-    payload = {"format": KEYS_FORMAT, "version": version, "threshold": 1,
-               "keys": [public_key_text(k.public_key()) for k in new]}  # fmt: skip
+def _rotation(
+    old: list[Ed25519PrivateKey],
+    new: list[Ed25519PrivateKey],
+    version: int,
+    signers: list[Ed25519PrivateKey],
+) -> dict[str, Any]:
+    payload = {
+        "format": KEYS_FORMAT,
+        "version": version,
+        "threshold": 1,
+        "keys": [public_key_text(k.public_key()) for k in new],
+    }
     return sign_rotation(payload, signers)
 
 

@@ -130,9 +130,10 @@ def test_an_older_version_is_refused_unless_a_signed_downgrade_allows_it(
     refused(kiosk, "older_version")
 
     repo.set_downgrade("0.0.9")  # now the targets role signs the downgrade
-    write_json(kiosk.root.parent / "state" / "updates" / "offer.json",
-               {"offer_id": "o-back", "version": "0.0.9", "repository": server.url,
-                "downgrade": True})  # fmt: skip
+    write_json(
+        kiosk.root.parent / "state" / "updates" / "offer.json",
+        {"offer_id": "o-back", "version": "0.0.9", "repository": server.url, "downgrade": True},
+    )
     updater = updater_for(kiosk, kbps=FAST)
     updater.step()
     state = updater.load()

@@ -22,21 +22,37 @@ def installed(kiosk: Layout, now: list[float], local: dt.datetime = NIGHT) -> Up
     """0.2.0 installed and waiting; an updater whose clocks the test turns."""
     (kiosk.venv("0.2.0") / "bin").mkdir(parents=True)
     kiosk.mark_complete("0.2.0")
-    updater = updater_for(kiosk, hours="01:00-05:00", prove_within_s=600,
-                          clock=lambda: now[0], local_now=lambda: local)  # fmt: skip
-    offer = {"offer_id": "o-1", "version": "0.2.0", "repository": "http://127.0.0.1:9/",
-             "downgrade": False}  # fmt: skip
+    updater = updater_for(
+        kiosk,
+        hours="01:00-05:00",
+        prove_within_s=600,
+        clock=lambda: now[0],
+        local_now=lambda: local,
+    )
+    offer = {
+        "offer_id": "o-1",
+        "version": "0.2.0",
+        "repository": "http://127.0.0.1:9/",
+        "downgrade": False,
+    }
     st.write_json(updater.updates / "offer.json", offer)
     st.save(updater.state_file, st.UpdaterState(offer=offer, state="installed", version="0.2.0"))
     return updater
 
 
 def prove(updater: Updater, now: float, **checks: bool) -> None:
-    st.write_json(updater.updates / "proof.json", {
-        "version": "0.2.0", "pid": os.getpid(), "starts": 1, "started_at": now,
-        "checks": {c: {"ok": ok, "detail": "" if ok else "printer offline"}
-                   for c, ok in checks.items()},
-    })  # fmt: skip
+    st.write_json(
+        updater.updates / "proof.json",
+        {
+            "version": "0.2.0",
+            "pid": os.getpid(),
+            "starts": 1,
+            "started_at": now,
+            "checks": {
+                c: {"ok": ok, "detail": "" if ok else "printer offline"} for c, ok in checks.items()
+            },
+        },
+    )
 
 
 def restart_asked(updater: Updater) -> str | None:
@@ -59,7 +75,10 @@ def test_a_version_that_proves_itself_is_committed(kiosk: Layout) -> None:
     s = updater.step()
     assert (s.state, s.trial) == ("committed", None)
     assert (kiosk.get("current"), kiosk.get("good"), kiosk.get("fallback")) == (
-        "0.2.0", "0.2.0", "0.1.0")  # fmt: skip
+        "0.2.0",
+        "0.2.0",
+        "0.1.0",
+    )
     assert restart_asked(updater) is None
     status = json.loads((updater.updates / "status.json").read_text())
     assert status["last_result"]["state"] == "committed" and status["previous"] == "0.1.0"
@@ -100,8 +119,11 @@ def test_a_version_that_does_not_prove_itself_in_time_goes_back(kiosk: Layout) -
     assert updater.step().state == "installed"
     now[0] = 1601.0
     s = updater.step()
-    assert (s.state, s.reason, s.detail) == ("rolled_back", "health_timeout",
-                                             "not shown in time: fleet")  # fmt: skip
+    assert (s.state, s.reason, s.detail) == (
+        "rolled_back",
+        "health_timeout",
+        "not shown in time: fleet",
+    )
 
 
 def test_a_new_version_waits_for_the_update_hours(kiosk: Layout) -> None:
@@ -157,7 +179,10 @@ def test_a_technician_goes_back_to_the_version_before(kiosk: Layout) -> None:
     assert kiosk.get("good") == "0.2.0"
     assert updater.rollback_by_hand() == "0.1.0"
     assert (kiosk.get("current"), kiosk.get("good"), kiosk.get("fallback")) == (
-        "0.1.0", "0.1.0", "0.2.0")  # fmt: skip
+        "0.1.0",
+        "0.1.0",
+        "0.2.0",
+    )
     assert restart_asked(updater) == "0.1.0"
     assert updater.load().history[-1]["reason"] == "manual"
 
