@@ -21,6 +21,7 @@ from pathlib import Path
 
 from config import CATALOGUE_FILE
 from devices.simulation import Simulators
+from devices.status import DeviceState
 from kiosk import __version__
 from kiosk.catalogue import Catalogue, Matter, load_catalogue
 from kiosk.effects import Effects
@@ -198,14 +199,18 @@ class Runtime:
 
     # ---- a new version proving itself (terminal/updater/proof.py) ----
 
-    def devices_answer(self) -> tuple[bool, str]:
-        """Every device answering its health check, or which do not."""
-        bad = [
-            f"{kind} {status.device}"
-            for kind, status in self.hardware.statuses().items()
-            if status.device not in WORKING
-        ]
-        return not bad, ", ".join(bad)
+    def devices_answer(self) -> tuple[bool, str, dict[str, list[str]]]:
+        """The devices answering their health check: every device the last good version
+        had working (``updates/devices.json``), else every device that is present."""
+        statuses = self.hardware.statuses()
+        working = sorted(k for k, status in statuses.items() if status.device in WORKING)
+        baseline = read_json(updates_dir(self.state_dir) / "devices.json") or {}
+        required = baseline.get("working")
+        if not isinstance(required, list):
+            required = [k for k, st in statuses.items() if st.device != DeviceState.NO_DEVICE]
+        bad = [f"{k} {statuses[k].device}" if k in statuses else f"{k} missing"
+               for k in sorted(required) if k not in working]  # fmt: skip
+        return not bad, ", ".join(bad), {"working": working}
 
     def outbox_readable(self) -> tuple[bool, str]:
         check = self.outbox.integrity_check()

@@ -11,6 +11,7 @@ test rigs whose environments share their dependencies (the kiosk refuses one oth
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import re
 import shutil
@@ -102,9 +103,26 @@ def build_release(
             mutate(src)
         _pip(python, "wheel", "--no-deps", "-q", "-w", str(wheels), str(src))
     (project,) = wheels.glob("*.whl")
-    if deps:
-        links = ["--find-links", str(wheel_cache)] if wheel_cache and wheel_cache.is_dir() else []
-        _pip(python, "wheel", "-q", "-w", str(wheels), *links, str(project))
+    if deps:  # every dependency, and pip (a version's venv becomes the updater's later)
+        wanted = [str(project), f"pip=={importlib.metadata.version('pip')}"]
+        cache = wheel_cache if wheel_cache and wheel_cache.is_dir() else None
+        try:  # from the cache alone first: a rebuild needs no network
+            if cache is None:
+                raise BuildFailed("no cache")
+            _pip(
+                python,
+                "wheel",
+                "-q",
+                "--no-index",
+                "--find-links",
+                str(cache),
+                "-w",
+                str(wheels),
+                *wanted,
+            )
+        except BuildFailed:
+            links = ["--find-links", str(cache)] if cache else []
+            _pip(python, "wheel", "-q", "-w", str(wheels), *links, *wanted)
         if wheel_cache is not None:
             wheel_cache.mkdir(parents=True, exist_ok=True)
             for wheel in wheels.glob("*.whl"):

@@ -52,13 +52,13 @@ class Proof:
             }
         )
 
-    def mark(self, check: str, ok: bool, detail: str = "") -> None:
+    def mark(self, check: str, ok: bool, detail: str = "", **data: object) -> None:
         assert check in CHECKS
         with self._lock:
             doc = read_json(self.path) or {}
             if doc.get("pid") != os.getpid():
                 return  # another start of the app owns the file now
-            doc["checks"][check] = {"ok": ok, "detail": detail, "at": self.clock()}
+            doc["checks"][check] = {"ok": ok, "detail": detail, "at": self.clock(), **data}
             self._write(doc)
         log.info("update proof: %s %s %s", check, "ok" if ok else "FAILED", detail)
 
@@ -80,7 +80,7 @@ def alive(pid: int) -> bool:
 def prove(
     proof: Proof,
     *,
-    devices: Callable[[], tuple[bool, str]],
+    devices: Callable[[], tuple[bool, str, dict[str, list[str]]]],
     outbox: Callable[[], tuple[bool, str]],
     fleet: Callable[[], bool | None],
     interval: float = 5.0,
@@ -92,11 +92,12 @@ def prove(
     sleep = wait or stop.wait
     pending = {"devices", "outbox", "fleet"}
     last: dict[str, str] = {}
+    data: dict[str, list[str]] = {}
     for round_no in range(1, TRIES + 1):
         for check in sorted(pending):
             try:
                 if check == "devices":
-                    ok, detail = devices()
+                    ok, detail, data = devices()
                 elif check == "outbox":
                     ok, detail = outbox()
                 else:
@@ -106,7 +107,7 @@ def prove(
             except Exception as exc:  # a check that raises has failed this round
                 ok, detail = False, f"{type(exc).__name__}: {exc}"
             if ok:
-                proof.mark(check, True, detail)
+                proof.mark(check, True, detail, **(data if check == "devices" else {}))
                 pending.discard(check)
             else:
                 last[check] = detail
@@ -115,4 +116,4 @@ def prove(
         if round_no < TRIES:
             sleep(interval)
     for check in sorted(pending):
-        proof.mark(check, False, last.get(check, ""))
+        proof.mark(check, False, last.get(check, ""), **(data if check == "devices" else {}))

@@ -112,7 +112,18 @@ class Updater:
                 self.layout.prune({v for v in self.layout.installed()} | busy)
                 break
 
+    def _keep_baseline(self, version: str) -> None:
+        """The devices ``version`` had working become what the next version must show."""
+        proof = st.read_json(self.updates / "proof.json") or {}
+        devices = proof.get("checks", {}).get("devices", {})
+        if proof.get("version") == version and devices.get("ok") and "working" in devices:
+            st.write_json(
+                self.updates / "devices.json", {"version": version, "working": devices["working"]}
+            )
+
     def _advance(self, s: st.UpdaterState) -> None:
+        if not (self.updates / "devices.json").exists() and self.layout.get("good"):
+            self._keep_baseline(str(self.layout.get("good")))  # the first version's
         offer = self.offer()
         if offer is None and s.state in ("offered", "downloading", "installed"):
             s.record(
@@ -237,6 +248,7 @@ class Updater:
         t = s.trial
         assert t is not None
         if t.verdict == "committed":
+            self._keep_baseline(t.version)
             if t.previous != t.version:
                 self.layout.point("fallback", t.previous)
             self.layout.point("good", t.version)

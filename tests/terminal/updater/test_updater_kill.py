@@ -19,8 +19,8 @@ The releases are project-only (their environments see this one's dependencies th
 a .pth line), so a trial costs seconds; the full path with every dependency installed
 offline is tests/terminal/updater/test_updater_e2e.py.
 
-Trials: ``KIOSK_UPDATE_KILL_TRIALS`` (default 50). The app's simulated smartcard talks
-to the system's pcscd: run it under ``flock /tmp/kiosk-pcscd.lock``.
+Trials: ``KIOSK_UPDATE_KILL_TRIALS`` (default 50). No smartcard is configured: the
+simulated one would use the system's shared pcscd.
 """
 
 from __future__ import annotations
@@ -51,8 +51,11 @@ from tests.support.releases import BASE_SITE, build
 TRIALS = int(os.environ.get("KIOSK_UPDATE_KILL_TRIALS", "50"))
 PHASES = ("download", "unpack", "install", "switch", "migrate")
 REQUIRE = "devices,outbox,fleet"  # the selftest has no window to draw the attract screen
-SITE = '[updates]\nhours = ""\ndownload_kbps = 200000\n'
-BROKEN_SITE = SITE + '[devices]\nprinter = "tcp://127.0.0.1:9"\n'
+# no smartcard reader here (pcscd is the system's, shared): the rig's devices are the
+# ID card reader, the printer and the cameras, as the last good version saw them
+SITE = '[updates]\nhours = ""\ndownload_kbps = 200000\n[devices]\nsmartcard = "pcsc://none-such"\n'
+BASELINE = {"working": ["camera", "docscan", "idcard", "printer"]}
+BROKEN_SITE = SITE + 'printer = "tcp://127.0.0.1:9"\n'
 
 
 @pytest.fixture(scope="module")
@@ -179,6 +182,8 @@ class Kiosk:
         if proc is not None:
             proc.kill()
             proc.wait()
+            if proc.stdout is not None:
+                proc.stdout.close()
             self._held = None
 
     def status(self) -> dict[str, object]:
@@ -209,6 +214,7 @@ def trial(rig: dict[str, object], where: Path, seed: int) -> dict[str, object]:
     k = Kiosk(root, state, str(rig["url"]))
     repo: Repository = rig["repo"]  # type: ignore[assignment]
     install_root(state / "updates", repo.root_bytes(1))
+    write_json(state / "updates" / "devices.json", BASELINE)
     queued = queue(state, 2, "before the upgrade")
     write_json(
         state / "updates" / "offer.json",
