@@ -227,6 +227,7 @@ class Updater:
         passed = [c for c in t.require if checks.get(c, {}).get("ok") is True]
         if failed:
             detail = "; ".join(f"{c}: {checks[c].get('detail', '')}" for c in failed)
+            t.failed_at = min(float(checks[c].get("at", 0)) for c in failed)
             self._decide(s, "rolled_back", "health_failed", detail)
         elif starts > MAX_STARTS:
             self._decide(s, "rolled_back", "crash_loop", f"started {starts} times, never proven")
@@ -262,6 +263,8 @@ class Updater:
                 self.updates / "restart.json", {"version": t.previous, "at": self.clock()}
             )
         self._end_trial(s, t.verdict, t.reason, t.detail)
+        if t.failed_at:
+            s.history[-1]["failed_check_at"] = t.failed_at
 
     def _launches(self, version: str) -> int:
         """Starts of ``version`` the launcher logged (the app may die before Python)."""

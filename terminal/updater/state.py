@@ -29,6 +29,7 @@ class Trial:
     verdict: str = ""  # committed | rolled_back, written down before it is carried out
     reason: str = ""
     detail: str = ""
+    failed_at: float = 0.0  # when the app marked the check that failed
 
 
 @dc.dataclass
