@@ -9,6 +9,7 @@ fleet's active bundle) for the update hours and the download cap, then takes a s
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -86,9 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if args.once or args.until_stable:
         updater = make_updater(args)
-        status = until_stable(updater) if args.until_stable else updater.step() and updater.status()
-        import json
-
+        if args.until_stable:
+            status = until_stable(updater)
+        else:
+            updater.step()
+            status = updater.status()
         sys.stdout.write(json.dumps(status, ensure_ascii=False) + "\n")
         return 0
     while True:

@@ -137,6 +137,7 @@ class Updater:
                 }
             )
             s.offer, s.state, s.phase, s.version, s.progress = None, "idle", "", "", {}
+            self.layout.prune(set())  # what was installed for it goes; linked ones stay
             return
         if offer is None or offer["offer_id"] in s.done_offers:
             return
