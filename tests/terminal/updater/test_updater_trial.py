@@ -201,3 +201,13 @@ def test_a_fresh_layout_and_broken_links_are_repaired(tmp_path: Path) -> None:
     os.symlink("versions/0.9.9", tmp_path / "opt" / "current")  # points at nothing complete
     updater.step()
     assert layout.get("current") == "0.1.0"
+
+
+def test_an_offer_withdrawn_before_the_switch_is_dropped(kiosk: Layout) -> None:
+    now = [1000.0]
+    updater = installed(kiosk, now, local=NOON)  # waiting for the night
+    updater.step()
+    (updater.updates / "offer.json").unlink()  # the fleet paused the rollout: "update": null
+    s = updater.step()
+    assert (s.state, s.history[-1]["state"]) == ("idle", "withdrawn")
+    assert kiosk.installed() == ["0.1.0"] and kiosk.get("current") == "0.1.0"
