@@ -262,6 +262,7 @@ def trial(rig: dict[str, object], where: Path, seed: int) -> dict[str, object]:
     }
 
 
+@pytest.mark.timeout(3600)  # about 7 s a trial on this machine
 def test_kill_at_random_points_of_an_update_loses_and_duplicates_nothing(
     rig: dict[str, object], tmp_path: Path
 ) -> None:
