@@ -46,6 +46,7 @@ from terminal.updater.layout import Layout
 from terminal.updater.state import write_json
 from terminal.updater.trust import install_root
 from terminal.wiring import outbox_db, outbox_key, sandbox_db
+from tests.support import ROOT
 from tests.support.releases import BASE_SITE, build
 
 TRIALS = int(os.environ.get("KIOSK_UPDATE_KILL_TRIALS", "50"))
@@ -267,7 +268,9 @@ def test_kill_at_random_points_of_an_update_loses_and_duplicates_nothing(
     rig: dict[str, object], tmp_path: Path
 ) -> None:
     results = [trial(rig, tmp_path / f"t{seed}", seed) for seed in range(TRIALS)]
-    (tmp_path / "trials.json").write_text(json.dumps(results, indent=1))
+    artifacts = ROOT / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / "update-kill-trials.json").write_text(json.dumps(results, indent=1))
     if TRIALS >= 10:
         for phase in PHASES:  # each phase was really cut, more than once
             assert sum(r["killed"] for r in results if r["phase"] == phase) >= 2, (phase, results)
