@@ -73,6 +73,7 @@ class Machine:
         self.state = self.root / "var" / "lib" / "bianmin-kiosk"
         self.updates = self.state / "updates"
         self.site = where / "site.toml"
+        where.mkdir(parents=True, exist_ok=True)
         self.site.write_text(SITE, encoding="utf-8")
         self.repo = repo
         self.env = {
