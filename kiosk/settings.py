@@ -139,6 +139,15 @@ class MaintenanceSettings:
 
 
 @dc.dataclass(frozen=True)
+class UpdateSettings:
+    """When and how a new software version may arrive (terminal/updater/)."""
+
+    hours: str  # "01:00-05:00": when a new version may start; "" = whenever idle
+    download_kbps: int  # the download's cap, so the outbox keeps its share of the line
+    prove_within_s: int  # a new version proves itself healthy within this, or goes back
+
+
+@dc.dataclass(frozen=True)
 class Settings:
     site: SiteSettings
     ui: UiSettings
@@ -151,6 +160,7 @@ class Settings:
     staff: StaffSettings
     maintenance: MaintenanceSettings
     calendar: CalendarSettings
+    updates: UpdateSettings
 
     @property
     def state_dir(self) -> Path:
@@ -259,7 +269,21 @@ def _check_maintenance(s: Settings) -> list[tuple[str, str]]:
         bad.append(("maintenance.outbox_full", "must be between 1 and 100000"))
     if not 2 <= s.maintenance.health_interval_s <= 3600:
         bad.append(("maintenance.health_interval_s", "must be between 2 and 3600 seconds"))
-    return bad + _check_calendar(s.calendar)
+    return bad + _check_calendar(s.calendar) + _check_updates(s.updates)
+
+
+_HOURS = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]")
+
+
+def _check_updates(u: UpdateSettings) -> list[tuple[str, str]]:
+    bad: list[tuple[str, str]] = []
+    if u.hours and (not _HOURS.fullmatch(u.hours) or u.hours[:5] == u.hours[6:]):
+        bad.append(("updates.hours", 'must be "HH:MM-HH:MM" (may pass midnight) or ""'))
+    if not 8 <= u.download_kbps <= 1_000_000:
+        bad.append(("updates.download_kbps", "must be between 8 and 1000000 KB/s"))
+    if not 60 <= u.prove_within_s <= 3600:
+        bad.append(("updates.prove_within_s", "must be between 60 and 3600 seconds"))
+    return bad
 
 
 def _check_calendar(c: CalendarSettings) -> list[tuple[str, str]]:
