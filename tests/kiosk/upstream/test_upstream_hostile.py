@@ -72,6 +72,11 @@ def _raw(sandbox: SandboxPlatform, request: bytes) -> tuple[bytes, bytes]:
 def test_malformed_json(sandbox: SandboxPlatform, api: Api) -> None:
     _problem(api.post("/v1/applications", b'{"matter_code": '), 400, "malformed_json")
     _problem(api.post("/v1/applications", b"\xff\xfe"), 400, "malformed_json")
+    for number in (b"NaN", b"Infinity", b"-Infinity", b"1e999"):  # not JSON numbers
+        _problem(api.post("/v1/applications", b'{"promised_days": ' + number + b"}"), 400,
+                 "malformed_json")  # fmt: skip
+    deep = b'{"answers": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"  # a 4xx, not a traceback
+    _problem(api.post("/v1/applications", deep), 400, "malformed_json")
     _problem(api.post("/v1/applications", b"[1, 2]"), 422, "invalid_field")
     resp = api.post("/v1/applications", b"{}", Content_Type="text/plain")
     _problem(resp, 415, "unsupported_media_type")
@@ -270,7 +275,11 @@ def test_another_devices_case_is_invisible_to_uploads(
 
 
 _json = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)  # refused as malformed: see below
+    | st.text(max_size=20),
     lambda inner: (
         st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
     ),
