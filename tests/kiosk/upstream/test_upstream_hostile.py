@@ -138,7 +138,7 @@ def test_an_oversized_body_is_refused_unread_and_the_connection_closed(
         b"Idempotency-Key: k\r\nContent-Length: 104857600\r\n\r\n{",
     )
     assert head == b"HTTP/1.1 413 Request Entity Too Large"
-    assert b"Connection: close" in rest and b'"code": "body_too_large"' in rest
+    assert b"connection: close" in rest.lower() and b'"code": "body_too_large"' in rest
     assert _stored(sandbox) == (0, 0, 0, 0, 0)
 
 
@@ -156,7 +156,30 @@ def test_bodies_need_a_content_length(sandbox: SandboxPlatform, token: str, fram
         b"POST /v1/case-numbers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
         b"X-Device-Id: K-0001\r\nAuthorization: Bearer " + token.encode() + b"\r\n" + framing,
     )
-    assert head.split()[1] in (b"411", b"400") and b"Connection: close" in rest
+    assert head.split()[1] in (b"411", b"400") and b"connection: close" in rest.lower()
+    assert b"application/problem+json" in rest
+    assert _stored(sandbox) == (0, 0, 0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    "framing",
+    [
+        b"Content-Length: 2\r\nContent-Length: 2\r\n\r\n{}",  # request smuggling's first step
+        b"Content-Length: 2\r\nContent-Length: 30\r\n\r\n{}",
+        b"Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+    ],
+)
+def test_ambiguous_framing_is_refused_as_a_problem(
+    sandbox: SandboxPlatform, token: str, framing: bytes
+) -> None:
+    head, rest = _raw(
+        sandbox,
+        b"POST /v1/case-numbers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"X-Device-Id: K-0001\r\nAuthorization: Bearer " + token.encode() + b"\r\n"
+        b"Idempotency-Key: k\r\n" + framing,
+    )
+    assert head.split()[1] == b"400" and b"connection: close" in rest.lower()
+    assert b'"code": "malformed_request"' in rest
     assert _stored(sandbox) == (0, 0, 0, 0, 0)
 
 
