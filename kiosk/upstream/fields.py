@@ -132,14 +132,16 @@ def convert(cls: type[T], value: Any, path: str = "") -> T:
     return result
 
 
-_AT = re.compile(r"^(?P<reason>.*) - at `\$(?P<path>[^`]*)`$", re.S)
+_AT = re.compile(r"^(?P<reason>.*) - at (?P<key>`key` in )?`\$(?P<path>[^`]*)`$", re.S)
 _MISSING = re.compile(r"Object missing required field `(?P<name>[^`]+)`")
 _REGEX = re.compile(r"Expected `str` matching regex (?P<regex>'.*')$", re.S)
 
 
 def _field_error(exc: msgspec.ValidationError, cls: Any, value: Any, prefix: str) -> FieldError:
     m = _AT.match(str(exc))
-    reason, where = (m["reason"], m["path"]) if m else (str(exc), "")
+    reason, where = (
+        (m["reason"], m["path"] + ("[...]" if m["key"] else "")) if m else (str(exc), "")
+    )
     if "[...]" in where:  # msgspec does not name mapping keys: find the one that failed
         where = _name_keys(cls, value, where)
     if missing := _MISSING.match(reason):

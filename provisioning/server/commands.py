@@ -15,6 +15,7 @@ from typing import Any
 
 from provisioning.server.db import Tx
 from provisioning.server.errors import Conflict, Invalid
+from provisioning.server.schemas import Result
 
 KINDS = {
     "lock": "停止服务",
@@ -84,25 +85,20 @@ def deliver(tx: Tx, device_id: str, now: float) -> list[dict[str, Any]]:
     return [{"id": r["id"], "kind": r["kind"], "args": json.loads(r["args"])} for r in rows]
 
 
-def record_results(tx: Tx, device_id: str, results: Any, now: float) -> int:
+def record_results(tx: Tx, device_id: str, results: list[Result], now: float) -> int:
     """Store results the device sent; ones already stored or unknown are ignored."""
-    if not isinstance(results, list):
-        raise Invalid("results must be a list", field="results")
     stored = 0
     for item in results:
-        if not isinstance(item, dict) or item.get("status") not in ("done", "failed"):
-            raise Invalid("a result has command_id, status done|failed, result", field="results")
-        command_id = str(item.get("command_id", ""))
         changed = tx.run(
             "UPDATE commands SET status = ?, result = ?, finished_at = ?"
             " WHERE id = ? AND device_id = ? AND status IN ('pending', 'delivered')",
             (
-                item["status"], json.dumps(item.get("result", {}), ensure_ascii=False), now,
-                command_id, device_id,
+                item.status, json.dumps(item.result, ensure_ascii=False), now,
+                item.command_id, device_id,
             ),
         )  # fmt: skip
-        if changed and item["status"] == "done":
-            _service_follows(tx, device_id, command_id)
+        if changed and item.status == "done":
+            _service_follows(tx, device_id, item.command_id)
         stored += changed
     return stored
 

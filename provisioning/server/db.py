@@ -3,18 +3,21 @@
 Queries are written once, with ``?`` placeholders and SQL both engines accept (``ON
 CONFLICT``, ``RETURNING``, partial indexes). ``tx()`` hands out a transaction: it commits
 when the block ends and rolls back on any exception, so a refused request leaves nothing
-half-stored. Rows come back as plain dicts.
+half-stored. ``read()`` hands out a read-only snapshot for pages and lists. Rows come
+back as plain dicts.
 
-SQLite runs as one connection in WAL mode with ``synchronous=FULL``, every transaction
-serialized behind a lock (a single writer is what SQLite wants). PostgreSQL gets a small
-pool of connections, so several server processes can share one database.
+SQLite runs in WAL mode with ``synchronous=FULL``: one writer connection, every write
+transaction serialized behind a lock (a single writer is what SQLite wants), and a read
+connection per worker thread, so a console page never waits for a heartbeat's commit nor
+holds one up. PostgreSQL goes through a psycopg_pool pool that checks a connection
+before handing it out, so a database restart costs no request an error; several server
+processes share one database.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import queue
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -28,6 +31,10 @@ Row = dict[str, Any]
 
 class DatabaseError(Exception):
     """The database could not be opened or used."""
+
+
+class DatabaseBusy(DatabaseError):
+    """No connection came free in time (every one is busy): answer 503, try later."""
 
 
 class Tx(Protocol):
@@ -46,13 +53,15 @@ class Database(Protocol):
 
     def tx(self) -> contextlib.AbstractContextManager[Tx]: ...
 
+    def read(self) -> contextlib.AbstractContextManager[Tx]: ...
+
     def close(self) -> None: ...
 
 
-def open_database(url: str) -> Database:
+def open_database(url: str, pool_size: int = 10) -> Database:
     """``sqlite:///path/to/file`` (or a bare path) or ``postgresql://…``."""
     if url.startswith(("postgresql://", "postgres://")):
-        return PostgresDatabase(url)
+        return PostgresDatabase(url, pool_size)
     path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
     return SqliteDatabase(Path(path))
 
@@ -78,38 +87,77 @@ class _SqliteTx:
         return self._conn.execute(sql, tuple(args)).rowcount
 
 
+def _sqlite_connect(path: Path) -> sqlite3.Connection:
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout=10000")
+        conn.execute("PRAGMA foreign_keys=ON")
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot open {path}: {exc}") from exc
+    return conn
+
+
 class SqliteDatabase:
     dialect = "sqlite"
 
     def __init__(self, path: Path) -> None:
         self.url = f"sqlite:///{path}"
+        self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
+        conn = _sqlite_connect(path)
         try:
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA busy_timeout=10000")
         except sqlite3.Error as exc:
             raise DatabaseError(f"cannot open {path}: {exc}") from exc
         self._conn = conn
         self._lock = threading.RLock()
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
 
     @contextlib.contextmanager
     def tx(self) -> Iterator[Tx]:
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
+            self._local.writing = True
             try:
                 yield _SqliteTx(self._conn)
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._local.writing = False
             self._conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Tx]:
+        """A snapshot on this thread's own read connection (WAL lets it run beside the
+        writer). A thread already inside ``tx()`` reads through the writer instead."""
+        if getattr(self._local, "writing", False):
+            yield _SqliteTx(self._conn)
+            return
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = _sqlite_connect(self.path)
+            conn.execute("PRAGMA query_only=1")
+            with self._readers_lock:
+                self._readers.append(conn)
+        conn.execute("BEGIN")
+        try:
+            yield _SqliteTx(conn)
+        finally:
+            conn.execute("COMMIT")
 
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+        with self._readers_lock:
+            for conn in self._readers:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.close()
+            self._readers.clear()
 
 
 # ---- PostgreSQL ------------------------------------------------------------------------
@@ -142,61 +190,35 @@ class _PgTx:
 class PostgresDatabase:
     dialect = "postgresql"
 
-    def __init__(self, url: str, pool_size: int = 8) -> None:
+    def __init__(self, url: str, pool_size: int = 10, timeout: float = 10.0) -> None:
         import psycopg
+        from psycopg.rows import dict_row
+        from psycopg_pool import ConnectionPool, PoolTimeout
 
         self.url = url
-        self._psycopg = psycopg
-        self._pool: queue.LifoQueue[Any] = queue.LifoQueue()
-        self._slots = threading.BoundedSemaphore(pool_size)
-        self._closed = False
-        with self.tx() as tx:  # fail at start, not at the first request
-            tx.one("SELECT 1 AS ok")
-
-    def _connect(self) -> Any:
-        from psycopg.rows import dict_row
-
+        self._errors = (psycopg.Error, PoolTimeout)
+        self._busy = PoolTimeout
+        self._pool = ConnectionPool(
+            url, min_size=min(2, pool_size), max_size=pool_size, open=False, timeout=timeout,
+            kwargs={"row_factory": dict_row, "connect_timeout": 10},
+            check=ConnectionPool.check_connection,  # a connection a restart broke is replaced
+            name="fleet",
+        )  # fmt: skip
         try:
-            return self._psycopg.connect(self.url, row_factory=dict_row, connect_timeout=10)
-        except self._psycopg.Error as exc:
+            self._pool.open(wait=True, timeout=timeout)  # fail at start, not at a request
+        except self._errors as exc:
+            self._pool.close()
             raise DatabaseError(f"cannot connect to PostgreSQL: {exc}") from exc
 
     @contextlib.contextmanager
     def tx(self) -> Iterator[Tx]:
-        with self._slots:
-            try:
-                conn = self._pool.get_nowait()
-            except queue.Empty:
-                conn = self._connect()
-            try:
+        try:
+            with self._pool.connection() as conn:  # commits at the end, rolls back on error
                 yield _PgTx(conn)
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    conn.rollback()
-                self._give_back(conn)
-                raise
-            try:
-                conn.commit()
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    conn.rollback()
-                self._give_back(conn)
-                raise
-            self._give_back(conn)
+        except self._busy as exc:
+            raise DatabaseBusy(f"no database connection free: {exc}") from exc
 
-    def _give_back(self, conn: Any) -> None:
-        if conn.closed or conn.broken or self._closed:
-            with contextlib.suppress(Exception):
-                conn.close()
-            return
-        self._pool.put(conn)
+    read = tx
 
     def close(self) -> None:
-        self._closed = True
-        while True:
-            try:
-                conn = self._pool.get_nowait()
-            except queue.Empty:
-                return
-            with contextlib.suppress(Exception):
-                conn.close()
+        self._pool.close()

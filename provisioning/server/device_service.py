@@ -9,12 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from provisioning.server import bundles, commands, devauth, enrollment, health
+from provisioning.server import bundles, commands, devauth, enrollment, health, schemas
 from provisioning.server.db import Tx
-from provisioning.server.errors import Invalid, NotFound
+from provisioning.server.errors import NotFound
 from provisioning.server.fleet import Fleet
-
-MAX_LOG_CHARS = 512_000
 
 
 class Signed:
@@ -39,14 +37,11 @@ class DeviceService:
             allow_pending=allow_pending,
         )  # fmt: skip
 
-    def enroll(self, req: Signed, body: dict[str, Any]) -> dict[str, Any]:
+    def enroll(self, req: Signed, body: schemas.Enrollment) -> dict[str, Any]:
         """Proof of possession: the request is signed by the key it enrolls."""
         now = self.fleet.clock()
-        public_key = body.get("public_key")
-        if not isinstance(public_key, str):
-            raise Invalid("public_key is required", field="public_key")
         device_id, _, nonce = devauth.check_signature(
-            public_key, req.method, req.target, req.headers, req.body, now
+            body.public_key, req.method, req.target, req.headers, req.body, now
         )
         with self.fleet.db.tx() as tx:
             devauth.remember_nonce(tx, device_id, nonce, now)
@@ -78,12 +73,12 @@ class DeviceService:
         envelope: dict[str, Any] = json.loads(found["envelope"])
         return envelope
 
-    def heartbeat(self, req: Signed, body: dict[str, Any]) -> dict[str, Any]:
+    def heartbeat(self, req: Signed, beat: schemas.Heartbeat) -> dict[str, Any]:
         now = self.fleet.clock()
-        report = health.check_heartbeat(body)
+        report = health.report(beat)
         with self.fleet.db.tx() as tx:
             row = self._auth(tx, req)
-            commands.record_results(tx, row["id"], body.get("results", []), now)
+            commands.record_results(tx, row["id"], beat.results, now)
             health.ingest(tx, row, report, now)
             pending = commands.deliver(tx, row["id"], now)
             row = enrollment.get_device(tx, row["id"])  # with the version it just reported
@@ -99,20 +94,16 @@ class DeviceService:
             "server_time": int(now),
         }
 
-    def results(self, req: Signed, body: dict[str, Any]) -> dict[str, Any]:
+    def results(self, req: Signed, body: schemas.Results) -> dict[str, Any]:
         now = self.fleet.clock()
         with self.fleet.db.tx() as tx:
             row = self._auth(tx, req)
-            stored = commands.record_results(tx, row["id"], body.get("results"), now)
+            stored = commands.record_results(tx, row["id"], body.results, now)
         return {"stored": stored}
 
-    def upload_logs(self, req: Signed, body: dict[str, Any]) -> dict[str, Any]:
+    def upload_logs(self, req: Signed, body: schemas.LogUpload) -> dict[str, Any]:
         now = self.fleet.clock()
-        command_id, text = body.get("command_id"), body.get("text")
-        if not isinstance(command_id, str) or not isinstance(text, str):
-            raise Invalid("command_id and text are required", field="text")
-        if len(text) > MAX_LOG_CHARS:
-            raise Invalid(f"at most {MAX_LOG_CHARS} characters per upload", field="text")
+        command_id, text = body.command_id, body.text
         with self.fleet.db.tx() as tx:
             row = self._auth(tx, req)
             owned = tx.one(

@@ -12,9 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from provisioning.server import audit
+from provisioning.server import audit, schemas
 from provisioning.server.db import Tx
-from provisioning.server.errors import Invalid
 
 HEARTBEAT_S = 300
 OFFLINE_AFTER_S = 3 * HEARTBEAT_S
@@ -31,77 +30,18 @@ ALERTS = {
 
 
 def check_heartbeat(body: dict[str, Any]) -> dict[str, Any]:
-    """The fields we keep, type-checked; Invalid naming the field otherwise."""
-    out: dict[str, Any] = {}
-    out["uptime_s"] = _number(body.get("uptime_s", 0), "uptime_s")
-    out["software_version"] = _text(body.get("software_version", ""), "software_version", 64)
-    version = body.get("config_version")
-    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
-        raise Invalid("config_version must be an integer or null", field="config_version")
-    out["config_version"] = version
-    out["config_error"] = _text(body.get("config_error") or "", "config_error", 500)
-    out["in_service"] = bool(body.get("in_service", True))
-    out["paper"] = _text(body.get("paper", "unknown"), "paper", 32)
-    devices = body.get("devices", {})
-    if not isinstance(devices, dict) or not all(isinstance(v, dict) for v in devices.values()):
-        raise Invalid("devices maps a kind to its status", field="devices")
-    out["devices"] = {
-        str(kind)[:32]: {
-            "device": _text(v.get("device", ""), f"devices.{kind}.device", 32),
-            "supplies": v.get("supplies", {}) if isinstance(v.get("supplies"), dict) else {},
-            "detail": _text(v.get("detail", ""), f"devices.{kind}.detail", 200),
-        }
-        for kind, v in list(devices.items())[:16]
-    }
-    outbox = body.get("outbox", {})
-    if not isinstance(outbox, dict):
-        raise Invalid("outbox is an object", field="outbox")
-    age = outbox.get("oldest_pending_age_s")
-    out["outbox"] = {
-        "depth": int(_number(outbox.get("depth", 0), "outbox.depth")),
-        "oldest_pending_age_s": None
-        if age is None
-        else _number(age, "outbox.oldest_pending_age_s"),
-    }
-    out["events"] = check_events(body)
+    """The fields we keep of a parsed heartbeat; Invalid naming the field otherwise."""
+    return report(schemas.convert(schemas.Heartbeat, body))
+
+
+def report(beat: schemas.Heartbeat) -> dict[str, Any]:
+    """What the device row keeps of a heartbeat (its events go to the audit log)."""
+    out = schemas.to_dict(beat)
+    out["config_error"] = beat.config_error or ""
+    out["devices"] = {k: {"device": v.device, "supplies": dict(v.supplies), "detail": v.detail}
+                      for k, v in beat.devices.items()}  # fmt: skip
+    del out["results"]
     return out
-
-
-EVENT_KINDS = ("maintenance_entered", "maintenance_pin_failed", "maintenance_locked",
-               "maintenance_left")  # fmt: skip
-MAX_EVENTS = 200
-
-
-def check_events(body: dict[str, Any]) -> list[dict[str, Any]]:
-    """A heartbeat's kiosk events (maintenance entries, wrong PINs …), type-checked."""
-    events = body.get("events", [])
-    if not isinstance(events, list) or len(events) > MAX_EVENTS:
-        raise Invalid(f"events is a list of at most {MAX_EVENTS}", field="events")
-    out = []
-    for i, event in enumerate(events):
-        if not isinstance(event, dict) or event.get("kind") not in EVENT_KINDS:
-            raise Invalid(f"events[{i}].kind must be one of {', '.join(EVENT_KINDS)}",
-                          field="events")  # fmt: skip
-        out.append({
-            "kind": event["kind"],
-            "at": _number(event.get("at", 0), f"events[{i}].at"),
-            "technician": _text(event.get("technician", ""), f"events[{i}].technician", 32),
-            "method": _text(event.get("method", ""), f"events[{i}].method", 16),
-            "detail": _text(event.get("detail", ""), f"events[{i}].detail", 64),
-        })  # fmt: skip
-    return out
-
-
-def _number(value: Any, field: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise Invalid("must be a number ≥ 0", field=field)
-    return value
-
-
-def _text(value: Any, field: str, most: int) -> str:
-    if not isinstance(value, str) or len(value) > most:
-        raise Invalid(f"must be text of at most {most} characters", field=field)
-    return value
 
 
 def conditions(health: dict[str, Any]) -> dict[str, str]:

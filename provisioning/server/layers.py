@@ -17,65 +17,24 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from typing import Any
 
+from provisioning.server import schemas
 from provisioning.server.db import Tx
 from provisioning.server.errors import Invalid
 from provisioning.server.regions import ancestors, get_region
 
-LAYER_KEYS = {"settings", "catalogue", "branding", "exclude_matters"}
-NAME = re.compile(r"[a-z_][a-z0-9_]{0,63}")
-FORBIDDEN_SECTIONS = {"paths"}  # where a kiosk keeps its keys is not the fleet's to move
 MAX_LAYER_BYTES = 2_000_000
 
 
 def validate_layer(doc: Any) -> dict[str, Any]:
-    """The layer if its shape is right; Invalid naming the first bad key otherwise."""
+    """The layer if its shape is right (schemas.Layer); Invalid naming the first bad key."""
     if not isinstance(doc, dict):
         raise Invalid("a layer is a JSON object", field="layer")
-    unknown = set(doc) - LAYER_KEYS
-    if unknown:
-        raise Invalid(f"unknown key {sorted(unknown)[0]!r}", field="layer")
     if len(json.dumps(doc, ensure_ascii=False).encode()) > MAX_LAYER_BYTES:
         raise Invalid(f"a layer is at most {MAX_LAYER_BYTES} bytes", field="layer")
-    _check_settings(doc.get("settings", {}))
-    catalogue = doc.get("catalogue")
-    if catalogue is not None and not (
-        isinstance(catalogue, dict) and isinstance(catalogue.get("matters"), list)
-    ):
-        raise Invalid("catalogue must be a catalogue object with matters", field="catalogue")
-    branding = doc.get("branding", {})
-    if not isinstance(branding, dict) or not all(
-        NAME.fullmatch(str(k)) and isinstance(v, str) and len(v) <= 200 for k, v in branding.items()
-    ):
-        raise Invalid("branding maps names to texts of at most 200 characters", field="branding")
-    exclude = doc.get("exclude_matters", [])
-    if not isinstance(exclude, list) or not all(isinstance(c, str) for c in exclude):
-        raise Invalid("exclude_matters is a list of matter codes", field="exclude_matters")
+    schemas.convert(schemas.Layer, doc, root="layer")
     return doc
-
-
-def _check_settings(settings: Any) -> None:
-    if not isinstance(settings, dict):
-        raise Invalid("settings maps sections to tables", field="settings")
-    for section, values in settings.items():
-        where = f"settings.{section}"
-        if not NAME.fullmatch(str(section)) or not isinstance(values, dict):
-            raise Invalid("a section name maps to a table", field=where)
-        if section in FORBIDDEN_SECTIONS:
-            raise Invalid(f"[{section}] cannot be set by the fleet", field=where)
-        for key, value in values.items():
-            if not NAME.fullmatch(str(key)) or not _is_setting_value(value):
-                raise Invalid("a setting is a text, number, true/false or list",
-                              field=f"{where}.{key}")  # fmt: skip
-
-
-def _is_setting_value(value: Any) -> bool:
-    scalar = (str, int, float, bool)
-    if isinstance(value, list):
-        return all(isinstance(v, scalar) for v in value)
-    return isinstance(value, scalar)
 
 
 def current_layer(tx: Tx, node_id: str) -> tuple[int, dict[str, Any]] | None:
