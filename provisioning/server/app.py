@@ -59,6 +59,7 @@ class FleetApp:
     # ---- housekeeping ----------------------------------------------------------------
 
     def start_sweeping(self, every: float = 60.0) -> None:
+        self.db.maintain()
         self._stop.clear()
         self._sweeper = threading.Thread(target=self._sweep_loop, args=(every,),
                                          name="fleet-sweep", daemon=True)  # fmt: skip

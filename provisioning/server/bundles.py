@@ -15,7 +15,7 @@ from typing import Any
 from provisioning.protocol import BUNDLE_FORMAT, canonical_json, seal
 from provisioning.server.db import Tx
 from provisioning.server.keys import SigningKey
-from provisioning.server.layers import effective_content
+from provisioning.server.layers import effective_content, effective_contents
 from provisioning.server.regions import get_site
 
 BUNDLE_TTL_S = 30 * 86400
@@ -43,11 +43,12 @@ def content_hash(content: dict[str, Any]) -> str:
 
 def issue(
     tx: Tx, key: SigningKey, site_id: str, now: float, *, ttl_s: float = BUNDLE_TTL_S,
-    force: bool = False,
+    force: bool = False, content: dict[str, Any] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    """The site's newest bundle, signing a new one if the content changed (or ``force``)."""
+    """The site's newest bundle, signing a new one if the content changed (or ``force``).
+    ``content``: the site's effective content when the caller has it already."""
     get_site(tx, site_id)
-    content = effective_content(tx, site_id)
+    content = content if content is not None else effective_content(tx, site_id)
     digest = content_hash(content)
     current = latest(tx, site_id)
     if current is not None and current["content_hash"] == digest and not force:
@@ -67,6 +68,7 @@ def issue(
         " VALUES (?,?,?,?,?,?)",
         (site_id, version, digest, envelope, now, now + ttl_s),
     )
+    tx.run("UPDATE regions SET bundle_version = ? WHERE id = ?", (version, site_id))
     row = latest(tx, site_id)
     assert row is not None
     return row
@@ -91,10 +93,22 @@ def publish(
     tx: Tx, key: SigningKey, site_ids: list[str], now: float, ttl_s: float = BUNDLE_TTL_S
 ) -> list[tuple[str, int]]:
     """Issue bundles for sites whose content changed; (site, version) of each new one."""
+    contents = effective_contents(tx, site_ids)
+    hashes: dict[str, str] = {}
+    for start in range(0, len(site_ids), 500):
+        chunk = site_ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in tx.all(
+            "SELECT b.site_id, b.content_hash FROM bundles b JOIN regions r"
+            " ON r.id = b.site_id AND r.bundle_version = b.version"
+            f" WHERE b.site_id IN ({marks})",
+            chunk,
+        ):
+            hashes[row["site_id"]] = row["content_hash"]
     issued = []
     for site_id in site_ids:
-        before = latest(tx, site_id)
-        after = issue(tx, key, site_id, now, ttl_s=ttl_s)
-        if before is None or after["version"] != before["version"]:
-            issued.append((site_id, int(after["version"])))
+        if hashes.get(site_id) == content_hash(contents[site_id]):
+            continue
+        after = issue(tx, key, site_id, now, ttl_s=ttl_s, content=contents[site_id])
+        issued.append((site_id, int(after["version"])))
     return issued

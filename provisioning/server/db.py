@@ -20,6 +20,7 @@ import contextlib
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -46,6 +47,8 @@ class Tx(Protocol):
 
     def run(self, sql: str, args: Sequence[Any] = ()) -> int: ...
 
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
 
 class Database(Protocol):
     dialect: str
@@ -54,6 +57,8 @@ class Database(Protocol):
     def tx(self) -> contextlib.AbstractContextManager[Tx]: ...
 
     def read(self) -> contextlib.AbstractContextManager[Tx]: ...
+
+    def maintain(self) -> None: ...
 
     def close(self) -> None: ...
 
@@ -86,6 +91,9 @@ class _SqliteTx:
     def run(self, sql: str, args: Sequence[Any] = ()) -> int:
         return self._conn.execute(sql, tuple(args)).rowcount
 
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._conn.executemany(sql, rows)
+
 
 def _sqlite_connect(path: Path) -> sqlite3.Connection:
     try:
@@ -116,6 +124,7 @@ class SqliteDatabase:
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
+        self._analyzed = float("-inf")
 
     @contextlib.contextmanager
     def tx(self) -> Iterator[Tx]:
@@ -149,6 +158,17 @@ class SqliteDatabase:
             yield _SqliteTx(conn)
         finally:
             conn.execute("COMMIT")
+
+    def maintain(self) -> None:
+        """Refresh the query planner's statistics (approximate, a few milliseconds), at
+        most hourly: without them SQLite picks poor plans for the console's lists."""
+        now = time.monotonic()
+        if now - self._analyzed < 3600:
+            return
+        self._analyzed = now
+        with self._lock:
+            self._conn.execute("PRAGMA analysis_limit=1000")
+            self._conn.execute("ANALYZE")
 
     def close(self) -> None:
         with self._lock:
@@ -186,6 +206,10 @@ class _PgTx:
     def run(self, sql: str, args: Sequence[Any] = ()) -> int:
         return int(self._conn.execute(to_pyformat(sql), tuple(args)).rowcount)
 
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self._conn.cursor() as cur:
+            cur.executemany(to_pyformat(sql), rows)
+
 
 class PostgresDatabase:
     dialect = "postgresql"
@@ -219,6 +243,9 @@ class PostgresDatabase:
             raise DatabaseBusy(f"no database connection free: {exc}") from exc
 
     read = tx
+
+    def maintain(self) -> None:
+        """Nothing: PostgreSQL's autovacuum keeps the planner's statistics."""
 
     def close(self) -> None:
         self._pool.close()

@@ -27,6 +27,16 @@ ALERTS = {
     "offline_day": "离线超过一天",
     "config_error": "配置无法应用",
 }
+#: the peripherals a heartbeat reports, and their states (devices/status.py), in Chinese:
+#: alert details are read by admins in the console
+PERIPHERALS = {
+    "idcard": "身份证阅读器", "smartcard": "社保卡/银行卡读卡器", "printer": "凭条打印机",
+    "docscan": "高拍仪", "camera": "摄像头",
+}  # fmt: skip
+DEVICE_STATES = {
+    "online": "正常", "offline": "离线", "noDevice": "未连接", "hardwareError": "硬件故障",
+    "userError": "操作错误", "busy": "忙", "unknown": "未知", "": "未报告",
+}  # fmt: skip
 
 
 def check_heartbeat(body: dict[str, Any]) -> dict[str, Any]:
@@ -49,14 +59,18 @@ def conditions(health: dict[str, Any]) -> dict[str, str]:
     found = {}
     printer = health["devices"].get("printer", {})
     if health["paper"] == "out" or printer.get("supplies", {}).get("paper") == "out":
-        found["paper_out"] = "printer paper out"
+        found["paper_out"] = "凭条打印机缺纸"
     broken = sorted(k for k, v in health["devices"].items() if v["device"] in ERROR_STATES)
     if broken:
-        found["device_error"] = ", ".join(f"{k}: {health['devices'][k]['device']}" for k in broken)
+        found["device_error"] = "，".join(
+            f"{PERIPHERALS.get(k, k)}：{DEVICE_STATES.get(v, v)}"
+            for k in broken
+            for v in [health["devices"][k]["device"]]
+        )
     age = health["outbox"]["oldest_pending_age_s"]
     if age is not None and age > OUTBOX_STALE_S:
         found["outbox_stale"] = (
-            f"oldest pending {age / 3600:.0f} h, depth {health['outbox']['depth']}"
+            f"最早一件已等待 {age / 3600:.0f} 小时，共 {health['outbox']['depth']} 件待发送"
         )
     if health["config_error"]:
         found["config_error"] = health["config_error"][:200]
@@ -110,7 +124,7 @@ def sweep(tx: Tx, now: float) -> int:
         opened += tx.run(
             "INSERT INTO alerts (device_id, kind, detail, opened_at) VALUES (?,?,?,?)"
             " ON CONFLICT (device_id, kind) WHERE resolved_at IS NULL DO NOTHING",
-            (row["id"], "offline_day", "no heartbeat for a day", now),
+            (row["id"], "offline_day", "一天以上没有心跳", now),
         )
     return opened
 
