@@ -120,9 +120,7 @@ def populate(data: Path, db_url: str | None, kiosks: int, pending: int = 300,
             " in_service, health, last_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             devices,
         )
-        tx.many(
-            "INSERT INTO alerts (device_id, kind, detail, opened_at) VALUES (?,?,?,?)", alerts
-        )
+        tx.many("INSERT INTO alerts (device_id, kind, detail, opened_at) VALUES (?,?,?,?)", alerts)
     counts["alerts"] = len(alerts)
     app.stop()
     return {"sites": len(sites), "kiosks": kiosks, "pending": pending, **counts}
