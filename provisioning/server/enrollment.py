@@ -147,7 +147,11 @@ def revoke(tx: Tx, device_id: str, by: str, now: float) -> None:
 
 def preauthorize_csv(tx: Tx, text: str, by: str, now: float) -> list[str]:
     """Read ``serial,site`` rows (a header row is allowed); all or nothing."""
-    rows = [r for r in csv.reader(io.StringIO(text)) if r and any(c.strip() for c in r)]
+    try:
+        parsed = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:  # a stray carriage return, a NUL …: not a CSV file
+        raise Invalid(f"not a CSV file: {exc}", field="csv") from exc
+    rows = [r for r in parsed if r and any(c.strip() for c in r)]
     if rows and [c.strip().lower() for c in rows[0]][:2] == ["serial", "site"]:
         rows = rows[1:]
     if not rows:

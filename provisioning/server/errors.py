@@ -81,3 +81,10 @@ class Unavailable(FleetError):
     def __init__(self, detail: str = "", retry_after: int = 5) -> None:
         super().__init__(detail or "the database is busy: retry later")
         self.headers = {"Retry-After": str(retry_after)}
+
+
+class ServerFailed(FleetError):
+    """Anything unexpected: logged with its traceback, answered 500 without it."""
+
+    status = 500
+    code = "internal_error"

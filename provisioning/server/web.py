@@ -43,6 +43,7 @@ from provisioning.server.errors import (
     FleetError,
     Invalid,
     NotFound,
+    ServerFailed,
     TooMany,
     Unavailable,
 )
@@ -107,7 +108,7 @@ class Operations:
             raise Unavailable(str(exc)) from exc
         except Exception:
             log.exception("fleet handler failed for %s %s", req.method, req.path)
-            raise FleetError("the server failed", code="internal_error") from None
+            raise ServerFailed("the server failed") from None
 
 
 def _not_allowed(ops: dict[str, Route]) -> FleetError:
@@ -127,6 +128,7 @@ def _request(scope: Scope) -> Request:
         query=dict(parse_qsl(raw_query, keep_blank_values=True)), headers=headers, body=b"",
         ip=client[0] if client else "",
         params={k: str(v) for k, v in scope.get("path_params", {}).items()},
+        scheme=scope.get("scheme", "http"),
     )  # fmt: skip
 
 
@@ -200,7 +202,7 @@ async def _http_error(request: StarletteRequest, exc: Exception) -> StarletteRes
 
 async def _failed(request: StarletteRequest, exc: Exception) -> StarletteResponse:
     log.error("fleet failed for %s %s", request.method, request.url.path, exc_info=exc)
-    return _problem(FleetError("the server failed", code="internal_error"))
+    return _problem(ServerFailed("the server failed"))
 
 
 def build_app(app: FleetApp, lifespan: Lifespan[Any] | None = None) -> Starlette:

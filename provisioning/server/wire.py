@@ -62,6 +62,7 @@ class Request:
     body: bytes
     ip: str = ""
     params: dict[str, str] = dc.field(default_factory=dict)
+    scheme: str = "http"  # https behind TLS, or behind a trusted proxy that says so
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")

@@ -27,8 +27,7 @@ def login_page(app: FleetApp, req: Request) -> Response:
                                       req.ip)  # fmt: skip
     except Unauthorized:
         return page("login.html", 401, title="登录", flash="用户名或密码错误", error=True)
-    secure = req.header("x-forwarded-proto") == "https" or app.base_url.startswith("https")
-    cookie = session_cookie(token, int(ABSOLUTE_S), secure)
+    cookie = session_cookie(token, int(ABSOLUTE_S), secure=req.scheme == "https")
     return redirect("/console/", {"Set-Cookie": cookie})
 
 
