@@ -68,8 +68,8 @@ def populate(data: Path, db_url: str | None, kiosks: int, pending: int = 300,
     actor = cli_actor("bench")
     app.fleet.push(actor, "33", {"settings": {"session": {"idle_timeout_s": 180}}})
     with app.db.read() as tx:
-        latest = {r["id"]: r["bundle_version"] for r in
-                  tx.all("SELECT id, bundle_version FROM regions WHERE level = 'site'")}  # fmt: skip
+        rows = tx.all("SELECT id, bundle_version FROM regions WHERE level = 'site'")
+    latest = {r["id"]: r["bundle_version"] for r in rows}
     devices: list[tuple[Any, ...]] = []
     alerts: list[tuple[Any, ...]] = []
     counts = {"online": 0, "offline": 0, "never": 0, "alerts": 0}
@@ -78,8 +78,9 @@ def populate(data: Path, db_url: str | None, kiosks: int, pending: int = 300,
         device, key, serial = f"dev-{i:016x}", f"bench-key-{i}", f"SN-{i:07d}"
         site = sites[i % len(sites)]
         if i >= kiosks:  # waiting for an admin
-            devices.append((device, key, serial, "pending", None, site, "0.1.0",
-                            now - rng.uniform(0, 86400), None, None, None, 1, "{}", None))  # fmt: skip
+            asked = now - rng.uniform(0, 86400)
+            devices.append((device, key, serial, "pending", None, site, "0.1.0", asked,
+                            None, None, None, 1, "{}", None))  # fmt: skip
             continue
         x = rng.random()
         seen: float | None = None

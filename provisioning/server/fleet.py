@@ -39,6 +39,7 @@ class Fleet:
         bundle_ttl_s: float = bundles.BUNDLE_TTL_S,
     ) -> None:
         self.db, self.key, self.clock, self.bundle_ttl_s = db, key, clock, bundle_ttl_s
+        self._versions: tuple[float, list[str]] = (float("-inf"), [])
 
     # ---- sessions -----------------------------------------------------------------------
 
@@ -106,6 +107,13 @@ class Fleet:
             return {"node": chain[-1], "chain": chain,
                     "census": fleetview.census(tx, node_id, self.clock())}  # fmt: skip
 
+    def tops(self, actor: Actor) -> list[dict[str, Any]]:
+        """Where the actor's tree starts: the node it is scoped to, or the provinces."""
+        with self.db.read() as tx:
+            if actor.scope is not None:
+                return [regions.get_region(tx, actor.scope)]
+            return regions.children(tx, None)
+
     def top(self, actor: Actor) -> dict[str, Any]:
         """The actor's whole scope: the provinces, or the node the admin is scoped to."""
         if actor.scope is not None:
@@ -130,11 +138,15 @@ class Fleet:
             return regions.children(tx, node_id)
 
     def versions(self) -> list[str]:
-        """The software versions accepted kiosks report (a device list's choices)."""
-        with self.db.read() as tx:
-            rows = tx.all("SELECT DISTINCT software_version AS v FROM devices"
-                          " WHERE status = 'accepted' ORDER BY 1")  # fmt: skip
-            return [r["v"] for r in rows]
+        """The software versions accepted kiosks report (a device list's choices), at
+        most a minute old: reading them costs a pass over every kiosk's index entry."""
+        now = time.monotonic()
+        if now - self._versions[0] > 60:
+            with self.db.read() as tx:
+                rows = tx.all("SELECT DISTINCT software_version AS v FROM devices"
+                              " WHERE status = 'accepted' ORDER BY 1")  # fmt: skip
+            self._versions = (now, [r["v"] for r in rows])
+        return list(self._versions[1])
 
     def device_page(
         self, actor: Actor, query: fleetview.DeviceQuery

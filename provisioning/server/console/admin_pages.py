@@ -44,9 +44,8 @@ def _common(actor: Actor, req: Request) -> dict[str, Any]:
 
 @page_handler
 def config_index(app: FleetApp, req: Request, actor: Actor) -> Response:
-    top = app.fleet.top(actor)
-    nodes = [top["node"]] if top["node"] else top["census"]["children"]
-    return page("config_index.html", title="配置", nodes=nodes, **_common(actor, req))
+    return page("config_index.html", title="配置", nodes=app.fleet.tops(actor),
+                **_common(actor, req))  # fmt: skip
 
 
 def _node_page(
