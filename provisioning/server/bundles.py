@@ -76,17 +76,26 @@ def issue(
 
 def for_device(
     tx: Tx, key: SigningKey, device: dict[str, Any], now: float, ttl_s: float = BUNDLE_TTL_S
-) -> dict[str, Any]:
-    """The bundle a device should hold: fresh, and newer than anything it has applied.
-
-    Content changes are signed when they happen (push, approval), so this hot path of
-    every heartbeat only reads the newest bundle unless it must re-sign."""
-    bundle = latest(tx, device["site_id"]) or issue(tx, key, device["site_id"], now, ttl_s=ttl_s)
+) -> int:
+    """The version of the bundle a device should hold: fresh, and newer than anything it
+    has applied. ``device`` is a devauth.DEVICE row (which carries its site's newest
+    bundle). Content changes are signed when they happen (push, approval), so this hot
+    path of every heartbeat reads nothing more unless it must sign."""
+    version, expires = device["bundle_version"], device["bundle_expires_at"]
+    if version is None:
+        return int(issue(tx, key, device["site_id"], now, ttl_s=ttl_s)["version"])
     have = device["config_version"] or 0
-    stale = bundle["expires_at"] - now < ttl_s / 3
-    if stale or bundle["version"] < have:  # re-sign: new version, same content
-        bundle = issue(tx, key, device["site_id"], now, ttl_s=ttl_s, force=True)
-    return bundle
+    if expires - now < ttl_s / 3 or version < have:  # re-sign: new version, same content
+        return int(issue(tx, key, device["site_id"], now, ttl_s=ttl_s, force=True)["version"])
+    return int(version)
+
+
+def envelope(tx: Tx, site_id: str, version: int) -> dict[str, Any]:
+    row = tx.one("SELECT envelope FROM bundles WHERE site_id = ? AND version = ?",
+                 (site_id, version))  # fmt: skip
+    assert row is not None
+    found: dict[str, Any] = json.loads(row["envelope"])
+    return found
 
 
 def publish(

@@ -73,15 +73,16 @@ def _check_args(kind: str, args: Any) -> dict[str, Any]:
 def deliver(tx: Tx, device_id: str, now: float) -> list[dict[str, Any]]:
     """Commands the device has not answered yet, oldest first (marked delivered)."""
     rows = tx.all(
-        "SELECT * FROM commands WHERE device_id = ? AND status IN ('pending', 'delivered')"
-        " ORDER BY seq",
+        "SELECT id, kind, args, status FROM commands WHERE device_id = ?"
+        " AND status IN ('pending', 'delivered') ORDER BY seq",
         (device_id,),
     )
-    tx.run(
-        "UPDATE commands SET status = 'delivered', delivered_at = ?"
-        " WHERE device_id = ? AND status = 'pending'",
-        (now, device_id),
-    )
+    if any(r["status"] == "pending" for r in rows):
+        tx.run(
+            "UPDATE commands SET status = 'delivered', delivered_at = ?"
+            " WHERE device_id = ? AND status = 'pending'",
+            (now, device_id),
+        )
     return [{"id": r["id"], "kind": r["kind"], "args": json.loads(r["args"])} for r in rows]
 
 

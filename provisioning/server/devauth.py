@@ -7,6 +7,7 @@ primary key and is refused, one outside it is refused by its timestamp.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -24,6 +25,22 @@ from provisioning.protocol import (
 )
 from provisioning.server.db import Tx
 from provisioning.server.errors import Forbidden, Unauthorized
+
+#: what a device request needs of its device, and of its site's newest bundle, in one
+#: look-up (the bundle columns are NULL for a device without a site or bundle)
+DEVICE = (
+    "SELECT d.id, d.public_key, d.status, d.site_id, d.requested_site, d.config_version,"
+    " b.version AS bundle_version, b.expires_at AS bundle_expires_at"
+    " FROM devices d LEFT JOIN regions r ON r.id = d.site_id"
+    " LEFT JOIN bundles b ON b.site_id = d.site_id AND b.version = r.bundle_version"
+    " WHERE d.id = ?"
+)
+
+
+@functools.lru_cache(maxsize=262_144)
+def _public_key(text: str) -> Any:
+    """Parsed once per key (a heartbeat is the hot path; keys never change)."""
+    return load_public_key(text)
 
 
 def signed_parts(headers: dict[str, str]) -> tuple[str, int, str, str]:
@@ -47,7 +64,7 @@ def check_signature(
     """Verify the signature and the clock; (device id, timestamp, nonce)."""
     device, stamp, nonce, signature = signed_parts(headers)
     message = request_message(method, target, device, stamp, nonce, body)
-    if not verify(load_public_key(public_key), signature, message):
+    if not verify(_public_key(public_key), signature, message):
         raise Unauthorized("the signature does not match", code="signature_invalid")
     if abs(now - stamp) > CLOCK_SKEW_S:
         err = Unauthorized(f"timestamp more than {CLOCK_SKEW_S}s from server time",
@@ -69,7 +86,7 @@ def authenticate(
 ) -> dict[str, Any]:
     """The device row of a properly signed request; Unauthorized/Forbidden otherwise."""
     device_id = signed_parts(headers)[0]
-    row = tx.one("SELECT * FROM devices WHERE id = ?", (device_id,))
+    row = tx.one(DEVICE, (device_id,))
     if row is None:
         raise Unauthorized("this device is not enrolled", code="unknown_device")
     _, _, nonce = check_signature(row["public_key"], method, target, headers, body, now)

@@ -6,7 +6,6 @@ transaction, so the nonce is remembered exactly when the request has its effect.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from provisioning.server import bundles, commands, devauth, enrollment, health, schemas
@@ -57,9 +56,8 @@ class DeviceService:
     def state(self, req: Signed) -> dict[str, Any]:
         with self.fleet.db.tx() as tx:
             row = self._auth(tx, req, allow_pending=True)
-            latest = bundles.latest(tx, row["site_id"]) if row["site_id"] else None
         return enrollment.device_view(row) | {
-            "bundle_version": latest["version"] if latest else None,
+            "bundle_version": row["bundle_version"],
             "heartbeat_s": self.heartbeat_s,
         }
 
@@ -69,27 +67,27 @@ class DeviceService:
             row = self._auth(tx, req)
             if not row["site_id"]:
                 raise NotFound("this device has no site", code="no_site")
-            found = bundles.for_device(tx, self.fleet.key, row, now, self.fleet.bundle_ttl_s)
-        envelope: dict[str, Any] = json.loads(found["envelope"])
-        return envelope
+            version = bundles.for_device(tx, self.fleet.key, row, now, self.fleet.bundle_ttl_s)
+            return bundles.envelope(tx, row["site_id"], version)
 
     def heartbeat(self, req: Signed, beat: schemas.Heartbeat) -> dict[str, Any]:
         now = self.fleet.clock()
         report = health.report(beat)
         with self.fleet.db.tx() as tx:
             row = self._auth(tx, req)
-            commands.record_results(tx, row["id"], beat.results, now)
+            if beat.results:
+                commands.record_results(tx, row["id"], beat.results, now)
             health.ingest(tx, row, report, now)
             pending = commands.deliver(tx, row["id"], now)
-            row = enrollment.get_device(tx, row["id"])  # with the version it just reported
+            now_holds = row | {"config_version": report["config_version"]}  # just reported
             latest = (
-                bundles.for_device(tx, self.fleet.key, row, now, self.fleet.bundle_ttl_s)
+                bundles.for_device(tx, self.fleet.key, now_holds, now, self.fleet.bundle_ttl_s)
                 if row["site_id"]
                 else None
             )
         return {
             "next_heartbeat_s": self.heartbeat_s,
-            "bundle_version": latest["version"] if latest else None,
+            "bundle_version": latest,
             "commands": pending,
             "server_time": int(now),
         }

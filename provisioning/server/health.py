@@ -9,8 +9,9 @@ a day without contact.
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+import msgspec
 
 from provisioning.server import audit, schemas
 from provisioning.server.db import Tx
@@ -87,7 +88,7 @@ def ingest(tx: Tx, device: dict[str, Any], health: dict[str, Any], now: float) -
         "UPDATE devices SET last_seen = ?, health = ?, software_version = ?,"
         " config_version = ?, in_service = ? WHERE id = ?",
         (
-            now, json.dumps(health, ensure_ascii=False), health["software_version"],
+            now, msgspec.json.encode(health).decode(), health["software_version"],
             health["config_version"], int(health["in_service"]), device["id"],
         ),
     )  # fmt: skip

@@ -11,6 +11,8 @@ import json
 from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
+import msgspec
+
 from provisioning.server import schemas
 from provisioning.server.errors import FleetError, Invalid, UnsupportedMedia
 
@@ -30,8 +32,8 @@ class Response:
 
 
 def json_response(status: int, value: Any, headers: dict[str, str] | None = None) -> Response:
-    body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return Response(status, body, JSON_TYPE, dict(headers or {}))
+    """Compact UTF-8 JSON (msgspec: several times faster than ``json`` on the hot path)."""
+    return Response(status, msgspec.json.encode(value), JSON_TYPE, dict(headers or {}))
 
 
 def problem_response(error: FleetError) -> Response:
