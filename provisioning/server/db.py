@@ -6,12 +6,12 @@ when the block ends and rolls back on any exception, so a refused request leaves
 half-stored. ``read()`` hands out a read-only snapshot for pages and lists. Rows come
 back as plain dicts.
 
-SQLite runs in WAL mode with ``synchronous=FULL``: one writer connection, every write
-transaction serialized behind a lock (a single writer is what SQLite wants), and a read
-connection per worker thread, so a console page never waits for a heartbeat's commit nor
-holds one up. PostgreSQL goes through a psycopg_pool pool that checks a connection
-before handing it out, so a database restart costs no request an error; several server
-processes share one database.
+SQLite runs in WAL mode with ``synchronous=FULL``: one writer connection, write
+transactions serialized behind a lock (a single writer is what SQLite wants) and
+committed in groups (SqliteDatabase), and a read connection per worker thread, so a
+console page never waits for a heartbeat's commit nor holds one up. PostgreSQL goes
+through a psycopg_pool pool that checks a connection before handing it out, so a
+database restart costs no request an error; several server processes share one database.
 """
 
 from __future__ import annotations
@@ -107,6 +107,14 @@ def _sqlite_connect(path: Path) -> sqlite3.Connection:
 
 
 class SqliteDatabase:
+    """One writer connection with group commit; a read connection per thread.
+
+    A write transaction's statements run in a savepoint of a transaction several
+    requests share: whichever of them is first to finish commits it, once, for all, and
+    each waits until the commit that includes it is on disk (``synchronous=FULL``)
+    before ``tx()`` returns. A failing request rolls back its own savepoint only. Under
+    load many heartbeats share one fsync instead of queueing behind one each."""
+
     dialect = "sqlite"
 
     def __init__(self, path: Path) -> None:
@@ -120,25 +128,75 @@ class SqliteDatabase:
         except sqlite3.Error as exc:
             raise DatabaseError(f"cannot open {path}: {exc}") from exc
         self._conn = conn
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the writer connection: one body or commit at a time
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
         self._analyzed = float("-inf")
+        self._open = False  # a shared transaction is open
+        self._batch = 0  # the number of the open (or next) shared transaction
+        self._durable = -1  # every batch up to this one is committed
+        self._failed: dict[int, sqlite3.Error] = {}
+        self._commits = threading.Condition()
+        self._committing = False
 
     @contextlib.contextmanager
     def tx(self) -> Iterator[Tx]:
+        depth = getattr(self._local, "depth", 0)
+        failed: BaseException | None = None
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            self._local.writing = True
+            if not self._open:
+                self._conn.execute("BEGIN IMMEDIATE")
+                self._open = True
+            savepoint = f"tx{depth}"
+            self._conn.execute(f"SAVEPOINT {savepoint}")
+            self._local.depth, self._local.writing = depth + 1, True
             try:
                 yield _SqliteTx(self._conn)
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
+            except BaseException as exc:
+                self._conn.execute(f"ROLLBACK TO {savepoint}")
+                failed = exc
             finally:
-                self._local.writing = False
-            self._conn.execute("COMMIT")
+                self._local.depth, self._local.writing = depth, depth > 0
+            self._conn.execute(f"RELEASE {savepoint}")
+            batch = self._batch
+        if depth == 0:
+            self._until_durable(batch, raising=failed is None)
+        if failed is not None:
+            raise failed
+
+    def _until_durable(self, batch: int, raising: bool = True) -> None:
+        """Wait until ``batch`` is committed, committing it if no one else is."""
+        with self._commits:
+            while self._durable < batch and self._committing:
+                self._commits.wait()
+            lead = self._durable < batch
+            if lead:
+                self._committing = True
+        if lead:
+            done, failure = self._commit()
+            with self._commits:
+                if failure is not None:
+                    self._failed[done] = failure
+                self._durable, self._committing = done, False
+                self._commits.notify_all()
+        failure = self._failed.get(batch)
+        if failure is not None and raising:
+            raise DatabaseError(f"commit failed: {failure}") from failure
+
+    def _commit(self) -> tuple[int, sqlite3.Error | None]:
+        with self._lock:
+            done, failure = self._batch, None
+            if self._open:
+                try:
+                    self._conn.execute("COMMIT")
+                except sqlite3.Error as exc:  # the disk is full, the file went away …
+                    failure = exc
+                    with contextlib.suppress(sqlite3.Error):
+                        self._conn.execute("ROLLBACK")
+                self._open = False
+            self._batch += 1
+            return done, failure
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Tx]:
@@ -172,6 +230,8 @@ class SqliteDatabase:
 
     def close(self) -> None:
         with self._lock:
+            if self._open:
+                self._commit()
             self._conn.close()
         with self._readers_lock:
             for conn in self._readers:
