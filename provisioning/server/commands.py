@@ -13,7 +13,7 @@ import re
 import uuid
 from typing import Any
 
-from provisioning.server.db import Tx
+from provisioning.server.db import Statement, Tx
 from provisioning.server.errors import Conflict, Invalid
 from provisioning.server.schemas import Result
 
@@ -70,13 +70,22 @@ def _check_args(kind: str, args: Any) -> dict[str, Any]:
     return {}
 
 
-def deliver(tx: Tx, device_id: str, now: float) -> list[dict[str, Any]]:
-    """Commands the device has not answered yet, oldest first (marked delivered)."""
-    rows = tx.all(
+def unanswered(device_id: str) -> Statement:
+    """The statement that finds the commands a device has not answered, oldest first."""
+    return (
         "SELECT id, kind, args, status FROM commands WHERE device_id = ?"
         " AND status IN ('pending', 'delivered') ORDER BY seq",
         (device_id,),
     )
+
+
+def deliver(
+    tx: Tx, device_id: str, now: float, rows: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """Commands the device has not answered yet, oldest first (marked delivered);
+    ``rows``: what ``unanswered`` found, when the caller ran it already."""
+    if rows is None:
+        rows = tx.all(*unanswered(device_id))
     if any(r["status"] == "pending" for r in rows):
         tx.run(
             "UPDATE commands SET status = 'delivered', delivered_at = ?"

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 log = logging.getLogger(__name__)
 
 Row = dict[str, Any]
+Statement = tuple[str, Sequence[Any]]
 
 
 class DatabaseError(Exception):
@@ -48,6 +49,23 @@ class Tx(Protocol):
     def run(self, sql: str, args: Sequence[Any] = ()) -> int: ...
 
     def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+    def batch(self, statements: Sequence[Statement]) -> list[list[Row] | int]:
+        """Several independent statements in one round trip to the database: for each,
+        its rows if it returns any, else how many rows it changed."""
+        ...
+
+
+def rows(result: list[Row] | int) -> list[Row]:
+    """A batch result that is rows."""
+    assert isinstance(result, list), result
+    return result
+
+
+def count(result: list[Row] | int) -> int:
+    """A batch result that is a count of changed rows."""
+    assert isinstance(result, int), result
+    return result
 
 
 class Database(Protocol):
@@ -93,6 +111,13 @@ class _SqliteTx:
 
     def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         self._conn.executemany(sql, rows)
+
+    def batch(self, statements: Sequence[Statement]) -> list[list[Row] | int]:
+        out: list[list[Row] | int] = []
+        for sql, args in statements:
+            cur = self._conn.execute(sql, tuple(args))
+            out.append([dict(r) for r in cur.fetchall()] if cur.description else cur.rowcount)
+        return out
 
 
 def _sqlite_connect(path: Path) -> sqlite3.Connection:
@@ -270,6 +295,15 @@ class _PgTx:
         with self._conn.cursor() as cur:
             cur.executemany(to_pyformat(sql), rows)
 
+    def batch(self, statements: Sequence[Statement]) -> list[list[Row] | int]:
+        with self._conn.pipeline():  # sent together, answered together
+            cursors = [self._conn.execute(to_pyformat(sql), tuple(args))
+                       for sql, args in statements]  # fmt: skip
+        return [list(c.fetchall()) if c.description else int(c.rowcount) for c in cursors]
+
+
+IDLE_CHECK_S = 0.25  # well under the time a PostgreSQL restart takes
+
 
 class PostgresDatabase:
     dialect = "postgresql"
@@ -280,13 +314,14 @@ class PostgresDatabase:
         from psycopg_pool import ConnectionPool, PoolTimeout
 
         self.url = url
+        self._check_connection = ConnectionPool.check_connection
         self._errors = (psycopg.Error, PoolTimeout)
         self._busy = PoolTimeout
+        self._returned: dict[int, float] = {}  # id(connection) -> when it came back
         self._pool = ConnectionPool(
             url, min_size=min(2, pool_size), max_size=pool_size, open=False, timeout=timeout,
             kwargs={"row_factory": dict_row, "connect_timeout": 10},
-            check=ConnectionPool.check_connection,  # a connection a restart broke is replaced
-            name="fleet",
+            check=self._check, name="fleet",
         )  # fmt: skip
         try:
             self._pool.open(wait=True, timeout=timeout)  # fail at start, not at a request
@@ -294,11 +329,25 @@ class PostgresDatabase:
             self._pool.close()
             raise DatabaseError(f"cannot connect to PostgreSQL: {exc}") from exc
 
+    def _check(self, conn: Any) -> None:
+        """Make sure a connection still works before handing it out, so one a database
+        restart broke is replaced instead of failing a request. One that was in use a
+        moment ago is known to work (a restart takes longer than that): under load the
+        check costs no round trip."""
+        idle = time.monotonic() - self._returned.get(id(conn), float("-inf"))
+        if idle > IDLE_CHECK_S:
+            self._check_connection(conn)
+
     @contextlib.contextmanager
     def tx(self) -> Iterator[Tx]:
         try:
             with self._pool.connection() as conn:  # commits at the end, rolls back on error
-                yield _PgTx(conn)
+                try:
+                    yield _PgTx(conn)
+                finally:
+                    if len(self._returned) > 1000:  # connections the pool has replaced
+                        self._returned.clear()
+                    self._returned[id(conn)] = time.monotonic()
         except self._busy as exc:
             raise DatabaseBusy(f"no database connection free: {exc}") from exc
 

@@ -23,7 +23,7 @@ from provisioning.protocol import (
     request_message,
     verify,
 )
-from provisioning.server.db import Tx
+from provisioning.server.db import Statement, Tx
 from provisioning.server.errors import Forbidden, Unauthorized
 
 #: what a device request needs of its device, and of its site's newest bundle, in one
@@ -85,6 +85,17 @@ def authenticate(
     allow_pending: bool = False,
 ) -> dict[str, Any]:
     """The device row of a properly signed request; Unauthorized/Forbidden otherwise."""
+    row, nonce = verified(tx, method, target, headers, body, now, allow_pending=allow_pending)
+    remember_nonce(tx, row["id"], nonce, now)
+    return row
+
+
+def verified(
+    tx: Tx, method: str, target: str, headers: dict[str, str], body: bytes, now: float, *,
+    allow_pending: bool = False,
+) -> tuple[dict[str, Any], str]:  # fmt: skip
+    """The device row and the nonce of a properly signed request, the nonce not yet
+    remembered (the caller does that in the same transaction: ``remembering``)."""
     device_id = signed_parts(headers)[0]
     row = tx.one(DEVICE, (device_id,))
     if row is None:
@@ -96,18 +107,26 @@ def authenticate(
         raise Forbidden("this device's enrollment was rejected", code="device_rejected")
     if row["status"] == "pending" and not allow_pending:
         raise Forbidden("waiting for an admin to approve this device", code="device_pending")
-    remember_nonce(tx, device_id, nonce, now)
-    return row
+    return row, nonce
 
 
-def remember_nonce(tx: Tx, device_id: str, nonce: str, now: float) -> None:
-    inserted = tx.run(
+def remembering(device_id: str, nonce: str, now: float) -> Statement:
+    """The statement that stores a nonce; it changes no row if the nonce was seen."""
+    return (
         "INSERT INTO device_nonces (device_id, nonce, seen_at) VALUES (?,?,?)"
         " ON CONFLICT (device_id, nonce) DO NOTHING",
         (device_id, nonce, now),
     )
+
+
+def first_time(inserted: int) -> None:
+    """Refuse a replay: ``inserted`` is what the ``remembering`` statement changed."""
     if not inserted:
         raise Unauthorized("this request was already received", code="replayed_request")
+
+
+def remember_nonce(tx: Tx, device_id: str, nonce: str, now: float) -> None:
+    first_time(tx.run(*remembering(device_id, nonce, now)))
 
 
 def purge_nonces(tx: Tx, now: float) -> int:

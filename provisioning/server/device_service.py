@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from provisioning.server import bundles, commands, devauth, enrollment, health, schemas
+from provisioning.server import bundles, commands, db, devauth, enrollment, health, schemas
 from provisioning.server.db import Tx
 from provisioning.server.errors import NotFound
 from provisioning.server.fleet import Fleet
@@ -74,11 +74,20 @@ class DeviceService:
         now = self.fleet.clock()
         report = health.report(beat)
         with self.fleet.db.tx() as tx:
-            row = self._auth(tx, req)
+            row, nonce = devauth.verified(tx, req.method, req.target, req.headers, req.body, now)
+            # what every heartbeat writes and reads, in one round trip to the database
+            inserted, _, alerts, unanswered = tx.batch([
+                devauth.remembering(row["id"], nonce, now),
+                health.storing(row["id"], report, now),
+                health.open_alerts_of(row["id"]),
+                commands.unanswered(row["id"]),
+            ])  # fmt: skip
+            devauth.first_time(db.count(inserted))  # a replay: everything above is undone
             if beat.results:
                 commands.record_results(tx, row["id"], beat.results, now)
-            health.ingest(tx, row, report, now)
-            pending = commands.deliver(tx, row["id"], now)
+                unanswered = tx.all(*commands.unanswered(row["id"]))
+            health.after(tx, row, report, db.rows(alerts), now)
+            pending = commands.deliver(tx, row["id"], now, db.rows(unanswered))
             now_holds = row | {"config_version": report["config_version"]}  # just reported
             latest = (
                 bundles.for_device(tx, self.fleet.key, now_holds, now, self.fleet.bundle_ttl_s)

@@ -14,7 +14,7 @@ from typing import Any
 import msgspec
 
 from provisioning.server import audit, schemas
-from provisioning.server.db import Tx
+from provisioning.server.db import Statement, Tx
 
 HEARTBEAT_S = 300
 OFFLINE_AFTER_S = 3 * HEARTBEAT_S
@@ -78,30 +78,42 @@ def conditions(health: dict[str, Any]) -> dict[str, str]:
     return found
 
 
-def ingest(tx: Tx, device: dict[str, Any], health: dict[str, Any], now: float) -> None:
-    events = health.pop("events", [])
-    for event in events:  # in the fleet's audit log, under the kiosk's own name
-        audit.record(tx, device["id"], f"kiosk.{event['kind']}", device["id"], event["at"],
-                     technician=event["technician"], method=event["method"],
-                     detail=event["detail"])  # fmt: skip
-    tx.run(
+def storing(device_id: str, health: dict[str, Any], now: float) -> Statement:
+    """The statement that keeps a heartbeat on its device's row."""
+    return (
         "UPDATE devices SET last_seen = ?, health = ?, software_version = ?,"
         " config_version = ?, in_service = ? WHERE id = ?",
         (
-            now, msgspec.json.encode(health).decode(), health["software_version"],
-            health["config_version"], int(health["in_service"]), device["id"],
+            now, msgspec.json.encode({k: v for k, v in health.items() if k != "events"}).decode(),
+            health["software_version"], health["config_version"], int(health["in_service"]),
+            device_id,
         ),
     )  # fmt: skip
+
+
+def open_alerts_of(device_id: str) -> Statement:
+    return ("SELECT id, kind FROM alerts WHERE device_id = ? AND resolved_at IS NULL",
+            (device_id,))  # fmt: skip
+
+
+def after(
+    tx: Tx, device: dict[str, Any], health: dict[str, Any], open_rows: list[dict[str, Any]],
+    now: float,
+) -> None:  # fmt: skip
+    """What a stored heartbeat changes besides the row: its events into the fleet's audit
+    log (under the kiosk's own name), and alerts opened or resolved."""
+    for event in health.get("events", []):
+        audit.record(tx, device["id"], f"kiosk.{event['kind']}", device["id"], event["at"],
+                     technician=event["technician"], method=event["method"],
+                     detail=event["detail"])  # fmt: skip
     # offline_day is never in ``found``: the kiosk just spoke, so that alert resolves too
-    _sync_alerts(tx, device["id"], conditions(health), set(ALERTS), now)
+    _sync_alerts(tx, device["id"], conditions(health), set(ALERTS), open_rows, now)
 
 
 def _sync_alerts(
-    tx: Tx, device_id: str, found: dict[str, str], kinds: set[str], now: float
-) -> None:
-    open_rows = tx.all(
-        "SELECT id, kind FROM alerts WHERE device_id = ? AND resolved_at IS NULL", (device_id,)
-    )
+    tx: Tx, device_id: str, found: dict[str, str], kinds: set[str],
+    open_rows: list[dict[str, Any]], now: float,
+) -> None:  # fmt: skip
     open_kinds = {r["kind"]: r["id"] for r in open_rows}
     for kind in kinds:
         if kind in found and kind not in open_kinds:
