@@ -110,7 +110,13 @@ def devices(app: FleetApp, req: Request) -> Response:
     status = req.query.get("status")
     if status not in (None, "pending", "accepted", "rejected", "revoked"):
         raise Invalid("status: pending, accepted, rejected or revoked", field="status")
-    return json_response(200, {"devices": app.fleet.devices(admin(app, req), status)})
+    limit = _int(req.query.get("limit"), "limit", 1000)
+    offset = _int(req.query.get("offset"), "offset", 0)
+    if not 1 <= limit <= 5000 or offset < 0:
+        raise Invalid("limit: 1-5000, offset: 0 or more", field="limit")
+    region = req.query.get("region") or None
+    found, total = app.fleet.devices_and_total(admin(app, req), status, region, limit, offset)
+    return json_response(200, {"devices": found, "total": total})
 
 
 def device(app: FleetApp, req: Request) -> Response:

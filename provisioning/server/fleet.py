@@ -187,19 +187,18 @@ class Fleet:
         self, actor: Actor, status: str | None = None, limit: int = 100_000, offset: int = 0
     ) -> list[dict[str, Any]]:
         """Devices in the actor's scope, oldest enrollment first (the CLI and the API)."""
-        now = self.clock()
-        query = fleetview.DeviceQuery(status=status or "", page_size=limit)
-        where, args = query.where(actor.scope, now)
+        return self.devices_and_total(actor, status, None, limit, offset)[0]
+
+    def devices_and_total(
+        self, actor: Actor, status: str | None, region: str | None, limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A page of :meth:`devices`, narrowed to a region, and how many match in all."""
+        query = fleetview.DeviceQuery(status=status or "", region=region, sort="enrolled",
+                                      page_size=limit)  # fmt: skip
         with self.db.read() as tx:
-            rows = tx.all(f"SELECT d.* FROM {query.tables()} WHERE {where}"
-                          " ORDER BY d.enrolled_at, d.id LIMIT ? OFFSET ?",
-                          [*args, limit, offset])  # fmt: skip
-            ids = {r["id"] for r in rows}
-            alerts: dict[str, list[str]] = {}
-            for a in health.open_alerts(tx):
-                if a["device_id"] in ids:
-                    alerts.setdefault(a["device_id"], []).insert(0, a["kind"])
-            return [fleetview.summary(r, now, alerts.get(r["id"], [])) for r in rows]
+            if region is not None:
+                regions.get_region(tx, region)
+            return fleetview.device_slice(tx, query, actor.scope, self.clock(), offset)
 
     def device(self, actor: Actor, device_id: str) -> dict[str, Any]:
         now = self.clock()

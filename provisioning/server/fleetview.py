@@ -169,12 +169,19 @@ def device_page(
     tx: Tx, query: DeviceQuery, scope: str | None, now: float
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of devices (summaries) and how many match in all."""
+    offset = (max(1, query.page) - 1) * query.page_size
+    return device_slice(tx, query, scope, now, offset)
+
+
+def device_slice(
+    tx: Tx, query: DeviceQuery, scope: str | None, now: float, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """``query.page_size`` devices from ``offset`` on, and how many match in all."""
     where, args = query.where(scope, now)
     total_row = tx.one(f"SELECT COUNT(*) AS n FROM {query.tables()} WHERE {where}", args)
     total = int(total_row["n"]) if total_row else 0
     column = SORTS.get(query.sort, "d.id")
     direction = "DESC" if query.descending else "ASC"
-    offset = (max(1, query.page) - 1) * query.page_size
     rows = tx.all(
         "SELECT d.id, d.serial, d.status, d.site_id, d.requested_site, d.software_version,"
         f" d.config_version, d.last_seen, d.enrolled_at, d.in_service FROM {query.tables()}"

@@ -123,6 +123,7 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX devices_seen ON devices(status, (COALESCE(last_seen, 0)), id)",
         "CREATE INDEX devices_serial ON devices(status, serial, id)",
         "CREATE INDEX devices_version ON devices(status, software_version, id)",
+        "CREATE INDEX devices_enrolled ON devices(enrolled_at, id)",
         "CREATE INDEX alerts_kind_open ON alerts(kind, device_id) WHERE resolved_at IS NULL",
     ],
 ]

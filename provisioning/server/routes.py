@@ -49,7 +49,7 @@ API_ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/admin/regions", api.regions),
     Route("POST", "/v1/admin/regions", api.add_region),
     Route("POST", "/v1/admin/admins", api.add_admin),
-    Route("GET", "/v1/admin/devices", api.devices, query=("status",)),
+    Route("GET", "/v1/admin/devices", api.devices, query=("status", "region", "limit", "offset")),
     Route("GET", _DEV, api.device),
     Route("POST", _DEV + "/approve", api.approve),
     Route("POST", _DEV + "/reject", api.reject),
