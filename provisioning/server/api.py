@@ -14,6 +14,7 @@ from provisioning.server import schemas
 from provisioning.server.accounts import Actor
 from provisioning.server.device_service import Signed
 from provisioning.server.errors import Invalid, Unauthorized, UnsupportedMedia
+from provisioning.server.regions import NODE_ID
 from provisioning.server.wire import Request, Response, json_response
 
 if TYPE_CHECKING:
@@ -114,7 +115,9 @@ def devices(app: FleetApp, req: Request) -> Response:
     offset = _int(req.query.get("offset"), "offset", 0)
     if not 1 <= limit <= 5000 or offset < 0:
         raise Invalid("limit: 1-5000, offset: 0 or more", field="limit")
-    region = req.query.get("region") or None
+    region = req.query.get("region")
+    if region is not None and not NODE_ID.fullmatch(region):
+        raise Invalid("a region id: 1-64 letters, digits, '-' or '_'", field="region")
     found, total = app.fleet.devices_and_total(admin(app, req), status, region, limit, offset)
     return json_response(200, {"devices": found, "total": total})
 
