@@ -205,7 +205,7 @@ class Fleet:
         with self.db.read() as tx:
             row = enrollment.get_device(tx, device_id)
             regions.require_within(tx, row["site_id"] or row["requested_site"], actor.scope)
-            alerts = health.open_alerts(tx, [device_id])
+            alerts = health.open_alerts(tx, device_id)
             detail = fleetview.summary(row, now, [a["kind"] for a in alerts])
             detail["health"] = json.loads(row["health"])
             detail["open_alerts"] = alerts

@@ -151,9 +151,10 @@ def connectivity(device: dict[str, Any], now: float) -> str:
     return "online" if now - device["last_seen"] <= OFFLINE_AFTER_S else "offline"
 
 
-def open_alerts(tx: Tx, device_ids: list[str] | None = None) -> list[dict[str, Any]]:
-    rows = tx.all("SELECT * FROM alerts WHERE resolved_at IS NULL ORDER BY opened_at DESC, id DESC")
-    if device_ids is not None:
-        wanted = set(device_ids)
-        rows = [r for r in rows if r["device_id"] in wanted]
-    return rows
+def open_alerts(tx: Tx, device_id: str) -> list[dict[str, Any]]:
+    """One device's open alerts, newest first."""
+    return tx.all(
+        "SELECT * FROM alerts WHERE device_id = ? AND resolved_at IS NULL"
+        " ORDER BY opened_at DESC, id DESC",
+        (device_id,),
+    )
