@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 DROP = "bianmin.drop"  # scope["extensions"][DROP]: abort this connection (server.py)
 SPEC_PATH = Path(models.__file__).with_name("openapi.yaml")
 _BODY_METHODS = ("POST", "PUT", "PATCH")
+DRAIN_FACTOR = 4  # a body up to 4 times the limit is read before it is refused
 
 
 class Operations:
@@ -91,6 +92,8 @@ async def read_body(req: Request, receive: Receive, limit: int) -> bytes:
         raise Problem(400, "bad_content_length", "Content-Length is not a number")
     size = int(raw)
     if size > limit:
+        if size <= DRAIN_FACTOR * limit:  # take in what is on its way, so that closing
+            await drain(receive)  # does not reset the connection before the answer is read
         raise Problem(413, "body_too_large", f"body over {limit} bytes")
     chunks: list[bytes] = []
     more = size > 0
@@ -104,6 +107,14 @@ async def read_body(req: Request, receive: Receive, limit: int) -> bytes:
     if len(body) != size:
         raise Dropped
     return body
+
+
+async def drain(receive: Receive) -> None:
+    """Read a request's body and drop it."""
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect" or not message.get("more_body", False):
+            return
 
 
 async def send_response(send: Send, method: str, resp: Response) -> None:

@@ -59,6 +59,7 @@ MAX_BODY = 4_000_000
 SPEC_PATH = Path(__file__).with_name("openapi.yaml")
 ALL_ROUTES = routes.API_ROUTES + console.ROUTES
 _BODY_METHODS = ("POST", "PUT", "PATCH")
+DRAIN_FACTOR = 4  # a body up to 4 times the limit is read before it is refused
 
 
 class Operations:
@@ -153,6 +154,8 @@ async def read_body(req: Request, receive: Receive) -> bytes:
         raise BodyRefused(400, "bad_content_length", "Content-Length is not a number")
     size = int(raw)
     if size > MAX_BODY:
+        if size <= DRAIN_FACTOR * MAX_BODY:  # take in what is on its way, so that closing
+            await drain(receive)  # does not reset the connection before the answer is read
         raise BodyRefused(413, "body_too_large", f"body over {MAX_BODY} bytes")
     chunks: list[bytes] = []
     more = size > 0
@@ -163,6 +166,14 @@ async def read_body(req: Request, receive: Receive) -> bytes:
         chunks.append(message.get("body", b""))
         more = message.get("more_body", False)
     return b"".join(chunks)
+
+
+async def drain(receive: Receive) -> None:
+    """Read a request's body and drop it."""
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect" or not message.get("more_body", False):
+            return
 
 
 async def send_response(send: Send, method: str, resp: Response) -> None:
