@@ -169,8 +169,10 @@ def main() -> None:
                     cluster.stop()
     table = ["| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD)]
     table += ["| " + " | ".join(r) + " |" for r in rows]
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     body = "\n".join([
-        f"`bench/bench_console.py --kiosks {args.kiosks} --runs {args.runs}`: one"
+        f"`bench/bench_console.py --kiosks {args.kiosks} --runs {args.runs}` (load average"
+        f" at the end: {load}): one"
         " `kiosk-fleet serve` process, the browser's requests from the same machine;"
         f" SQLite (WAL, synchronous=FULL){', ' + ', '.join(versions) if versions else ''}."
         " 500 sites; about 86 % of kiosks online, 10 % offline, 4 % never seen, 11 % with an"

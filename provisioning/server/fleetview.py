@@ -47,8 +47,11 @@ def census(tx: Tx, node_id: str | None, now: float) -> dict[str, Any]:
         {node_id: dict.fromkeys(COUNTS, 0)} if node_id is not None else {})  # fmt: skip
     args: tuple[Any, ...] = () if node_id is None else (node_id,)
     under = "" if node_id is None else f" AND d.site_id {UNDER}"
+    if node_id is not None and _whole_tree(tx, node_id):  # the one province: no filter
+        under, args = "", ()
     place = ("SELECT a.node_id AS site_id, a.ancestor_id AS child FROM region_ancestors a"
              f" JOIN regions k ON k.id = a.ancestor_id WHERE {top}")  # fmt: skip
+    place_args: tuple[Any, ...] = () if node_id is None else (node_id,)
     online_since = now - OFFLINE_AFTER_S
     versions: dict[str, int] = {}
     for row in tx.all(
@@ -69,7 +72,7 @@ def census(tx: Tx, node_id: str | None, now: float) -> dict[str, Any]:
         " AS stale"
         " FROM per JOIN place ON place.site_id = per.site_id"
         " JOIN regions s ON s.id = per.site_id GROUP BY place.child, per.software_version",
-        (online_since, online_since, *args, *args),
+        (online_since, online_since, *args, *place_args),
     ):  # fmt: skip
         counts = per_kid[row["child"]]
         for key in COUNTS[:4] + COUNTS[5:]:
@@ -81,7 +84,7 @@ def census(tx: Tx, node_id: str | None, now: float) -> dict[str, Any]:
         f" FROM ({open_alerts}) a JOIN devices d ON d.id = a.device_id"
         " JOIN place ON place.site_id = d.site_id"
         f" WHERE d.status = 'accepted'{under} GROUP BY place.child",
-        (*args, *args),
+        (*place_args, *args),
     ):  # fmt: skip
         per_kid[row["child"]]["alerting"] = int(row["n"])
     kinds = tx.all(
@@ -95,6 +98,12 @@ def census(tx: Tx, node_id: str | None, now: float) -> dict[str, Any]:
         "versions": sorted(versions.items(), key=lambda v: (-v[1], v[0])),
         "alerts": {r["kind"]: int(r["n"]) for r in kinds},
     }
+
+
+def _whole_tree(tx: Tx, node_id: str) -> bool:
+    """Whether ``node_id`` is the only root: every kiosk is under it."""
+    roots = tx.all("SELECT id FROM regions WHERE parent_id IS NULL LIMIT 2")
+    return [r["id"] for r in roots] == [node_id]
 
 
 @dc.dataclass(frozen=True)
