@@ -123,7 +123,9 @@ class DeviceQuery:
     status: str = "accepted"  # pending | accepted | rejected | revoked | "" (all)
     page_size: int = PAGE_SIZE
 
-    def where(self, scope: str | None, now: float) -> tuple[str, list[Any]]:
+    def where(
+        self, scope: str | None, now: float, dialect: str = "sqlite"
+    ) -> tuple[str, list[Any]]:
         terms: list[str] = ["1 = 1"]
         args: list[Any] = []
         if self.status:
@@ -161,11 +163,11 @@ class DeviceQuery:
                          " WHERE a.kind = 'config_error' AND a.resolved_at IS NULL)")  # fmt: skip
         if self.out_of_service:
             terms.append("d.in_service = 0")
-        if self.q:
-            pattern = "%" + self.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
-                "_", "\\_") + "%"  # fmt: skip
-            terms.append("(LOWER(d.serial) LIKE ? ESCAPE '\\' OR d.id LIKE ? ESCAPE '\\')")
-            args += [pattern, pattern]
+        if self.q:  # part of a serial (any case) or of a device id (lower case)
+            escaped = self.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            like = "ILIKE" if dialect == "postgresql" else "LIKE"  # SQLite's LIKE ignores case
+            terms.append(f"(d.serial {like} ? ESCAPE '\\' OR d.id LIKE ? ESCAPE '\\')")
+            args += [f"%{escaped}%", f"%{escaped.lower()}%"]
         return " AND ".join(terms), args
 
     def tables(self) -> str:
@@ -186,18 +188,30 @@ def device_slice(
     tx: Tx, query: DeviceQuery, scope: str | None, now: float, offset: int
 ) -> tuple[list[dict[str, Any]], int]:
     """``query.page_size`` devices from ``offset`` on, and how many match in all."""
-    where, args = query.where(scope, now)
-    total_row = tx.one(f"SELECT COUNT(*) AS n FROM {query.tables()} WHERE {where}", args)
-    total = int(total_row["n"]) if total_row else 0
+    where, args = query.where(scope, now, tx.dialect)
     column = SORTS.get(query.sort, "d.id")
-    direction = "DESC" if query.descending else "ASC"
-    rows = tx.all(
+    picked = (
         "SELECT d.id, d.serial, d.status, d.site_id, d.requested_site, d.software_version,"
-        f" d.config_version, d.last_seen, d.enrolled_at, d.in_service FROM {query.tables()}"
-        f" WHERE {where} ORDER BY {column} {direction}, d.id {direction}"
-        " LIMIT ? OFFSET ?",
-        [*args, query.page_size, offset],
+        " d.config_version, d.last_seen, d.enrolled_at, d.in_service{count}"
+        f" FROM {query.tables()} WHERE {where} ORDER BY {column} {{direction}},"
+        " d.id {direction} LIMIT ? OFFSET ?"
     )
+    if query.q:  # a search matches few: count them in the same pass as the page
+        direction = "DESC" if query.descending else "ASC"
+        sql = picked.format(count=", COUNT(*) OVER () AS matched", direction=direction)
+        rows = tx.all(sql, [*args, query.page_size, offset])
+        total = int(rows[0]["matched"]) if rows else _count(tx, query, where, args)
+    else:
+        total = _count(tx, query, where, args)
+        limit = max(0, min(query.page_size, total - offset))
+        backwards = offset > total // 2  # a page past the middle: count from the other end,
+        if backwards:  # so the last page of 100,000 is as cheap as the first
+            offset = total - offset - limit
+        direction = "DESC" if query.descending != backwards else "ASC"
+        sql = picked.format(count="", direction=direction)
+        rows = tx.all(sql, [*args, limit, offset]) if limit else []
+        if backwards:
+            rows.reverse()
     ids = [r["id"] for r in rows]
     alerts: dict[str, list[str]] = {i: [] for i in ids}
     if ids:
@@ -208,6 +222,11 @@ def device_slice(
         ):  # fmt: skip
             alerts[a["device_id"]].append(a["kind"])
     return [summary(r, now, alerts[r["id"]]) for r in rows], total
+
+
+def _count(tx: Tx, query: DeviceQuery, where: str, args: list[Any]) -> int:
+    row = tx.one(f"SELECT COUNT(*) AS n FROM {query.tables()} WHERE {where}", args)
+    return int(row["n"]) if row else 0
 
 
 def summary(row: dict[str, Any], now: float, alerts: list[str]) -> dict[str, Any]:
