@@ -145,7 +145,9 @@ async def openapi_json(request: StarletteRequest) -> StarletteResponse:
     return JSONResponse(openapi_document())
 
 
-def _problem(status: int, code: str, detail: str, headers: dict[str, str] | None = None) -> Any:
+def _problem(
+    status: int, code: str, detail: str, headers: dict[str, str] | None = None
+) -> StarletteResponse:
     body = Problem(status, code, detail).response().body
     return StarletteResponse(body, status, headers=headers, media_type=PROBLEM_TYPE)
 
