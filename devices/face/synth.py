@@ -28,6 +28,7 @@ NOSE = range(27, 36)
 MOUTH = range(48, 68)
 EYES = range(36, 48)
 BROWS = range(17, 27)
+SHUT_PAINT = 0.9  # from this far shut the eyes are painted over with skin and a lash line
 
 
 @dc.dataclass(frozen=True)
@@ -50,7 +51,7 @@ def frame_from_photo(
     cx = (face.box[0] + face.box[2]) / 2 * scale
     cy = (face.box[1] + face.box[3]) / 2 * scale
     big = cv2.resize(photo, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    m = np.float32([[1, 0, w / 2 - cx], [0, 1, h * 0.45 - cy]])
+    m = np.array([[1, 0, w / 2 - cx], [0, 1, h * 0.45 - cy]], dtype=np.float32)
     frame = cv2.warpAffine(big, m, (w, h), borderMode=cv2.BORDER_REPLICATE)
     points = face.landmarks * scale + np.array([w / 2 - cx, h * 0.45 - cy])
     return frame, points
@@ -69,7 +70,8 @@ def posed(frame: np.ndarray, points: np.ndarray, pose: Pose) -> np.ndarray:
     for i, share in ((NOSE, 1.0), (MOUTH, 0.55), (EYES, 0.35), (BROWS, 0.3)):
         for j in i:
             target[j, 0] += shift * share * (1.3 if j in (30, 33) else 1.0)
-    return _warp(frame, points, target)
+    out = _warp(frame, points, target)
+    return _paint_shut(out, target) if pose.shut >= SHUT_PAINT else out
 
 
 def clip(frame: np.ndarray, points: np.ndarray, poses: list[Pose]) -> list[np.ndarray]:
@@ -89,10 +91,34 @@ def blink_and_turn(hold: int = 6, turn: float = 1.0) -> list[Pose]:
     """Still, a blink, still, a turn to the subject's left (``turn`` < 0: right) and
     back, still: about 4 s at 10 frames a second."""
     still = [Pose()] * hold
-    blink = [Pose(shut=s) for s in (0.5, 1.0, 1.0, 0.5)]
+    blink = [Pose(shut=s) for s in (0.5, 1.0, 1.0, 1.0, 1.0, 0.5)]
     t = turn
     turning = [Pose(turn=x * t) for x in (0.3, 0.6, 1.0, 1.0, 1.0, 0.6, 0.3)]
     return still + blink + still + turning + still
+
+
+def _paint_shut(image: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Shut eyes: each eye's opening filled with the skin just under it, a dark lash
+    line along the lower lid (warping alone leaves a sliver the predictor reads open)."""
+    out = image.astype(np.float64)
+    for eye in (range(36, 42), range(42, 48)):
+        e = points[list(eye)]
+        w = float(e[3][0] - e[0][0])
+        y0, x0, x1 = int(e[:, 1].max() + 0.25 * w), int(e[0][0]), int(e[3][0])
+        skin = image[y0 : y0 + max(2, int(0.15 * w)), x0:x1].reshape(-1, 3).mean(axis=0)
+        lift = np.array([0.0, -0.15 * w])
+        poly = np.vstack([e[0], e[1] + lift, e[2] + lift, e[3], e[4], e[5]]).astype(np.int32)
+        mask = np.zeros(image.shape[:2], np.uint8)
+        cv2.fillConvexPoly(mask, poly, 255)
+        alpha = (cv2.GaussianBlur(mask, (0, 0), w * 0.06) / 255.0)[..., None]
+        out = out * (1 - alpha) + skin * alpha
+    result = out.astype(np.uint8)
+    for eye in (range(36, 42), range(42, 48)):
+        e = points[list(eye)]
+        lid = np.array([e[0], e[5], e[4], e[3]]).astype(np.int32)
+        width = max(1, int((e[3][0] - e[0][0]) * 0.06))
+        cv2.polylines(result, [lid], False, (40, 30, 30), width, cv2.LINE_AA)
+    return result
 
 
 def _warp(frame: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
@@ -117,8 +143,11 @@ def _warp(frame: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     index = {(round(float(x), 1), round(float(y), 1)): i for i, (x, y) in enumerate(s)}
     out = frame.copy()
     for tri in subdiv.getTriangleList():
-        ids = [index.get((round(float(tri[k]), 1), round(float(tri[k + 1]), 1))) for k in (0, 2, 4)]
-        if None in ids:
+        found = [
+            index.get((round(float(tri[k]), 1), round(float(tri[k + 1]), 1))) for k in (0, 2, 4)
+        ]
+        ids = [i for i in found if i is not None]
+        if len(ids) != 3:
             continue
         a, b = s[ids], d[ids]
         if np.allclose(a, b):
@@ -134,7 +163,7 @@ def _triangle(src: np.ndarray, out: np.ndarray, a: np.ndarray, b: np.ndarray) ->
     m = cv2.getAffineTransform(a.astype(np.float32), (b - [x, y]).astype(np.float32))
     patch = cv2.warpAffine(src, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
     mask = np.zeros((h, w), np.uint8)
-    cv2.fillConvexPoly(mask, np.int32(b - [x, y]), 1, cv2.LINE_AA)
+    cv2.fillConvexPoly(mask, (b - [x, y]).astype(np.int32), 1, cv2.LINE_AA)
     H, W = out.shape[:2]
     x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + w, W), min(y + h, H)
     if x1 <= x0 or y1 <= y0:
