@@ -14,11 +14,13 @@ camera looks like: it must not pass the liveness check.
 from __future__ import annotations
 
 import dataclasses as dc
+import functools
+from pathlib import Path
 
 import cv2
 import numpy as np
 
-from devices.face.model import FaceModel
+from devices.face.model import FaceModel, shared_model
 
 FRAME = (1280, 720)
 FACE_SHARE = 0.26  # the face's width as a share of the frame's width
@@ -172,3 +174,21 @@ def _triangle(src: np.ndarray, out: np.ndarray, a: np.ndarray, b: np.ndarray) ->
     sub = patch[y0 - y : y1 - y, x0 - x : x1 - x]
     keep = mask[y0 - y : y1 - y, x0 - x : x1 - x].astype(bool)
     region[keep] = sub[keep]
+
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+@functools.lru_cache(maxsize=4)
+def face_clip(
+    sample: str = "elder", *, live: bool = True, size: tuple[int, int] = FRAME
+) -> tuple[np.ndarray, ...]:
+    """A clip of ``sample`` (devices/face/samples/<sample>.jpg): blinking and turning its
+    head to the left and then to the right (``live``), or one still frame."""
+    path = SAMPLES / f"{sample}.jpg"
+    photo = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if photo is None:
+        raise FileNotFoundError(f"no face sample {path}")
+    frame, points = frame_from_photo(photo, shared_model(), size)
+    poses = blink_and_turn() + blink_and_turn(turn=-1.0) if live else [Pose()]
+    return tuple(clip(frame, points, poses))

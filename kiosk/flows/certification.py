@@ -143,6 +143,8 @@ class CertificationFlow(RatingSteps, StepMachine):
             return Next(Step.FACE, effect=CaptureFace())
         if isinstance(intent, Failed):
             return self._attempt_failed("face.failed.camera")
+        if isinstance(intent, Choose) and intent.value == "other":
+            return Next(Step.FACE_OTHER)
         return self._refuse(intent)
 
     def _on_verifying(self, intent: Intent) -> Transition:
