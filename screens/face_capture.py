@@ -21,6 +21,16 @@ from screens.base import KioskScreen
 from screens.images import texture_from_bgr
 
 TICK_S = 0.2
+PORTRAIT = 3 / 4  # the preview's width over its height: the face fills it, not the room
+
+
+def portrait(frame: Any) -> Any:
+    """The middle of a landscape frame at 3:4, mirrored: a person sees themselves as in
+    a mirror, turning left moves their face to the left."""
+    h, w = frame.shape[:2]
+    width = min(w, int(h * PORTRAIT))
+    left = (w - width) // 2
+    return cv2.flip(frame[:, left : left + width], 1)
 
 
 class FaceCaptureScreen(KioskScreen):
@@ -76,7 +86,7 @@ class FaceCaptureScreen(KioskScreen):
             self._seen = None
         elif newest[0] != self._seen:
             self._seen = newest[0]
-            self.ids.preview.texture = texture_from_bgr(cv2.flip(newest[1], 1))
+            self.ids.preview.texture = texture_from_bgr(portrait(newest[1]))
 
     def _say(self, key: str) -> None:
         if key and key != self._spoken:
