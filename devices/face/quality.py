@@ -40,7 +40,7 @@ class Limits:
     max_width: float = 0.75
     max_yaw: float = 0.25  # landmarks.yaw
     max_roll: float = 15.0  # degrees
-    min_eyes: float = 0.20  # eye aspect ratio
+    min_eyes: float = 0.15  # eye aspect ratio (elderly lids droop: open eyes read 0.2–0.3)
     min_light: float = 60.0  # mean grey level of the face, 0–255
     max_light: float = 210.0
     min_sharpness: float = 40.0  # variance of the Laplacian of the face at 160 px wide

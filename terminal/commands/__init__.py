@@ -17,4 +17,5 @@ MODULES = [
     "terminal.commands.system",
     "terminal.commands.devices",
     "terminal.commands.staff",
+    "terminal.commands.face",
 ]
