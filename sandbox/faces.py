@@ -71,12 +71,21 @@ def _model() -> _Model:
     return _Model()
 
 
-@functools.lru_cache(maxsize=64)
-def _on_record(id_number: str) -> np.ndarray | None:
+def _on_record(ctx: Ctx, id_number: str) -> np.ndarray | None:
+    """The descriptor of the applicant's photo on record: one put on record in the
+    database (SandboxPlatform.put_photo_on_record), else the shipped resident's."""
+    row = ctx.conn.execute(
+        "SELECT jpeg FROM photos_on_record WHERE id_number = ?", (id_number,)
+    ).fetchone()
+    if row is not None:
+        return _descriptor_of(bytes(row[0]))
     path = RESIDENTS / f"{id_number}.jpg"
-    if not path.is_file():
-        return None
-    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    return _descriptor_of(path.read_bytes()) if path.is_file() else None
+
+
+@functools.lru_cache(maxsize=64)
+def _descriptor_of(jpeg: bytes) -> np.ndarray | None:
+    image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
     return None if image is None else _model().descriptor(image)
 
 
@@ -85,7 +94,7 @@ def verify(req: Request, ctx: Ctx) -> Response:
         body = FaceVerificationRequest.from_json(req.json())
     except f.FieldError as exc:
         raise invalid(exc) from exc
-    reference = _on_record(body.applicant.id_number)
+    reference = _on_record(ctx, body.applicant.id_number)
     if reference is None:
         raise Problem(422, "no_reference", "no photo on record for this applicant")
     image = _decode(body.image)

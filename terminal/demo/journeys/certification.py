@@ -10,10 +10,18 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.face.capture import Phase
+from sandbox.faces import RESIDENTS
 from terminal.demo.journeys.steps import Trip
-from terminal.harness import simulation_of
+from terminal.harness import sandbox_of, simulation_of
 
 CODE = "33102300RS-GG-0003"  # 养老保险待遇领取资格认证
+ON_RECORD = RESIDENTS / "110101194305120026.jpg"  # the demo resident's, as shipped
+
+
+def photo_on_record(app: Any) -> None:
+    """The department holds the photo of the person whose card was read (the demo
+    resident's, whoever the card says: tests plant other people on it)."""
+    sandbox_of(app).put_photo_on_record(app.session.identity.id_number, ON_RECORD.read_bytes())
 
 
 def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
@@ -21,6 +29,7 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     trip.open_matter("zgrz", CODE)
     trip.start(CODE, "instant")
     trip.identify()
+    photo_on_record(app)
     trip.wait("face_consent")
     trip.shoot("face-consent")
     simulation_of(app).show_face("elder", live=True)
