@@ -28,7 +28,7 @@ import numpy as np
 
 from devices.face.errors import ModelMissing, NoFace, SeveralFaces, UnreadableImage
 
-DETECT_WIDTH = 480  # pixels: HOG on a 1280×720 frame shrunk to this width
+DETECT_WIDTH = 640  # pixels: HOG on a 1280×720 frame shrunk to this width (faces from 1/8 of it)
 UPSAMPLE = 0  # HOG pyramid upsampling; 0 finds faces of 80 px and more in the small copy
 
 # the model files inside the face_recognition_models package

@@ -30,7 +30,10 @@ NOSE = range(27, 36)
 MOUTH = range(48, 68)
 EYES = range(36, 48)
 BROWS = range(17, 27)
-SHUT_PAINT = 0.9  # from this far shut the eyes are painted over with skin and a lash line
+# Shut eyes, drawn several ways: (how far the upper lids come down, painted over). The
+# landmark predictor reads any one of them open now and then, depending on the detector's
+# box; a blink of several different frames reads shut in at least one, as a real one does.
+VARIANTS = ((0.85, False), (0.85, True), (0.95, False), (0.95, True))
 
 
 @dc.dataclass(frozen=True)
@@ -40,6 +43,7 @@ class Pose:
 
     shut: float = 0.0
     turn: float = 0.0
+    variant: int = 0  # shut eyes drawn one of VARIANTS ways (see :func:`blink_and_turn`)
 
 
 def frame_from_photo(
@@ -64,16 +68,17 @@ def posed(frame: np.ndarray, points: np.ndarray, pose: Pose) -> np.ndarray:
     if pose == Pose():
         return frame.copy()
     target = points.copy()
+    down, paint = VARIANTS[pose.variant % len(VARIANTS)]
     for upper in UPPER_LIDS:
         lower = LOWER_LIDS[upper]
-        target[upper] = points[upper] + (points[lower] - points[upper]) * 0.85 * pose.shut
+        target[upper] = points[upper] + (points[lower] - points[upper]) * down * pose.shut
     face_width = points[16][0] - points[0][0]
     shift = 0.10 * face_width * pose.turn
     for i, share in ((NOSE, 1.0), (MOUTH, 0.55), (EYES, 0.35), (BROWS, 0.3)):
         for j in i:
             target[j, 0] += shift * share * (1.3 if j in (30, 33) else 1.0)
     out = _warp(frame, points, target)
-    return _paint_shut(out, target) if pose.shut >= SHUT_PAINT else out
+    return _paint_shut(out, target) if paint and pose.shut >= 1.0 else out
 
 
 def clip(frame: np.ndarray, points: np.ndarray, poses: list[Pose]) -> list[np.ndarray]:
@@ -93,7 +98,8 @@ def blink_and_turn(hold: int = 6, turn: float = 1.0) -> list[Pose]:
     """Still, a blink, still, a turn to the subject's left (``turn`` < 0: right) and
     back, still: about 4 s at 10 frames a second."""
     still = [Pose()] * hold
-    blink = [Pose(shut=s) for s in (0.5, 1.0, 1.0, 1.0, 1.0, 0.5)]
+    shut = [Pose(shut=1.0, variant=v) for v in range(len(VARIANTS))]
+    blink = [Pose(shut=0.5), *shut, Pose(shut=0.5)]
     t = turn
     turning = [Pose(turn=x * t) for x in (0.3, 0.6, 1.0, 1.0, 1.0, 0.6, 0.3)]
     return still + blink + still + turning + still
