@@ -6,8 +6,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from devices.face.synth import SAMPLES, Pose, frame_from_photo, posed
 from devices.face.model import shared_model
+from devices.face.synth import SAMPLES, Pose, frame_from_photo, posed
 
 
 def sample(name: str = "elder") -> np.ndarray:
@@ -17,10 +17,10 @@ def sample(name: str = "elder") -> np.ndarray:
     return image
 
 
-def camera_frame(name: str = "elder", pose: Pose = Pose()) -> np.ndarray:
+def camera_frame(name: str = "elder", pose: Pose | None = None) -> np.ndarray:
     """The sample as a 1280×720 camera frame, its face in ``pose``."""
     frame, points = frame_from_photo(sample(name), shared_model())
-    return posed(frame, points, pose)
+    return posed(frame, points, pose or Pose())
 
 
 def jpeg(image: np.ndarray) -> bytes:
