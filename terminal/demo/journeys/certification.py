@@ -39,6 +39,7 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     pilot.wait_until(lambda: flow.board.read().phase is Phase.ACTIONS, "the liveness check")
     pilot.wait_until(lambda: app.nav.screen("face_capture").ids.preview.texture, "the preview")
     trip.shoot("face-capture")
+    trip.shoot_elderly("face-capture")  # the capture goes on meanwhile
     trip.wait("certified", timeout=90)
     pilot.wait_until(lambda: flow.printed is not None, "the slip printed", timeout=30)
     trip.shoot("certified")
