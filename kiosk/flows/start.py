@@ -58,7 +58,7 @@ class FlowFactory:
     ) -> StepMachine:
         """``matter`` handled as ``mode`` (default: the kiosk's preferred mode)."""
         match mode or offered_modes(matter)[0]:
-            case HandlingMode.INSTANT if matter.identity.face_check:  # 人证核验, then on record
+            case HandlingMode.INSTANT if matter.identity.certification:  # 人证核验 is the matter
                 return CertificationFlow(session, matter, attempts=self.settings.face.attempts)
             case HandlingMode.INSTANT:
                 return InstantFlow(session, matter)

@@ -49,12 +49,23 @@ def test_the_matter_is_certified_here_and_now_by_face(
     catalogue: Catalogue, session: Session
 ) -> None:
     matter = catalogue.get(PENSION_CHECK)
-    assert offered_modes(matter)[0] is HandlingMode.INSTANT and matter.identity.face_check
+    assert offered_modes(matter)[0] is HandlingMode.INSTANT and matter.identity.certification
     flow = flow_for(catalogue, session, identified=False)
     assert isinstance(flow, CertificationFlow) and flow.kind is FlowKind.CERTIFICATION
     assert flow.kind.handling_mode is HandlingMode.INSTANT and flow.max_attempts == 3
     assert flow.step is Step.IDENTITY
     assert flow.handle(Identified(person())) == Next(Step.FACE_CONSENT)
+
+
+def test_other_instant_matters_that_ask_for_a_face_check_stay_instant(
+    catalogue: Catalogue, session: Session
+) -> None:
+    # Regression: routing by identity.face_check sent 个人信用报告 (instant, face_check)
+    # into the certification journey; only a matter that is the check itself goes there.
+    credit = catalogue.get("33102300ZX-GG-0001")
+    assert credit.identity.face_check and not credit.identity.certification
+    factory = FlowFactory(load_settings(), lambda: NOW, lambda: 0.0)
+    assert factory.for_matter(session, credit).kind is FlowKind.INSTANT
 
 
 def test_consent_then_capture_then_verification_then_the_slip_and_rating(
