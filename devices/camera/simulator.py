@@ -70,6 +70,7 @@ class CameraSimulator:
         qr_matrix(text, encoding=encoding, eci=eci)  # refuse what cannot be encoded, now
         with self._lock:
             self._shown = Shown(text, encoding, eci)
+            self._clip, self._clip_at = (), 0  # the code is held up in front of any face
             if scene:
                 self.scene = dc.replace(self.scene, **scene)  # type: ignore[arg-type]
             self._seed += 1

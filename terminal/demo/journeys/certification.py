@@ -50,6 +50,7 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     masked_ok = bool(text) and identity.id_number not in text and "认证成功" in text
     cert = flow.certification
     dropped = flow.capture is None
+    simulation_of(app).take_code_away()  # the resident steps away from the camera
     pilot.tap("certified-continue")
     trip.rate_and_finish()
     return {
