@@ -181,12 +181,12 @@ def test_the_simulator_replays_a_face_clip_and_a_code_held_up_replaces_it() -> N
 
     from devices.camera.simulator import CameraSimulator
 
-    sim = CameraSimulator(size=(64, 48))
-    clip = [np.full((48, 64, 3), v, np.uint8) for v in (10, 20, 30)]
+    sim = CameraSimulator(size=(640, 480))
+    clip = [np.full((480, 640, 3), v, np.uint8) for v in (10, 20, 30)]
     sim.play(clip)
     assert [int(sim.frame()[0, 0, 0]) for _ in range(4)] == [10, 20, 30, 10]  # it loops
     sim.show("LS-demo-0001-20260101-0001")
-    assert sim.playing is False and sim.frame() is not clip[1]
+    assert sim.playing is False and all(sim.frame() is not c for c in clip)
     sim.play(clip)
     sim.hide()
     assert sim.playing is False
