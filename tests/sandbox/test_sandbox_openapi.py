@@ -225,7 +225,9 @@ def test_answers_match_the_documented_schemas(call: Any) -> None:
         "matter_code": "M-1",
         "station_id": "ST",
         "liveness": {"actions": ["blink"], "frames": 9, "duration_ms": 900, "method": "action"},
-        "image": base64.b64encode((ROOT / "devices/face/samples/elder.jpg").read_bytes()).decode(),
+        "image": base64.b64encode(
+            (ROOT / "sandbox/residents/110101194305120026.jpg").read_bytes()
+        ).decode(),
     }
     fv = call("POST", "/v1/face-verifications", "/v1/face-verifications", json=face).json()
     certify = {"matter_code": "M-1", "applicant": elder, "station_id": "ST", "channel": "kiosk"}
