@@ -4,11 +4,13 @@ landmarks, and capture to verdict with the platform on loopback.
 Run: ``.venv/bin/python bench/bench_face.py [--pairs DIR] [--people DIR] [--frames 60]
 [--verdicts 10] [--write]``.
 
-- Calibration: labelled pairs of public face photos. ``--pairs DIR``: a folder with
-  ``master.csv`` (``file_x,file_y,Decision`` with Yes/No, as the deepface project's
-  ``tests/unit/dataset``); ``--people DIR``: one sub-folder of photos per person (every
-  pair within a folder is the same person, every pair across folders is not), such as
-  face_recognition's ``examples/knn_examples/train``. Photos with no face are counted and
+- Calibration: labelled pairs of public face photos. ``--pairs FILE.csv`` (repeatable):
+  rows ``file_x,file_y,decision`` with Yes/No, the photos beside the file (file names
+  only are used), as the deepface project's ``tests/unit/dataset/master.csv`` and
+  ``face-recognition-pivot.csv``; ``--people DIR``: one sub-folder of photos per person
+  (every pair within a folder is the same person, every pair across folders is not),
+  such as face_recognition's ``examples/knn_examples/train``. A pair listed twice counts
+  once. Photos with no face are counted and
   left out. The photos are not in this repository: bench/RESULTS.md says where they came
   from. For each threshold: n same / n different pairs, false accepts (different people
   under the threshold) and false rejects (the same person at or over it).
@@ -62,13 +64,14 @@ def descriptors(paths: list[Path]) -> tuple[dict[Path, np.ndarray], list[Path]]:
     return found, faceless
 
 
-def labelled_pairs(pairs: Path | None, people: Path | None) -> list[tuple[Path, Path, bool]]:
-    out: list[tuple[Path, Path, bool]] = []
-    if pairs is not None:
-        with (pairs / "master.csv").open(encoding="utf-8") as fh:
+def labelled_pairs(pairs: list[Path], people: Path | None) -> list[tuple[Path, Path, bool]]:
+    out: dict[frozenset[Path], tuple[Path, Path, bool]] = {}
+    for table in pairs:
+        with table.open(encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
-                same = row["Decision"].strip().lower() == "yes"
-                out.append((pairs / row["file_x"], pairs / row["file_y"], same))
+                row = {k.lower(): v for k, v in row.items()}
+                a, b = (table.parent / Path(row[k]).name for k in ("file_x", "file_y"))
+                out[frozenset((a, b))] = (a, b, row["decision"].strip().lower() == "yes")
     if people is not None:
         photos = [
             (folder.name, p)
@@ -78,8 +81,8 @@ def labelled_pairs(pairs: Path | None, people: Path | None) -> list[tuple[Path, 
             if p.suffix.lower() in (".jpg", ".jpeg", ".png")
         ]
         for (a, pa), (b, pb) in itertools.combinations(photos, 2):
-            out.append((pa, pb, a == b))
-    return out
+            out[frozenset((pa, pb))] = (pa, pb, a == b)
+    return list(out.values())
 
 
 def calibrate(pairs: list[tuple[Path, Path, bool]]) -> list[str]:
@@ -198,7 +201,9 @@ def capture_to_verdict(n: int) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pairs", type=Path, help="a folder with master.csv (deepface layout)")
+    parser.add_argument(
+        "--pairs", type=Path, action="append", default=[], help="a CSV of labelled pairs"
+    )
     parser.add_argument("--people", type=Path, help="a folder of one sub-folder per person")
     parser.add_argument("--frames", type=int, default=60)
     parser.add_argument("--verdicts", type=int, default=10)
