@@ -150,6 +150,17 @@ class UpdateSettings:
 
 
 @dc.dataclass(frozen=True)
+class FaceSettings:
+    """The face check (人证核验, kiosk/face/): where the photo on record comes from, and
+    how long and how often an elderly person may try."""
+
+    reference: str  # platform (the platform compares) | chip (the ID card's photo, here)
+    threshold: float  # the descriptor distance under which two faces are one person (chip)
+    action_s: float  # seconds for each liveness action (a blink, a head turn)
+    attempts: int  # tries before the other ways are offered
+
+
+@dc.dataclass(frozen=True)
 class Settings:
     site: SiteSettings
     ui: UiSettings
@@ -163,6 +174,7 @@ class Settings:
     maintenance: MaintenanceSettings
     calendar: CalendarSettings
     updates: UpdateSettings
+    face: FaceSettings
 
     @property
     def state_dir(self) -> Path:
@@ -271,7 +283,7 @@ def _check_maintenance(s: Settings) -> list[tuple[str, str]]:
         bad.append(("maintenance.outbox_full", "must be between 1 and 100000"))
     if not 2 <= s.maintenance.health_interval_s <= 3600:
         bad.append(("maintenance.health_interval_s", "must be between 2 and 3600 seconds"))
-    return bad + _check_calendar(s.calendar) + _check_updates(s.updates)
+    return bad + _check_calendar(s.calendar) + _check_updates(s.updates) + _check_face(s)
 
 
 _HOURS = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]")
@@ -286,6 +298,24 @@ def _check_updates(u: UpdateSettings) -> list[tuple[str, str]]:
     if not 60 <= u.prove_within_s <= 3600:
         bad.append(("updates.prove_within_s", "must be between 60 and 3600 seconds"))
     return bad
+
+
+FACE_REFERENCES = ("platform", "chip")
+
+
+def _check_face(s: Settings) -> list[tuple[str, str]]:
+    f = s.face
+    if f.reference not in FACE_REFERENCES:
+        return [("face.reference", f"must be one of {', '.join(FACE_REFERENCES)}")]
+    if f.reference == "chip" and not s.devices.idcard_photo_decoder:
+        return [("face.reference", "chip needs devices.idcard_photo_decoder (the WLT library)")]
+    if not 0.3 <= f.threshold <= 0.7:
+        return [("face.threshold", "must be between 0.3 and 0.7")]
+    if not 3 <= f.action_s <= 60:
+        return [("face.action_s", "must be between 3 and 60 seconds")]
+    if not 1 <= f.attempts <= 5:
+        return [("face.attempts", "must be between 1 and 5")]
+    return []
 
 
 def _check_calendar(c: CalendarSettings) -> list[tuple[str, str]]:

@@ -178,6 +178,21 @@ class SandboxPlatform:
         if not done:
             raise KeyError(payment_id)
 
+    def put_photo_on_record(self, id_number: str, jpeg: bytes) -> None:
+        """The department's photo of a person, for 人证核验 (sandbox/faces.py)."""
+        with self.db.tx() as conn:
+            conn.execute("INSERT OR REPLACE INTO photos_on_record VALUES (?, ?)", (id_number, jpeg))
+
+    def certifications(self) -> list[dict[str, Any]]:
+        """资格认证 on record, oldest first: who (ID number), how, until when."""
+        with self.db.tx() as conn:
+            rows = conn.execute(
+                "SELECT certification_id, id_number, method, valid_until, body"
+                " FROM certifications ORDER BY at"
+            ).fetchall()
+        keys = ("certification_id", "id_number", "method", "valid_until", "body")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
     def corrections(self, case_no: str) -> list[dict[str, Any]]:
         """The corrections sent to a case: their materials and uploads, in order."""
         with self.db.tx() as conn:

@@ -54,6 +54,14 @@ CREATE TABLE IF NOT EXISTS appointments (
     appointment_id TEXT PRIMARY KEY, station_id TEXT NOT NULL, slot_id TEXT NOT NULL,
     matter_code TEXT NOT NULL, id_number TEXT NOT NULL, status TEXT NOT NULL,
     body TEXT NOT NULL, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS photos_on_record (id_number TEXT PRIMARY KEY, jpeg BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS face_verifications (
+    verification_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, id_number TEXT NOT NULL,
+    matched INTEGER NOT NULL, distance REAL NOT NULL, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS certifications (
+    certification_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, id_number TEXT NOT NULL,
+    matter_code TEXT NOT NULL, method TEXT NOT NULL, certified_on TEXT NOT NULL,
+    valid_until TEXT NOT NULL, body TEXT NOT NULL, at REAL NOT NULL);
 """
 # Expand-only steps after SCHEMA, in order; PRAGMA user_version counts those applied.
 # Append, never edit or remove (kiosk/schema.py; tests/kiosk/test_schema.py).

@@ -40,6 +40,11 @@ class Simulation(Protocol):
 
     def lay_test_smartcard(self, card: str = "ssc") -> None: ...
 
+    @property
+    def camera(self) -> bool: ...
+
+    def show_face(self, sample: str = "elder", *, live: bool = True) -> None: ...
+
 
 class Activated(Protocol):
     """A fleet configuration that became active between sessions."""

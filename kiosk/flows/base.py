@@ -47,6 +47,13 @@ class Step(enum.StrEnum):
     TICKET = "ticket"
     # 帮办代办
     CONSENT = "consent"
+    # 资格认证 by face (人证核验), and its ways without the face
+    FACE_CONSENT = "face_consent"  # the separate consent before the camera starts
+    FACE = "face"  # the live capture: quality gate, liveness, one frame
+    VERIFYING = "verifying"  # the platform (or the chip photo) compares; certifying
+    CERTIFIED = "certified"  # the result, valid until the platform's date; the slip
+    FACE_OTHER = "face_other"  # an agent, or a home visit (上门认证)
+    AGENT_CHECK = "agent_check"  # the signed-in agent checks the card and the person
     # anywhere: the platform is needed live and is not there, or the like
     PROBLEM = "problem"
 

@@ -34,6 +34,7 @@ from kiosk.upstream.errors import (
     PlatformUnavailable,
     from_http,
 )
+from kiosk.upstream.face_calls import FaceCalls
 from kiosk.upstream.interface import PlatformClient
 from kiosk.upstream.lookups import LookupCalls
 from kiosk.upstream.models import (
@@ -65,7 +66,7 @@ OFFSET_TYPE = "application/offset+octet-stream"
 T = TypeVar("T")
 
 
-class HttpPlatformClient(LookupCalls):
+class HttpPlatformClient(LookupCalls, FaceCalls):
     """The reference client over HTTP (look-ups, payments: kiosk/upstream/lookups.py).
     ``sleep``, ``clock`` and ``rand`` are injectable so tests check the backoff without
     waiting."""

@@ -132,3 +132,110 @@ class Filed:
 
     rating_id: f.OptCode = None
     complaint_id: f.OptCode = None
+
+
+# ---- 人证核验 and 资格认证 (养老保险待遇领取资格认证) ------------------------------------
+
+LIVENESS_ACTIONS = ("blink", "turn_left", "turn_right")
+CERTIFY_METHODS = ("face_platform", "face_chip", "agent")
+FACE_IMAGE_MAX = 192 * 1024  # characters of base64: a face crop is 20–60 KiB of JPEG
+_DATE = f.pattern(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "must be YYYY-MM-DD")
+
+Action = Annotated[str, Meta(pattern=f.one_of(LIVENESS_ACTIONS))]
+CertifyMethod = Annotated[str, Meta(pattern=f.one_of(CERTIFY_METHODS))]
+Distance = Annotated[float, Meta(ge=0.0, le=10.0)]
+Date = Annotated[str, Meta(pattern=_DATE)]
+FaceImage = Annotated[
+    str,
+    Meta(max_length=FACE_IMAGE_MAX, pattern=f.pattern(r"[A-Za-z0-9+/=]+", "must be base64")),
+]
+
+
+@dc.dataclass(frozen=True)
+class Liveness:
+    """How the kiosk saw that a live person was there: the actions asked for (in the
+    order asked), all seen, over how many analysed frames and how long."""
+
+    actions: Annotated[list[Action], Meta(min_length=1, max_length=5)]
+    frames: Annotated[int, Meta(ge=1, le=100_000)]
+    duration_ms: Annotated[int, Meta(ge=1, le=3_600_000)]
+    method: Annotated[str, Meta(pattern=f.one_of(["action"]))] = "action"
+
+    @classmethod
+    def from_json(cls, d: f.JsonObj, path: str = "liveness") -> Liveness:
+        return f.convert(cls, d, path)
+
+
+@dc.dataclass(frozen=True)
+class FaceVerificationRequest:
+    """A live capture to compare with the photo on record of ``applicant``. ``image``:
+    the face cropped from one frame, JPEG in base64; it is compared and not kept."""
+
+    applicant: Applicant
+    matter_code: f.Code
+    station_id: f.Code
+    liveness: Liveness
+    image: FaceImage = dc.field(repr=False)
+
+    @classmethod
+    def from_json(cls, d: f.JsonObj) -> FaceVerificationRequest:
+        return f.convert(cls, d)
+
+
+@dc.dataclass(frozen=True)
+class FaceVerification:
+    """The platform's answer: the same person as on record or not, the descriptor
+    distance it measured and the threshold it holds it against."""
+
+    verification_id: f.Code
+    match: bool
+    distance: Distance
+    threshold: Distance
+
+    @classmethod
+    def from_json(cls, d: f.JsonObj) -> FaceVerification:
+        return f.convert(cls, d)
+
+
+@dc.dataclass(frozen=True)
+class CertificationRequest:
+    """资格认证 of ``applicant`` for ``matter_code``, by one of CERTIFY_METHODS: the
+    platform's own face verification (``verification_id``), the kiosk's comparison with
+    the ID card chip's photo (``distance``), or an agent who checked the card and the
+    person (``staff``)."""
+
+    matter_code: f.Code
+    applicant: Applicant
+    station_id: f.Code
+    channel: ChannelName
+    method: CertifyMethod
+    verification_id: f.OptCode = None
+    distance: Distance | None = None
+    staff: Agent | None = None
+
+    def __post_init__(self) -> None:
+        f.blank_to_default(self)
+
+    def check(self) -> None:
+        """The evidence the method needs (run when read off the wire)."""
+        needs = {"face_platform": "verification_id", "face_chip": "distance", "agent": "staff"}
+        if getattr(self, needs[self.method]) is None:
+            raise f.FieldError(needs[self.method], f"required for method {self.method}")
+
+    @classmethod
+    def from_json(cls, d: f.JsonObj) -> CertificationRequest:
+        return f.convert(cls, d)
+
+
+@dc.dataclass(frozen=True)
+class Certification:
+    """The certification on record: when, by which method, valid until when."""
+
+    certification_id: f.Code
+    method: CertifyMethod
+    certified_on: Date
+    valid_until: Date
+
+    @classmethod
+    def from_json(cls, d: f.JsonObj) -> Certification:
+        return f.convert(cls, d)

@@ -23,4 +23,5 @@ MODULES = [
     "terminal.commands.devices",
     "terminal.commands.staff",
     "terminal.commands.update",
+    "terminal.commands.face",
 ]
