@@ -2,7 +2,9 @@
 
 Commands other than ``serve`` work on the database directly (like a framework's
 ``manage.py``) and are audited as ``cli:<user>``. Every command takes ``--data-dir`` (the
-signing key and the SQLite file; ``$FLEET_DATA_DIR``, default ``./fleet-data``) and
+signing key and the SQLite file; ``$FLEET_DATA_DIR``, else systemd's ``$STATE_DIRECTORY``,
+else ``~/.local/state/bianmin-fleet``: never the current folder, where a signing key
+would end up in whatever repository the admin stood in) and
 ``--db`` (``sqlite:///…`` or ``postgresql://…``; ``$FLEET_DB``).
 """
 
@@ -149,10 +151,17 @@ def _push(args: argparse.Namespace) -> int:
     return 0
 
 
+def default_data_dir() -> Path:
+    """Where the server keeps its key and SQLite file when not told: a state directory."""
+    for name in ("FLEET_DATA_DIR", "STATE_DIRECTORY"):  # the second: systemd's StateDirectory=
+        if value := os.environ.get(name, "").split(":")[0]:
+            return Path(value)
+    return Path.home() / ".local" / "state" / "bianmin-fleet"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk-fleet", description="Bianmin fleet server")
-    parser.add_argument("--data-dir", type=Path,
-                        default=Path(os.environ.get("FLEET_DATA_DIR", "fleet-data")))  # fmt: skip
+    parser.add_argument("--data-dir", type=Path, default=default_data_dir())
     parser.add_argument("--db", default=os.environ.get("FLEET_DB") or None)
     parser.add_argument(
         "--public-url",
