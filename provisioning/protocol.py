@@ -261,6 +261,8 @@ def trusted_key_ids(trust: dict[str, Any]) -> dict[str, str]:
 
 RELEASE_FORMAT = "bianmin-release/1"
 PROJECT = "bianmin-kiosk"
+#: The install group a kiosk runs with (pyproject.toml): releases carry its wheels.
+EXTRA = "kiosk"
 UPDATE_STATES = ("offered", "downloading", "installed", "committed", "rolled_back", "failed")
 _VERSION = re.compile(r"[0-9]+(\.[0-9]+){1,3}([a-z]+[0-9]*)?(\.post[0-9]+|\.dev[0-9]+)?")
 _WHEEL = re.compile(r"[A-Za-z0-9_.+-]+\.whl")

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from provisioning.protocol import PROJECT, RELEASE_FORMAT, check_version, wheel_target
+from provisioning.protocol import EXTRA, PROJECT, RELEASE_FORMAT, check_version, wheel_target
 
 SKIP = (
     ".git",
@@ -104,7 +104,8 @@ def build_release(
         _pip(python, "wheel", "--no-deps", "-q", "-w", str(wheels), str(src))
     (project,) = wheels.glob("*.whl")
     if deps:  # every dependency, and pip (a version's venv becomes the updater's later)
-        wanted = [str(project), f"pip=={importlib.metadata.version('pip')}"]
+        # the kiosk's install group: a kiosk needs Kivy, OpenCV, pyscard … (pyproject.toml)
+        wanted = [f"{project}[{EXTRA}]", f"pip=={importlib.metadata.version('pip')}"]
         cache = wheel_cache if wheel_cache and wheel_cache.is_dir() else None
         try:  # from the cache alone first: a rebuild needs no network
             if cache is None:

@@ -21,7 +21,7 @@ import threading
 from pathlib import Path
 
 from kiosk.failpoints import ENV, failpoint
-from provisioning.protocol import PROJECT
+from provisioning.protocol import EXTRA, PROJECT
 from terminal.updater.layout import Layout
 
 
@@ -29,8 +29,8 @@ class InstallFailed(Exception):
     pass
 
 
-def _run(args: list[str], what: str) -> str:
-    done = subprocess.run(args, capture_output=True, text=True)
+def _run(args: list[str], what: str, cwd: Path | None = None) -> str:
+    done = subprocess.run(args, capture_output=True, text=True, cwd=cwd)
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
         raise InstallFailed(f"{what}: " + " | ".join(tail))
@@ -78,7 +78,7 @@ def install(
     failpoint("install")
     _arm_unpack_kill()
     has_pip = any(w.name.startswith("pip-") for w in wheels)
-    wanted = [f"{PROJECT}=={version}", *(["pip"] if has_pip else [])]
+    wanted = [f"{PROJECT}[{EXTRA}]=={version}", *(["pip"] if has_pip else [])]
     if base_site is not None:  # the dependencies are the base site's: the project alone
         wanted += ["--no-deps", "--ignore-installed"]
     _run(
@@ -100,9 +100,15 @@ def install(
         "pip install",
     )
     failpoint("install")
-    said = _run(
-        [str(layout.python(version)), "-c", "import terminal.cli, kiosk; print(kiosk.__version__)"],
+    said = _run(  # -P and cwd: the installed kiosk, never a checkout in the current folder
+        [
+            str(layout.python(version)),
+            "-P",
+            "-c",
+            "import terminal.cli, kiosk; print(kiosk.__version__)",
+        ],
         "the new version does not import",
+        cwd=folder,
     ).strip()
     if said != version:
         raise InstallFailed(f"the new environment says version {said!r}, not {version}")
