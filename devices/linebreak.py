@@ -8,8 +8,8 @@ The rules are the 禁则 of Chinese typesetting (GB/T 15834-2011, and the W3C's
   quotes, ％, the ellipsis …… and the dash ——, which also stay in one piece);
 - 行尾禁则: an opening bracket or quote never ends a line, nor a currency sign that
   belongs to the amount after it (￥12.50);
-- a run of Latin letters, digits and ASCII punctuation (``App``, ``12.50``,
-  ``2026-12-25``, ``No.1``) is kept whole when it fits on a line;
+- a word (a run of Latin letters, digits and their punctuation: ``App``, ``12.50``,
+  ``2026-12-25``, ``9:00–9:30``, ``station’s``) is kept whole when it fits on a line;
 - between any other two Chinese characters a line may break; at ASCII spaces too, and
   the spaces at a break are dropped.
 
@@ -35,10 +35,18 @@ NO_LINE_START = frozenset("，。、：；！？）》」』】〕〉〗〙〛�
 # 行尾禁则: characters a line must not end with.
 NO_LINE_END = frozenset("（《「『【〔〈〖〘〚［｛“‘￥＄([{$¥£€#＃№")
 
-# Letters and digits that make words: ASCII (with its punctuation, so that 12.50 and
-# e-mail addresses stay whole), Latin letters with accents, full-width digits and letters.
-_WORD = "!-~\u00c0-\u024f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
-_UNIT = re.compile(rf"[{_WORD}]+| +|.", re.DOTALL)
+# Characters of the wide scripts, between any two of which a line may break: CJK
+# ideographs, kana, hangul, CJK punctuation and the full-width forms (but for full-width
+# digits and letters, which make words).
+_WIDE = (
+    "\u1100-\u11ff\u2e80-\u303f\u3040-\u30ff\u3100-\u31ff\u3200-\u9fff\ua960-\ua97f"
+    "\uac00-\ud7ff\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40"
+    "\uff5b-\uff65\uffe0-\uffe6\U00020000-\U0003ffff"
+)
+# A word is a run of anything else but spaces: Latin words with their punctuation
+# (station’s, e-mail), numbers (12.50, 2026-12-25, 9:00–9:30), ¥12. Chinese opening quotes
+# and the double closing quote stay out of words: they sit between Chinese characters.
+_UNIT = re.compile(f"[^ {_WIDE}“”‘]+| +|.", re.DOTALL)
 
 
 def units(paragraph: str) -> list[str]:

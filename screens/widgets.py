@@ -11,12 +11,13 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Stri
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
-from kivy.uix.label import Label
+
+from screens.labels import BreakingLabel
 
 SPECIAL_KEYS = {"back", "clear", "space"}
 
 
-class KButton(ButtonBehavior, Label):
+class KButton(ButtonBehavior, BreakingLabel):
     """A big button: ``kind`` is primary, secondary, quiet or danger."""
 
     tid = StringProperty("")

@@ -69,6 +69,10 @@ def test_latin_words_and_numbers_stay_whole() -> None:
     assert break_lines(text, chars(5)) == ["请用银行", "App扫描"]
     assert break_lines("办结日期2026-12-25前", chars(10)) == ["办结日期", "2026-12-25", "前"]
     assert break_lines("please bring your card", chars(12)) == ["please bring", "your card"]
+    # a word is whatever runs between spaces and Chinese: dashes, apostrophes, ¥ inside
+    assert break_lines("Time: 9:00–9:30 today", chars(10)) == ["Time:", "9:00–9:30", "today"]
+    assert break_lines("this station’s desk", chars(12)) == ["this", "station’s", "desk"]
+    assert break_lines("Fee ¥12.50 only", chars(8)) == ["Fee", "¥12.50", "only"]
 
 
 def test_english_breaks_at_spaces_and_drops_them() -> None:
@@ -127,7 +131,7 @@ def squeeze(text: str) -> str:
 def widest_piece(text: str, measure) -> int:  # type: ignore[no-untyped-def]
     """The narrowest width at which every piece of ``text`` fits on a line."""
     width = 1
-    for p in (p for para in text.split("\n") for p in pieces(para) if not p.startswith(" ")):
+    for p in (p for para in text.split("\n") for p in pieces(para) if p.strip(" ")):
         while not measure(width)(p):
             width += 1
     return width
