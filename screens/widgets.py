@@ -24,6 +24,7 @@ class KButton(ButtonBehavior, BreakingLabel):
     kind = StringProperty("secondary")
     selected = BooleanProperty(False)
     fit = BooleanProperty(False)  # size to the text instead of wrapping in the width
+    private = BooleanProperty(False)  # its text is the citizen's own: never read aloud
 
 
 class Tile(ButtonBehavior, BoxLayout):
@@ -32,6 +33,7 @@ class Tile(ButtonBehavior, BoxLayout):
     tid = StringProperty("")
     title = StringProperty("")
     subtitle = StringProperty("")
+    private = BooleanProperty(False)
 
 
 class Header(BoxLayout):
