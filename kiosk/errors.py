@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses as dc
 from collections.abc import Callable
 
+from devices.face.errors import FaceError, ModelMissing
 from devices.smartcard.errors import PinRejected
 from devices.status import DeviceError
 from kiosk.upstream.errors import AuthError, PlatformRejected, PlatformUnavailable
@@ -119,6 +120,8 @@ _PLATFORM_KEYS = {
     "certificate_not_available": "instant.error.not_ready",
     "not_applicant": "correction.error.not_applicant",
     "case_not_returned": "correction.error.not_returned",
+    "no_reference": "face.failed.no_reference",
+    "verification_mismatch": "face.failed.no_match",
 }
 UPSTREAM_LIVE = "error.upstream.live"  # the platform is needed now and is not there
 
@@ -138,6 +141,10 @@ def describe(exc: BaseException) -> Problem:
         return Problem(UPSTREAM_LIVE, log)
     if isinstance(exc, PlatformRejected):
         return Problem(_PLATFORM_KEYS.get(exc.code, "error.upstream.rejected"), log)
+    if isinstance(exc, FaceError):  # the face model: not installed, or no usable face
+        return Problem(
+            "face.error.model" if isinstance(exc, ModelMissing) else "face.failed.position", log
+        )
     key = getattr(exc, "message_key", None)
     if isinstance(key, str):
         return Problem(key, log)

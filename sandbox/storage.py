@@ -7,11 +7,10 @@ only changes local ACID state, the key record and the effect commit together).
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
-import threading
-from collections.abc import Iterator
 from pathlib import Path
+
+from kiosk.storage import Database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -55,42 +54,26 @@ CREATE TABLE IF NOT EXISTS appointments (
     appointment_id TEXT PRIMARY KEY, station_id TEXT NOT NULL, slot_id TEXT NOT NULL,
     matter_code TEXT NOT NULL, id_number TEXT NOT NULL, status TEXT NOT NULL,
     body TEXT NOT NULL, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS photos_on_record (id_number TEXT PRIMARY KEY, jpeg BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS face_verifications (
+    verification_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, id_number TEXT NOT NULL,
+    matched INTEGER NOT NULL, distance REAL NOT NULL, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS certifications (
+    certification_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, id_number TEXT NOT NULL,
+    matter_code TEXT NOT NULL, method TEXT NOT NULL, certified_on TEXT NOT NULL,
+    valid_until TEXT NOT NULL, body TEXT NOT NULL, at REAL NOT NULL);
 """
+# Expand-only steps after SCHEMA, in order; PRAGMA user_version counts those applied.
+# Append, never edit or remove (kiosk/schema.py; tests/kiosk/test_schema.py).
+MIGRATIONS: tuple[str, ...] = ()
 
 
-class SandboxDB:
-    """The database handle. ``tx()`` is the only way to write."""
+class SandboxDB(Database):
+    """The stand-in platform's file (kiosk/storage.py): ``tx()`` is the only way to
+    write; a commit survives the process, not a power cut (it is a stand-in)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._conn.row_factory = sqlite3.Row
-        self._lock = threading.RLock()
-        with self._lock:
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.execute("PRAGMA foreign_keys=ON")
-            self._conn.executescript(SCHEMA)
-
-    @contextlib.contextmanager
-    def tx(self) -> Iterator[sqlite3.Connection]:
-        """An immediate transaction: committed on success, rolled back on any exception."""
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-
-    def query(self, sql: str, args: tuple[object, ...] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._conn.execute(sql, args).fetchall()
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        super().__init__(path, SCHEMA, synchronous="NORMAL", migrations=MIGRATIONS)
 
 
 def next_value(conn: sqlite3.Connection, name: str) -> int:

@@ -12,6 +12,7 @@ from kiosk.flows.instant import InstantFlow
 from kiosk.flows.intents import PrintRequested
 from kiosk.receipts.certificate import masked
 from screens.base import KioskScreen
+from screens.theme import PALETTE
 
 
 class CertificateScreen(KioskScreen):
@@ -53,7 +54,6 @@ class CertificateScreen(KioskScreen):
         return said
 
     def _muted(self) -> list[float]:
-        from screens.theme import PALETTE
 
         return list(PALETTE.rgba("muted"))
 

@@ -12,12 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-import numpy as np
-
 from kiosk.catalogue import Catalogue, Matter
 from kiosk.effects import Effects
 from kiosk.flows.start import FlowFactory
-from kiosk.hardware import CardListener, CardSource
+from kiosk.hardware import CardListener, CardSource, Picture
 from kiosk.intake import Intake
 from kiosk.maint import Availability, HealthMonitor, TechnicianDesk
 from kiosk.maint.devicetests import DeviceTests
@@ -41,6 +39,11 @@ class Simulation(Protocol):
     def lay_test_card(self, fixture: str = "elder") -> None: ...
 
     def lay_test_smartcard(self, card: str = "ssc") -> None: ...
+
+    @property
+    def camera(self) -> bool: ...
+
+    def show_face(self, sample: str = "elder", *, live: bool = True) -> None: ...
 
 
 class Activated(Protocol):
@@ -88,6 +91,8 @@ class KioskCore(Protocol):
 
     def between_sessions(self) -> Activated | None: ...
 
+    def restart_due(self) -> bool: ...
+
     def service_state(self) -> tuple[bool, str]: ...
 
     def unconfirmed(self) -> list[str]: ...
@@ -102,4 +107,4 @@ class KioskCore(Protocol):
 
     def recent_log(self, lines: int) -> list[str]: ...
 
-    def camera_preview(self) -> tuple[int, np.ndarray] | None: ...
+    def camera_preview(self) -> tuple[int, Picture] | None: ...  # type: ignore[explicit-any]  # numpy's

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from screens.agent_check import AgentCheckScreen
 from screens.attract import AttractScreen
 from screens.biometric import BiometricScreen
 from screens.booked import BookedScreen
 from screens.capture import CaptureScreen
 from screens.certificate import CertificateScreen
+from screens.certified import CertifiedScreen
 from screens.complaint_category import ComplaintCategoryScreen
 from screens.complaint_contact import ComplaintContactScreen
 from screens.complaint_ticket import ComplaintTicketScreen
 from screens.compose import ComposeScreen
 from screens.consent import ConsentScreen
 from screens.done import DoneScreen
+from screens.face_capture import FaceCaptureScreen
+from screens.face_consent import FaceConsentScreen
+from screens.face_other import FaceOtherScreen
 from screens.form import FormScreen
 from screens.home import HomeScreen
 from screens.identity import IdentityScreen
@@ -69,6 +74,12 @@ SCREENS = {
     "staff_desk": (StaffDeskScreen, "staff_desk.kv"),
     "consent": (ConsentScreen, "consent.kv"),
     "biometric": (BiometricScreen, "biometric.kv"),
+    # 资格认证 by face (人证核验), and its ways without the face
+    "face_consent": (FaceConsentScreen, "face_consent.kv"),
+    "face_capture": (FaceCaptureScreen, "face_capture.kv"),
+    "certified": (CertifiedScreen, "certified.kv"),
+    "face_other": (FaceOtherScreen, "face_other.kv"),
+    "agent_check": (AgentCheckScreen, "agent_check.kv"),
     # the services around the modes
     "tracking_lookup": (TrackingLookupScreen, "tracking_lookup.kv"),
     "tracking_scan": (TrackingScanScreen, "tracking_scan.kv"),

@@ -49,6 +49,13 @@ SCREENS: dict[Step, str] = {
     Step.TICKET: "complaint_ticket",
     # 帮办代办
     Step.CONSENT: "consent",
+    # 资格认证 by face (人证核验) and its other ways
+    Step.FACE_CONSENT: "face_consent",
+    Step.FACE: "face_capture",
+    Step.VERIFYING: "wait",
+    Step.CERTIFIED: "certified",
+    Step.FACE_OTHER: "face_other",
+    Step.AGENT_CHECK: "agent_check",
     # anywhere: worded for the flow by the problem screen itself
     Step.PROBLEM: "problem",
 }
@@ -82,6 +89,9 @@ REDRAWN = frozenset(
         "compose",
         "complaint_contact",
         "complaint_ticket",
+        "face_capture",
+        "certified",
+        "face_other",
     }
 )
 

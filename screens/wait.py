@@ -11,7 +11,11 @@ from kiosk.flows.instant import InstantFlow
 from kiosk.flows.kinds import FlowKind
 from screens.base import KioskScreen
 
-STEP_MESSAGES = {Step.FETCH: "wait.certificate", Step.BOOKING: "wait.booking"}
+STEP_MESSAGES = {
+    Step.FETCH: "wait.certificate",
+    Step.BOOKING: "wait.booking",
+    Step.VERIFYING: "wait.verifying",
+}
 SERVICE_MESSAGES = {
     FlowKind.TRACKING: "wait.searching",
     FlowKind.COMPLAINT: "wait.filing",

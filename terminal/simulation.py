@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from devices.face.synth import face_clip
 from devices.printer import DecodedJob, decode, render_stream
 from devices.simulation import Simulators
 
@@ -60,6 +61,18 @@ class SimulationControls:
     def take_code_away(self) -> None:
         if self.simulators.camera is not None:
             self.simulators.camera.hide()
+
+    @property
+    def camera(self) -> bool:
+        return self.simulators.camera is not None
+
+    def show_face(self, sample: str = "elder", *, live: bool = True) -> None:
+        """Put a face in front of the simulated camera: ``sample`` (devices/face/samples)
+        blinking and turning its head both ways, looping (``live``), or the same photo
+        held still, as a printed photo would be (``live=False``)."""
+        camera = self.simulators.camera
+        if camera is not None:
+            camera.play(face_clip(sample, live=live, size=camera.size))
 
     # ---- the simulated printer's paper ----
 

@@ -14,9 +14,11 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from kiosk.appointments import rules_from
 from kiosk.settings import Settings
 from kiosk.upstream.client import HttpPlatformClient
 from kiosk.upstream.retry import Backoff
+from sandbox import SandboxPlatform
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +40,6 @@ def open_upstream(settings: Settings) -> tuple[HttpPlatformClient, Any]:
     p = settings.platform
     url, token, sandbox = p.url, p.token, None
     if not url:
-        from kiosk.appointments import rules_from
-        from sandbox import SandboxPlatform
-
         sandbox = SandboxPlatform(
             sandbox_db(settings.state_dir),
             region_code=settings.site.region_code[:6],

@@ -1,8 +1,10 @@
-"""A simulated camera: a counter in view, and a QR code held up to it on demand.
+"""A simulated camera: a counter in view, a QR code held up to it on demand, or a face
+clip replayed (the face check: devices/face/synth.py makes clips from one photo).
 
 ``sim://camera?qr=TEXT&blur=1&tilt=20&noise=3`` opens one; the demo and the tests call
 :meth:`CameraSimulator.show` to hold up a payload at run time, ``hide`` to take it
-away, and ``unplug``/``replug``/``stall`` to exercise fault handling without sleeping.
+away, :meth:`CameraSimulator.play` to replay face frames (looping, one frame per frame
+served), and ``unplug``/``replug``/``stall`` to exercise fault handling without sleeping.
 Frames come from :mod:`devices.qr.synth`, so they carry the same blur, tilt, noise and
 JPEG the decoder is benchmarked on.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import dataclasses as dc
 import logging
 import threading
+from collections.abc import Sequence
 
 import cv2
 import numpy as np
@@ -53,6 +56,8 @@ class CameraSimulator:
         self._frame: np.ndarray | None = None
         self._plugged = True
         self._stalled = False
+        self._clip: tuple[np.ndarray, ...] = ()
+        self._clip_at = 0
 
     @property
     def shown(self) -> Shown | None:
@@ -65,6 +70,7 @@ class CameraSimulator:
         qr_matrix(text, encoding=encoding, eci=eci)  # refuse what cannot be encoded, now
         with self._lock:
             self._shown = Shown(text, encoding, eci)
+            self._clip, self._clip_at = (), 0  # the code is held up in front of any face
             if scene:
                 self.scene = dc.replace(self.scene, **scene)  # type: ignore[arg-type]
             self._seed += 1
@@ -74,6 +80,20 @@ class CameraSimulator:
         with self._lock:
             self._shown = None
             self._frame = None
+            self._clip, self._clip_at = (), 0
+
+    def play(self, frames: Sequence[np.ndarray]) -> None:
+        """Replay ``frames`` (BGR, the camera's size), one per frame served, looping,
+        instead of the synthetic scene, until :meth:`hide` or another :meth:`play`."""
+        if not frames:
+            raise ValueError("a clip needs at least one frame")
+        with self._lock:
+            self._clip, self._clip_at = tuple(frames), 0
+            self._frame = None
+
+    @property
+    def playing(self) -> bool:
+        return bool(self._clip)
 
     def unplug(self) -> None:
         """The USB cable comes out: reads fail and the device cannot be opened."""
@@ -106,9 +126,13 @@ class CameraSimulator:
         if self._stalled:
             return None
         with self._lock:
+            self.frames_served += 1
+            if self._clip:
+                image = self._clip[self._clip_at % len(self._clip)]
+                self._clip_at += 1
+                return image
             if self._frame is None:
                 self._frame = self._render()
-            self.frames_served += 1
             return self._frame
 
     def _render(self) -> np.ndarray:

@@ -136,9 +136,15 @@ def _read_department(node: Node) -> Department:
 
 
 def _read_identity(node: Node) -> Identity:
-    obj = node.obj({"accepts", "face_check", "agent_allowed"})
+    obj = node.obj({"accepts", "face_check", "agent_allowed"}, {"certification"})
     accepts = read_enum_set(obj.req("accepts"), IdentityProof, "identity proof")
-    return Identity(accepts, obj.req("face_check").boolean(), obj.req("agent_allowed").boolean())
+    certification = obj.opt("certification")
+    return Identity(
+        accepts,
+        obj.req("face_check").boolean(),
+        obj.req("agent_allowed").boolean(),
+        certification.boolean() if certification is not None else False,
+    )
 
 
 def _read_fee(node: Node) -> Fee:

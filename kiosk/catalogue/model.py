@@ -155,6 +155,9 @@ class Identity:
     accepts: tuple[IdentityProof, ...]
     face_check: bool
     agent_allowed: bool
+    # the matter is the check itself: 资格认证 (kiosk/flows/certification.py), e.g. the
+    # yearly pension eligibility certification; its instant handling is the face check
+    certification: bool = False
 
 
 @dc.dataclass(frozen=True)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from kiosk.catalogue import Catalogue
 from kiosk.effects import applications, bookings, feedback, selfservice
 from kiosk.effects.errors import failed
+from kiosk.effects.face import FaceEffects
 from kiosk.effects.instant import InstantEffects
 from kiosk.effects.lookup import LookupEffects
 from kiosk.flows import effects as fx
@@ -45,6 +46,8 @@ AUDIT_ACTIONS = {
     fx.FileComplaint: "complaint",
     fx.SendRating: "rating",
     fx.RecordConsent: "consent",
+    fx.VerifyFace: "face_check",
+    fx.CertifyByAgent: "agent_identity_check",
 }
 
 
@@ -65,6 +68,7 @@ class Effects:
         self.audit = audit
         self.instant = InstantEffects(self)
         self.lookup = LookupEffects(self)
+        self.face = FaceEffects(self)
 
     def run(
         self, effect: fx.Effect, session: Session, wanted: Callable[[], bool] = lambda: True
@@ -121,6 +125,14 @@ class Effects:
                 return selfservice.print_guide(self, session)
             case fx.RecordConsent():
                 return None  # the audit line below is the record
+            case fx.CaptureFace():
+                return self.face.capture(session, wanted)
+            case fx.VerifyFace():
+                return self.face.verify(session)
+            case fx.CertifyByAgent():
+                return self.face.certify_by_agent(session)
+            case fx.PrintCertification():
+                return self.face.print_slip(session)
         raise TypeError(f"unknown effect {type(effect).__name__}")
 
     def _audit(self, effect: fx.Effect, session: Session, outcome: Intent | None) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kiosk.errors import SessionEnded
+from kiosk.flows.certification import CertificationFlow
 from kiosk.flows.complaint import ComplaintFlow
 from kiosk.flows.instant import InstantFlow
 from kiosk.flows.intents import Filed
@@ -30,7 +31,7 @@ CATEGORY_NAMES = {
 def rating_case(session: Session) -> str | None:
     """The number the rating is about: the instant case, else the receipt's number."""
     flow = session.flow
-    if isinstance(flow, InstantFlow) and flow.case_no:
+    if isinstance(flow, InstantFlow | CertificationFlow) and flow.case_no:
         return flow.case_no
     submission = session.submission
     return submission.number if submission is not None else None

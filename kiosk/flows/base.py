@@ -6,6 +6,7 @@ import dataclasses as dc
 import enum
 
 from kiosk.flows.effects import Effect
+from kiosk.flows.signal import Signal
 from kiosk.identity import Identity
 from kiosk.session import CapturedPage, Submission
 
@@ -46,6 +47,13 @@ class Step(enum.StrEnum):
     TICKET = "ticket"
     # 帮办代办
     CONSENT = "consent"
+    # 资格认证 by face (人证核验), and its ways without the face
+    FACE_CONSENT = "face_consent"  # the separate consent before the camera starts
+    FACE = "face"  # the live capture: quality gate, liveness, one frame
+    VERIFYING = "verifying"  # the platform (or the chip photo) compares; certifying
+    CERTIFIED = "certified"  # the result, valid until the platform's date; the slip
+    FACE_OTHER = "face_other"  # an agent, or a home visit (上门认证)
+    AGENT_CHECK = "agent_check"  # the signed-in agent checks the card and the person
     # anywhere: the platform is needed live and is not there, or the like
     PROBLEM = "problem"
 
@@ -58,9 +66,8 @@ class Identified:
     identity: Identity
 
 
-@dc.dataclass(frozen=True)
-class NoticeAccepted:
-    pass
+class NoticeAccepted(Signal):
+    """The citizen has read the 一次性告知 and goes on."""
 
 
 @dc.dataclass(frozen=True)
@@ -73,19 +80,16 @@ class PageCaptured:
     page: CapturedPage
 
 
-@dc.dataclass(frozen=True)
-class Retake:
-    pass
+class Retake(Signal):
+    """Capture the current material again."""
 
 
-@dc.dataclass(frozen=True)
-class NextMaterial:
-    pass
+class NextMaterial(Signal):
+    """On to the next material (an optional one may be left out)."""
 
 
-@dc.dataclass(frozen=True)
-class ReviewConfirmed:
-    pass
+class ReviewConfirmed(Signal):
+    """The citizen confirms what the review screen shows."""
 
 
 @dc.dataclass(frozen=True)
@@ -98,9 +102,8 @@ class SubmitFailed:
     key: str
 
 
-@dc.dataclass(frozen=True)
-class Continue:
-    pass
+class Continue(Signal):
+    """On from a screen that only tells (a receipt, a ticket, a case)."""
 
 
 @dc.dataclass(frozen=True)
@@ -110,9 +113,8 @@ class Rated:
     comment: str = ""
 
 
-@dc.dataclass(frozen=True)
-class Back:
-    pass
+class Back(Signal):
+    """The header's back button."""
 
 
 Intent = object  # one of the dataclasses above, or of kiosk.flows.intents

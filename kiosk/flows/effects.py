@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import dataclasses as dc
 
+from kiosk.flows.signal import Signal
 
-@dc.dataclass(frozen=True)
-class SubmitApplication:
+
+class SubmitApplication(Signal):
     """Save → print the receipt → send (promised, deferred, correction)."""
 
 
-@dc.dataclass(frozen=True)
-class CreatePayment:
+class CreatePayment(Signal):
     """Ask the platform for a payment order for the matter's fee."""
 
 
@@ -26,24 +26,20 @@ class CheckPayment:
     payment_id: str
 
 
-@dc.dataclass(frozen=True)
-class FetchCertificate:
+class FetchCertificate(Signal):
     """Submit the 即时办 application live and fetch its certificate."""
 
 
-@dc.dataclass(frozen=True)
-class PrintCertificate:
-    pass
+class PrintCertificate(Signal):
+    """Print the certificate shown (masked as on screen)."""
 
 
-@dc.dataclass(frozen=True)
-class PrintGuide:
+class PrintGuide(Signal):
     """The full 办事指南 on paper, with the mobile channel's QR code."""
 
 
-@dc.dataclass(frozen=True)
-class LoadSlots:
-    pass
+class LoadSlots(Signal):
+    """The matter's open appointment slots at this station."""
 
 
 @dc.dataclass(frozen=True)
@@ -51,8 +47,7 @@ class BookSlot:
     slot_id: str
 
 
-@dc.dataclass(frozen=True)
-class FindAppointments:
+class FindAppointments(Signal):
     """The bookings of the person in the session still ahead (to cancel one)."""
 
 
@@ -69,8 +64,7 @@ class FindByNumber:
     number: str  # a case number, a provisional number, or an appointment number
 
 
-@dc.dataclass(frozen=True)
-class FindByIdentity:
+class FindByIdentity(Signal):
     """Every case of the person in the session."""
 
 
@@ -96,9 +90,8 @@ class CheckOwner:
     case_no: str
 
 
-@dc.dataclass(frozen=True)
-class FileComplaint:
-    pass
+class FileComplaint(Signal):
+    """File the complaint written in the flow (through the outbox) and print its slip."""
 
 
 @dc.dataclass(frozen=True)
@@ -108,9 +101,29 @@ class SendRating:
     comment: str = dc.field(default="", repr=False)
 
 
-@dc.dataclass(frozen=True)
-class RecordConsent:
+class RecordConsent(Signal):
     """The citizen's consent to assisted handling, into the audit log."""
+
+
+@dc.dataclass(frozen=True)
+class CaptureFace:
+    """The live capture with its liveness check (人证核验), from the camera."""
+
+
+@dc.dataclass(frozen=True)
+class VerifyFace:
+    """Compare the capture with the photo on record (the platform's, or the chip's) and,
+    on a match, put the 资格认证 on record."""
+
+
+@dc.dataclass(frozen=True)
+class CertifyByAgent:
+    """The signed-in agent checked the card and the person: the 资格认证 on record."""
+
+
+@dc.dataclass(frozen=True)
+class PrintCertification:
+    """The result slip: 认证成功, valid until the platform's date."""
 
 
 Effect = (
@@ -133,4 +146,8 @@ Effect = (
     | FileComplaint
     | SendRating
     | RecordConsent
+    | CaptureFace
+    | VerifyFace
+    | CertifyByAgent
+    | PrintCertification
 )

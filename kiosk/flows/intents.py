@@ -6,12 +6,13 @@ from __future__ import annotations
 import dataclasses as dc
 from typing import Any
 
+from kiosk.flows.signal import Signal
+
 # ---- the citizen ---------------------------------------------------------------------
 
 
-@dc.dataclass(frozen=True)
-class Retry:
-    pass
+class Retry(Signal):
+    """Try the step that failed again."""
 
 
 @dc.dataclass(frozen=True)
@@ -21,14 +22,12 @@ class Choose:
     value: str
 
 
-@dc.dataclass(frozen=True)
-class Confirm:
-    pass
+class Confirm(Signal):
+    """Yes to what the screen asks (a slot, a cancellation)."""
 
 
-@dc.dataclass(frozen=True)
-class PrintRequested:
-    pass
+class PrintRequested(Signal):
+    """Print (again) what the screen shows."""
 
 
 @dc.dataclass(frozen=True)
@@ -48,9 +47,8 @@ class WriteComment:
     level: int
 
 
-@dc.dataclass(frozen=True)
-class StartScan:
-    pass
+class StartScan(Signal):
+    """Look for a QR code with the camera."""
 
 
 @dc.dataclass(frozen=True)
@@ -58,14 +56,12 @@ class NumberEntered:
     number: str
 
 
-@dc.dataclass(frozen=True)
-class UseIdCard:
-    pass
+class UseIdCard(Signal):
+    """Find the person's cases by their ID card."""
 
 
-@dc.dataclass(frozen=True)
-class CancelRequested:
-    pass
+class CancelRequested(Signal):
+    """Cancel the appointment shown."""
 
 
 @dc.dataclass(frozen=True)

@@ -22,6 +22,8 @@ class FlowKind(enum.StrEnum):
     COMPLAINT = "complaint"  # 意见投诉
     # 帮办代办: the citizen's consent before an agent acts for them
     ASSIST = "assist"
+    # 资格认证 by face (人证核验): a matter handled at once, like 即时办
+    CERTIFICATION = "certification"
 
     @property
     def is_service(self) -> bool:
@@ -31,6 +33,8 @@ class FlowKind(enum.StrEnum):
     @property
     def handling_mode(self) -> HandlingMode:
         """The handling mode a submission of this flow carries (a correction is 承诺办)."""
+        if self is FlowKind.CERTIFICATION:
+            return HandlingMode.INSTANT
         try:
             return HandlingMode(self.value)
         except ValueError:

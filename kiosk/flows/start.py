@@ -11,6 +11,7 @@ from kiosk.appointments import rules_from
 from kiosk.catalogue import HandlingMode, Matter
 from kiosk.flows.appointment import AppointmentFlow
 from kiosk.flows.assist import ConsentFlow
+from kiosk.flows.certification import CertificationFlow
 from kiosk.flows.complaint import ComplaintFlow
 from kiosk.flows.correction import CorrectionFlow
 from kiosk.flows.deferred import DeferredFlow
@@ -57,6 +58,8 @@ class FlowFactory:
     ) -> StepMachine:
         """``matter`` handled as ``mode`` (default: the kiosk's preferred mode)."""
         match mode or offered_modes(matter)[0]:
+            case HandlingMode.INSTANT if matter.identity.certification:  # 人证核验 is the matter
+                return CertificationFlow(session, matter, attempts=self.settings.face.attempts)
             case HandlingMode.INSTANT:
                 return InstantFlow(session, matter)
             case HandlingMode.APPOINTMENT:

@@ -12,6 +12,7 @@ import dataclasses as dc
 import datetime as dt
 from typing import Any
 
+from devices.idcard.records import is_valid_citizen_id
 from kiosk.errors import IdentityRejected, NotAnIdentityCard, PersonalDataLocked
 from kiosk.masking import mask_id_number, mask_name
 
@@ -110,7 +111,6 @@ def identity_from_typed(number: str, confirmation: str, name: str = "") -> Ident
     accepts an unverified number may call this; the caller decides. The number must be
     a valid 18-character citizen ID (check digit, real birth date) typed the same twice.
     """
-    from devices.idcard.records import is_valid_citizen_id
 
     typed, again = number.strip().upper(), confirmation.strip().upper()
     if typed != again:

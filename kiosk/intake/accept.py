@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from devices.docscan import encode_jpeg, page_from_jpeg, process_page
+from devices.docscan.watermark import stamp
 from kiosk.errors import DeviceMissing, SessionEnded
 from kiosk.identity import Identity
 from kiosk.intake.printing import CHINA, Printing
@@ -109,7 +111,6 @@ class Intake:
         return None if camera is None else camera.preview()
 
     def capture(self, session: Session, material_code: str) -> CapturedPage:
-        from devices.docscan import encode_jpeg, process_page
 
         camera = self.hardware.docscan
         if camera is None:
@@ -137,8 +138,6 @@ class Intake:
         )
         if text is None:
             return page.jpeg
-        from devices.docscan import encode_jpeg, page_from_jpeg
-        from devices.docscan.watermark import stamp
 
         scanned = page_from_jpeg(page.jpeg, dpi=page.dpi, mode=page.mode)
         return encode_jpeg(stamp(scanned, text), max_bytes=PAGE_MAX_BYTES)

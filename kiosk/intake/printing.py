@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from devices.printer import encode
 from kiosk.outbox.jobs import KeptJob
 from kiosk.receipts import AcceptanceData, acceptance_receipt
 from kiosk.settings import Settings
@@ -131,8 +132,7 @@ class Printing:
         printer = self.hardware.printer
         if printer is not None:
             return bytes(printer.encode(doc))
-        from devices.printer import encode  # no printer now: keep it for the one that comes
-
+        # no printer now: keep the job encoded for the one that comes
         return encode(doc, self.settings.devices.printer_profile)
 
     def _rebuild(self, number: str) -> KeptJob | None:

@@ -13,6 +13,8 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from kiosk.storage import secret_file
+
 KEY_BYTES = 32
 NONCE_BYTES = 12
 VERSION = b"\x01"
@@ -30,22 +32,9 @@ def new_key() -> bytes:
 
 def load_or_create_key(path: Path) -> bytes:
     """The outbox key from ``path``, made on first use as a 0600 file (owner-only)."""
-    try:
-        key = path.read_bytes()
-    except FileNotFoundError:
-        key = new_key()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.write(fd, key)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        return key
+    key, _made = secret_file(path, new_key)
     if len(key) != KEY_BYTES:
         raise CryptoError(f"outbox key file must hold {KEY_BYTES} bytes")
-    if path.stat().st_mode & 0o077:
-        os.chmod(path, 0o600)
     return key
 
 

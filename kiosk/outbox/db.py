@@ -1,20 +1,11 @@
-"""The outbox's SQLite file: schema and durability settings.
-
-WAL with ``synchronous=FULL``: a commit survives an application crash at any setting,
-and a power cut only with FULL, provided the storage honours fsync (research/fleet.md
-§B2). ``secure_delete`` zeroes purged blobs instead of leaving them in free pages. The
-file is created owner-only (0600); SQLite gives the -wal and -shm files the same mode.
-One process owns the file; never put it on a network file system.
-"""
+"""The outbox's SQLite file: its schema, and the strictest durability kiosk/storage.py
+offers (``synchronous=FULL``, ``secure_delete``, owner-only)."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sqlite3
-import threading
-from collections.abc import Iterator
 from pathlib import Path
+
+from kiosk.storage import Database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -78,50 +69,14 @@ CREATE TABLE IF NOT EXISTS print_jobs (
     PRIMARY KEY (provisional_no, kind)
 );
 """
+# Expand-only steps after SCHEMA, in order; PRAGMA user_version counts those applied.
+# Append, never edit or remove (kiosk/schema.py; tests/kiosk/test_schema.py).
+MIGRATIONS: tuple[str, ...] = ()
 
 
-class OutboxDB:
-    """One connection shared by the UI thread and the pump, behind a lock. Every
-    statement is short; no lock is held across network I/O."""
-
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._conn.row_factory = sqlite3.Row
-        self._lock = threading.RLock()
-        with self._lock:
-            for pragma in (
-                "journal_mode=WAL",
-                "synchronous=FULL",
-                "secure_delete=ON",
-                "foreign_keys=ON",
-                "busy_timeout=5000",
-            ):
-                self._conn.execute(f"PRAGMA {pragma}")
-            self._conn.executescript(SCHEMA)
-
-    @contextlib.contextmanager
-    def tx(self) -> Iterator[sqlite3.Connection]:
-        """An immediate write transaction, committed (and fsynced) on exit."""
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-
-    def query(self, sql: str, args: tuple[object, ...] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._conn.execute(sql, args).fetchall()
-
-    def one(self, sql: str, args: tuple[object, ...] = ()) -> sqlite3.Row | None:
-        rows = self.query(sql, args)
-        return rows[0] if rows else None
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+def open_outbox_db(path: Path) -> Database:
+    """The outbox file: a commit survives a power cut, purged blobs are zeroed, and the
+    file is the owner's alone."""
+    return Database(
+        path, SCHEMA, synchronous="FULL", secure_delete=True, private=True, migrations=MIGRATIONS
+    )

@@ -18,7 +18,7 @@ import dataclasses as dc
 from collections.abc import Callable
 
 from kiosk.outbox.crypto import Sealer
-from kiosk.outbox.db import OutboxDB
+from kiosk.storage import Database
 
 RETENTION_S = 30 * 86_400  # as long as the platform keeps idempotency keys
 
@@ -43,7 +43,7 @@ class KeptJob:
 
 
 class PrintJobs:
-    def __init__(self, db: OutboxDB, sealer: Sealer, clock: Callable[[], float]) -> None:
+    def __init__(self, db: Database, sealer: Sealer, clock: Callable[[], float]) -> None:
         self.db, self._sealer, self.clock = db, sealer, clock
 
     def keep(self, provisional_no: str, number: str, data: bytes, kind: str = "receipt") -> KeptJob:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kiosk.outbox.crypto import Sealer
-from kiosk.outbox.db import OutboxDB
+from kiosk.storage import Database
 from kiosk.upstream.models import CHINA_TZ
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ class MessageStatus:
 
 
 class Messages:
-    def __init__(self, db: OutboxDB, sealer: Sealer, clock: Callable[[], float]) -> None:
+    def __init__(self, db: Database, sealer: Sealer, clock: Callable[[], float]) -> None:
         self.db, self._sealer, self.clock = db, sealer, clock
 
     def enqueue(

@@ -14,9 +14,9 @@ import sqlite3
 from collections.abc import Callable
 
 from kiosk.outbox.crypto import Sealer
-from kiosk.outbox.db import OutboxDB
 from kiosk.outbox.models import ItemStatus
 from kiosk.outbox.status import statuses
+from kiosk.storage import Database
 from kiosk.upstream.models import Application
 
 
@@ -64,7 +64,7 @@ def purge(conn: sqlite3.Connection, seq: int) -> None:
 
 
 class Progress:
-    def __init__(self, db: OutboxDB, sealer: Sealer, clock: Callable[[], float]) -> None:
+    def __init__(self, db: Database, sealer: Sealer, clock: Callable[[], float]) -> None:
         self.db, self._sealer, self.clock = db, sealer, clock
 
     def due(self, force: bool = False) -> list[int]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from kiosk.outbox.db import OutboxDB
 from kiosk.outbox.models import ItemState, ItemStatus, Stage
+from kiosk.storage import Database
 
 _STATUS_SQL = """
 SELECT i.*, COUNT(p.idx) AS n_parts, COALESCE(SUM(p.done), 0) AS n_done,
@@ -15,7 +15,7 @@ FROM items i LEFT JOIN parts p ON p.item_seq = i.seq
 
 
 def statuses(
-    db: OutboxDB, where: str, args: tuple[object, ...], *, order: str = "ASC", limit: int = -1
+    db: Database, where: str, args: tuple[object, ...], *, order: str = "ASC", limit: int = -1
 ) -> list[ItemStatus]:
     """Items matching ``where`` (a fixed SQL fragment; values go in ``args``)."""
     if order not in ("ASC", "DESC"):

@@ -24,8 +24,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.masking import mask_id_number, mask_name
+from kiosk.outbox.courier import send_one
 from kiosk.outbox.crypto import Sealer
-from kiosk.outbox.db import OutboxDB
+from kiosk.outbox.db import open_outbox_db
 from kiosk.outbox.jobs import PrintJobs
 from kiosk.outbox.messages import Messages
 from kiosk.outbox.models import ItemState, ItemStatus, QueuedSubmission, Submission
@@ -51,7 +52,7 @@ class Outbox:
         failpoint: Failpoint | None = None,
     ) -> None:
         self._sealer = Sealer(key)  # a bad key fails before any file is touched
-        self.db = OutboxDB(db_path)
+        self.db = open_outbox_db(db_path)
         self.clock = clock
         self.failpoint: Failpoint = failpoint or (lambda name: None)
         self.progress = Progress(self.db, self._sealer, clock)
@@ -172,7 +173,6 @@ class Outbox:
     def try_send_message(self, reference: str, client: PlatformClient) -> str | None:
         """The fast path for a complaint's paper: one try now for the platform's id.
         None when offline or still waiting; the pump sends it later."""
-        from kiosk.outbox.courier import send_one
 
         msg = self.messages.one(reference)
         if msg is None:

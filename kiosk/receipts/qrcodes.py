@@ -25,12 +25,13 @@ import enum
 import hashlib
 import hmac
 import logging
-import os
 import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from kiosk.storage import secret_file
 
 log = logging.getLogger(__name__)
 
@@ -174,22 +175,9 @@ def _verify(
 
 def _load_or_create(path: Path, token_bytes: Callable[[int], bytes]) -> bytes:
     """The key in ``path``, made on first use as a 0600 file."""
-    try:
-        key = path.read_bytes()
-    except FileNotFoundError:
-        key = token_bytes(KEY_BYTES)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first: use theirs
-            return path.read_bytes()
-        try:
-            os.write(fd, key)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    key, made = secret_file(path, lambda: token_bytes(KEY_BYTES))
+    if made:
         log.info("made a new QR signing key %s", key_id(key))
-        return key
     if len(key) < 16:
         raise ValueError(f"QR key file {path} is too short (at least 16 bytes)")
     return key

@@ -15,12 +15,12 @@ import hmac
 import os
 import re
 import sqlite3
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.errors import KioskError
+from kiosk.storage import Database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS staff (
@@ -29,6 +29,9 @@ CREATE TABLE IF NOT EXISTS staff (
     active INTEGER NOT NULL DEFAULT 1, failures INTEGER NOT NULL DEFAULT 0,
     locked_until REAL NOT NULL DEFAULT 0, created_at REAL NOT NULL);
 """
+# Expand-only steps after SCHEMA, in order; PRAGMA user_version counts those applied.
+# Append, never edit or remove (kiosk/schema.py; tests/kiosk/test_schema.py).
+MIGRATIONS: tuple[str, ...] = ()
 STAFF_NO = re.compile(r"[A-Za-z0-9-]{3,20}")
 PIN = re.compile(r"[0-9]{6}")
 WEAK_PINS = frozenset({"123456", "654321", "012345", "123123", "112233", "121212"})
@@ -82,16 +85,12 @@ class StaffStore:
         cost: Cost | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._conn.row_factory = sqlite3.Row
-        self._conn.executescript(SCHEMA)
-        self._lock = threading.Lock()
+        self._db = Database(path, SCHEMA, synchronous="FULL", private=True, migrations=MIGRATIONS)
         self.max_failures, self.lockout_s = max_failures, lockout_s
         self.cost, self.clock = cost or Cost(), clock
 
     def close(self) -> None:
-        self._conn.close()
+        self._db.close()
 
     def _hash(self, pin: str, salt: bytes) -> bytes:
         c = self.cost
@@ -106,8 +105,8 @@ class StaffStore:
             raise ValueError("a staff member needs a name")
         check_pin_rule(pin)
         salt = os.urandom(16)
-        with self._lock:
-            self._conn.execute(
+        with self._db.tx() as conn:
+            conn.execute(
                 "INSERT INTO staff (staff_no, name, station_id, pin_salt, pin_hash, card_id,"
                 " created_at) VALUES (?,?,?,?,?,?,?)",
                 (
@@ -125,8 +124,8 @@ class StaffStore:
     def set_pin(self, staff_no: str, pin: str) -> None:
         check_pin_rule(pin)
         salt = os.urandom(16)
-        with self._lock:
-            done = self._conn.execute(
+        with self._db.tx() as conn:
+            done = conn.execute(
                 "UPDATE staff SET pin_salt = ?, pin_hash = ?, failures = 0, locked_until = 0"
                 " WHERE staff_no = ?",
                 (salt, self._hash(pin, salt), staff_no),
@@ -135,26 +134,24 @@ class StaffStore:
             raise KeyError(staff_no)
 
     def set_active(self, staff_no: str, active: bool) -> None:
-        with self._lock:
-            done = self._conn.execute(
+        with self._db.tx() as conn:
+            done = conn.execute(
                 "UPDATE staff SET active = ? WHERE staff_no = ?", (int(active), staff_no)
             ).rowcount
         if not done:
             raise KeyError(staff_no)
 
     def members(self) -> list[StaffMember]:
-        rows = self._conn.execute(
-            "SELECT * FROM staff WHERE active = 1 ORDER BY staff_no"
-        ).fetchall()
+        rows = self._db.query("SELECT * FROM staff WHERE active = 1 ORDER BY staff_no")
         return [_member(r) for r in rows]
 
     def verify_pin(self, staff_no: str, pin: str, station_id: str) -> StaffMember:
         """The member, or a StaffError; every wrong PIN counts towards the lockout."""
-        row = self._conn.execute("SELECT * FROM staff WHERE staff_no = ?", (staff_no,)).fetchone()
+        row = self._db.one("SELECT * FROM staff WHERE staff_no = ?", (staff_no,))
         return self._verify(row, pin, station_id)
 
     def verify_card(self, card_id: str, pin: str, station_id: str) -> StaffMember:
-        row = self._conn.execute("SELECT * FROM staff WHERE card_id = ?", (card_id,)).fetchone()
+        row = self._db.one("SELECT * FROM staff WHERE card_id = ?", (card_id,))
         return self._verify(row, pin, station_id)
 
     def _verify(self, row: sqlite3.Row | None, pin: str, station_id: str) -> StaffMember:
@@ -165,18 +162,18 @@ class StaffStore:
         if row["locked_until"] > now:
             raise Locked("too many wrong PINs")
         ok = hmac.compare_digest(self._hash(pin, bytes(row["pin_salt"])), bytes(row["pin_hash"]))
-        with self._lock:
+        with self._db.tx() as conn:
             if not ok:
                 failures = row["failures"] + 1
                 until = now + self.lockout_s if failures >= self.max_failures else 0
-                self._conn.execute(
+                conn.execute(
                     "UPDATE staff SET failures = ?, locked_until = ? WHERE staff_no = ?",
                     (0 if until else failures, until, row["staff_no"]),
                 )
-                raise Locked("too many wrong PINs") if until else StaffError("wrong PIN")
-            self._conn.execute(
-                "UPDATE staff SET failures = 0 WHERE staff_no = ?", (row["staff_no"],)
-            )
+            else:
+                conn.execute("UPDATE staff SET failures = 0 WHERE staff_no = ?", (row["staff_no"],))
+        if not ok:  # counted (committed) first, then refused
+            raise Locked("too many wrong PINs") if until else StaffError("wrong PIN")
         if row["station_id"] != station_id:
             raise OtherStation("this staff number belongs to another station")
         return _member(row)

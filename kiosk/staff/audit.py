@@ -12,12 +12,12 @@ from __future__ import annotations
 import dataclasses as dc
 import hashlib
 import json
-import sqlite3
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from kiosk.storage import Database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (
@@ -27,6 +27,9 @@ CREATE TABLE IF NOT EXISTS audit (
     detail TEXT NOT NULL, prev_hash TEXT NOT NULL, row_hash TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
 """
+# Expand-only steps after SCHEMA, in order; PRAGMA user_version counts those applied.
+# Append, never edit or remove (kiosk/schema.py; tests/kiosk/test_schema.py).
+MIGRATIONS: tuple[str, ...] = ()
 GENESIS = "0" * 64
 _FIELDS = (
     "at",
@@ -65,17 +68,11 @@ def _row_hash(prev: str, values: tuple[object, ...]) -> str:
 
 class AuditLog:
     def __init__(self, path: Path, station_id: str, clock: Callable[[], float] = time.time) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.executescript(SCHEMA)
-        self._lock = threading.Lock()
+        self._db = Database(path, SCHEMA, synchronous="FULL", migrations=MIGRATIONS)
         self.station_id, self.clock = station_id, clock
 
     def close(self) -> None:
-        self._conn.close()
+        self._db.close()
 
     def record(
         self,
@@ -99,22 +96,14 @@ class AuditLog:
             outcome,
             detail,
         )
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                last = self._conn.execute(
-                    "SELECT row_hash FROM audit ORDER BY seq DESC LIMIT 1"
-                ).fetchone()
-                prev = last[0] if last else GENESIS
-                seq = self._conn.execute(
-                    f"INSERT INTO audit ({', '.join(_FIELDS)}, prev_hash, row_hash)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (*values, prev, _row_hash(prev, values)),
-                ).lastrowid
-                self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
+        with self._db.tx() as conn:
+            last = conn.execute("SELECT row_hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+            prev = last[0] if last else GENESIS
+            seq = conn.execute(
+                f"INSERT INTO audit ({', '.join(_FIELDS)}, prev_hash, row_hash)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (*values, prev, _row_hash(prev, values)),
+            ).lastrowid
         assert seq is not None
         return AuditEntry(seq, *values)  # type: ignore[arg-type]
 
@@ -134,17 +123,17 @@ class AuditLog:
             if value is not None:
                 where.append(clause)
                 args.append(value)
-        rows = self._conn.execute(
+        rows = self._db.query(
             f"SELECT seq, {', '.join(_FIELDS)} FROM audit WHERE {' AND '.join(where)}"
             " ORDER BY seq LIMIT ?",
             (*args, limit),
-        ).fetchall()
+        )
         return [AuditEntry(*r) for r in rows]
 
     def verify(self) -> bool:
         """True when no row was removed, inserted or changed since it was written."""
         prev = GENESIS
-        for row in self._conn.execute("SELECT * FROM audit ORDER BY seq"):
+        for row in self._db.query("SELECT * FROM audit ORDER BY seq"):
             values = tuple(row[f] for f in _FIELDS)
             if row["prev_hash"] != prev or row["row_hash"] != _row_hash(prev, values):
                 return False

@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from devices.idcard import decode_photo
 from kiosk.masking import mask_id_number, mask_name
 from kiosk.staff.accounts import StaffError, StaffMember, StaffStore
 from kiosk.staff.audit import AuditLog
@@ -55,7 +56,6 @@ def chip_photo(identity: object, decoder: str) -> bytes | None:
     wlt = getattr(identity, "photo_wlt", b"")
     if not wlt or not decoder:
         return None
-    from devices.idcard import decode_photo
 
     return decode_photo(wlt, decoder)
 

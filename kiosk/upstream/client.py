@@ -34,6 +34,7 @@ from kiosk.upstream.errors import (
     PlatformUnavailable,
     from_http,
 )
+from kiosk.upstream.face_calls import FaceCalls
 from kiosk.upstream.interface import PlatformClient
 from kiosk.upstream.lookups import LookupCalls
 from kiosk.upstream.models import (
@@ -50,8 +51,10 @@ from kiosk.upstream.service_models import (
     Appointment,
     AppointmentRequest,
     Complaint,
+    Filed,
     Rating,
     Slot,
+    SlotList,
 )
 
 log = logging.getLogger(__name__)
@@ -63,7 +66,7 @@ OFFSET_TYPE = "application/offset+octet-stream"
 T = TypeVar("T")
 
 
-class HttpPlatformClient(LookupCalls):
+class HttpPlatformClient(LookupCalls, FaceCalls):
     """The reference client over HTTP (look-ups, payments: kiosk/upstream/lookups.py).
     ``sleep``, ``clock`` and ``rand`` are injectable so tests check the backoff without
     waiting."""
@@ -241,7 +244,7 @@ class HttpPlatformClient(LookupCalls):
     def rate(self, rating: Rating, idem_key: str | None = None) -> str:
         """Send a 好差评 rating; returns the platform's rating id."""
         resp = self._call("POST", "/v1/ratings", body=to_json(rating), idem_key=idem_key)
-        return fields.req_str(self._json(resp), "rating_id")
+        return _filed(self._parse(_reader(Filed), resp).rating_id)
 
     def appointment_slots(
         self, matter_code: str, station_id: str, date: str | None = None
@@ -263,7 +266,7 @@ class HttpPlatformClient(LookupCalls):
     def complain(self, complaint: Complaint, idem_key: str | None = None) -> str:
         """File a complaint (投诉); returns the complaint id."""
         resp = self._call("POST", "/v1/complaints", body=to_json(complaint), idem_key=idem_key)
-        return fields.req_str(self._json(resp), "complaint_id")
+        return _filed(self._parse(_reader(Filed), resp).complaint_id)
 
     # -- plumbing -----------------------------------------------------------------------
 
@@ -336,8 +339,8 @@ class HttpPlatformClient(LookupCalls):
         if not resp.headers.get("Content-Type", "").startswith("application/json"):
             raise PlatformUnavailable("answer is not JSON", code="bad_response")
         try:
-            value = resp.json()
-        except ValueError as exc:
+            value = fields.parse_json(resp.content)
+        except fields.MalformedJson as exc:
             raise PlatformUnavailable("answer is not JSON", code="bad_response") from exc
         if not isinstance(value, dict):
             raise PlatformUnavailable("answer is not an object", code="bad_response")
@@ -351,7 +354,17 @@ class HttpPlatformClient(LookupCalls):
 
 
 def _slots(d: dict[str, Any]) -> list[Slot]:
-    return [Slot.from_json(s, f"slots[{i}]") for i, s in enumerate(fields.obj_list(d, "slots"))]
+    return fields.convert(SlotList, d).slots
+
+
+def _reader(cls: type[T]) -> Callable[[dict[str, Any]], T]:
+    return lambda d: fields.convert(cls, d)
+
+
+def _filed(given: str | None) -> str:
+    if given is None:
+        raise PlatformUnavailable("answer without its id", code="bad_response")
+    return given
 
 
 def _q(segment: str) -> str:

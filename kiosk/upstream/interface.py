@@ -22,7 +22,11 @@ from kiosk.upstream.models import (
 from kiosk.upstream.service_models import (
     Appointment,
     AppointmentRequest,
+    Certification,
+    CertificationRequest,
     Complaint,
+    FaceVerification,
+    Liveness,
     Rating,
     Slot,
 )
@@ -108,3 +112,20 @@ class PlatformClient(Protocol):
     def get_appointment(self, appointment_id: str) -> Appointment: ...
 
     def search_appointments(self, applicant: Applicant) -> list[Appointment]: ...
+
+    def verify_face(
+        self,
+        applicant: Applicant,
+        jpeg: bytes,
+        liveness: Liveness,
+        *,
+        matter_code: str,
+        station_id: str,
+        idem_key: str | None = None,
+    ) -> FaceVerification:
+        """人证核验: the live capture against the applicant's photo on record."""
+        ...
+
+    def certify(self, req: CertificationRequest, idem_key: str | None = None) -> Certification:
+        """资格认证 on record, valid until the date the platform gives."""
+        ...

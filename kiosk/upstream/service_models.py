@@ -9,106 +9,101 @@ rating of 2 or 1 must say why (GB/T 39734-2020 annex A, 差评评价内容).
 from __future__ import annotations
 
 import dataclasses as dc
+from typing import Annotated
+
+from msgspec import Meta
 
 from kiosk.upstream import fields as f
-from kiosk.upstream.models import CODE, REGION, Agent, Applicant, Channel
+from kiosk.upstream.models import Agent, Applicant, OptPhone, Region
 
 BAD_RATING_MAX = 2
+ChannelName = Annotated[str, Meta(pattern=f.one_of(["kiosk", "assisted"]))]
 
 
 @dc.dataclass(frozen=True)
 class Rating:
-    case_no: str
-    matter_code: str
-    department: str
-    region_code: str
-    channel: str
-    station_id: str
-    level: int
-    reasons: list[str] = dc.field(default_factory=list)
-    comment: str = ""
+    case_no: f.Code
+    matter_code: f.Code
+    department: f.Text
+    region_code: Region
+    channel: ChannelName
+    station_id: f.Code
+    level: Annotated[int, Meta(ge=1, le=5)]
+    reasons: Annotated[list[f.Text100], Meta(max_length=10)] = dc.field(default_factory=list)
+    comment: Annotated[str, Meta(max_length=1000, pattern=f.OPT_TEXT)] = ""
     staff: Agent | None = None
+
+    def check(self) -> None:
+        """What the field types cannot say (run when read off the wire)."""
+        if self.level <= BAD_RATING_MAX and not self.reasons:
+            raise f.FieldError("reasons", "a rating of 1 or 2 needs at least one reason")
 
     @classmethod
     def from_json(cls, d: f.JsonObj) -> Rating:
-        d = f.obj(d)
-        staff = f.opt_obj(d, "staff")
-        rating = cls(
-            case_no=f.req_str(d, "case_no", pattern=CODE),
-            matter_code=f.req_str(d, "matter_code", pattern=CODE),
-            department=f.req_str(d, "department"),
-            region_code=f.req_str(d, "region_code", pattern=REGION),
-            channel=f.req_str(d, "channel", choices=tuple(Channel)),
-            station_id=f.req_str(d, "station_id", pattern=CODE),
-            level=f.req_int(d, "level", lo=1, hi=5),
-            reasons=f.str_list(d, "reasons", max_items=10, max_len=100),
-            comment=f.opt_str(d, "comment", max_len=1000) or "",
-            staff=None if staff is None else Agent.from_json(staff, "staff"),
-        )
-        if rating.level <= BAD_RATING_MAX and not rating.reasons:
-            raise f.FieldError("reasons", "a rating of 1 or 2 needs at least one reason")
-        return rating
+        return f.convert(cls, d)
 
 
 @dc.dataclass(frozen=True)
 class Slot:
-    slot_id: str
-    start: str
-    end: str
-    capacity: int
-    remaining: int
+    slot_id: f.Code
+    start: f.Text
+    end: f.Text
+    capacity: f.Count
+    remaining: f.Count
 
     @classmethod
     def from_json(cls, d: f.JsonObj, path: str = "slot") -> Slot:
-        return cls(
-            slot_id=f.req_str(d, "slot_id", path, pattern=CODE),
-            start=f.req_str(d, "start", path),
-            end=f.req_str(d, "end", path),
-            capacity=f.req_int(d, "capacity", path),
-            remaining=f.req_int(d, "remaining", path),
-        )
+        return f.convert(cls, d, path)
+
+
+@dc.dataclass(frozen=True)
+class SlotList:
+    slots: Annotated[list[Slot], Meta(max_length=100)]
+
+
+@dc.dataclass(frozen=True)
+class SlotQuery:
+    """GET /v1/appointments/slots: the query string."""
+
+    matter_code: f.Code
+    station_id: f.Code
+    date: Annotated[str, Meta(pattern=f.pattern(r"\d{4}-\d{2}-\d{2}", "must be YYYY-MM-DD",
+                                                  optional=True))] | None = None  # fmt: skip
+
+    def __post_init__(self) -> None:
+        f.blank_to_default(self)
 
 
 @dc.dataclass(frozen=True)
 class AppointmentRequest:
-    slot_id: str
-    matter_code: str
-    station_id: str
-    channel: str
+    slot_id: f.Code
+    matter_code: f.Code
+    station_id: f.Code
+    channel: ChannelName
     applicant: Applicant
 
     @classmethod
     def from_json(cls, d: f.JsonObj) -> AppointmentRequest:
-        d = f.obj(d)
-        return cls(
-            slot_id=f.req_str(d, "slot_id", pattern=CODE),
-            matter_code=f.req_str(d, "matter_code", pattern=CODE),
-            station_id=f.req_str(d, "station_id", pattern=CODE),
-            channel=f.req_str(d, "channel", choices=tuple(Channel)),
-            applicant=Applicant.from_json(f.req_obj(d, "applicant")),
-        )
+        return f.convert(cls, d)
 
 
 @dc.dataclass(frozen=True)
 class Appointment:
-    appointment_id: str
-    slot_id: str
-    matter_code: str
-    start: str
-    end: str
-    status: str  # booked | cancelled
+    appointment_id: f.Code
+    slot_id: f.Code
+    matter_code: f.Code
+    start: f.Text
+    end: f.Text
+    status: Annotated[str, Meta(pattern=f.one_of(["booked", "cancelled"]))]
 
     @classmethod
     def from_json(cls, d: f.JsonObj) -> Appointment:
-        d = f.obj(d)
-        return cls(
-            appointment_id=f.req_str(d, "appointment_id", pattern=CODE),
-            slot_id=f.req_str(d, "slot_id", pattern=CODE),
-            matter_code=f.req_str(d, "matter_code", pattern=CODE),
-            start=f.req_str(d, "start"),
-            end=f.req_str(d, "end"),
-            status=f.req_str(d, "status", choices=("booked", "cancelled")),
-        )
+        return f.convert(cls, d)
+
+
+@dc.dataclass(frozen=True)
+class AppointmentList:
+    appointments: Annotated[list[Appointment], Meta(max_length=200)]
 
 
 COMPLAINT_CATEGORIES = ("service_attitude", "efficiency", "materials", "device", "other")
@@ -116,21 +111,131 @@ COMPLAINT_CATEGORIES = ("service_attitude", "efficiency", "materials", "device",
 
 @dc.dataclass(frozen=True)
 class Complaint:
-    category: str
-    content: str
-    channel: str
-    station_id: str
-    case_no: str | None = None
-    contact_phone: str | None = None
+    category: Annotated[str, Meta(pattern=f.one_of(COMPLAINT_CATEGORIES))]
+    content: f.Text2000
+    channel: ChannelName
+    station_id: f.Code
+    case_no: f.OptCode = None
+    contact_phone: OptPhone = None
+
+    def __post_init__(self) -> None:
+        f.blank_to_default(self)
 
     @classmethod
     def from_json(cls, d: f.JsonObj) -> Complaint:
-        d = f.obj(d)
-        return cls(
-            category=f.req_str(d, "category", choices=COMPLAINT_CATEGORIES),
-            content=f.req_str(d, "content", max_len=2000),
-            channel=f.req_str(d, "channel", choices=tuple(Channel)),
-            station_id=f.req_str(d, "station_id", pattern=CODE),
-            case_no=f.opt_str(d, "case_no", pattern=CODE),
-            contact_phone=f.opt_str(d, "contact_phone", max_len=20, pattern=r"\+?[0-9 -]{3,20}"),
-        )
+        return f.convert(cls, d)
+
+
+@dc.dataclass(frozen=True)
+class Filed:
+    """The answer to a rating or a complaint: the platform's id for it."""
+
+    rating_id: f.OptCode = None
+    complaint_id: f.OptCode = None
+
+
+# ---- 人证核验 and 资格认证 (养老保险待遇领取资格认证) ------------------------------------
+
+LIVENESS_ACTIONS = ("blink", "turn_left", "turn_right")
+CERTIFY_METHODS = ("face_platform", "face_chip", "agent")
+FACE_IMAGE_MAX = 192 * 1024  # characters of base64: a face crop is 20–60 KiB of JPEG
+_DATE = f.pattern(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "must be YYYY-MM-DD")
+
+Action = Annotated[str, Meta(pattern=f.one_of(LIVENESS_ACTIONS))]
+CertifyMethod = Annotated[str, Meta(pattern=f.one_of(CERTIFY_METHODS))]
+Distance = Annotated[float, Meta(ge=0.0, le=10.0)]
+Date = Annotated[str, Meta(pattern=_DATE)]
+FaceImage = Annotated[
+    str,
+    Meta(max_length=FACE_IMAGE_MAX, pattern=f.pattern(r"[A-Za-z0-9+/=]+", "must be base64")),
+]
+
+
+@dc.dataclass(frozen=True)
+class Liveness:
+    """How the kiosk saw that a live person was there: the actions asked for (in the
+    order asked), all seen, over how many analysed frames and how long."""
+
+    actions: Annotated[list[Action], Meta(min_length=1, max_length=5)]
+    frames: Annotated[int, Meta(ge=1, le=100_000)]
+    duration_ms: Annotated[int, Meta(ge=1, le=3_600_000)]
+    method: Annotated[str, Meta(pattern=f.one_of(["action"]))] = "action"
+
+    @classmethod
+    def from_json(cls, d: f.JsonObj, path: str = "liveness") -> Liveness:
+        return f.convert(cls, d, path)
+
+
+@dc.dataclass(frozen=True)
+class FaceVerificationRequest:
+    """A live capture to compare with the photo on record of ``applicant``. ``image``:
+    the face cropped from one frame, JPEG in base64; it is compared and not kept."""
+
+    applicant: Applicant
+    matter_code: f.Code
+    station_id: f.Code
+    liveness: Liveness
+    image: FaceImage = dc.field(repr=False)
+
+    @classmethod
+    def from_json(cls, d: f.JsonObj) -> FaceVerificationRequest:
+        return f.convert(cls, d)
+
+
+@dc.dataclass(frozen=True)
+class FaceVerification:
+    """The platform's answer: the same person as on record or not, the descriptor
+    distance it measured and the threshold it holds it against."""
+
+    verification_id: f.Code
+    match: bool
+    distance: Distance
+    threshold: Distance
+
+    @classmethod
+    def from_json(cls, d: f.JsonObj) -> FaceVerification:
+        return f.convert(cls, d)
+
+
+@dc.dataclass(frozen=True)
+class CertificationRequest:
+    """资格认证 of ``applicant`` for ``matter_code``, by one of CERTIFY_METHODS: the
+    platform's own face verification (``verification_id``), the kiosk's comparison with
+    the ID card chip's photo (``distance``), or an agent who checked the card and the
+    person (``staff``)."""
+
+    matter_code: f.Code
+    applicant: Applicant
+    station_id: f.Code
+    channel: ChannelName
+    method: CertifyMethod
+    verification_id: f.OptCode = None
+    distance: Distance | None = None
+    staff: Agent | None = None
+
+    def __post_init__(self) -> None:
+        f.blank_to_default(self)
+
+    def check(self) -> None:
+        """The evidence the method needs (run when read off the wire)."""
+        needs = {"face_platform": "verification_id", "face_chip": "distance", "agent": "staff"}
+        if getattr(self, needs[self.method]) is None:
+            raise f.FieldError(needs[self.method], f"required for method {self.method}")
+
+    @classmethod
+    def from_json(cls, d: f.JsonObj) -> CertificationRequest:
+        return f.convert(cls, d)
+
+
+@dc.dataclass(frozen=True)
+class Certification:
+    """The certification on record: when, by which method, valid until when."""
+
+    certification_id: f.Code
+    method: CertifyMethod
+    certified_on: Date
+    valid_until: Date
+
+    @classmethod
+    def from_json(cls, d: f.JsonObj) -> Certification:
+        return f.convert(cls, d)

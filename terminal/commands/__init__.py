@@ -3,6 +3,11 @@
 Each module has ``register(sub)`` adding its parsers to the subparsers object, with a
 ``handler`` default taking the parsed arguments and returning the exit status. Add a
 module to :data:`MODULES` to make its commands appear.
+
+Every module is imported to build the parser, so a handler imports what only it needs
+(OpenCV, the stand-in platform, the UI) when it runs: ``kiosk outbox status`` on a
+kiosk does not load a camera stack, and ``kiosk check-config`` works without a display.
+The layering test reads those imports too.
 """
 
 MODULES = [
@@ -17,4 +22,6 @@ MODULES = [
     "terminal.commands.system",
     "terminal.commands.devices",
     "terminal.commands.staff",
+    "terminal.commands.update",
+    "terminal.commands.face",
 ]

@@ -135,3 +135,23 @@ def test_bad_input_is_refused_with_a_clear_message(
     code, _, err = kiosk(capsys, site, "enroll", "--server", "http://127.0.0.1:9", "--code",
                          "ABCD-EFGH", "--serial", "S")  # fmt: skip
     assert code == 1 and err.startswith("kiosk enroll: unreachable:")
+
+
+def test_with_no_data_dir_the_key_goes_to_a_state_directory_not_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``kiosk-fleet`` run in a checkout once left ``./fleet-data/signing.key`` there."""
+    monkeypatch.delenv("FLEET_DATA_DIR", raising=False)
+    monkeypatch.delenv("STATE_DIRECTORY", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    work = tmp_path / "checkout"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert fleet_main(["region", "add", "33", "--name", "浙江省", "--level", "province"]) == 0
+    capsys.readouterr()
+    assert list(work.iterdir()) == []  # nothing in the folder the admin stood in
+    state = tmp_path / "home" / ".local" / "state" / "bianmin-fleet"
+    assert (state / "signing.key").is_file()
+    monkeypatch.setenv("STATE_DIRECTORY", str(tmp_path / "systemd-state"))  # StateDirectory=
+    assert fleet_main(["region", "add", "34", "--name", "安徽省", "--level", "province"]) == 0
+    assert (tmp_path / "systemd-state" / "signing.key").is_file()

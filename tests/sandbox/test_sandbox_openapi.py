@@ -3,6 +3,7 @@ documented, and real answers valid against the documented schemas."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 from pathlib import Path
@@ -16,6 +17,7 @@ import kiosk.upstream as upstream_pkg
 import sandbox
 from sandbox import SandboxPlatform
 from sandbox.routes import ROUTES
+from tests.support import ROOT
 
 SPEC_PATH = Path(upstream_pkg.__file__).with_name("openapi.yaml")
 SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
@@ -43,6 +45,7 @@ def _errors(value: Any, schema: dict[str, Any], where: str = "$") -> list[str]:
         checks = {
             "string": lambda v: isinstance(v, str),
             "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+            "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
             "boolean": lambda v: isinstance(v, bool),
             "object": lambda v: isinstance(v, dict),
             "array": lambda v: isinstance(v, list),
@@ -84,6 +87,16 @@ def test_the_spec_is_openapi_3_1_with_resolvable_refs() -> None:
 
 def test_the_sandbox_implements_exactly_the_documented_operations() -> None:
     assert {(r.method, r.template) for r in ROUTES} == _operations()
+
+
+def test_the_served_description_is_the_file_and_the_routes(sandbox: SandboxPlatform) -> None:
+    resp = requests.get(sandbox.base_url + "/openapi.json", timeout=5)
+    assert resp.status_code == 200 and resp.headers["Content-Type"] == "application/json"
+    served = resp.json()
+    assert served == SPEC
+    served_ops = {(m.upper(), p) for p, item in served["paths"].items() for m in item
+                  if m in METHODS}  # fmt: skip
+    assert served_ops == {(r.method, r.template) for r in ROUTES}
 
 
 def test_every_problem_code_the_sandbox_uses_is_documented() -> None:
@@ -216,6 +229,20 @@ def test_answers_match_the_documented_schemas(call: Any) -> None:
     )
     complaint = {"category": "other", "content": "太慢", "channel": "kiosk", "station_id": "ST"}
     call("POST", "/v1/complaints", "/v1/complaints", json=complaint)
+    elder = {"id_type": "resident_id", "id_number": "110101194305120026", "name": "李测试"}
+    face = {
+        "applicant": elder,
+        "matter_code": "M-1",
+        "station_id": "ST",
+        "liveness": {"actions": ["blink"], "frames": 9, "duration_ms": 900, "method": "action"},
+        "image": base64.b64encode(
+            (ROOT / "sandbox/residents/110101194305120026.jpg").read_bytes()
+        ).decode(),
+    }
+    fv = call("POST", "/v1/face-verifications", "/v1/face-verifications", json=face).json()
+    certify = {"matter_code": "M-1", "applicant": elder, "station_id": "ST", "channel": "kiosk"}
+    certify |= {"method": "face_platform", "verification_id": fv["verification_id"]}
+    call("POST", "/v1/certifications", "/v1/certifications", json=certify)
     statuses = {(m, t, s) for m, t, s in call.seen}
     assert ("PATCH", tmpl, 409) in statuses and ("POST", "/v1/ratings", 422) in statuses
     assert {(m, t) for m, t, _ in statuses} == _operations()  # every operation exercised

@@ -26,6 +26,7 @@ JOURNEYS: dict[str, str] = {
     "tracking": "terminal.demo.journeys.tracking",
     "correction": "terminal.demo.journeys.correction",
     "complaint": "terminal.demo.journeys.complaint",
+    "certification": "terminal.demo.journeys.certification",
 }
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from devices.idcard.fixtures import FIXTURES
+from terminal.demo.script import capture_required, fill_form
+from terminal.demo.script import shoot as save
 from terminal.harness import runtime_of, sandbox_of, simulation_of
 
 STAFF_NO, STAFF_NAME, STAFF_PIN = "1007", "李代办", "208731"
@@ -51,7 +54,6 @@ def serve_with_consent(app: Any, pilot: Any, shoot: Any) -> None:
 
 def apply_for(app: Any, pilot: Any, shoot: Any, matter_code: str = MATTER) -> str:
     """The matter's 承诺办 journey from the home screen to the done screen."""
-    from terminal.demo.script import capture_required, fill_form
 
     pilot.tap(f"matter-{matter_code}")
     pilot.wait_screen("matter")
@@ -77,7 +79,6 @@ def apply_for(app: Any, pilot: Any, shoot: Any, matter_code: str = MATTER) -> st
 
 
 def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
-    from terminal.demo.script import shoot as save
 
     runtime = runtime_of(app)
     ensure_agent(runtime)
@@ -129,7 +130,6 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
 
 def _masked(subject: str) -> bool:
     """No full name or ID number of the demo citizen in an audit row."""
-    from devices.idcard.fixtures import FIXTURES
 
     elder = FIXTURES["elder"]
     return elder.name not in subject and elder.id_number not in subject

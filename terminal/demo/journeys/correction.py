@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from devices.idcard.fixtures import FIXTURES
 from terminal.demo.journeys.cases import OtherKiosk
 from terminal.demo.script import shoot
 from terminal.harness import runtime_of, sandbox_of, simulation_of
@@ -15,7 +16,6 @@ MISSING = ("household_register",)
 
 
 def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
-    from devices.idcard.fixtures import FIXTURES
 
     runtime = runtime_of(app)
     person = FIXTURES["elder"]

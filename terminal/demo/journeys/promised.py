@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from terminal.demo.script import run_journey
 from terminal.harness import runtime_of, sandbox_of, simulation_of
 
 
 def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
-    from terminal.demo.script import run_journey
 
     result = run_journey(app, pilot, out)
     runtime = runtime_of(app)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from devices.idcard.fixtures import FIXTURES
 from kiosk.receipts.qrcodes import QrKeyring, receipt_qr
 from terminal.demo.journeys.cases import OtherKiosk
 from terminal.demo.script import shoot
@@ -21,7 +22,6 @@ def _type(pilot: Any, number: str) -> None:
 
 
 def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
-    from devices.idcard.fixtures import FIXTURES
 
     person = FIXTURES["elder"]
     other = OtherKiosk(runtime_of(app))

@@ -172,3 +172,23 @@ def test_a_stopped_camera_releases_the_device_and_resumes() -> None:
         cam.close()
     with pytest.raises(DeviceUnavailable, match="closed"):
         cam.start()
+
+
+def test_the_simulator_replays_a_face_clip_and_a_code_held_up_replaces_it() -> None:
+    # Regression: a face clip left playing after 资格认证 hid the code the next journey
+    # held up (the 办件查询 scan never saw its look-alike).
+    import numpy as np
+
+    from devices.camera.simulator import CameraSimulator
+
+    sim = CameraSimulator(size=(640, 480))
+    clip = [np.full((480, 640, 3), v, np.uint8) for v in (10, 20, 30)]
+    sim.play(clip)
+    assert [int(sim.frame()[0, 0, 0]) for _ in range(4)] == [10, 20, 30, 10]  # it loops
+    sim.show("LS-demo-0001-20260101-0001")
+    assert sim.playing is False and all(sim.frame() is not c for c in clip)
+    sim.play(clip)
+    sim.hide()
+    assert sim.playing is False
+    with pytest.raises(ValueError):
+        sim.play([])
