@@ -36,6 +36,7 @@ OUTCOMES = {
     "certificate": ["voice.certificate", "certificate.printed"],
     "booked": ["voice.booked", "booked.printed"],
     "complaint_ticket": ["voice.complaint_ticket", "complaint.printed"],
+    "certified": ["voice.certified", "face.certified.printed"],  # 认证成功。认证结果单已打印…
 }
 PASSING = {"wait", "submit"}  # shown while work runs: may be gone before a word is said
 
