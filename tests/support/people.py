@@ -17,12 +17,12 @@ SEQUENCE = "773"  # the planted ID numbers' sequence code: 1101…773X
 TYPED = (PHONE, PHONE[3:7] + PHONE[7:], PAN, PAN[6:15])  # what the script types
 
 
-def planted(key: str, record: IdCardRecord) -> IdCardRecord:
+def planted(key: str, record: IdCardRecord, sequence: str = SEQUENCE) -> IdCardRecord:
     """The fixture's person with a recognisable name, address and ID number; birth date,
     card type and validity kept, so every journey still takes them."""
     number = record.id_number
     if record.card_type != CardType.FOREIGN_PERMANENT:
-        number = with_check_digit(number[:14] + SEQUENCE)
+        number = with_check_digit(number[:14] + sequence)
     return dc.replace(
         record,
         name=f"蒯琤{len(key)}彧",
@@ -42,11 +42,13 @@ def texts_of(record: IdCardRecord) -> list[str]:
     return found
 
 
-def plant_people(monkeypatch: pytest.MonkeyPatch) -> list[IdCardRecord]:
-    """Plant a person on every ID card fixture and the typed answers in the script."""
+def plant_people(monkeypatch: pytest.MonkeyPatch, sequence: str = SEQUENCE) -> list[IdCardRecord]:
+    """Plant a person on every ID card fixture and the typed answers in the script.
+    Tests sharing one kiosk and platform plant people of their own ``sequence``: the
+    platform remembers what a person did (one appointment a day)."""
     people = []
     for key, record in list(FIXTURES.items()):
-        person = planted(key, record)
+        person = planted(key, record, sequence)
         monkeypatch.setitem(FIXTURES, key, person)
         people.append(person)
     monkeypatch.setitem(script.ANSWERS, "phone", PHONE)
