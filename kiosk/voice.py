@@ -1,9 +1,14 @@
-"""Voice guidance: each screen's prompt spoken aloud (espeak-ng), for citizens who read
-with difficulty. Only the screen's fixed prompt is ever spoken, never personal data.
+"""Voice guidance spoken aloud (espeak-ng), for citizens who read with difficulty.
+
+What is said is composed by the screens (screens/announcer.py): a screen's prompt, what
+it shows of the citizen's progress and the choices on it; never personal data. This
+module only speaks it.
 
 Speaking never blocks the caller: espeak-ng runs as a child process, and a new prompt
 cuts off the one still playing. ``output`` set to a folder writes WAV files instead of
-playing (tests, machines without speakers).
+playing (tests, the demo, machines without speakers), each with the text it speaks
+beside it (``prompt-0001.wav`` and ``prompt-0001.txt``), so what the voice said can be
+checked without a speech recogniser.
 """
 
 from __future__ import annotations
@@ -53,7 +58,9 @@ class Voice:
             self.spoken += 1
             if self.output is not None:
                 self.output.mkdir(parents=True, exist_ok=True)
-                args += ["-w", str(self.output / f"prompt-{self.spoken:04d}.wav")]
+                stem = self.output / f"prompt-{self.spoken:04d}"
+                stem.with_suffix(".txt").write_text(text, encoding="utf-8")
+                args += ["-w", str(stem.with_suffix(".wav"))]
             try:
                 self._proc = subprocess.Popen(
                     [*args, "--", text],

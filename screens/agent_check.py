@@ -13,6 +13,7 @@ from screens.base import KioskScreen
 
 
 class AgentCheckScreen(KioskScreen):
+    voiced_keys = ("problem",)  # never the agent or the citizen: their names show here
     agent = StringProperty("")
     subject = StringProperty("")
     problem = StringProperty("")

@@ -28,6 +28,7 @@ from kiosk.flows.machine import StepMachine
 from kiosk.i18n import Translator
 from kiosk.session import EndReason, Session
 from screens import theme
+from screens.announcer import Announcer
 from screens.cards import CardRouter
 from screens.core import KioskCore
 from screens.idle import IdleOverlay, IdleWatch
@@ -68,6 +69,8 @@ class KioskApp(App):
         self.worker = Worker()
         self.nav = Navigator()
         self.runner = FlowRunner(core, self.nav, self.worker)
+        self.announcer = Announcer(core, self.nav)
+        self.runner.changed = self.announcer.changed
         self.cards = CardRouter(core, self.nav, self.runner)
         self.idle = IdleWatch(core.sessions, IdleOverlay(), self.in_session, self.speak)
         self.restart_requested = False
@@ -97,13 +100,14 @@ class KioskApp(App):
 
     def build(self) -> ScreenManager:
         self.nav.screen("attract")  # the others are built on first use (start-up time)
-        self.nav.sm.bind(current=lambda _sm, name: self.speak(name))
+        self.nav.sm.bind(current=lambda *_: self.announcer.arrived())
         Window.bind(on_touch_down=self._on_any_touch)
         Window.bind(on_request_close=self._refuse_close, on_keyboard=self._swallow_keys)
         Window.clearcolor = theme.PALETTE.rgba("background")
         self.core.sessions.on_end(self._on_session_end)
         self.cards.listen()
         Clock.schedule_interval(lambda _dt: self.idle.tick(), 0.5)
+        Clock.schedule_interval(lambda _dt: self.announcer.announce(), 0.5)
         Clock.schedule_once(lambda _dt: self.core.warm_up(), WARM_UP_AFTER_S)
         Clock.schedule_interval(lambda _dt: self._restart_if_due(), RESTART_CHECK_S)
         if self.liveness is not None:  # ready once the first frame is up; alive while
@@ -127,7 +131,7 @@ class KioskApp(App):
         self.nav.go("home", remember=False)
 
     def speak(self, prompt: str) -> None:
-        """Say the screen's (or overlay's) prompt aloud; never anything personal."""
+        """Say an overlay's prompt aloud (the screens speak through the announcer)."""
         self.core.voice.say(self.translator(f"voice.{prompt}"), self.lang)
 
     def finish(self) -> None:
@@ -142,7 +146,7 @@ class KioskApp(App):
         self.lang = lang
         self.session.language = self.lang
         self.nav.current_screen.render()
-        self.speak(self.nav.current)
+        self.announcer.arrived()  # all of it again, in the other language
 
     def toggle_elderly(self) -> None:
         self.elderly = not self.elderly
@@ -185,6 +189,7 @@ class KioskApp(App):
     def _on_session_end(self, reason: EndReason) -> None:
         """Called by the session manager after the wipe: reset every screen."""
         self.core.voice.stop()
+        self.announcer.forget()
         self.core.desk.sign_out(reason=str(reason))  # the agent leaves with the session
         self.idle.overlay.hide()
         for screen in self.nav.screens:

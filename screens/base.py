@@ -55,6 +55,22 @@ class KioskScreen(Screen):
     def reset(self) -> None:
         """Clear every widget that showed something about the citizen."""
 
+    # What the voice reads after the prompt, when it is shown: properties holding text,
+    # and properties holding a message key (an error and what to do next, an outcome).
+    voiced: tuple[str, ...] = ()
+    voiced_keys: tuple[str, ...] = ()
+
+    def spoken(self) -> list[str]:
+        """What the voice says on this screen now, before the choices on it (which
+        screens/announcer.py reads off the buttons): the screen's prompt, then what it
+        shows of the citizen's progress, such as the outcome of a step, an error and what
+        to do next, or a list to prepare. Translated text, never personal data."""
+        tr = self.app.tr
+        said = [tr(f"voice.{self.name}")]
+        said += [str(getattr(self, name)) for name in self.voiced]
+        keys = (getattr(self, name) for name in self.voiced_keys)
+        return said + [tr(key) for key in keys if key]
+
     def show_errors(self, errors: dict[str, str]) -> None:
         """Show field errors (message keys) from an :class:`Invalid` transition."""
 

@@ -44,6 +44,10 @@ class BookedScreen(KioskScreen):
         self.ids.qr.texture = texture_from_bgr(qr_array(payload))
         self.ids.qr.texture.mag_filter = "nearest"
 
+    def spoken(self) -> list[str]:
+        """Booked; when to come; whether the slip printed; what to bring."""
+        return [*super().spoken(), self.when, self.print_status, self.app.tr("booked.bring")]
+
     def proceed(self) -> None:
         self.app.runner.send(Continue())
 

@@ -15,6 +15,7 @@ from screens.text import txt
 
 
 class CaptureScreen(KioskScreen):
+    voiced = ("progress", "material_name", "material_hint", "advice", "error_text")
     material_name = StringProperty("")
     material_hint = StringProperty("")
     progress = StringProperty("")

@@ -45,6 +45,14 @@ class CertificateScreen(KioskScreen):
             self.print_status = flow.print_problem or "error.printer.generic"
             self.print_ok, self.can_print = False, True
 
+    def spoken(self) -> list[str]:
+        """Ready; whether it printed, and what to do when it did not. Never its fields:
+        they are the citizen's."""
+        said = [*super().spoken(), self.app.tr(self.print_status)]
+        if not self.print_ok:
+            said.append(self.app.tr("certificate.not_printed_advice"))
+        return said
+
     def _muted(self) -> list[float]:
 
         return list(PALETTE.rgba("muted"))

@@ -41,6 +41,11 @@ class CertifiedScreen(KioskScreen):
             self.print_status = flow.print_problem or "error.printer.generic"
             self.print_ok, self.can_print = False, True
 
+    def spoken(self) -> list[str]:
+        """认证成功; until when it holds and how it was done; whether the slip printed.
+        Not the certification's number: said aloud in a service hall, it is of no use."""
+        return [*super().spoken(), self.valid_until, self.method, self.app.tr(self.print_status)]
+
     def print_again(self) -> None:
         self.can_print, self.print_status, self.print_ok = False, "certificate.printing", True
         self.app.runner.send(PrintRequested())

@@ -11,6 +11,7 @@ from screens.widgets import KButton
 
 
 class ComplaintCategoryScreen(KioskScreen):
+    voiced = ("notice",)
     notice = StringProperty("")
 
     def render(self) -> None:

@@ -13,6 +13,7 @@ MAX_DIGITS = 11
 
 
 class ComplaintContactScreen(KioskScreen):
+    voiced = ("error_text",)
     shown = StringProperty("")
     error_text = StringProperty("")
 

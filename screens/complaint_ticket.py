@@ -30,6 +30,10 @@ class ComplaintTicketScreen(KioskScreen):
             + app.tr("complaint.not_printed_advice")
         )
 
+    def spoken(self) -> list[str]:
+        """Filed; whether the slip with its number printed (and what to do if not)."""
+        return [*super().spoken(), self.print_status]
+
     def proceed(self) -> None:
         self.app.runner.send(Continue())
 

@@ -18,6 +18,7 @@ PUNCTUATION = ("，", "。", "？", "！")
 
 
 class ComposeScreen(PinyinInput, KioskScreen):
+    voiced = ("error_text",)
     title = StringProperty("")
     text = StringProperty("")
     preedit = StringProperty("")

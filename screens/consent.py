@@ -14,6 +14,7 @@ from screens.base import KioskScreen
 
 
 class ConsentScreen(KioskScreen):
+    voiced = ("error_text",)
     title = StringProperty("")
     body = StringProperty("")
     household = StringProperty("")

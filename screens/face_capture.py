@@ -24,6 +24,12 @@ TICK_S = 0.2
 PORTRAIT = 3 / 4  # the preview's width over its height: the face fills it, not the room
 
 
+def spoken_key(key: str) -> str:
+    """The voice's wording of a prompt or a failure shown on screen (face.prompt.blink:
+    voice.face_blink)."""
+    return "voice." + key.replace("face.prompt.", "face_").replace("face.failed.", "face_")
+
+
 def portrait(frame: Any) -> Any:
     """The middle of a landscape frame at 3:4, mirrored: a person sees themselves as in
     a mirror, turning left moves their face to the left."""
@@ -58,8 +64,7 @@ class FaceCaptureScreen(KioskScreen):
         self.can_retry = flow.attempts_left > 0
         attempt = min(flow.attempts + (0 if flow.notice else 1), flow.max_attempts)
         self.attempt_text = self.app.tr("face.attempt", n=attempt, of=flow.max_attempts)
-        if self.failed:
-            self._say(flow.notice)
+        # a failed attempt's reason is said by the announcer, with the choices it offers
 
     def on_enter(self, *_args: Any) -> None:
         if self._event is None:
@@ -88,10 +93,18 @@ class FaceCaptureScreen(KioskScreen):
             self._seen = newest[0]
             self.ids.preview.texture = texture_from_bgr(portrait(newest[1]))
 
+    def spoken(self) -> list[str]:
+        """The prompt; after a failed attempt, why it failed and what can be done (the
+        choices follow). The live prompts while capturing are said as they change."""
+        said = super().spoken()
+        if self.failed and self.reason:
+            said.append(self.app.tr(spoken_key(self.reason)))
+        return said
+
     def _say(self, key: str) -> None:
         if key and key != self._spoken:
             self._spoken = key
-            self.app.speak(key.replace("face.prompt.", "face_").replace("face.failed.", "face_"))
+            self.app.speak(spoken_key(key).removeprefix("voice."))
 
     def retry(self) -> None:
         self._spoken = ""

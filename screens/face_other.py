@@ -16,6 +16,7 @@ from screens.base import KioskScreen
 
 
 class FaceOtherScreen(KioskScreen):
+    voiced_keys = ("reason",)
     reason = StringProperty("")  # message key
     agent_present = BooleanProperty(False)
     can_retry = BooleanProperty(False)

@@ -21,6 +21,7 @@ NAME_KEYS = ("name",)  # fields whose key mentions a name use the IME's name mod
 
 
 class FormScreen(PinyinInput, KioskScreen):
+    voiced = ("help_text", "error_text")
     active = StringProperty("")
     errors = DictProperty({})
     help_text = StringProperty("")
@@ -78,6 +79,7 @@ class FormScreen(PinyinInput, KioskScreen):
                 text=text,
                 selected=field.key == self.active,
                 halign="left",
+                private=True,  # it shows the answer: never read aloud
             )
             button.bind(on_release=lambda _b, k=field.key: self.select(k))
             box.add_widget(button)

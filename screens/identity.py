@@ -10,6 +10,7 @@ from screens.base import KioskScreen
 
 
 class IdentityScreen(KioskScreen):
+    voiced_keys = ("problem",)
     simulated = BooleanProperty(False)
     problem = StringProperty("")
 

@@ -38,6 +38,7 @@ class HiddenCorner(ButtonBehavior, Widget):
 
 
 class MaintLoginScreen(KioskScreen):
+    voiced = ("problem",)
     number = StringProperty("")
     pin = StringProperty("")
     card_id = StringProperty("")

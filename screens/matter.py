@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 
 class MatterScreen(KioskScreen):
+    voiced = ("device_note",)
     matter_code = StringProperty("")
     matter_name = StringProperty("")
     device_note = StringProperty("")  # a device this matter needs is down (needs.*)

@@ -17,6 +17,7 @@ from screens.widgets import KButton
 
 
 class MineScreen(KioskScreen):
+    voiced_keys = ("notice",)
     notice = StringProperty("")  # message key
     loading = StringProperty("mine.loading")
 

@@ -29,6 +29,20 @@ class NoticeScreen(KioskScreen):
             if hint:
                 body.add_widget(Factory.HintLabel(text=hint))
 
+    def spoken(self) -> list[str]:
+        """The prompt, then every material the matter needs (一次性告知), each with its
+        note, then how printing the notice went."""
+        app = self.app
+        said = super().spoken()
+        flow = app.flow
+        if isinstance(flow, CapturesMaterials):
+            lang = app.lang
+            for n, material in enumerate(flow.materials, 1):
+                tag = app.tr("guide.required" if material.required else "guide.optional")
+                said.append(app.tr("voice.material", n=n, name=txt(material.name, lang), tag=tag))
+                said.append(txt(material.note, lang))
+        return [*said, self.status]
+
     def accept(self) -> None:
         self.app.runner.send(NoticeAccepted())
 

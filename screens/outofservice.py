@@ -21,6 +21,7 @@ CHECK_S = 1.0
 
 
 class OutOfServiceScreen(KioskScreen):
+    voiced = ("reason", "alternative")
     reason = StringProperty("")
     alternative = StringProperty("")
 

@@ -41,6 +41,14 @@ class PaymentScreen(KioskScreen):
                 texture.mag_filter = "nearest"
             self.ids.qr.texture = texture
 
+    def spoken(self) -> list[str]:
+        """The prompt and the amount; an expired code is said with what to do next."""
+        tr = self.app.tr
+        said = super().spoken()
+        if self.amount:
+            said.append(tr("payment.amount_label") + "：" + tr("payment.amount", yuan=self.amount))
+        return [*said, tr(self.status)] if self.expired else said
+
     def new_order(self) -> None:
         self.app.runner.send(Retry())
 

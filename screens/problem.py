@@ -41,6 +41,12 @@ class ProblemScreen(KioskScreen):
             self.problem = key or "error.upstream.live"
             self.can_retry = True
 
+    def spoken(self) -> list[str]:
+        """What went wrong and what to do next, as the screen says it."""
+        tr = self.app.tr
+        advice = ".advice" if self.can_retry else ".advice_refused"
+        return [tr(self.texts + ".title"), self.message, tr(self.texts + advice)]
+
     def retry(self) -> None:
         self.app.runner.send(Retry())
 

@@ -17,6 +17,7 @@ REASONS = ("too_slow", "unclear_guide", "device_problem", "staff_attitude", "oth
 
 
 class RatingScreen(KioskScreen):
+    voiced = ("error_text",)
     level = NumericProperty(0)
     reasons = ListProperty([])
     comment = StringProperty("")

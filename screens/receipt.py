@@ -49,6 +49,14 @@ class ReceiptScreen(KioskScreen):
         self.ids.qr.texture = texture_from_bgr(qr_array(sub.qr_payload or sub.number))
         self.ids.qr.texture.mag_filter = "nearest"
 
+    def spoken(self) -> list[str]:
+        """Accepted; whether the receipt printed (and what to do if not); by when."""
+        sub = self.app.session.submission
+        said = super().spoken()
+        if sub is not None and sub.provisional:
+            said.append(self.number_label)  # offline: a provisional number, and why
+        return [*said, self.print_status, self.promised]
+
     def reprint(self) -> None:
         """The citizen or staff fixed the printer (paper loaded): try the kept receipt."""
         sub = self.app.session.submission

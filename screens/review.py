@@ -13,6 +13,7 @@ from screens.text import txt
 
 
 class ReviewScreen(KioskScreen):
+    voiced = ("error_text",)
     error_text = StringProperty("")
 
     def render(self) -> None:

@@ -10,6 +10,7 @@ still at the step that asked: the citizen may have moved on, or the session ende
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from kiosk.catalogue import HandlingMode
 from kiosk.errors import describe
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 class FlowRunner:
     def __init__(self, core: KioskCore, nav: Navigator, worker: Worker) -> None:
         self.core, self.nav, self.worker = core, nav, worker
+        self.changed: Callable[[], object] = lambda: None  # after each step (the voice)
 
     @property
     def session(self) -> Session:
@@ -109,6 +111,7 @@ class FlowRunner:
         elif isinstance(result, Abort):
             self.session.flow = None
             self.nav.go(after_leaving(flow.kind), remember=False)
+        self.changed()
         return result
 
     def back(self) -> bool:

@@ -17,6 +17,7 @@ from screens.text import txt
 
 
 class SelfGuideScreen(KioskScreen):
+    voiced_keys = ("print_status",)
     matter_name = StringProperty("")
     print_status = StringProperty("")  # message key, "" before any printing
     print_ok = BooleanProperty(True)

@@ -18,26 +18,36 @@ class SlotConfirmScreen(KioskScreen):
     summary = StringProperty("")
 
     def render(self) -> None:
+        slot = self._slot()
+        if not slot:
+            return
+        identity = self.app.session.identity
+        who = self.app.tr("slot_confirm.who", name=mask_name(identity.name) if identity else "")
+        self.summary = "\n".join([*slot, who])
+
+    def _slot(self) -> list[str]:
+        """The matter, the day and time, and the place of the chosen slot."""
         app = self.app
         flow = self.running(AppointmentFlow)
         slot = flow.chosen if flow is not None else None
         if flow is None or slot is None:
-            return
+            return []
         start, end = slot_start(slot), dt.datetime.fromisoformat(slot.end)
-        identity = app.session.identity
-        self.summary = "\n".join(
-            [
-                app.tr("slot_confirm.matter", name=txt(flow.matter.name, app.lang)),
-                app.tr(
-                    "slot_confirm.when",
-                    day=day_label(start.date(), app.lang),
-                    start=start.strftime("%H:%M"),
-                    end=end.strftime("%H:%M"),
-                ),
-                app.tr("slot_confirm.where", station=app.station_name()),
-                app.tr("slot_confirm.who", name=mask_name(identity.name) if identity else ""),
-            ]
-        )
+        return [
+            app.tr("slot_confirm.matter", name=txt(flow.matter.name, app.lang)),
+            app.tr(
+                "slot_confirm.when",
+                day=day_label(start.date(), app.lang),
+                start=start.strftime("%H:%M"),
+                end=end.strftime("%H:%M"),
+            ),
+            app.tr("slot_confirm.where", station=app.station_name()),
+        ]
+
+    def spoken(self) -> list[str]:
+        """The prompt and the slot, but not who booked it: the name, even masked, is not
+        said aloud."""
+        return [*super().spoken(), *self._slot()]
 
     def confirm(self) -> None:
         self.app.runner.send(Confirm())

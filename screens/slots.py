@@ -32,6 +32,7 @@ def slot_label(slot: Any, tr: Any) -> str:
 
 
 class SlotsScreen(KioskScreen):
+    voiced_keys = ("notice",)
     notice = StringProperty("")  # message key: slot taken, none open
     loading = StringProperty("slots.loading")
 

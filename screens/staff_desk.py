@@ -24,6 +24,7 @@ RAG_COLOUR = {"red": "danger", "yellow": "warning_text"}
 
 
 class StaffDeskScreen(KioskScreen):
+    voiced_keys = ("problem",)
     agent = StringProperty("")
     current = StringProperty("overdue")
     counts = DictProperty({})
@@ -109,7 +110,7 @@ class StaffDeskScreen(KioskScreen):
             )
             + (f"  {missing}" if missing else "")
         )
-        row = KButton(tid=f"case-{view.number}", text=text, kind="quiet")
+        row = KButton(tid=f"case-{view.number}", text=text, kind="quiet", private=True)
         row.halign = "left"
         row.height = dp(app.sz("target")) * 1.5
         if view.rag in RAG_COLOUR:

@@ -21,6 +21,7 @@ PIN_LENGTH = 6
 
 
 class StaffSigninScreen(KioskScreen):
+    voiced_keys = ("problem",)
     staff_no = StringProperty("")
     pin_len = NumericProperty(0)
     field = StringProperty("number")  # number | pin

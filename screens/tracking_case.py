@@ -8,6 +8,7 @@ Everything is on screen, so a printer that is down changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from kivy.factory import Factory
@@ -117,6 +118,21 @@ class TrackingCaseScreen(KioskScreen):
         )
         self.can_correct = False
         self.can_cancel = appt.status == "booked"
+
+    def spoken(self) -> list[str]:
+        """The case's state (or the appointment's), the materials missing for a 补正, and
+        any error. Not the matter's name or the number: said aloud in a service hall,
+        they would tell bystanders what this citizen applied for."""
+        app = self.app
+        said = [*super().spoken(), re.sub(r"^\W+", "", self.rag_text).replace("  ·  ", "，")]
+        flow = self.running(TrackingFlow)
+        view = flow.case if flow is not None and flow.step is not Step.APPOINTMENT else None
+        if view is not None and view.local_only:
+            said.append(app.tr(f"tracking.local.{view.status}"))
+        if view is not None and view.missing:
+            said.append(app.tr("tracking.missing"))
+            said += [self._material_name(view.matter_code, code) for code in view.missing]
+        return [*said, self.notice]
 
     def correct(self) -> None:
         flow = self.running(TrackingFlow)

@@ -27,6 +27,7 @@ class CaseRow(ButtonBehavior, BoxLayout):
 
 
 class TrackingCasesScreen(KioskScreen):
+    voiced = ("summary", "notice")
     summary = StringProperty("")
     notice = StringProperty("")
 

@@ -15,6 +15,7 @@ MAX_TYPED = 40
 
 
 class TrackingLookupScreen(KioskScreen):
+    voiced = ("notice",)
     number = StringProperty("")  # a case number is not personal data; kept until the end
     notice = StringProperty("")
     letters = BooleanProperty(False)

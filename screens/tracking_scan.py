@@ -15,6 +15,7 @@ from screens.images import LivePreview
 
 
 class TrackingScanScreen(KioskScreen):
+    voiced = ("notice",)
     notice = StringProperty("")
     _live: LivePreview | None = None
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from kivy.properties import StringProperty
 
 from kiosk.flows.base import Step
+from kiosk.flows.instant import InstantFlow
 from kiosk.flows.kinds import FlowKind
 from screens.base import KioskScreen
 
@@ -24,6 +25,7 @@ SERVICE_MESSAGES = {
 
 class WaitScreen(KioskScreen):
     message = StringProperty("wait.generic")  # a translation key
+    outcome = StringProperty("")  # a translation key: how the step before went
 
     def render(self) -> None:
         flow = self.app.flow
@@ -31,9 +33,25 @@ class WaitScreen(KioskScreen):
         if flow is not None:
             key = STEP_MESSAGES.get(flow.step) or SERVICE_MESSAGES.get(flow.kind, key)
         self.message = key
+        self.outcome = "payment.paid" if self._just_paid() else ""
+
+    def _just_paid(self) -> bool:
+        """即时办 fetching its certificate after the citizen paid for it."""
+        flow = self.running(InstantFlow)
+        return (
+            flow is not None
+            and flow.step is Step.FETCH
+            and bool(flow.payment and flow.payment.paid)
+        )
+
+    def spoken(self) -> list[str]:
+        """How the step before went (缴费成功), then what is being done."""
+        tr = self.app.tr
+        return [tr(self.outcome) if self.outcome else "", tr(self.message)]
 
     def on_back(self) -> bool:
         return True
 
     def reset(self) -> None:
         self.message = "wait.generic"
+        self.outcome = ""

@@ -11,18 +11,20 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Stri
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
-from kivy.uix.label import Label
+
+from screens.labels import BreakingLabel
 
 SPECIAL_KEYS = {"back", "clear", "space"}
 
 
-class KButton(ButtonBehavior, Label):
+class KButton(ButtonBehavior, BreakingLabel):
     """A big button: ``kind`` is primary, secondary, quiet or danger."""
 
     tid = StringProperty("")
     kind = StringProperty("secondary")
     selected = BooleanProperty(False)
     fit = BooleanProperty(False)  # size to the text instead of wrapping in the width
+    private = BooleanProperty(False)  # its text is the citizen's own: never read aloud
 
 
 class Tile(ButtonBehavior, BoxLayout):
@@ -31,6 +33,7 @@ class Tile(ButtonBehavior, BoxLayout):
     tid = StringProperty("")
     title = StringProperty("")
     subtitle = StringProperty("")
+    private = BooleanProperty(False)
 
 
 class Header(BoxLayout):

@@ -8,14 +8,16 @@ every log line passes before it leaves, and a probe reading device and outbox he
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any  # heartbeat bodies are JSON objects
 
+from config import CATALOGUE_FILE
 from devices.status import DeviceStatus
 from kiosk import __version__
-from kiosk.catalogue import CatalogueError, load_catalogue
+from kiosk.catalogue import Catalogue, CatalogueError, load_catalogue
 from kiosk.logs import redact
 from kiosk.outbox import Outbox
 from kiosk.settings import SettingsError, load_settings
@@ -26,9 +28,10 @@ from terminal.updater.state import read_json, write_json
 from terminal.wiring import outbox_db, outbox_key
 
 
-def validate_bundle(bundle_dir: Path) -> None:
+def validate_bundle(bundle_dir: Path) -> list[str]:
     """Refuse a bundle that would stop start-up: the server checks only a layer's shape,
-    the kiosk knows its typed settings and its catalogue rules."""
+    the kiosk knows its typed settings and its catalogue rules. What it does not refuse
+    but the admin should read comes back as warnings (the agent reports them)."""
     try:
         settings = load_settings(bundle_dir / "settings.toml")
     except SettingsError as exc:
@@ -37,7 +40,7 @@ def validate_bundle(bundle_dir: Path) -> None:
         ) from exc
     catalogue_file = bundle_dir / "catalogue.json"
     if not catalogue_file.exists():
-        return
+        return unknown_exclusions(bundle_dir, load_catalogue(CATALOGUE_FILE))
     try:
         catalogue = load_catalogue(catalogue_file)
     except CatalogueError as exc:
@@ -47,6 +50,23 @@ def validate_bundle(bundle_dir: Path) -> None:
         raise BundleRefused(
             f"settings invalid: site.popular: {problems[0]}", code="invalid_settings"
         )
+    return []  # the server checked its exclusions against the catalogue it sent
+
+
+def unknown_exclusions(bundle_dir: Path, builtin: Catalogue) -> list[str]:
+    """The bundle's excluded matter codes that this kiosk's built-in catalogue does not
+    have: a typo excludes nothing, and the server cannot see the built-in catalogue
+    (issue 19, item 7)."""
+    try:
+        excluded = json.loads((bundle_dir / "exclude_matters.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    known = {matter.code for matter in builtin.matters}
+    return [
+        f"exclude_matters: {code} 不在本机目录（{builtin.version or '内置'}）中"
+        for code in excluded
+        if code not in known
+    ]
 
 
 def kiosk_agent(

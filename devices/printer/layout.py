@@ -8,18 +8,12 @@ table: ``·`` and ``“`` are one byte pair in GBK and print two columns wide.
 
 from __future__ import annotations
 
-import re
-
+from devices.linebreak import break_lines
 from devices.status import DeviceError
-
-# Characters a Chinese line must not start with (GB/T 15834 punctuation practice);
-# when one would, the previous character moves down with it.
-NO_LINE_START = frozenset("，。、：；！？）》」』】〕〉”’％…—,.;:!?)]}")
 
 # Lookalikes that printers get wrong, replaced before encoding (research/devices.md §4):
 # U+00A5 has no GBK code and GB18030's 4-byte form prints as junk on GBK fonts.
 _REPLACE = {"\u00a5": "\uffe5", "\u00a0": " ", "\t": " ", "\r": ""}
-_TOKEN = re.compile(r"[!-~]+| +|.", re.DOTALL)
 
 
 class EncodeError(DeviceError):
@@ -49,59 +43,15 @@ def text_cols(text: str) -> int:
 
 
 def wrap(text: str, cols: int) -> list[str]:
-    """Break ``text`` into lines of at most ``cols`` columns.
-
-    Latin words stay whole when they fit on a line; Chinese breaks between any two
-    characters except before closing punctuation. Spaces at a break are dropped; nothing
-    else is. An empty paragraph gives one empty line, so blank lines survive.
+    """Break ``text`` into lines of at most ``cols`` columns, by the Chinese
+    line-breaking rules the screens follow too (devices/linebreak.py): no closing
+    punctuation at a line's start, no opening bracket at its end, Latin words and
+    numbers whole when they fit. Spaces at a break are dropped; nothing else is. An
+    empty paragraph gives one empty line, so blank lines survive.
     """
     if cols < 2:
         raise EncodeError(f"text is too large for the paper ({cols} column line)")
-    lines: list[str] = []
-    for para in text.split("\n"):
-        lines.extend(_wrap_paragraph(para, cols))
-    return lines
-
-
-def _wrap_paragraph(para: str, cols: int) -> list[str]:
-    lines: list[str] = []
-    cur: list[str] = []
-    used = 0
-
-    def flush() -> None:
-        nonlocal cur, used
-        lines.append("".join(cur).rstrip(" "))
-        cur, used = [], 0
-
-    for tok in _TOKEN.findall(para):
-        width = text_cols(tok)
-        if used + width <= cols:
-            cur.append(tok)
-            used += width
-        elif tok.startswith(" "):
-            flush()  # the break eats the spaces
-        elif len(tok) > 1 and width > cols:
-            for ch in tok:  # a word longer than a line: split it anywhere
-                if used + 1 > cols:
-                    flush()
-                cur.append(ch)
-                used += 1
-        else:
-            carry = _carry_for(tok, width, cur, cols)
-            flush()
-            cur, used = [*carry, tok], text_cols("".join(carry)) + width
-    if cur or not lines:
-        flush()
-    return lines
-
-
-def _carry_for(tok: str, width: int, cur: list[str], cols: int) -> list[str]:
-    """The character to move down so that ``tok`` does not start a line (kinsoku)."""
-    if tok not in NO_LINE_START or len(cur) < 2 or len(cur[-1]) != 1 or cur[-1] == " ":
-        return []
-    if char_cols(cur[-1]) + width > cols:
-        return []
-    return [cur.pop()]
+    return break_lines(text, lambda line: text_cols(line) <= cols)
 
 
 def key_value_lines(key: str, sep: str, value: str, cols: int) -> list[str]:

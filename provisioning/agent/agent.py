@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 Probe = Callable[[], dict[str, Any]]
 TERMINAL = ("revoked", "rejected")
+MAX_WARNINGS = 20  # a heartbeat carries at most this many (schemas.Heartbeat)
 
 
 @dc.dataclass(frozen=True)
@@ -262,7 +263,7 @@ class Agent:
             self.store.drop_staged()
             try:
                 payload = self._verify(envelope)  # again: it may have expired meanwhile
-                self.store.activate(envelope, payload, self.validate)
+                warnings = self.store.activate(envelope, payload, self.validate)
             except BundleRefused as exc:
                 log.warning("bundle not activated: %s", exc.detail)
                 self.state.config_error = f"{exc.code}: {exc.detail}"
@@ -272,8 +273,11 @@ class Agent:
             self.state.applied_version = self.state.highest_version = version
             self.state.active_expires_at = int(payload["expires_at"])
             self.state.config_error = ""
+            self.state.config_warnings = [w[:200] for w in warnings[:MAX_WARNINGS]]
             self.save()
             log.info("configuration bundle %d active", version)
+            for warning in warnings:
+                log.warning("configuration bundle %d: %s", version, warning)
             current = self.store.current_dir()
             assert current is not None
             catalogue = current / "catalogue.json"
@@ -289,6 +293,7 @@ class Agent:
                 payload = self.store.active_payload() or {}
                 self.state.active_expires_at = int(payload.get("expires_at", 0))
             self.state.config_error = f"rolled_back: {reason}"[:500]
+            self.state.config_warnings = []  # the previous bundle's were not kept
             self.save()
             return version
 
@@ -330,6 +335,7 @@ class Agent:
             "software_version": self.software_version,
             "config_version": self.state.applied_version or None,
             "config_error": self.state.config_error or None,
+            "config_warnings": self.state.config_warnings,
             "in_service": self.state.in_service,
             "results": results or [],
             "events": events or [],
@@ -357,6 +363,7 @@ class Agent:
             "staged": self.store.staged() is not None, "in_service": s.in_service,
             "service_message": s.service_message, "last_contact": s.last_contact or None,
             "last_error": s.last_error or None, "config_error": s.config_error or None,
+            "config_warnings": s.config_warnings,
         }  # fmt: skip
 
     # ---- background loop -----------------------------------------------------------------

@@ -40,6 +40,7 @@ class AgentState:
     last_contact: float = 0.0
     last_error: str = ""
     config_error: str = ""
+    config_warnings: list[str] = dc.field(default_factory=list)  # the active bundle's
 
     @property
     def enrolled(self) -> bool:

@@ -25,7 +25,9 @@ from provisioning.agent import tomlwrite
 from provisioning.agent.errors import BundleRefused
 from provisioning.agent.state import write_atomic
 
-Validator = Callable[[Path], None]
+#: checks a written bundle's files: BundleRefused to refuse it, or what the admin should
+#: read about it without refusing it (warnings, reported as the configuration's state)
+Validator = Callable[[Path], list[str] | None]
 
 
 class BundleStore:
@@ -54,15 +56,16 @@ class BundleStore:
 
     def activate(
         self, envelope: dict[str, Any], payload: dict[str, Any], validate: Validator
-    ) -> None:
-        """Write, validate, then switch to the bundle; BundleRefused leaves all as it was."""
+    ) -> list[str]:
+        """Write, validate, then switch to the bundle; BundleRefused leaves all as it was.
+        The validator's warnings, if any."""
         version = int(payload["version"])
         target = self.bundles / f"v{version}"
         if target.exists():
             shutil.rmtree(target)
         try:
             self._write(target, envelope, payload)
-            validate(target)
+            warnings = validate(target) or []
         except BundleRefused:
             shutil.rmtree(target, ignore_errors=True)
             raise
@@ -74,6 +77,7 @@ class BundleStore:
             self._link("previous", current)
         self._link("current", target)
         self._prune()
+        return warnings
 
     def _write(self, target: Path, envelope: dict[str, Any], payload: dict[str, Any]) -> None:
         target.mkdir(parents=True)
@@ -82,6 +86,8 @@ class BundleStore:
         write_atomic(target / "settings.toml", settings.encode("utf-8"), 0o644)
         branding = json.dumps(payload["branding"], ensure_ascii=False, indent=1)
         write_atomic(target / "branding.json", branding.encode("utf-8"), 0o644)
+        excluded = json.dumps(payload.get("exclude_matters", []), ensure_ascii=False)
+        write_atomic(target / "exclude_matters.json", excluded.encode("utf-8"), 0o644)
         if payload.get("catalogue") is not None:
             catalogue = json.dumps(payload["catalogue"], ensure_ascii=False, indent=1)
             write_atomic(target / "catalogue.json", catalogue.encode("utf-8"), 0o644)

@@ -146,8 +146,11 @@ def _push(args: argparse.Namespace) -> int:
         ) from exc
     with _app(args) as app:
         preview = app.fleet.preview(args.actor, args.site, doc)
+        warnings = app.fleet.warnings(args.actor, args.site, doc)
         result = None if args.dry_run else app.fleet.push(args.actor, args.site, doc)
-    _out({"preview": preview, "pushed": result})
+    for line in warnings:  # the admin reads these; the JSON is for scripts
+        sys.stderr.write(f"kiosk-fleet: warning: {line}\n")
+    _out({"preview": preview, "warnings": warnings, "pushed": result})
     return 0
 
 

@@ -262,8 +262,20 @@ class Fleet:
             return [{"site_id": s, "changes": layers.describe_changes(before[s], after[s])}
                     for s in sites]  # fmt: skip
 
+    def warnings(self, actor: Actor, node_id: str, doc: Any) -> list[str]:
+        """What an admin should hear before pushing ``doc``: excluded matter codes that
+        the catalogue of a site under ``node_id`` does not have (issue 19, item 7)."""
+        layer = layers.validate_layer(doc)
+        with self.db.read() as tx:
+            regions.get_region(tx, node_id)
+            regions.require_within(tx, node_id, actor.scope)
+            sites = regions.sites_under(tx, node_id)
+            unknown = layers.unknown_exclusions(tx, sites, replace=(node_id, layer))
+            return layers.exclusion_warnings(unknown)
+
     def push(self, actor: Actor, node_id: str, doc: Any) -> dict[str, Any]:
-        """Store a new layer for ``node_id`` and sign bundles for every site it changes."""
+        """Store a new layer for ``node_id`` and sign bundles for every site it changes;
+        with ``warnings`` the admin should read (:meth:`warnings`)."""
         actor.require_write()
         now = self.clock()
         with self.db.tx() as tx:
@@ -271,9 +283,11 @@ class Fleet:
             version = layers.put_layer(tx, node_id, layers.validate_layer(doc), actor.username, now)
             sites = regions.sites_under(tx, node_id)
             issued = bundles.publish(tx, self.key, sites, now, self.bundle_ttl_s)
+            warnings = layers.exclusion_warnings(layers.unknown_exclusions(tx, sites))
             audit.record(tx, actor, "config_push", node_id, now, layer_version=version,
                          bundles=issued)  # fmt: skip
-            return {"node_id": node_id, "layer_version": version, "bundles": issued}
+            return {"node_id": node_id, "layer_version": version, "bundles": issued,
+                    "warnings": warnings}  # fmt: skip
 
     # ---- commands, alerts, audit --------------------------------------------------------
 

@@ -9,7 +9,10 @@ A layer is what an admin pushes for one node of the region tree::
 
 The server checks the shape only; the kiosk validates the result against its typed
 settings and catalogue before it activates anything (and keeps its last good bundle if
-that fails). A site's effective content also names its station: ``site.station_id`` and
+that fails). An excluded code that no catalogue has is not an error but most likely a
+typo, so a push says so (:func:`unknown_exclusions`): the server checks the catalogues it
+pushed, and a kiosk on its own built-in catalogue checks that one and reports it in its
+configuration state. A site's effective content also names its station: ``site.station_id`` and
 ``site.station_name`` come from the site unless a layer sets them.
 """
 
@@ -69,10 +72,12 @@ def effective_content(
 
 
 def effective_contents(
-    tx: Tx, site_ids: list[str], replace: tuple[str, dict[str, Any]] | None = None
-) -> dict[str, dict[str, Any]]:
+    tx: Tx, site_ids: list[str], replace: tuple[str, dict[str, Any]] | None = None,
+    *, exclude: bool = True,
+) -> dict[str, dict[str, Any]]:  # fmt: skip
     """:func:`effective_content` for many sites at once: three queries however many
-    sites a push to a province touches (sites share their ancestors' layers)."""
+    sites a push to a province touches (sites share their ancestors' layers).
+    ``exclude=False``: the catalogue as pushed, its excluded matters still in it."""
     if not site_ids:
         return {}
     chains: dict[str, list[str]] = {s: [] for s in site_ids}
@@ -89,7 +94,49 @@ def effective_contents(
             chains[row["node_id"]].append(row["ancestor_id"])
             names[row["node_id"]] = row["name"]
     layers = _current_layers(tx, {n for chain in chains.values() for n in chain})
-    return {s: _merge(chains[s], s, names[s], layers, replace) for s in site_ids}
+    return {s: _merge(chains[s], s, names[s], layers, replace, exclude) for s in site_ids}
+
+
+def unknown_exclusions(
+    tx: Tx, site_ids: list[str], replace: tuple[str, dict[str, Any]] | None = None
+) -> dict[str, list[str] | None]:
+    """For each site: the codes its layers exclude that the catalogue its kiosks run does
+    not have (a typo names nothing, and the matter stays on screen); None where the kiosks
+    run their built-in catalogue, which the server does not know (the kiosk checks it)."""
+    found: dict[str, list[str] | None] = {}
+    for site, content in effective_contents(tx, site_ids, replace, exclude=False).items():
+        excluded, catalogue = content["exclude_matters"], content["catalogue"]
+        if catalogue is None:
+            found[site] = None if excluded else []
+        else:
+            codes = {m.get("code") for m in catalogue["matters"]}
+            found[site] = [code for code in excluded if code not in codes]
+    return found
+
+
+def exclusion_warnings(unknown: dict[str, list[str] | None], shown: int = 5) -> list[str]:
+    """Lines for an admin about :func:`unknown_exclusions`, one per code (and one for the
+    sites whose built-in catalogue only their kiosks can check)."""
+    by_code: dict[str, list[str]] = {}
+    for site, codes in unknown.items():
+        for code in codes or []:
+            by_code.setdefault(code, []).append(site)
+    lines = [
+        f"exclude_matters: {code} 不在目录中，排除它不起作用（{_sites(sites, shown)}）"
+        for code, sites in sorted(by_code.items())
+    ]
+    unchecked = sorted(site for site, codes in unknown.items() if codes is None)
+    if unchecked:
+        lines.append(
+            f"exclude_matters: {_sites(unchecked, shown)}使用终端内置目录，服务器无法核对编码；"
+            "目录中没有的编码由终端在设备页的配置状态中报告"
+        )
+    return lines
+
+
+def _sites(sites: list[str], shown: int) -> str:
+    more = f" 等 {len(sites)} 个站点" if len(sites) > shown else ""
+    return "站点 " + "、".join(sites[:shown]) + more
 
 
 def _current_layers(tx: Tx, nodes: set[str]) -> dict[str, tuple[int, dict[str, Any]]]:
@@ -110,7 +157,7 @@ def _current_layers(tx: Tx, nodes: set[str]) -> dict[str, tuple[int, dict[str, A
 def _merge(
     chain: list[str], site_id: str, site_name: str,
     layers: dict[str, tuple[int, dict[str, Any]]],
-    replace: tuple[str, dict[str, Any]] | None,
+    replace: tuple[str, dict[str, Any]] | None, apply_exclusions: bool = True,
 ) -> dict[str, Any]:  # fmt: skip
     settings: dict[str, dict[str, Any]] = {}
     branding: dict[str, str] = {}
@@ -134,7 +181,7 @@ def _merge(
     station = settings.setdefault("site", {})
     station.setdefault("station_id", site_id)
     station.setdefault("station_name", site_name)
-    if catalogue is not None and exclude:
+    if catalogue is not None and exclude and apply_exclusions:
         catalogue["matters"] = [m for m in catalogue["matters"] if m.get("code") not in exclude]
     return {
         "settings": settings,

@@ -78,6 +78,7 @@ class Heartbeat(msgspec.Struct):
     software_version: Text64 = ""
     config_version: Annotated[int, Meta(ge=0)] | None = None
     config_error: Line | None = None
+    config_warnings: Annotated[list[Annotated[str, Meta(max_length=200)]], Meta(max_length=20)] = []
     in_service: bool = True
     paper: Text32 = "unknown"
     devices: Annotated[dict[Text32, DeviceHealth], Meta(max_length=16)] = {}

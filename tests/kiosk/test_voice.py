@@ -17,6 +17,9 @@ def test_prompts_are_spoken_in_the_right_voice(tmp_path: Path) -> None:
     files = sorted(tmp_path.glob("prompt-*.wav"))
     assert [f.name for f in files] == ["prompt-0001.wav", "prompt-0002.wav"]
     assert all(f.read_bytes()[:4] == b"RIFF" and f.stat().st_size > 5_000 for f in files)
+    # what each file says, beside it: a test can listen without a speech recogniser
+    said = [f.with_suffix(".txt").read_text(encoding="utf-8") for f in files]
+    assert said == ["请把身份证放在下方读卡区", "Please place your ID card on the reader"]
 
 
 def test_missing_engine_or_switched_off_means_silence(tmp_path: Path) -> None:

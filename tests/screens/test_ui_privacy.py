@@ -14,7 +14,6 @@ and finding them there proves the journeys really carried them.
 
 from __future__ import annotations
 
-import dataclasses as dc
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -23,50 +22,25 @@ from typing import Any
 
 import pytest
 
-from devices.idcard.fixtures import FIXTURES
-from devices.idcard.records import CardType, IdCardRecord, with_check_digit
+from devices.idcard.records import IdCardRecord
 from provisioning.agent import Agent
 from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
 from provisioning.server.ratelimit import TokenBuckets
-from terminal.demo import script
 from terminal.demo.journeys import JOURNEYS, load
 from terminal.fleet import health_probe, kiosk_agent
 from terminal.wiring import sandbox_db
+from tests.support.people import TYPED, plant_people, texts_of
 
-PHONE = "13977731234"
-PAN = "6222027773123456787"  # passes the Luhn check the form makes
-SEQUENCE = "773"  # the planted ID numbers' sequence code: 1101…773X
 ACTOR = cli_actor("privacy-test")
 
 
-def planted(key: str, record: IdCardRecord) -> IdCardRecord:
-    """The fixture's person with a recognisable name, address and ID number; birth date,
-    card type and validity kept, so every journey still takes them."""
-    number = record.id_number
-    if record.card_type != CardType.FOREIGN_PERMANENT:
-        number = with_check_digit(number[:14] + SEQUENCE)
-    return dc.replace(
-        record,
-        name=f"蒯琤{len(key)}彧",
-        address="测试省示例市蒯家村琤彧组9号" if record.address else "",
-        id_number=number,
-    )
-
-
 def secrets_of(record: IdCardRecord) -> list[bytes]:
-    """What must never be found: the whole values and the parts masking hides."""
-    found = [record.name, record.name[1:], record.id_number]
-    if record.card_type != CardType.FOREIGN_PERMANENT:
-        found.append(record.id_number[6:17])  # birth date and sequence: masked out
-    if record.address:
-        found.append(record.address[6:])
+    """What must never be found, in every encoding it could be written in."""
+    found = texts_of(record)
     out = [s.encode(enc) for s in found for enc in ("utf-8", "gb18030", "utf-16-le")]
     out.append(record.photo_wlt[:48])  # the card's photo never leaves but in an application
     return sorted(set(out))
-
-
-TYPED = [s.encode("utf-8") for s in (PHONE, PHONE[3:7] + PHONE[7:], PAN, PAN[6:15])]
 
 
 def leaks(root: Path, secrets: list[bytes], skip: set[Path] = frozenset()) -> list[str]:  # type: ignore[assignment]
@@ -82,13 +56,9 @@ def leaks(root: Path, secrets: list[bytes], skip: set[Path] = frozenset()) -> li
 @pytest.fixture
 def people(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
     """Plant the people on every ID card fixture and the typed answers in the script."""
-    secrets: list[bytes] = list(TYPED)
-    for key, record in list(FIXTURES.items()):
-        person = planted(key, record)
-        monkeypatch.setitem(FIXTURES, key, person)
+    secrets: list[bytes] = [s.encode("utf-8") for s in TYPED]
+    for person in plant_people(monkeypatch):
         secrets += secrets_of(person)
-    monkeypatch.setitem(script.ANSWERS, "phone", PHONE)
-    monkeypatch.setitem(script.ANSWERS, "payment_card_number", PAN)
     return sorted(set(secrets))
 
 

@@ -50,14 +50,14 @@ def config_index(app: FleetApp, req: Request, actor: Actor) -> Response:
 
 def _node_page(
     app: FleetApp, req: Request, actor: Actor, text: str | None = None,
-    preview: list[dict[str, Any]] | None = None,
+    preview: list[dict[str, Any]] | None = None, warnings: list[str] | None = None,
 ) -> Response:  # fmt: skip
     node_id = req.params["node_id"]
     version, layer = app.fleet.layer(actor, node_id)
     chain = app.fleet.chain(actor, node_id)
     shown = text if text is not None else json.dumps(layer, ensure_ascii=False, indent=2)
     return page("config_node.html", title=f"配置：{chain[-1]['name']}", node=chain[-1],
-                chain=chain, version=version, text=shown, preview=preview,
+                chain=chain, version=version, text=shown, preview=preview, warnings=warnings or [],
                 children=app.fleet.children(actor, node_id), **_common(actor, req))  # fmt: skip
 
 
@@ -91,7 +91,8 @@ def group_changes(sites: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def config_preview(app: FleetApp, req: Request, actor: Actor) -> Response:
     text, layer = _layer(req)
     sites = app.fleet.preview(actor, req.params["node_id"], layer)
-    return _node_page(app, req, actor, text, group_changes(sites))
+    warnings = app.fleet.warnings(actor, req.params["node_id"], layer)
+    return _node_page(app, req, actor, text, group_changes(sites), warnings)
 
 
 @page_handler
@@ -101,7 +102,9 @@ def config_push(app: FleetApp, req: Request, actor: Actor) -> Response:
     issued = result["bundles"]
     sites = "、".join(f"{s}（v{v}）" for s, v in issued[:PREVIEW_SITES]) or "无站点内容变化"
     more = f" 等 {len(issued)} 个站点" if len(issued) > PREVIEW_SITES else ""
-    return back(f"/console/config/{node}", f"已推送第 {result['layer_version']} 版：{sites}{more}")
+    warned = "".join(f"。注意：{line}" for line in result["warnings"])
+    flash = f"已推送第 {result['layer_version']} 版：{sites}{more}{warned}"
+    return back(f"/console/config/{node}", flash)
 
 
 @page_handler

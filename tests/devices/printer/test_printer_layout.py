@@ -78,6 +78,13 @@ def test_closing_punctuation_never_starts_a_line() -> None:
     assert lines == ["一二三四", "五，六"]
 
 
+def test_opening_brackets_never_end_a_line() -> None:
+    # issue 19, item 3: the notice sheet printed "【" at a line's end and "缺】" below
+    assert wrap("一二三（四五）", 8) == ["一二三", "（四五）"]
+    assert wrap("一二三。”五", 8) == ["一二", "三。”五"]
+    assert wrap("金额：￥12.50元整", 10) == ["金额：", "￥12.50元", "整"]
+
+
 def test_key_value_hanging_indent() -> None:
     assert key_value_lines("事项", "：", "城乡居民基本养老保险", 16) == [
         "事项：城乡居民基",
