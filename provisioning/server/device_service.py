@@ -6,6 +6,7 @@ transaction, so the nonce is remembered exactly when the request has its effect.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from provisioning.server import bundles, commands, db, devauth, enrollment, health, schemas
@@ -26,15 +27,23 @@ class Signed:
 
 
 class DeviceService:
-    def __init__(self, fleet: Fleet, heartbeat_s: int = health.HEARTBEAT_S) -> None:
+    def __init__(
+        self,
+        fleet: Fleet,
+        heartbeat_s: int = health.HEARTBEAT_S,
+        charge: Callable[[str], None] = lambda device_id: None,
+    ) -> None:
         self.fleet = fleet
         self.heartbeat_s = heartbeat_s
+        self.charge = charge  # the device's rate limit, spent only once it is authenticated
 
     def _auth(self, tx: Tx, req: Signed, *, allow_pending: bool = False) -> dict[str, Any]:
-        return devauth.authenticate(
+        row = devauth.authenticate(
             tx, req.method, req.target, req.headers, req.body, self.fleet.clock(),
             allow_pending=allow_pending,
         )  # fmt: skip
+        self.charge(row["id"])
+        return row
 
     def enroll(self, req: Signed, body: schemas.Enrollment) -> dict[str, Any]:
         """Proof of possession: the request is signed by the key it enrolls."""
@@ -75,6 +84,7 @@ class DeviceService:
         report = health.report(beat)
         with self.fleet.db.tx() as tx:
             row, nonce = devauth.verified(tx, req.method, req.target, req.headers, req.body, now)
+            self.charge(row["id"])
             # what every heartbeat writes and reads, in one round trip to the database
             inserted, _, alerts, unanswered = tx.batch([
                 devauth.remembering(row["id"], nonce, now),

@@ -8,7 +8,8 @@ small ASGI app here, which:
 - bounds the body before reading it (411 without a Content-Length or with chunked
   encoding, 413 over 4 MB; both close the connection);
 - admits device requests under the storm limits (ratelimit.py) on the event loop, so a
-  refused kiosk costs no worker thread;
+  refused kiosk costs no worker thread; an address whose device requests keep failing
+  authentication is refused there too;
 - runs the handler on a worker thread (handlers block on the database) and turns a
   FleetError into a problem document, a busy database into 503, anything else into 500.
 
@@ -79,9 +80,11 @@ class Operations:
             _check_target(route, req)
             req.body = await read_body(req, receive)
             if route.kind == "device":
-                admitted = self._admit(req)
+                admitted = self._admit(req, enrolling=route.template == "/v1/enroll")
             resp = await run_in_threadpool(self._run, route, req)
         except FleetError as error:
+            if route is not None and route.kind == "device" and error.status == 401:
+                self.app.client_limits.failed(req.ip)  # a forged or unknown request
             resp = problem_response(error)
         finally:
             if admitted:
@@ -91,11 +94,12 @@ class Operations:
             resp.headers["Server-Timing"] = f"app;dur={took:.1f}"
         await send_response(send, scope["method"], resp)
 
-    def _admit(self, req: Request) -> bool:
-        device_id = signed_parts(req.headers)[0]  # unsigned requests are refused first
-        wait = self.app.buckets.take(device_id)
-        if wait > 0:
-            raise TooMany(max(1, int(wait) + 1), "this device is asking too often")
+    def _admit(self, req: Request, enrolling: bool) -> bool:
+        """Admission for a device request. The device's own bucket is charged later, once
+        its signature is checked (DeviceService): a forged request under a kiosk's id
+        must not spend that kiosk's allowance (a lock-out by id alone)."""
+        self.app.client_limits.before(req.ip, enrolling)
+        signed_parts(req.headers)  # unsigned requests are refused first
         if not self.app.admission.enter():
             raise TooMany(self.app.admission.retry_after())
         return True

@@ -29,7 +29,7 @@ import requests
 from provisioning.agent import Agent
 from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
-from provisioning.server.ratelimit import Admission, TokenBuckets
+from provisioning.server.ratelimit import Admission, ClientLimits, TokenBuckets
 from tests.support import FakeClock
 
 START = 1_767_229_200.0  # 2026-01-01 09:00 CST
@@ -182,6 +182,12 @@ def serve_fleet(tmp_path: Path) -> Iterator[Callable[..., Served]]:
         served.stop()
 
 
+def generous_limits() -> ClientLimits:
+    """Per-address limits that tests sending many requests from loopback never reach
+    (the tests of those limits make their own)."""
+    return ClientLimits(TokenBuckets(rate=1000, burst=1000), TokenBuckets(rate=1000, burst=1000))
+
+
 def make_tree(app: FleetApp) -> None:
     fleet, actor = app.fleet, cli_actor("test")
     fleet.add_region(actor, "33", "浙江省", "province", None)
@@ -202,6 +208,7 @@ def server(tmp_path: Path, clock: FakeClock, db_url: str | None) -> Iterator[Fle
     app = FleetApp(
         tmp_path / "server", db_url, clock=clock,
         buckets=TokenBuckets(rate=1000, burst=1000), admission=Admission(max_inflight=64),
+        client_limits=generous_limits(),
     )  # fmt: skip
     make_tree(app)
     app.start()
@@ -213,7 +220,8 @@ def server(tmp_path: Path, clock: FakeClock, db_url: str | None) -> Iterator[Fle
 def sqlite_server(tmp_path: Path, clock: FakeClock) -> Iterator[FleetApp]:
     """The same server on SQLite only, for agent-side tests that need no second run."""
     app = FleetApp(tmp_path / "server", None, clock=clock,
-                   buckets=TokenBuckets(rate=1000, burst=1000))  # fmt: skip
+                   buckets=TokenBuckets(rate=1000, burst=1000),
+                   client_limits=generous_limits())  # fmt: skip
     make_tree(app)
     app.start()
     yield app
