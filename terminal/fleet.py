@@ -8,7 +8,9 @@ every log line passes before it leaves, and a probe reading device and outbox he
 
 from __future__ import annotations
 
+import json
 import time
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any  # heartbeat bodies are JSON objects
@@ -19,16 +21,21 @@ from kiosk.catalogue import CatalogueError, load_catalogue
 from kiosk.logs import redact
 from kiosk.outbox import Outbox
 from kiosk.settings import SettingsError, load_settings
+from provisioning import policy
 from provisioning.agent import Agent, BundleRefused, Hooks, health_from
 from provisioning.agent.agent import Probe
+from provisioning.agent.store import PROVENANCE
 from terminal.updater.proof import updates_dir
 from terminal.updater.state import read_json, write_json
 from terminal.wiring import outbox_db, outbox_key
 
 
 def validate_bundle(bundle_dir: Path) -> None:
-    """Refuse a bundle that would stop start-up: the server checks only a layer's shape,
-    the kiosk knows its typed settings and its catalogue rules."""
+    """Refuse a bundle that would stop start-up or that sets what the fleet may not: the
+    kiosk checks the fleet's allow-list (levels, second-admin approvals, length caps,
+    pinned platform hosts: provisioning/policy.py) itself, whatever the server signed,
+    and then its typed settings and its catalogue rules."""
+    check_fleet_policy(bundle_dir)
     try:
         settings = load_settings(bundle_dir / "settings.toml")
     except SettingsError as exc:
@@ -47,6 +54,21 @@ def validate_bundle(bundle_dir: Path) -> None:
         raise BundleRefused(
             f"settings invalid: site.popular: {problems[0]}", code="invalid_settings"
         )
+
+
+def check_fleet_policy(bundle_dir: Path) -> None:
+    """BundleRefused when the bundle's settings break the fleet's allow-list."""
+    try:
+        with (bundle_dir / "settings.toml").open("rb") as fh:
+            pushed = tomllib.load(fh)
+        provenance = json.loads((bundle_dir / PROVENANCE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BundleRefused(f"settings unreadable: {exc}", code="invalid_settings") from exc
+    try:
+        policy.check_bundle_settings(pushed, provenance if isinstance(provenance, dict) else {})
+    except policy.PolicyError as exc:
+        raise BundleRefused(f"settings not allowed: {exc.key}: {exc.problem}",
+                            code=exc.code) from exc  # fmt: skip
 
 
 def kiosk_agent(

@@ -3,7 +3,7 @@
 A verified bundle is *staged* (kept as its signed envelope) until the kiosk is between
 citizen sessions. Activation writes it out as files the kiosk already knows how to read —
 ``settings.toml`` (a site file for ``kiosk.settings``), ``catalogue.json`` (for
-``kiosk.catalogue``), ``branding.json`` — in its own directory, validates them, and only
+``kiosk.catalogue``), ``branding.json``, ``provenance.json`` — in its own directory, validates them, and only
 then flips the ``current`` symlink (an atomic rename). The old target becomes
 ``previous``, which is what a rollback flips back to::
 
@@ -26,6 +26,8 @@ from provisioning.agent.errors import BundleRefused
 from provisioning.agent.state import write_atomic
 
 Validator = Callable[[Path], None]
+#: who set each setting, in which layer, approved by whom: the kiosk's validator checks it
+PROVENANCE = "provenance.json"
 
 
 class BundleStore:
@@ -82,6 +84,8 @@ class BundleStore:
         write_atomic(target / "settings.toml", settings.encode("utf-8"), 0o644)
         branding = json.dumps(payload["branding"], ensure_ascii=False, indent=1)
         write_atomic(target / "branding.json", branding.encode("utf-8"), 0o644)
+        provenance = json.dumps(payload.get("provenance", {}), ensure_ascii=False, indent=1)
+        write_atomic(target / PROVENANCE, provenance.encode("utf-8"), 0o644)
         if payload.get("catalogue") is not None:
             catalogue = json.dumps(payload["catalogue"], ensure_ascii=False, indent=1)
             write_atomic(target / "catalogue.json", catalogue.encode("utf-8"), 0o644)

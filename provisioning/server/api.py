@@ -177,7 +177,14 @@ def get_config(app: FleetApp, req: Request) -> Response:
 
 def put_config(app: FleetApp, req: Request) -> Response:
     actor = admin(app, req)
-    return json_response(200, app.fleet.push(actor, req.params["node_id"], req.json()))
+    result = app.fleet.push(actor, req.params["node_id"], req.json())
+    return json_response(202 if result.get("status") == "awaiting_approval" else 200, result)
+
+
+def approve_config(app: FleetApp, req: Request) -> Response:
+    actor, body = admin(app, req), req.read(schemas.LayerApproval)
+    return json_response(200, app.fleet.approve_layer(actor, req.params["node_id"],
+                                                      body.proposal_id))  # fmt: skip
 
 
 def preview_config(app: FleetApp, req: Request) -> Response:

@@ -14,6 +14,7 @@ from typing import Any
 
 from provisioning.server import (
     accounts,
+    approvals,
     audit,
     bundles,
     commands,
@@ -24,7 +25,7 @@ from provisioning.server import (
     regions,
 )
 from provisioning.server.accounts import Actor
-from provisioning.server.db import Database
+from provisioning.server.db import Database, Tx
 from provisioning.server.devauth import purge_nonces
 from provisioning.server.errors import Conflict, Unauthorized
 from provisioning.server.keys import SigningKey
@@ -256,6 +257,7 @@ class Fleet:
         with self.db.read() as tx:
             regions.get_region(tx, node_id)
             regions.require_within(tx, node_id, actor.scope)
+            layers.needs_approval(tx, node_id, layer)
             sites = regions.sites_under(tx, node_id)
             before = layers.effective_contents(tx, sites)
             after = layers.effective_contents(tx, sites, replace=(node_id, layer))
@@ -263,17 +265,51 @@ class Fleet:
                     for s in sites]  # fmt: skip
 
     def push(self, actor: Actor, node_id: str, doc: Any) -> dict[str, Any]:
-        """Store a new layer for ``node_id`` and sign bundles for every site it changes."""
+        """Store a new layer for ``node_id`` and sign bundles for every site it changes;
+        one that changes a setting needing a second admin waits as a proposal instead."""
         actor.require_write()
         now = self.clock()
         with self.db.tx() as tx:
             regions.require_within(tx, node_id, actor.scope)
-            version = layers.put_layer(tx, node_id, layers.validate_layer(doc), actor.username, now)
-            sites = regions.sites_under(tx, node_id)
-            issued = bundles.publish(tx, self.key, sites, now, self.bundle_ttl_s)
-            audit.record(tx, actor, "config_push", node_id, now, layer_version=version,
-                         bundles=issued)  # fmt: skip
-            return {"node_id": node_id, "layer_version": version, "bundles": issued}
+            layer = layers.validate_layer(doc)
+            needs = layers.needs_approval(tx, node_id, layer)
+            if needs:
+                actor.require_province()
+                proposal = approvals.propose(tx, node_id, layer, needs, actor.username, now)
+                audit.record(tx, actor, "config_propose", node_id, now, proposal=proposal,
+                             needs=needs)  # fmt: skip
+                return {"node_id": node_id, "status": "awaiting_approval",
+                        "proposal_id": proposal, "needs_approval": needs}  # fmt: skip
+            version = layers.put_layer(tx, node_id, layer, actor.username, now)
+            return self._publish(tx, actor, node_id, version, now)
+
+    def approve_layer(self, actor: Actor, node_id: str, proposal_id: int) -> dict[str, Any]:
+        """A second province admin approves a proposed layer: it is stored and signed."""
+        actor.require_province()
+        now = self.clock()
+        with self.db.tx() as tx:
+            regions.require_within(tx, node_id, actor.scope)
+            taken = approvals.take(tx, node_id, proposal_id, actor.username, now)
+            layers.needs_approval(tx, node_id, taken["document"])  # the rules still hold
+            version = layers.put_layer(tx, node_id, taken["document"], taken["proposed_by"],
+                                       now, taken["approved"])  # fmt: skip
+            audit.record(tx, actor, "config_approve", node_id, now, proposal=proposal_id)
+            return self._publish(tx, actor, node_id, version, now)
+
+    def proposals(self, actor: Actor, node_id: str) -> list[dict[str, Any]]:
+        with self.db.read() as tx:
+            regions.require_within(tx, node_id, actor.scope)
+            return approvals.pending(tx, node_id)
+
+    def _publish(
+        self, tx: Tx, actor: Actor, node_id: str, version: int, now: float
+    ) -> dict[str, Any]:
+        """A layer was stored: sign bundles for the sites it changes."""
+        sites = regions.sites_under(tx, node_id)
+        issued = bundles.publish(tx, self.key, sites, now, self.bundle_ttl_s)
+        audit.record(tx, actor, "config_push", node_id, now, layer_version=version,
+                     bundles=issued)  # fmt: skip
+        return {"node_id": node_id, "layer_version": version, "bundles": issued}
 
     # ---- commands, alerts, audit --------------------------------------------------------
 

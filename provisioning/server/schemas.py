@@ -144,6 +144,10 @@ class PairingCodeRequest(msgspec.Struct):
     ttl_s: Annotated[int, Meta(ge=60, le=30 * 86400)] = 24 * 3600
 
 
+class LayerApproval(msgspec.Struct):
+    proposal_id: Annotated[int, Meta(ge=1)]
+
+
 # ---- configuration layers -----------------------------------------------------------------
 
 Scalar = str | int | float | bool
