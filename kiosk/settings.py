@@ -195,7 +195,7 @@ def _check_lengths(s: Settings) -> list[tuple[str, str]]:
         table = getattr(s, section.name)
         for f in dc.fields(table):
             value = getattr(table, f.name)
-            parts = dc.astuple(value) if dc.is_dataclass(value) else value
+            parts = dc.astuple(value) if dc.is_dataclass(value) else value  # type: ignore[arg-type]
             items = parts if isinstance(parts, tuple) else (parts,)
             key = f"{section.name}.{f.name}"
             if len(items) > LIST_CAP:

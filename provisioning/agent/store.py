@@ -3,9 +3,9 @@
 A verified bundle is *staged* (kept as its signed envelope) until the kiosk is between
 citizen sessions. Activation writes it out as files the kiosk already knows how to read —
 ``settings.toml`` (a site file for ``kiosk.settings``), ``catalogue.json`` (for
-``kiosk.catalogue``), ``branding.json``, ``provenance.json`` — in its own directory, validates them, and only
-then flips the ``current`` symlink (an atomic rename). The old target becomes
-``previous``, which is what a rollback flips back to::
+``kiosk.catalogue``), ``branding.json``, ``provenance.json`` — in its own directory,
+validates them, and only then flips the ``current`` symlink (an atomic rename). The old
+target becomes ``previous``, which is what a rollback flips back to::
 
     fleet/bundles/v17/{bundle.json, settings.toml, catalogue.json, branding.json}
     fleet/current -> bundles/v17      fleet/previous -> bundles/v12
