@@ -11,7 +11,7 @@ from typing import Any
 
 from provisioning.server import bundles, commands, db, devauth, enrollment, health, schemas
 from provisioning.server.db import Tx
-from provisioning.server.errors import NotFound
+from provisioning.server.errors import Conflict, NotFound
 from provisioning.server.fleet import Fleet
 
 
@@ -129,6 +129,11 @@ class DeviceService:
             )
             if owned is None:
                 raise NotFound("no collect_logs command with this id", code="unknown_command")
+            if tx.one("SELECT id FROM device_logs WHERE command_id = ? AND device_id = ?",
+                      (command_id, row["id"])):  # fmt: skip
+                # one upload per command: five of 512,000 characters were all kept once
+                raise Conflict("the logs of this command were uploaded already",
+                               code="logs_already_uploaded")  # fmt: skip
             tx.run(
                 "INSERT INTO device_logs (device_id, command_id, uploaded_at, content)"
                 " VALUES (?,?,?,?)",

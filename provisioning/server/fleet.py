@@ -23,6 +23,7 @@ from provisioning.server import (
     health,
     layers,
     regions,
+    signin,
 )
 from provisioning.server.accounts import Actor
 from provisioning.server.db import Database, Tx
@@ -44,17 +45,38 @@ class Fleet:
 
     # ---- sessions -----------------------------------------------------------------------
 
-    def login(self, username: str, password: str, ip: str = "") -> tuple[str, str, float]:
+    def login(
+        self, username: str, password: str, ip: str = "", otp: str = ""
+    ) -> tuple[str, str, float]:
+        """Open a session, unless the account or the address is locked out (signin.py)."""
         now = self.clock()
+        with self.db.read() as tx:
+            signin.check(tx, username, ip, now)
         try:
             with self.db.tx() as tx:
-                result = accounts.login(tx, username, password, now)
+                result = accounts.login(tx, username, password, now, otp)
+                signin.succeeded(tx, username)
                 audit.record(tx, Actor(username, "", None, ip), "login", username, now)
                 return result
         except Unauthorized:
             with self.db.tx() as tx:
+                signin.failed(tx, username, ip, now)
                 audit.record(tx, Actor(username, "", None, ip), "login_failed", username, now)
             raise
+
+    def security_alerts(self, actor: Actor) -> list[dict[str, Any]]:
+        """Open lock-outs (province admins only see them: they name accounts)."""
+        if actor.role != "province_admin":
+            return []
+        with self.db.read() as tx:
+            return signin.open_alerts(tx)
+
+    def new_totp(self, actor: Actor, username: str) -> str:
+        actor.require_province()
+        with self.db.tx() as tx:
+            secret = accounts.new_totp(tx, username)
+            audit.record(tx, actor, "admin_totp", username, self.clock())
+            return secret
 
     def actor(self, token: str, ip: str = "") -> Actor:
         with self.db.tx() as tx:
@@ -69,13 +91,15 @@ class Fleet:
 
     def add_admin(
         self, actor: Actor, username: str, password: str, role: str, scope: str | None
-    ) -> None:
+    ) -> str | None:
+        """Add an admin; a province admin's TOTP secret, to show once."""
         actor.require_province()
         with self.db.tx() as tx:
             if scope is not None:
                 regions.require_within(tx, scope, actor.scope)
-            accounts.add_admin(tx, username, password, role, scope, self.clock())
+            secret = accounts.add_admin(tx, username, password, role, scope, self.clock())
             audit.record(tx, actor, "admin_add", username, self.clock(), role=role, scope=scope)
+            return secret
 
     def add_region(
         self, actor: Actor, node_id: str, name: str, level: str, parent_id: str | None

@@ -142,6 +142,7 @@ MIGRATIONS: list[list[str]] = [
             id {pk}, kind TEXT NOT NULL, subject TEXT NOT NULL, detail TEXT NOT NULL,
             opened_at DOUBLE PRECISION NOT NULL, resolved_at DOUBLE PRECISION)""",
         "ALTER TABLE admins ADD COLUMN totp_secret TEXT",
+        "ALTER TABLE admins ADD COLUMN totp_last_step BIGINT",
     ],
 ]
 

@@ -30,6 +30,7 @@ import yaml
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request as StarletteRequest
 from starlette.responses import JSONResponse
 from starlette.responses import Response as StarletteResponse
@@ -48,6 +49,7 @@ from provisioning.server.errors import (
     TooMany,
     Unavailable,
 )
+from provisioning.server.hardening import SecurityHeaders
 from provisioning.server.routes import Route
 from provisioning.server.wire import PROBLEM_TYPE, Request, Response, problem_response
 
@@ -230,4 +232,5 @@ def build_app(app: FleetApp, lifespan: Lifespan[Any] | None = None) -> Starlette
     return Starlette(
         routes=table, lifespan=lifespan,
         exception_handlers={HTTPException: _http_error, Exception: _failed},
+        middleware=[Middleware(SecurityHeaders)],
     )  # fmt: skip

@@ -228,14 +228,31 @@ def sqlite_server(tmp_path: Path, clock: FakeClock) -> Iterator[FleetApp]:
     app.stop()
 
 
+def otp(app: FleetApp, username: str, now: float | None = None) -> str:
+    """A one-time code the server will take for ``username`` at ``now`` (its clock by
+    default): the current time step, or a later one inside the ±1 step window when the
+    current one was used already (each code is taken once; test clocks stand still)."""
+    from provisioning.server.totp import STEP_S, code_at
+
+    now = app.fleet.clock() if now is None else now
+    with app.db.read() as tx:
+        row = tx.one("SELECT totp_secret, totp_last_step FROM admins WHERE username = ?",
+                     (username,))  # fmt: skip
+    if row is None or not row["totp_secret"]:
+        return ""
+    step = max(int(now // STEP_S), (row["totp_last_step"] or -2) + 1)
+    return code_at(row["totp_secret"], step * STEP_S)
+
+
 class AdminApi:
     """The admin JSON API as a logged-in admin."""
 
-    def __init__(self, base: str, username: str, password: str = PASSWORD) -> None:
+    def __init__(self, base: str, username: str, password: str = PASSWORD, code: str = "") -> None:
         self.base = base
         self.http = requests.Session()
         status, body = self.call("POST", "/v1/admin/login",
-                                 {"username": username, "password": password})  # fmt: skip
+                                 {"username": username, "password": password,
+                                  "otp": code})  # fmt: skip
         assert status == 200, body
         self.http.headers["Authorization"] = f"Bearer {body['token']}"
 
@@ -252,7 +269,7 @@ def admin_api(server: FleetApp) -> Iterator[Callable[..., AdminApi]]:
     made: list[AdminApi] = []
 
     def login(username: str = "alice", password: str = PASSWORD) -> AdminApi:
-        api = AdminApi(server.base_url, username, password)
+        api = AdminApi(server.base_url, username, password, otp(server, username))
         made.append(api)
         return api
 

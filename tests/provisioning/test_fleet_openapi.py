@@ -20,7 +20,7 @@ from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
 from provisioning.server.ratelimit import TokenBuckets
 from provisioning.server.routes import API_ROUTES
-from tests.provisioning.conftest import generous_limits
+from tests.provisioning.conftest import generous_limits, otp
 
 SPEC_PATH = Path(server_pkg.__file__).with_name("openapi.yaml")
 SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
@@ -63,8 +63,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     app.fleet.add_admin(actor, "alice", "correct horse battery", "province_admin", None)
     base = app.start()
     token = requests.post(base + "/v1/admin/login", timeout=10,
-                          json={"username": "alice", "password": "correct horse battery"}
-                          ).json()["token"]  # fmt: skip
+                          json={"username": "alice", "password": "correct horse battery",
+                                "otp": otp(app, "alice")}).json()["token"]  # fmt: skip
     yield base, token
     app.stop()
 

@@ -20,7 +20,7 @@ from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
 from provisioning.server.errors import Forbidden
 from terminal.fleet import validate_bundle
-from tests.provisioning.conftest import PASSWORD
+from tests.provisioning.conftest import PASSWORD, otp
 
 ACTOR = cli_actor("test")
 PINNED = "https://zwfw.zj.gov.cn/api"
@@ -171,8 +171,8 @@ def test_an_approved_platform_reaches_the_kiosk_end_to_end(
 ) -> None:
     fleet = sqlite_server.fleet
     fleet.add_admin(ACTOR, "carol", PASSWORD, "province_admin", None)
-    alice = fleet.actor(fleet.login("alice", PASSWORD)[0])
-    carol = fleet.actor(fleet.login("carol", PASSWORD)[0])
+    alice = fleet.actor(fleet.login("alice", PASSWORD, otp=otp(sqlite_server, "alice"))[0])
+    carol = fleet.actor(fleet.login("carol", PASSWORD, otp=otp(sqlite_server, "carol"))[0])
     proposed = fleet.push(alice, "33", {"settings": {"platform": {"url": PINNED}}})
     fleet.approve_layer(carol, "33", proposed["proposal_id"])
     agent = make_agent(validate=validate_bundle)
