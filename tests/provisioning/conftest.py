@@ -13,6 +13,7 @@ import glob
 import itertools
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -242,6 +243,16 @@ def otp(app: FleetApp, username: str, now: float | None = None) -> str:
         return ""
     step = max(int(now // STEP_S), (row["totp_last_step"] or -2) + 1)
     return code_at(row["totp_secret"], step * STEP_S)
+
+
+def form_login(http: requests.Session, app: FleetApp, user: str = "alice") -> requests.Response:
+    """Sign in through the console's form as a browser would: its CSRF token and cookie."""
+    form = http.get(app.base_url + "/console/login", timeout=10)
+    token = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert token is not None
+    return http.post(app.base_url + "/console/login", timeout=10, allow_redirects=False,
+                     data={"username": user, "password": PASSWORD, "otp": otp(app, user),
+                           "csrf": token.group(1)})  # fmt: skip
 
 
 class AdminApi:

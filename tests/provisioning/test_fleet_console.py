@@ -10,7 +10,6 @@ session ends; forms without the CSRF token and hostile names are harmless.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -30,7 +29,7 @@ from provisioning.server import accounts
 from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
 from provisioning.server.console import labels
-from tests.provisioning.conftest import otp
+from tests.provisioning.conftest import form_login, otp
 
 PASSWORD = "correct horse battery"
 FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -323,16 +322,6 @@ def test_an_idle_session_ends_at_the_login_page(web: Any, browser: WebDriver, cl
 def test_a_wrong_password_stays_on_the_login_page(web: Any, browser: WebDriver) -> None:
     web.login("alice", "wrong")
     assert "用户名或密码错误" in web.text("#flash")
-
-
-def form_login(http: requests.Session, app: FleetApp, user: str = "alice") -> requests.Response:
-    """Sign in through the console's form as a browser would: its CSRF token and cookie."""
-    form = http.get(app.base_url + "/console/login", timeout=10)
-    token = re.search(r'name="csrf" value="([^"]+)"', form.text)
-    assert token is not None
-    return http.post(app.base_url + "/console/login", timeout=10, allow_redirects=False,
-                     data={"username": user, "password": PASSWORD, "otp": otp(app, user),
-                           "csrf": token.group(1)})  # fmt: skip
 
 
 def test_forms_without_the_csrf_token_change_nothing(sqlite_server: FleetApp) -> None:
