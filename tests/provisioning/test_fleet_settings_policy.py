@@ -5,11 +5,13 @@ hosts and length caps — refused by the server and, whatever a server signs, by
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from provisioning import policy
 from provisioning.agent import Agent, BundleRefused
@@ -20,7 +22,7 @@ from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
 from provisioning.server.errors import Forbidden
 from terminal.fleet import validate_bundle
-from tests.provisioning.conftest import PASSWORD, otp
+from tests.provisioning.conftest import PASSWORD, form_login, otp
 
 ACTOR = cli_actor("test")
 PINNED = "https://zwfw.zj.gov.cn/api"
@@ -179,3 +181,34 @@ def test_an_approved_platform_reaches_the_kiosk_end_to_end(
     accept(sqlite_server, agent)
     report = agent.sync_once(apply=True)
     assert report["applied"] is not None and report["config_error"] is None, report
+
+
+def _csrf(page: requests.Response) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found is not None
+    return found.group(1)
+
+
+def test_a_second_province_admin_approves_in_the_console(sqlite_server: FleetApp) -> None:
+    sqlite_server.fleet.add_admin(ACTOR, "carol", PASSWORD, "province_admin", None)
+    base = sqlite_server.base_url
+    alice, carol = requests.Session(), requests.Session()
+    try:
+        assert form_login(alice, sqlite_server, "alice").status_code == 303
+        assert form_login(carol, sqlite_server, "carol").status_code == 303
+        layer = json.dumps({"settings": {"platform": {"url": PINNED}}})
+        edit = alice.get(base + "/console/config/33", timeout=10)
+        pushed = alice.post(base + "/console/config/33/push", timeout=10,
+                            data={"layer": layer, "csrf": _csrf(edit)})  # fmt: skip
+        assert "已提交待批准" in pushed.text
+        assert 'id="approve-' not in pushed.text  # not by the one who proposed it
+        shown = carol.get(base + "/console/config/33", timeout=10)
+        assert "platform.url" in shown.text and 'id="approve-1"' in shown.text
+        done = carol.post(base + "/console/config/33/approve", timeout=10,
+                          data={"proposal_id": "1", "csrf": _csrf(shown)})  # fmt: skip
+        assert "已批准" in done.text
+    finally:
+        alice.close()
+        carol.close()
+    came = _payload(sqlite_server, "s-0001")["provenance"]["platform.url"]
+    assert (came["proposed_by"], came["approved_by"]) == ("alice", "carol")

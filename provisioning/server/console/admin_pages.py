@@ -87,7 +87,9 @@ def _node_page(
     shown = text if text is not None else json.dumps(layer, ensure_ascii=False, indent=2)
     return page("config_node.html", title=f"配置：{chain[-1]['name']}", node=chain[-1],
                 chain=chain, version=version, text=shown, preview=preview,
-                children=app.fleet.children(actor, node_id), **_common(actor, req))  # fmt: skip
+                children=app.fleet.children(actor, node_id),
+                proposals=app.fleet.proposals(actor, node_id),
+                can_approve=actor.role == "province_admin", **_common(actor, req))  # fmt: skip
 
 
 @page_handler
@@ -129,6 +131,17 @@ def config_push(app: FleetApp, req: Request, actor: Actor) -> Response:
     result = app.fleet.push(actor, node, _layer(req)[1])
     waiting = result.get("status") == "awaiting_approval"
     return back(f"/console/config/{node}", "config_proposed" if waiting else "config_pushed")
+
+
+@page_handler
+def config_approve(app: FleetApp, req: Request, actor: Actor) -> Response:
+    """A second province admin approves a proposed layer (approvals.py)."""
+    node = req.params["node_id"]
+    text = req.form().get("proposal_id", "")
+    if not text.isdigit():
+        raise Invalid("不是待批准的编号", field="proposal_id")
+    app.fleet.approve_layer(actor, node, int(text))
+    return back(f"/console/config/{node}", "config_approved")
 
 
 @page_handler

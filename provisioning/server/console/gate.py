@@ -33,6 +33,7 @@ NOTICES = {
     "device_rejected": "终端已拒绝",
     "device_revoked": "设备已停用，其密钥不再被接受",
     "config_pushed": "配置已推送：内容有变化的站点已签发新版本",
+    "config_approved": "已批准：配置已推送，内容有变化的站点已签发新版本",
     "config_proposed": "配置含须第二位省级管理员批准的设置（平台、设备地址、本地库），已提交待批准",
 }
 
