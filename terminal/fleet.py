@@ -61,7 +61,8 @@ def check_fleet_policy(bundle_dir: Path) -> None:
     try:
         with (bundle_dir / "settings.toml").open("rb") as fh:
             pushed = tomllib.load(fh)
-        provenance = json.loads((bundle_dir / PROVENANCE).read_text(encoding="utf-8"))
+        found = bundle_dir / PROVENANCE  # none from a server before issue 15: refused below
+        provenance = json.loads(found.read_text(encoding="utf-8")) if found.exists() else {}
     except (OSError, ValueError) as exc:
         raise BundleRefused(f"settings unreadable: {exc}", code="invalid_settings") from exc
     try:

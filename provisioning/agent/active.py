@@ -38,9 +38,10 @@ def expected_files(payload: dict[str, Any]) -> dict[str, bytes]:
     files = {
         "settings.toml": tomlwrite.dumps(payload["settings"]).encode("utf-8"),
         "branding.json": json.dumps(payload["branding"], ensure_ascii=False, indent=1).encode(),
-        PROVENANCE: json.dumps(payload.get("provenance", {}), ensure_ascii=False,
-                               indent=1).encode(),
-    }  # fmt: skip
+    }
+    if "provenance" in payload:
+        provenance = json.dumps(payload["provenance"], ensure_ascii=False, indent=1)
+        files[PROVENANCE] = provenance.encode("utf-8")
     if payload.get("catalogue") is not None:
         catalogue = json.dumps(payload["catalogue"], ensure_ascii=False, indent=1)
         files["catalogue.json"] = catalogue.encode("utf-8")
@@ -74,8 +75,9 @@ def _differs(folder: Path, files: dict[str, bytes]) -> list[str]:
                 wrong.append(name)
         except OSError:
             wrong.append(name)
-    if "catalogue.json" not in files and (folder / "catalogue.json").exists():
-        wrong.append("catalogue.json")
+    for name in ("catalogue.json", PROVENANCE):
+        if name not in files and (folder / name).exists():
+            wrong.append(name)
     return wrong
 
 

@@ -84,8 +84,9 @@ class BundleStore:
         write_atomic(target / "settings.toml", settings.encode("utf-8"), 0o644)
         branding = json.dumps(payload["branding"], ensure_ascii=False, indent=1)
         write_atomic(target / "branding.json", branding.encode("utf-8"), 0o644)
-        provenance = json.dumps(payload.get("provenance", {}), ensure_ascii=False, indent=1)
-        write_atomic(target / PROVENANCE, provenance.encode("utf-8"), 0o644)
+        if "provenance" in payload:  # bundles of servers before issue 15 have none
+            provenance = json.dumps(payload["provenance"], ensure_ascii=False, indent=1)
+            write_atomic(target / PROVENANCE, provenance.encode("utf-8"), 0o644)
         if payload.get("catalogue") is not None:
             catalogue = json.dumps(payload["catalogue"], ensure_ascii=False, indent=1)
             write_atomic(target / "catalogue.json", catalogue.encode("utf-8"), 0o644)

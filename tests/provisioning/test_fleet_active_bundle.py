@@ -17,6 +17,8 @@ import pytest
 from config import CATALOGUE_FILE
 from kiosk.settings import load_settings
 from provisioning.agent import Agent, active_site_file
+from provisioning.agent.active import check_active
+from provisioning.protocol import seal
 from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
 from terminal.cli import main as kiosk_main
@@ -143,3 +145,20 @@ def test_a_broken_site_file_does_not_stop_agent_sync_from_fetching_the_fix(
     out, err = capsys.readouterr()
     assert json.loads(out)["status"] == "accepted"
     assert "staff.max_pin_failures" in err
+
+
+def test_a_bundle_from_before_provenance_is_not_taken_for_an_edit(
+    kiosk: Agent, sqlite_server: FleetApp
+) -> None:
+    # a kiosk upgraded in the field runs a bundle its old server signed without
+    # provenance: the start-up check must not call that an edit
+    current = _current(kiosk)
+    envelope = json.loads((current / "bundle.json").read_text(encoding="utf-8"))
+    payload = json.loads(envelope["payload"])
+    del payload["provenance"]
+    key = sqlite_server.fleet.key
+    (current / "bundle.json").write_text(json.dumps(seal(key.private, payload, key.key_id)),
+                                         encoding="utf-8")  # fmt: skip
+    (current / "provenance.json").unlink()
+    assert check_active(kiosk.store, kiosk.state) is None
+    assert not (current / "provenance.json").exists()
