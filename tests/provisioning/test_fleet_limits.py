@@ -139,3 +139,29 @@ def test_enrollment_attempts_are_limited_per_address_whatever_their_outcome(
         assert make_agent("k4").enroll(app.base_url, code, "SN-4")["status"] == "pending"
     finally:
         app.stop()
+
+
+def test_a_genuine_kiosk_with_a_wrong_clock_costs_its_address_nothing(
+    tmp_path: Path, clock: FakeClock, make_agent: Callable[..., Agent], accept: Callable[..., Any]
+) -> None:
+    limits = ClientLimits(TokenBuckets(rate=1 / 30, burst=2, clock=clock),
+                          TokenBuckets(rate=1000, burst=1000))  # fmt: skip
+    app = _app(tmp_path, clock, client_limits=limits)
+    try:
+        kiosk = make_agent()
+        accept(app, kiosk)
+        body = json.dumps({"uptime_s": 1}).encode()
+        for n in range(5):  # signed by the kiosk's own key, an hour off
+            headers = sign_request(kiosk.key.private, kiosk.key.device_id, "POST",
+                                   "/v1/device/heartbeat", body, int(clock()) - 3600,
+                                   f"stale-nonce-{n:06d}")  # fmt: skip
+            stale = requests.post(
+                app.base_url + "/v1/device/heartbeat",
+                data=body,
+                timeout=10,
+                headers=headers | {"Content-Type": "application/json"},
+            )
+            assert stale.json()["code"] == "stale_timestamp"
+        assert "error" not in kiosk.sync_once()  # the address was not charged
+    finally:
+        app.stop()
