@@ -31,9 +31,11 @@ from typing import Any
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fleet_population import PASSWORD, populate
+from fleet_population import PASSWORD, TOTP_SECRETS, populate
 from pgcluster import PgCluster
 from results_file import write_section
+
+from provisioning.server import totp
 
 ROOT = Path(__file__).resolve().parents[1]
 GOAL_MS, GOAL_KB = 300, 300
@@ -89,7 +91,16 @@ def serve(data: Path, db_url: str | None) -> tuple[subprocess.Popen[str], str]:
 
 def signed_in(base: str, user: str) -> tuple[requests.Session, str]:
     http = requests.Session()
-    http.post(base + "/console/login", data={"username": user, "password": PASSWORD}, timeout=60)
+    form = http.get(base + "/console/login", timeout=60).text
+    token = re.search(r'name="csrf" value="([^"]+)"', form)
+    assert token, "no login form"
+    secret = TOTP_SECRETS.get(user)
+    code = totp.code_at(secret, time.time()) if secret else ""
+    http.post(
+        base + "/console/login",
+        timeout=60,
+        data={"username": user, "password": PASSWORD, "otp": code, "csrf": token.group(1)},
+    )
     page = http.get(base + "/console/", timeout=60).text
     found = re.search(r'name="csrf" value="([^"]+)"', page)
     assert found, "not signed in"

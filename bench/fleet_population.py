@@ -21,6 +21,7 @@ from provisioning.server.app import FleetApp
 from provisioning.server.health import OFFLINE_AFTER_S
 
 PASSWORD = "correct horse battery"
+TOTP_SECRETS: dict[str, str] = {}  # the admins' authenticator secrets, made by populate
 VERSIONS = (("0.1.0", 0.70), ("0.2.0", 0.28), ("0.3.0rc1", 0.02))
 HEALTH = {
     "uptime_s": 86400, "software_version": "0.1.0", "config_version": 1, "config_error": "",
@@ -44,7 +45,9 @@ def sites_of(app: FleetApp) -> list[str]:
                 site = f"s{c}{t}{s}"
                 fleet.add_region(actor, site, f"第{c}{t}{s}村便民服务站", "site", f"t{c}{t}")
                 sites.append(site)
-    fleet.add_admin(actor, "alice", PASSWORD, "province_admin", None)
+    secret = fleet.add_admin(actor, "alice", PASSWORD, "province_admin", None)
+    assert secret is not None
+    TOTP_SECRETS["alice"] = secret  # province admins sign in with a one-time code too
     fleet.add_admin(actor, "bob", PASSWORD, "county_admin", "c3")
     return sites
 

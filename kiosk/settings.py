@@ -195,9 +195,31 @@ _SMARTCARD_URL = re.compile(r"^(pcsc://[^\s?]*|sim://smartcard)(\?\S*)?$")
 _HTTP_URL = re.compile(r"^https?://[^\s/]+(/\S*)?$")
 
 
+#: no text setting is longer than this, no list has more items (a 1.9 MB string pushed
+#: as a setting once reached kiosks: issue 15)
+TEXT_CAP = 1000
+LIST_CAP = 400
+
+
+def _check_lengths(s: Settings) -> list[tuple[str, str]]:
+    bad: list[tuple[str, str]] = []
+    for section in dc.fields(s):
+        table = getattr(s, section.name)
+        for f in dc.fields(table):
+            value = getattr(table, f.name)
+            parts = dc.astuple(value) if dc.is_dataclass(value) else value  # type: ignore[arg-type]
+            items = parts if isinstance(parts, tuple) else (parts,)
+            key = f"{section.name}.{f.name}"
+            if len(items) > LIST_CAP:
+                bad.append((key, f"at most {LIST_CAP} items"))
+            elif any(isinstance(i, str) and len(i) > TEXT_CAP for i in items):
+                bad.append((key, f"at most {TEXT_CAP} characters"))
+    return bad
+
+
 def _check_rules(s: Settings) -> list[tuple[str, str]]:
     """Cross-field and range rules; returns (key, problem) pairs."""
-    bad: list[tuple[str, str]] = []
+    bad: list[tuple[str, str]] = _check_lengths(s)
     if not re.fullmatch(r"\d{12}", s.site.region_code):
         bad.append(("site.region_code", "must be a 12-digit division code"))
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", s.site.station_id):

@@ -9,7 +9,7 @@ from typing import Any
 
 from kiosk.masking import mask_id_number
 from kiosk.upstream.models import Application, CaseNumberRequest, CaseState, iso
-from sandbox import corrections, pdf
+from sandbox import access, corrections, pdf
 from sandbox.context import Ctx, check_filename, new_case_no
 from sandbox.review import promised_date
 from sandbox.rounds import case_timeline, rounds
@@ -27,7 +27,8 @@ def issue_case_number(req: Request, ctx: Ctx) -> Response:
         "INSERT INTO case_numbers (case_no, device_id, matter_code, issued_at) VALUES (?,?,?,?)",
         (case_no, req.device_id, matter, req.now),
     )
-    answer = {"case_no": case_no, "issued_at": iso(req.now)}
+    answer = {"case_no": case_no, "issued_at": iso(req.now),
+              "access_token": access.token(ctx.conn, "case", case_no)}  # fmt: skip
     if days is not None:
         answer["promised_date"] = promised_date(req.now, days, ctx.settings.calendar)
     return json_response(201, answer)
@@ -68,18 +69,20 @@ def submit_application(req: Request, ctx: Ctx) -> Response:
             "status": str(status),
             "received_at": iso(req.now),
             "awaiting_uploads": len(app.materials),
+            "access_token": access.token(ctx.conn, "case", case_no),
         },
     )
 
 
 def get_case(req: Request, ctx: Ctx) -> Response:
-    row = _require(ctx.conn, req.params["case_no"])
+    row = _visible(req, ctx.conn, req.params["case_no"])
     return json_response(200, case_status(ctx, row, req.now))
 
 
 def certificate(req: Request, ctx: Ctx) -> Response:
-    """The PDF, or with ``Accept: application/json`` the same content as fields."""
-    row = _require(ctx.conn, req.params["case_no"])
+    """The PDF, or with ``Accept: application/json`` the same content as fields: only to
+    the station that filed the case, or with the case's access token (access.py)."""
+    row = _visible(req, ctx.conn, req.params["case_no"])
     if row["mode"] != "instant":
         raise Problem(409, "certificate_not_available", "only 即时办 cases have a certificate")
     status = case_status(ctx, row, req.now)
@@ -151,4 +154,15 @@ def _require(conn: sqlite3.Connection, case_no: str) -> sqlite3.Row:
     row = _find(conn, case_no)
     if row is None:
         raise Problem(404, "case_not_found", "no application with this case number")
+    return row
+
+
+def _visible(req: Request, conn: sqlite3.Connection, case_no: str) -> sqlite3.Row:
+    """The case's first application if the asking device may see it; 404 otherwise, the
+    same answer as for a case that does not exist."""
+    missing = Problem(404, "case_not_found", "no application with this case number")
+    row = _find(conn, case_no)
+    if row is None:
+        raise missing
+    access.require(req, conn, "case", case_no, str(row["device_id"]), missing)
     return row

@@ -12,6 +12,7 @@ import json
 import sqlite3
 
 from kiosk.upstream.models import Application, CaseState, iso
+from sandbox import access
 from sandbox.context import Ctx
 from sandbox.rounds import case_timeline
 from sandbox.wire import Problem, Request, Response, json_response
@@ -22,8 +23,12 @@ def submit(req: Request, ctx: Ctx, app: Application) -> Response:
     original = ctx.conn.execute(
         "SELECT * FROM applications WHERE case_no = ? ORDER BY id LIMIT 1", (app.case_no,)
     ).fetchone()
+    missing = Problem(404, "case_not_found", "no application with this case number")
     if original is None:
-        raise Problem(404, "case_not_found", "no application with this case number")
+        raise missing
+    # materials for someone's case come from the station that filed it, or from a kiosk
+    # where the citizen proved who they are (the case's access token: access.py)
+    access.require(req, ctx.conn, "case", app.case_no, str(original["device_id"]), missing)
     line = case_timeline(ctx, original, req.now)
     if line.state is not CaseState.RETURNED:
         raise Problem(409, "case_not_returned", "the case is not waiting for materials")

@@ -15,9 +15,10 @@ from typing import Any
 from kiosk.masking import mask_id_number, mask_name
 from kiosk.upstream.case_models import ApplicantSearch, CaseSearch, PaymentRequest
 from kiosk.upstream.models import iso
+from sandbox import access
 from sandbox.cases import case_status
 from sandbox.context import Ctx
-from sandbox.services import appointment_json
+from sandbox.services import appointment_json, visible_appointment
 from sandbox.storage import next_value
 from sandbox.wire import Problem, Request, Response, json_response
 
@@ -40,6 +41,9 @@ def search(req: Request, ctx: Ctx) -> Response:
         (arg, MAX_CASES),
     ).fetchall()
     cases = [_summary(row, case_status(ctx, row, req.now)) for row in rows]
+    if ask.applicant is not None:  # the citizen proved who they are: they may open each
+        for case in cases:
+            case["access_token"] = access.token(ctx.conn, "case", case["case_no"])
     return json_response(200, {"cases": cases})
 
 
@@ -97,11 +101,7 @@ def payment_json(conn: sqlite3.Connection, payment_id: str, now: float) -> dict[
 def get_appointment(req: Request, ctx: Ctx) -> Response:
 
     appointment_id = req.params["appointment_id"]
-    row = ctx.conn.execute(
-        "SELECT 1 FROM appointments WHERE appointment_id = ?", (appointment_id,)
-    ).fetchone()
-    if row is None:
-        raise Problem(404, "appointment_not_found", "no such appointment")
+    visible_appointment(req, ctx.conn, appointment_id)
     return json_response(200, appointment_json(ctx.conn, appointment_id))
 
 
@@ -115,7 +115,7 @@ def search_appointments(req: Request, ctx: Ctx) -> Response:
         " ORDER BY slot_id LIMIT ?",
         (number, MAX_CASES),
     ).fetchall()
-    found = [appointment_json(ctx.conn, row[0]) for row in rows]
+    found = [appointment_json(ctx.conn, row[0], with_token=True) for row in rows]
     now = dt.datetime.fromtimestamp(req.now, dt.UTC)
     ahead = [a for a in found if dt.datetime.fromisoformat(a["start"]) > now]
     return json_response(200, {"appointments": ahead})

@@ -17,6 +17,7 @@ from typing import Any
 from kiosk.appointments import AppointmentRules
 from kiosk.upstream.models import CHINA_TZ, to_json
 from kiosk.upstream.service_models import AppointmentRequest, Complaint, Rating, SlotQuery
+from sandbox import access
 from sandbox.context import Ctx
 from sandbox.storage import next_value
 from sandbox.wire import Problem, Request, Response, json_response
@@ -76,22 +77,20 @@ def book(req: Request, ctx: Ctx) -> Response:
     appointment_id = f"A{next_value(ctx.conn, 'appointment'):08d}"
     ctx.conn.execute(
         "INSERT INTO appointments (appointment_id, station_id, slot_id, matter_code, id_number,"
-        " status, body, at) VALUES (?,?,?,?,?,'booked',?,?)",
+        " status, body, at, device_id) VALUES (?,?,?,?,?,'booked',?,?,?)",
         (
             appointment_id, ask.station_id, ask.slot_id, ask.matter_code,
             ask.applicant.id_number, json.dumps(to_json(ask), ensure_ascii=False), req.now,
+            req.device_id,
         ),
     )  # fmt: skip
-    return json_response(201, appointment_json(ctx.conn, appointment_id))
+    return json_response(201, appointment_json(ctx.conn, appointment_id, with_token=True))
 
 
 def cancel(req: Request, ctx: Ctx) -> Response:
+    """Cancel, by the device that booked it or with the appointment's access token."""
     appointment_id = req.params["appointment_id"]
-    row = ctx.conn.execute(
-        "SELECT slot_id, status FROM appointments WHERE appointment_id = ?", (appointment_id,)
-    ).fetchone()
-    if row is None:
-        raise Problem(404, "appointment_not_found", "no such appointment")
+    row = visible_appointment(req, ctx.conn, appointment_id)
     if row["status"] == "booked":
         start = _slot_start(row["slot_id"])
         assert start is not None  # stored slot ids were checked when booked
@@ -143,7 +142,25 @@ def _slot_json(
     }
 
 
-def appointment_json(conn: sqlite3.Connection, appointment_id: str) -> dict[str, Any]:
+def visible_appointment(req: Request, conn: sqlite3.Connection, appointment_id: str) -> sqlite3.Row:
+    """The appointment if the asking device may see it (access.py); 404 otherwise."""
+    missing = Problem(404, "appointment_not_found", "no such appointment")
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT slot_id, status, device_id FROM appointments WHERE appointment_id = ?",
+        (appointment_id,),
+    ).fetchone()
+    if row is None:
+        raise missing
+    owner = row["device_id"]
+    access.require(req, conn, "appointment", appointment_id, owner, missing)
+    return row
+
+
+def appointment_json(
+    conn: sqlite3.Connection, appointment_id: str, with_token: bool = False
+) -> dict[str, Any]:
+    """An appointment on the wire; ``with_token`` adds its access token (for the booking
+    device and for the citizen's own search)."""
     row = conn.execute(
         "SELECT slot_id, matter_code, status FROM appointments WHERE appointment_id = ?",
         (appointment_id,),
@@ -158,4 +175,5 @@ def appointment_json(conn: sqlite3.Connection, appointment_id: str) -> dict[str,
         "start": start.isoformat(timespec="seconds"),  # RFC 3339 date-time
         "end": end.isoformat(timespec="seconds"),  # RFC 3339 date-time
         "status": row["status"],
-    }
+    } | ({"access_token": access.token(conn, "appointment", appointment_id)}
+         if with_token else {})  # fmt: skip

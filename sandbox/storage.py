@@ -65,7 +65,11 @@ CREATE TABLE IF NOT EXISTS certifications (
 """
 # Expand-only steps after SCHEMA, in order; PRAGMA user_version counts those applied.
 # Append, never edit or remove (kiosk/schema.py; tests/kiosk/test_schema.py).
-MIGRATIONS: tuple[str, ...] = ()
+MIGRATIONS: tuple[str, ...] = (
+    # 1 (issue 15): which device booked an appointment, so only it (or a citizen with the
+    # appointment's access token) may see or cancel it (sandbox/access.py)
+    "ALTER TABLE appointments ADD COLUMN device_id TEXT",
+)
 
 
 class SandboxDB(Database):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any  # heartbeat bodies are JSON objects
@@ -21,17 +22,22 @@ from kiosk.catalogue import Catalogue, CatalogueError, load_catalogue
 from kiosk.logs import redact
 from kiosk.outbox import Outbox
 from kiosk.settings import SettingsError, load_settings
+from provisioning import policy
 from provisioning.agent import Agent, BundleRefused, Hooks, health_from
 from provisioning.agent.agent import Probe
+from provisioning.agent.store import PROVENANCE
 from terminal.updater.proof import updates_dir
 from terminal.updater.state import read_json, write_json
 from terminal.wiring import outbox_db, outbox_key
 
 
 def validate_bundle(bundle_dir: Path) -> list[str]:
-    """Refuse a bundle that would stop start-up: the server checks only a layer's shape,
-    the kiosk knows its typed settings and its catalogue rules. What it does not refuse
-    but the admin should read comes back as warnings (the agent reports them)."""
+    """Refuse a bundle that would stop start-up or that sets what the fleet may not: the
+    kiosk checks the fleet's allow-list (levels, second-admin approvals, length caps,
+    pinned platform hosts: provisioning/policy.py) itself, whatever the server signed,
+    and then its typed settings and its catalogue rules. What it does not refuse but the
+    admin should read comes back as warnings (the agent reports them)."""
+    check_fleet_policy(bundle_dir)
     try:
         settings = load_settings(bundle_dir / "settings.toml")
     except SettingsError as exc:
@@ -67,6 +73,22 @@ def unknown_exclusions(bundle_dir: Path, builtin: Catalogue) -> list[str]:
         for code in excluded
         if code not in known
     ]
+
+
+def check_fleet_policy(bundle_dir: Path) -> None:
+    """BundleRefused when the bundle's settings break the fleet's allow-list."""
+    try:
+        with (bundle_dir / "settings.toml").open("rb") as fh:
+            pushed = tomllib.load(fh)
+        found = bundle_dir / PROVENANCE  # none from a server before issue 15: refused below
+        provenance = json.loads(found.read_text(encoding="utf-8")) if found.exists() else {}
+    except (OSError, ValueError) as exc:
+        raise BundleRefused(f"settings unreadable: {exc}", code="invalid_settings") from exc
+    try:
+        policy.check_bundle_settings(pushed, provenance if isinstance(provenance, dict) else {})
+    except policy.PolicyError as exc:
+        raise BundleRefused(f"settings not allowed: {exc.key}: {exc.problem}",
+                            code=exc.code) from exc  # fmt: skip
 
 
 def kiosk_agent(

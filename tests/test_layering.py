@@ -13,6 +13,8 @@ layering").
   the platform API's wire models and a few pure rules with the kiosk.
 - provisioning/server/, provisioning/agent/ and provisioning/release/: each stands
   alone beside provisioning/protocol.py; the agent is handed what it needs of the kiosk.
+  The server also reads provisioning/policy.py, the fleet's allow-list of settings that
+  the kiosk checks bundles against too.
 - config/: data files and their paths.
 
 Function-level imports count like top-level ones: ``ast.walk`` sees them all.
@@ -49,7 +51,7 @@ ONLY: dict[str, set[str]] = {
         "kiosk.appointments",
         "kiosk.workdays",
     },
-    "provisioning/server": {"provisioning.server", "provisioning.protocol"},
+    "provisioning/server": {"provisioning.server", "provisioning.protocol", "provisioning.policy"},
     "provisioning/agent": {"provisioning.agent", "provisioning.protocol"},
     "provisioning/release": {"provisioning.release", "provisioning.protocol"},
 }

@@ -14,6 +14,7 @@ a village captive portal or proxy answering 200/403/404 with an HTML page is tre
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import logging
@@ -27,6 +28,7 @@ from urllib.parse import quote
 import requests
 
 from kiosk.upstream import fields
+from kiosk.upstream.access import AccessTokens
 from kiosk.upstream.auth import DeviceTokenAuth
 from kiosk.upstream.errors import (
     PlatformError,
@@ -95,6 +97,7 @@ class HttpPlatformClient(LookupCalls, FaceCalls):
         self._auth = auth or DeviceTokenAuth(device_id, token)
         self._clock, self._sleep, self._rand = clock, sleep, rand
         self._max_retry_after = max_retry_after
+        self.access = AccessTokens()  # for cases and appointments filed elsewhere
 
     def close(self) -> None:
         if self._owns_session:
@@ -285,7 +288,7 @@ class HttpPlatformClient(LookupCalls, FaceCalls):
     ) -> requests.Response:
         """One request with retries. POSTs get an Idempotency-Key (a fresh one when the
         caller has none), so every retry is safe."""
-        hdrs = dict(headers or {})
+        hdrs = dict(headers or {}) | self.access.header_for(method, path, body)
         if body is not None:
             data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
             hdrs["Content-Type"] = "application/json"
@@ -294,7 +297,7 @@ class HttpPlatformClient(LookupCalls, FaceCalls):
         tries = max(1, attempts or self.backoff.attempts)
         for attempt in range(tries):
             try:
-                return self._once(method, path, data, hdrs, params, timeout)
+                resp = self._once(method, path, data, hdrs, params, timeout)
             except PlatformUnavailable as exc:
                 wait = exc.retry_after
                 if attempt + 1 >= tries or (wait or 0) > self._max_retry_after:
@@ -303,6 +306,11 @@ class HttpPlatformClient(LookupCalls, FaceCalls):
                     wait = self.backoff.delay(attempt, self._rand)
                 log.info("platform %s %s: %s, retry in %.2fs", method, path, exc.code, wait)
                 self._sleep(wait)
+                continue
+            if resp.headers.get("Content-Type", "").startswith("application/json"):
+                with contextlib.suppress(ValueError):  # the caller reports a non-JSON body
+                    self.access.learn(resp.json())
+            return resp
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _once(

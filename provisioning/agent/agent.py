@@ -25,6 +25,7 @@ from typing import Any
 import requests
 
 from provisioning.agent import commands
+from provisioning.agent.active import check_active
 from provisioning.agent.client import FleetClient
 from provisioning.agent.errors import AgentError, BundleRefused, NotEnrolled, Refused
 from provisioning.agent.identity import load_or_create_device_key
@@ -138,6 +139,9 @@ class Agent:
         """State, heartbeat, commands, bundle; activate too when ``apply`` (no citizen)."""
         with self._lock:
             report: dict[str, Any] = {"device_id": self.key.device_id, "contacted": False}
+            problem = check_active(self.store, self.state)  # before the heartbeat tells it
+            if problem is not None:
+                report["active_bundle"] = problem
             try:
                 self._sync(report)
                 self.state.last_error = ""

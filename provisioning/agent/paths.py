@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from provisioning.agent.active import check_state_dir
+
 
 def active_site_file(state_dir: Path) -> Path | None:
-    """The fleet's settings file for ``load_settings``, when a bundle is active."""
+    """The fleet's settings file for ``load_settings``, when a bundle is active; the
+    active bundle is verified first (active.py), so an edited file is never read."""
+    check_state_dir(state_dir)
     path = state_dir / "fleet" / "current" / "settings.toml"
     return path if path.is_file() else None
 
 
 def active_catalogue_file(state_dir: Path) -> Path | None:
     """The fleet's catalogue, when the active bundle carries one (else the shipped one)."""
+    check_state_dir(state_dir)
     path = state_dir / "fleet" / "current" / "catalogue.json"
     return path if path.is_file() else None

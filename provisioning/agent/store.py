@@ -3,9 +3,9 @@
 A verified bundle is *staged* (kept as its signed envelope) until the kiosk is between
 citizen sessions. Activation writes it out as files the kiosk already knows how to read —
 ``settings.toml`` (a site file for ``kiosk.settings``), ``catalogue.json`` (for
-``kiosk.catalogue``), ``branding.json`` — in its own directory, validates them, and only
-then flips the ``current`` symlink (an atomic rename). The old target becomes
-``previous``, which is what a rollback flips back to::
+``kiosk.catalogue``), ``branding.json``, ``provenance.json`` — in its own directory,
+validates them, and only then flips the ``current`` symlink (an atomic rename). The old
+target becomes ``previous``, which is what a rollback flips back to::
 
     fleet/bundles/v17/{bundle.json, settings.toml, catalogue.json, branding.json}
     fleet/current -> bundles/v17      fleet/previous -> bundles/v12
@@ -28,6 +28,8 @@ from provisioning.agent.state import write_atomic
 #: checks a written bundle's files: BundleRefused to refuse it, or what the admin should
 #: read about it without refusing it (warnings, reported as the configuration's state)
 Validator = Callable[[Path], list[str] | None]
+#: who set each setting, in which layer, approved by whom: the kiosk's validator checks it
+PROVENANCE = "provenance.json"
 
 
 class BundleStore:
@@ -88,6 +90,9 @@ class BundleStore:
         write_atomic(target / "branding.json", branding.encode("utf-8"), 0o644)
         excluded = json.dumps(payload.get("exclude_matters", []), ensure_ascii=False)
         write_atomic(target / "exclude_matters.json", excluded.encode("utf-8"), 0o644)
+        if "provenance" in payload:  # bundles of servers before issue 15 have none
+            provenance = json.dumps(payload["provenance"], ensure_ascii=False, indent=1)
+            write_atomic(target / PROVENANCE, provenance.encode("utf-8"), 0o644)
         if payload.get("catalogue") is not None:
             catalogue = json.dumps(payload["catalogue"], ensure_ascii=False, indent=1)
             write_atomic(target / "catalogue.json", catalogue.encode("utf-8"), 0o644)

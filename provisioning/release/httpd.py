@@ -20,6 +20,8 @@ _RANGE = re.compile(r"bytes=(\d+)-(\d*)")
 
 
 class RangeHandler(http.server.SimpleHTTPRequestHandler):
+    server_version = "bianmin-release"  # never "SimpleHTTP/0.6 Python/3.x" (issue 15)
+    sys_version = ""
     cut_after: int | None = None  # bytes per answer, then the connection drops
 
     def log_message(self, format: str, *args: Any) -> None:

@@ -1,8 +1,10 @@
 """Admin accounts, roles and expiring sessions.
 
-Passwords are stored as scrypt hashes with a per-account salt. A session token is random,
-shown to the client once and stored only as its SHA-256, so a copy of the database does
-not log anyone in. Sessions end after 30 idle minutes or 12 hours, whichever comes first.
+Passwords are stored as scrypt hashes with a per-account salt; province admins also
+give a one-time code (TOTP, signin.py), enrolled when the account is made. A session
+token is random, shown to the client once and stored only as its SHA-256, so a copy of
+the database does not log anyone in. Sessions end after 30 idle minutes or 12 hours,
+whichever comes first.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 import secrets
 
 from provisioning.protocol import b64d, b64e
+from provisioning.server import signin, totp
 from provisioning.server.db import Tx
 from provisioning.server.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from provisioning.server.regions import get_region
@@ -80,7 +83,8 @@ _DUMMY = hash_password("not-a-password", b"\0" * 16)  # same work for unknown us
 
 def add_admin(
     tx: Tx, username: str, password: str, role: str, scope: str | None, now: float
-) -> None:
+) -> str | None:
+    """Add an admin; a province admin's TOTP secret (shown once, for the authenticator)."""
     if not USERNAME.fullmatch(username):
         raise Invalid("2-32 of a-z 0-9 . _ - starting with a letter", field="username")
     if role not in ROLES:
@@ -93,18 +97,35 @@ def add_admin(
         get_region(tx, scope)
     if tx.one("SELECT username FROM admins WHERE username = ?", (username,)):
         raise Conflict(f"admin {username} exists", code="admin_exists")
+    secret = totp.new_secret() if role == "province_admin" else None
     tx.run(
-        "INSERT INTO admins (username, password_hash, role, scope, created_at) VALUES (?,?,?,?,?)",
-        (username, hash_password(password), role, scope, now),
+        "INSERT INTO admins (username, password_hash, role, scope, created_at, totp_secret)"
+        " VALUES (?,?,?,?,?,?)",
+        (username, hash_password(password), role, scope, now, secret),
     )
+    return secret
 
 
-def login(tx: Tx, username: str, password: str, now: float) -> tuple[str, str, float]:
-    """Check the password and open a session: (token, csrf token, expiry)."""
+def new_totp(tx: Tx, username: str) -> str:
+    """(Re-)enroll an admin's second factor; the new secret. Codes of the old one stop."""
+    secret = totp.new_secret()
+    if not tx.run("UPDATE admins SET totp_secret = ?, totp_last_step = NULL WHERE username = ?",
+                  (secret, username)):  # fmt: skip
+        raise NotFound(f"no admin {username}", code="unknown_admin")
+    return secret
+
+
+def login(
+    tx: Tx, username: str, password: str, now: float, otp: str = ""
+) -> tuple[str, str, float]:
+    """Check the password (and a province admin's one-time code) and open a session:
+    (token, csrf token, expiry)."""
     row = tx.one("SELECT * FROM admins WHERE username = ?", (username,))
     ok = check_password(password, row["password_hash"] if row else _DUMMY)
     if row is None or not ok or row["disabled"]:
         raise Unauthorized("wrong user name or password", code="login_failed")
+    if row["role"] == "province_admin":
+        signin.check_second_factor(tx, row, otp, now)
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(16)
     expires = now + ABSOLUTE_S
     tx.run(

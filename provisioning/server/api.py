@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from provisioning.protocol import format_code, make_payload
-from provisioning.server import schemas
+from provisioning.server import schemas, totp
 from provisioning.server.accounts import Actor
 from provisioning.server.device_service import Signed
 from provisioning.server.errors import Invalid, Unauthorized, UnsupportedMedia
@@ -82,7 +82,7 @@ def logs(app: FleetApp, req: Request) -> Response:
 
 def login(app: FleetApp, req: Request) -> Response:
     body = req.read(schemas.Login)
-    token, _, expires = app.fleet.login(body.username, body.password, req.ip)
+    token, _, expires = app.fleet.login(body.username, body.password, req.ip, body.otp)
     return json_response(200, {"token": token, "expires_at": expires})
 
 
@@ -103,8 +103,11 @@ def add_region(app: FleetApp, req: Request) -> Response:
 
 def add_admin(app: FleetApp, req: Request) -> Response:
     actor, body = admin(app, req), req.read(schemas.NewAdmin)
-    app.fleet.add_admin(actor, body.username, body.password, body.role, body.scope)
-    return json_response(201, {"username": body.username})
+    secret = app.fleet.add_admin(actor, body.username, body.password, body.role, body.scope)
+    made: dict[str, str] = {"username": body.username}
+    if secret is not None:  # shown once: the new province admin's authenticator takes it
+        made |= {"totp_secret": secret, "totp_uri": totp.uri(secret, body.username)}
+    return json_response(201, made)
 
 
 def devices(app: FleetApp, req: Request) -> Response:
@@ -177,7 +180,14 @@ def get_config(app: FleetApp, req: Request) -> Response:
 
 def put_config(app: FleetApp, req: Request) -> Response:
     actor = admin(app, req)
-    return json_response(200, app.fleet.push(actor, req.params["node_id"], req.json()))
+    result = app.fleet.push(actor, req.params["node_id"], req.json())
+    return json_response(202 if result.get("status") == "awaiting_approval" else 200, result)
+
+
+def approve_config(app: FleetApp, req: Request) -> Response:
+    actor, body = admin(app, req), req.read(schemas.LayerApproval)
+    return json_response(200, app.fleet.approve_layer(actor, req.params["node_id"],
+                                                      body.proposal_id))  # fmt: skip
 
 
 def preview_config(app: FleetApp, req: Request) -> Response:

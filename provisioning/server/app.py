@@ -17,10 +17,11 @@ from pathlib import Path
 
 from provisioning.server.db import open_database
 from provisioning.server.device_service import DeviceService
+from provisioning.server.errors import TooMany
 from provisioning.server.fleet import Fleet
 from provisioning.server.keys import load_or_create_key
 from provisioning.server.migrations import migrate
-from provisioning.server.ratelimit import Admission, TokenBuckets
+from provisioning.server.ratelimit import Admission, ClientLimits, TokenBuckets, wait_s
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class FleetApp:
         clock: Callable[[], float] = time.time,
         admission: Admission | None = None,
         buckets: TokenBuckets | None = None,
+        client_limits: ClientLimits | None = None,
         heartbeat_s: int = 300,
         public_url: str = "",
         db_pool: int = 10,
@@ -47,14 +49,21 @@ class FleetApp:
         if migrate_schema:
             migrate(self.db)
         self.fleet = Fleet(self.db, load_or_create_key(data_dir / "signing.key"), clock)
-        self.devices = DeviceService(self.fleet, heartbeat_s)
         self.admission = admission or Admission()
         self.buckets = buckets or TokenBuckets()
+        self.client_limits = client_limits or ClientLimits()
+        self.devices = DeviceService(self.fleet, heartbeat_s, self.charge_device)
         self.public_url = public_url
         self.base_url = ""
         self._server: object | None = None
         self._sweeper: threading.Thread | None = None
         self._stop = threading.Event()
+
+    def charge_device(self, device_id: str) -> None:
+        """Spend one of an authenticated device's requests; TooMany when it has none left."""
+        wait = self.buckets.take(device_id)
+        if wait > 0:
+            raise TooMany(wait_s(wait), "this device is asking too often")
 
     # ---- housekeeping ----------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from provisioning.protocol import format_code, make_payload
+from provisioning.server import totp
 from provisioning.server.accounts import ROLES, cli_actor
 from provisioning.server.app import FleetApp
 from provisioning.server.db import DatabaseError
@@ -76,8 +77,20 @@ def _password(args: argparse.Namespace) -> str:
 
 def _admin_add(args: argparse.Namespace) -> int:
     with _app(args) as app:
-        app.fleet.add_admin(args.actor, args.username, _password(args), args.role, args.scope)
-    _out({"added": args.username, "role": args.role, "scope": args.scope})
+        secret = app.fleet.add_admin(args.actor, args.username, _password(args), args.role,
+                                     args.scope)  # fmt: skip
+    made: dict[str, Any] = {"added": args.username, "role": args.role, "scope": args.scope}
+    if secret is not None:  # province admins sign in with a one-time code too
+        made |= {"totp_secret": secret, "totp_uri": totp.uri(secret, args.username)}
+    _out(made)
+    return 0
+
+
+def _admin_totp(args: argparse.Namespace) -> int:
+    with _app(args) as app:
+        secret = app.fleet.new_totp(args.actor, args.username)
+    _out({"username": args.username, "totp_secret": secret,
+          "totp_uri": totp.uri(secret, args.username)})  # fmt: skip
     return 0
 
 
@@ -205,6 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", choices=ROLES, required=True)
     add.add_argument("--scope", default=None, help="region the admin may act in")
     add.set_defaults(handler=_admin_add)
+    enroll = admin.add_parser("totp", help="(re-)enroll an admin's one-time-code authenticator")
+    enroll.add_argument("username")
+    enroll.set_defaults(handler=_admin_totp)
     regions = sub.add_parser("region", help="the region tree")
     region = regions.add_subparsers(dest="what", required=True)
     radd = region.add_parser("add", help="add a province, county, township or site")

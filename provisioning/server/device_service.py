@@ -6,11 +6,12 @@ transaction, so the nonce is remembered exactly when the request has its effect.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from provisioning.server import bundles, commands, db, devauth, enrollment, health, schemas
 from provisioning.server.db import Tx
-from provisioning.server.errors import NotFound
+from provisioning.server.errors import Conflict, NotFound
 from provisioning.server.fleet import Fleet
 
 
@@ -26,15 +27,23 @@ class Signed:
 
 
 class DeviceService:
-    def __init__(self, fleet: Fleet, heartbeat_s: int = health.HEARTBEAT_S) -> None:
+    def __init__(
+        self,
+        fleet: Fleet,
+        heartbeat_s: int = health.HEARTBEAT_S,
+        charge: Callable[[str], None] = lambda device_id: None,
+    ) -> None:
         self.fleet = fleet
         self.heartbeat_s = heartbeat_s
+        self.charge = charge  # the device's rate limit, spent only once it is authenticated
 
     def _auth(self, tx: Tx, req: Signed, *, allow_pending: bool = False) -> dict[str, Any]:
-        return devauth.authenticate(
+        row = devauth.authenticate(
             tx, req.method, req.target, req.headers, req.body, self.fleet.clock(),
             allow_pending=allow_pending,
         )  # fmt: skip
+        self.charge(row["id"])
+        return row
 
     def enroll(self, req: Signed, body: schemas.Enrollment) -> dict[str, Any]:
         """Proof of possession: the request is signed by the key it enrolls."""
@@ -75,6 +84,7 @@ class DeviceService:
         report = health.report(beat)
         with self.fleet.db.tx() as tx:
             row, nonce = devauth.verified(tx, req.method, req.target, req.headers, req.body, now)
+            self.charge(row["id"])
             # what every heartbeat writes and reads, in one round trip to the database
             inserted, _, alerts, unanswered = tx.batch([
                 devauth.remembering(row["id"], nonce, now),
@@ -119,6 +129,11 @@ class DeviceService:
             )
             if owned is None:
                 raise NotFound("no collect_logs command with this id", code="unknown_command")
+            if tx.one("SELECT id FROM device_logs WHERE command_id = ? AND device_id = ?",
+                      (command_id, row["id"])):  # fmt: skip
+                # one upload per command: five of 512,000 characters were all kept once
+                raise Conflict("the logs of this command were uploaded already",
+                               code="logs_already_uploaded")  # fmt: skip
             tx.run(
                 "INSERT INTO device_logs (device_id, command_id, uploaded_at, content)"
                 " VALUES (?,?,?,?)",

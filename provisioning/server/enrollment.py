@@ -3,10 +3,10 @@ by serial number, rejection and revocation.
 
 A kiosk makes its own key pair and enrolls with a pairing code a technician types (or a
 QR code carries). Its id follows from its key. It waits as *pending* until an admin
-approves it into a site, unless its serial number was pre-authorised from a CSV, in
-which case it is accepted at once into the CSV's site. Allowed moves follow Mender's:
-pending → accepted | rejected, rejected → accepted, accepted → revoked. Revoked is final:
-the kiosk must make a new key and enroll again.
+approves it into a site, unless its serial number was pre-authorised from a CSV for the
+very site its pairing code was made for, in which case it is accepted at once. Allowed
+moves follow Mender's: pending → accepted | rejected, rejected → accepted, accepted →
+revoked. Revoked is final: the kiosk must make a new key and enroll again.
 """
 
 from __future__ import annotations
@@ -83,6 +83,11 @@ def enroll(tx: Tx, body: Enrollment, device_id: str, now: float) -> dict[str, An
         return device_view(existing)
     site = _take_code(tx, body.code, now)
     pre = tx.one("SELECT * FROM preauthorized WHERE serial = ? AND used_by IS NULL", (serial,))
+    if pre is not None and pre["site_id"] != site:
+        # the code's site and the pre-authorised site disagree: neither overrides the
+        # other (a county admin's code must not carry a kiosk into another county's
+        # site); it waits for an admin whose scope covers it
+        pre = None
     status, site_id = ("accepted", pre["site_id"]) if pre else ("pending", None)
     tx.run(
         "INSERT INTO devices (id, public_key, serial, status, site_id, requested_site,"

@@ -14,6 +14,7 @@ from typing import Any
 
 from provisioning.server import (
     accounts,
+    approvals,
     audit,
     bundles,
     commands,
@@ -22,9 +23,10 @@ from provisioning.server import (
     health,
     layers,
     regions,
+    signin,
 )
 from provisioning.server.accounts import Actor
-from provisioning.server.db import Database
+from provisioning.server.db import Database, Tx
 from provisioning.server.devauth import purge_nonces
 from provisioning.server.errors import Conflict, Unauthorized
 from provisioning.server.keys import SigningKey
@@ -43,17 +45,38 @@ class Fleet:
 
     # ---- sessions -----------------------------------------------------------------------
 
-    def login(self, username: str, password: str, ip: str = "") -> tuple[str, str, float]:
+    def login(
+        self, username: str, password: str, ip: str = "", otp: str = ""
+    ) -> tuple[str, str, float]:
+        """Open a session, unless the account or the address is locked out (signin.py)."""
         now = self.clock()
+        with self.db.read() as tx:
+            signin.check(tx, username, ip, now)
         try:
             with self.db.tx() as tx:
-                result = accounts.login(tx, username, password, now)
+                result = accounts.login(tx, username, password, now, otp)
+                signin.succeeded(tx, username)
                 audit.record(tx, Actor(username, "", None, ip), "login", username, now)
                 return result
         except Unauthorized:
             with self.db.tx() as tx:
+                signin.failed(tx, username, ip, now)
                 audit.record(tx, Actor(username, "", None, ip), "login_failed", username, now)
             raise
+
+    def security_alerts(self, actor: Actor) -> list[dict[str, Any]]:
+        """Open lock-outs (province admins only see them: they name accounts)."""
+        if actor.role != "province_admin":
+            return []
+        with self.db.read() as tx:
+            return signin.open_alerts(tx)
+
+    def new_totp(self, actor: Actor, username: str) -> str:
+        actor.require_province()
+        with self.db.tx() as tx:
+            secret = accounts.new_totp(tx, username)
+            audit.record(tx, actor, "admin_totp", username, self.clock())
+            return secret
 
     def actor(self, token: str, ip: str = "") -> Actor:
         with self.db.tx() as tx:
@@ -68,13 +91,15 @@ class Fleet:
 
     def add_admin(
         self, actor: Actor, username: str, password: str, role: str, scope: str | None
-    ) -> None:
+    ) -> str | None:
+        """Add an admin; a province admin's TOTP secret, to show once."""
         actor.require_province()
         with self.db.tx() as tx:
             if scope is not None:
                 regions.require_within(tx, scope, actor.scope)
-            accounts.add_admin(tx, username, password, role, scope, self.clock())
+            secret = accounts.add_admin(tx, username, password, role, scope, self.clock())
             audit.record(tx, actor, "admin_add", username, self.clock(), role=role, scope=scope)
+            return secret
 
     def add_region(
         self, actor: Actor, node_id: str, name: str, level: str, parent_id: str | None
@@ -256,6 +281,7 @@ class Fleet:
         with self.db.read() as tx:
             regions.get_region(tx, node_id)
             regions.require_within(tx, node_id, actor.scope)
+            layers.needs_approval(tx, node_id, layer)
             sites = regions.sites_under(tx, node_id)
             before = layers.effective_contents(tx, sites)
             after = layers.effective_contents(tx, sites, replace=(node_id, layer))
@@ -275,19 +301,53 @@ class Fleet:
 
     def push(self, actor: Actor, node_id: str, doc: Any) -> dict[str, Any]:
         """Store a new layer for ``node_id`` and sign bundles for every site it changes;
-        with ``warnings`` the admin should read (:meth:`warnings`)."""
+        with ``warnings`` the admin should read (:meth:`warnings`); one that changes a
+        setting needing a second admin waits as a proposal instead."""
         actor.require_write()
         now = self.clock()
         with self.db.tx() as tx:
             regions.require_within(tx, node_id, actor.scope)
-            version = layers.put_layer(tx, node_id, layers.validate_layer(doc), actor.username, now)
-            sites = regions.sites_under(tx, node_id)
-            issued = bundles.publish(tx, self.key, sites, now, self.bundle_ttl_s)
-            warnings = layers.exclusion_warnings(layers.unknown_exclusions(tx, sites))
-            audit.record(tx, actor, "config_push", node_id, now, layer_version=version,
-                         bundles=issued)  # fmt: skip
-            return {"node_id": node_id, "layer_version": version, "bundles": issued,
-                    "warnings": warnings}  # fmt: skip
+            layer = layers.validate_layer(doc)
+            needs = layers.needs_approval(tx, node_id, layer)
+            if needs:
+                actor.require_province()
+                proposal = approvals.propose(tx, node_id, layer, needs, actor.username, now)
+                audit.record(tx, actor, "config_propose", node_id, now, proposal=proposal,
+                             needs=needs)  # fmt: skip
+                return {"node_id": node_id, "status": "awaiting_approval",
+                        "proposal_id": proposal, "needs_approval": needs}  # fmt: skip
+            version = layers.put_layer(tx, node_id, layer, actor.username, now)
+            return self._publish(tx, actor, node_id, version, now)
+
+    def approve_layer(self, actor: Actor, node_id: str, proposal_id: int) -> dict[str, Any]:
+        """A second province admin approves a proposed layer: it is stored and signed."""
+        actor.require_province()
+        now = self.clock()
+        with self.db.tx() as tx:
+            regions.require_within(tx, node_id, actor.scope)
+            taken = approvals.take(tx, node_id, proposal_id, actor.username, now)
+            layers.needs_approval(tx, node_id, taken["document"])  # the rules still hold
+            version = layers.put_layer(tx, node_id, taken["document"], taken["proposed_by"],
+                                       now, taken["approved"])  # fmt: skip
+            audit.record(tx, actor, "config_approve", node_id, now, proposal=proposal_id)
+            return self._publish(tx, actor, node_id, version, now)
+
+    def proposals(self, actor: Actor, node_id: str) -> list[dict[str, Any]]:
+        with self.db.read() as tx:
+            regions.require_within(tx, node_id, actor.scope)
+            return approvals.pending(tx, node_id)
+
+    def _publish(
+        self, tx: Tx, actor: Actor, node_id: str, version: int, now: float
+    ) -> dict[str, Any]:
+        """A layer was stored: sign bundles for the sites it changes."""
+        sites = regions.sites_under(tx, node_id)
+        issued = bundles.publish(tx, self.key, sites, now, self.bundle_ttl_s)
+        warnings = layers.exclusion_warnings(layers.unknown_exclusions(tx, sites))
+        audit.record(tx, actor, "config_push", node_id, now, layer_version=version,
+                     bundles=issued)  # fmt: skip
+        return {"node_id": node_id, "layer_version": version, "bundles": issued,
+                "warnings": warnings}  # fmt: skip
 
     # ---- commands, alerts, audit --------------------------------------------------------
 

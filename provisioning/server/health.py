@@ -96,6 +96,17 @@ def open_alerts_of(device_id: str) -> Statement:
             (device_id,))  # fmt: skip
 
 
+#: how far back a kiosk's event may be dated: events queue on the kiosk while it is
+#: offline, never longer than this
+EVENT_PAST_S = 30 * 86400
+
+
+def event_time(reported: float, now: float) -> float:
+    """A device-supplied time bounded by the server's clock: never in the future, never
+    older than EVENT_PAST_S (an event dated 1970 once made an audit row dated 1970)."""
+    return min(now, max(now - EVENT_PAST_S, reported))
+
+
 def after(
     tx: Tx, device: dict[str, Any], health: dict[str, Any], open_rows: list[dict[str, Any]],
     now: float,
@@ -103,9 +114,10 @@ def after(
     """What a stored heartbeat changes besides the row: its events into the fleet's audit
     log (under the kiosk's own name), and alerts opened or resolved."""
     for event in health.get("events", []):
-        audit.record(tx, device["id"], f"kiosk.{event['kind']}", device["id"], event["at"],
+        at = event_time(event["at"], now)
+        audit.record(tx, device["id"], f"kiosk.{event['kind']}", device["id"], at,
                      technician=event["technician"], method=event["method"],
-                     detail=event["detail"])  # fmt: skip
+                     detail=event["detail"], reported_at=event["at"])  # fmt: skip
     # offline_day is never in ``found``: the kiosk just spoke, so that alert resolves too
     _sync_alerts(tx, device["id"], conditions(health), set(ALERTS), open_rows, now)
 

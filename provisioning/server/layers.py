@@ -7,7 +7,10 @@ A layer is what an admin pushes for one node of the region tree::
      "exclude_matters": ["sb-0003"],                       # adds up along the way down
      "branding": {"title": "…", "color": "#0b5394"}}       # key by key, nearest wins
 
-The server checks the shape only; the kiosk validates the result against its typed
+The server checks the shape and the fleet's allow-list (provisioning/policy.py: which
+settings, at which level, how long, which platform hosts); the kiosk checks the same
+rules against the bundle's ``provenance`` (who set each key, in which layer, approved by
+whom) and validates the result against its typed
 settings and catalogue before it activates anything (and keeps its last good bundle if
 that fails). An excluded code that no catalogue has is not an error but most likely a
 typo, so a push says so (:func:`unknown_exclusions`): the server checks the catalogues it
@@ -22,22 +25,54 @@ import copy
 import json
 from typing import Any
 
+from provisioning import policy
 from provisioning.server import schemas
 from provisioning.server.db import Tx
-from provisioning.server.errors import Invalid
+from provisioning.server.errors import Forbidden, Invalid
 from provisioning.server.regions import get_region
 
 MAX_LAYER_BYTES = 2_000_000
 
 
 def validate_layer(doc: Any) -> dict[str, Any]:
-    """The layer if its shape is right (schemas.Layer); Invalid naming the first bad key."""
+    """The layer if its shape is right (schemas.Layer) and every setting in it is one the
+    fleet may set, within its length cap (provisioning/policy.py); Invalid naming the
+    first bad key otherwise."""
     if not isinstance(doc, dict):
         raise Invalid("a layer is a JSON object", field="layer")
     if len(json.dumps(doc, ensure_ascii=False).encode()) > MAX_LAYER_BYTES:
         raise Invalid(f"a layer is at most {MAX_LAYER_BYTES} bytes", field="layer")
     schemas.convert(schemas.Layer, doc, root="layer")
+    for section, values in doc.get("settings", {}).items():
+        for name, value in values.items():
+            try:
+                policy.check_value(f"{section}.{name}", value)
+            except policy.PolicyError as exc:
+                raise Invalid(exc.problem, field=f"settings.{exc.key}", code=exc.code) from exc
     return doc
+
+
+def needs_approval(tx: Tx, node_id: str, doc: dict[str, Any]) -> list[str]:
+    """Check a layer against the level of the node it is for (a county's layer cannot set
+    a province-only key); the keys needing a second admin that it changes."""
+    level = str(get_region(tx, node_id)["level"])
+    try:
+        sensitive = policy.check_layer_settings(doc.get("settings", {}), level)
+    except policy.PolicyError as exc:
+        raise Forbidden(f"settings.{exc.key}: {exc.problem}", code=exc.code) from exc
+    before = _flat((current_layer(tx, node_id) or (0, {}))[1])
+    after = _flat(doc)
+    touched = set(sensitive) | {k for k in before if policy.ALLOWED.get(k, _NONE).approval}
+    return sorted(k for k in touched if before.get(k, _NONE) != after.get(k, _NONE))
+
+
+_NONE: Any = policy.Rule("none")
+
+
+def _flat(layer: dict[str, Any]) -> dict[str, Any]:
+    return {f"{section}.{name}": value
+            for section, values in layer.get("settings", {}).items()
+            for name, value in values.items()}  # fmt: skip
 
 
 def current_layer(tx: Tx, node_id: str) -> tuple[int, dict[str, Any]] | None:
@@ -49,16 +84,34 @@ def current_layer(tx: Tx, node_id: str) -> tuple[int, dict[str, Any]] | None:
     return None if row is None else (int(row["version"]), json.loads(row["document"]))
 
 
-def put_layer(tx: Tx, node_id: str, doc: dict[str, Any], by: str, now: float) -> int:
+def put_layer(
+    tx: Tx, node_id: str, doc: dict[str, Any], by: str, now: float,
+    approved: dict[str, dict[str, str]] | None = None,
+) -> int:  # fmt: skip
+    """Store a layer. ``approved``: the sensitive keys a second admin approved in it;
+    sensitive keys it leaves as they were keep the approval they had."""
     get_region(tx, node_id)
     validate_layer(doc)
-    previous = current_layer(tx, node_id)
-    version = (previous[0] if previous else 0) + 1
-    tx.run(
-        "INSERT INTO config_layers (node_id, version, document, created_by, created_at)"
-        " VALUES (?,?,?,?,?)",
-        (node_id, version, json.dumps(doc, ensure_ascii=False), by, now),
+    previous = tx.one(
+        "SELECT version, document, approvals FROM config_layers WHERE node_id = ?"
+        " ORDER BY version DESC LIMIT 1",
+        (node_id,),
     )
+    version = (int(previous["version"]) if previous else 0) + 1
+    before = _flat(json.loads(previous["document"])) if previous else {}
+    kept = json.loads(previous["approvals"]) if previous else {}
+    approvals = {}
+    for key, value in _flat(doc).items():
+        if approved and key in approved:
+            approvals[key] = approved[key]
+        elif key in kept and before.get(key, _NONE) == value:
+            approvals[key] = kept[key]
+    tx.run(
+        "INSERT INTO config_layers (node_id, version, document, created_by, created_at,"
+        " approvals) VALUES (?,?,?,?,?,?)",
+        (node_id, version, json.dumps(doc, ensure_ascii=False), by, now,
+         json.dumps(approvals, ensure_ascii=False)),
+    )  # fmt: skip
     return version
 
 
@@ -82,19 +135,21 @@ def effective_contents(
         return {}
     chains: dict[str, list[str]] = {s: [] for s in site_ids}
     names: dict[str, str] = {}
+    levels: dict[str, str] = {}
     for start in range(0, len(site_ids), 500):
         chunk = site_ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         for row in tx.all(
-            "SELECT a.node_id, a.ancestor_id, r.name FROM region_ancestors a"
-            f" JOIN regions r ON r.id = a.node_id WHERE a.node_id IN ({marks})"
-            " ORDER BY a.node_id, a.depth DESC",
+            "SELECT a.node_id, a.ancestor_id, r.name, u.level FROM region_ancestors a"
+            " JOIN regions r ON r.id = a.node_id JOIN regions u ON u.id = a.ancestor_id"
+            f" WHERE a.node_id IN ({marks}) ORDER BY a.node_id, a.depth DESC",
             chunk,
         ):
             chains[row["node_id"]].append(row["ancestor_id"])
             names[row["node_id"]] = row["name"]
+            levels[row["ancestor_id"]] = row["level"]
     layers = _current_layers(tx, {n for chain in chains.values() for n in chain})
-    return {s: _merge(chains[s], s, names[s], layers, replace, exclude) for s in site_ids}
+    return {s: _merge(chains[s], s, names[s], layers, replace, levels, exclude) for s in site_ids}
 
 
 def unknown_exclusions(
@@ -139,27 +194,36 @@ def _sites(sites: list[str], shown: int) -> str:
     return "站点 " + "、".join(sites[:shown]) + more
 
 
-def _current_layers(tx: Tx, nodes: set[str]) -> dict[str, tuple[int, dict[str, Any]]]:
-    """Each node's newest layer (nodes without one are absent)."""
+Layers = dict[str, tuple[int, dict[str, Any], dict[str, Any]]]
+
+
+def _current_layers(tx: Tx, nodes: set[str]) -> Layers:
+    """Each node's newest layer with its approvals (nodes without one are absent)."""
     if not nodes:
         return {}
     marks = ",".join("?" * len(nodes))
     rows = tx.all(
-        "SELECT c.node_id, c.version, c.document FROM config_layers c"
+        "SELECT c.node_id, c.version, c.document, c.created_by, c.approvals"
+        " FROM config_layers c"
         " JOIN (SELECT node_id, MAX(version) AS version FROM config_layers"
         f" WHERE node_id IN ({marks}) GROUP BY node_id) m"
         " ON m.node_id = c.node_id AND m.version = c.version",
         sorted(nodes),
     )
-    return {r["node_id"]: (int(r["version"]), json.loads(r["document"])) for r in rows}
+    return {
+        r["node_id"]: (int(r["version"]), json.loads(r["document"]),
+                       {"by": r["created_by"], "approvals": json.loads(r["approvals"])})
+        for r in rows
+    }  # fmt: skip
 
 
 def _merge(
-    chain: list[str], site_id: str, site_name: str,
-    layers: dict[str, tuple[int, dict[str, Any]]],
-    replace: tuple[str, dict[str, Any]] | None, apply_exclusions: bool = True,
+    chain: list[str], site_id: str, site_name: str, layers: Layers,
+    replace: tuple[str, dict[str, Any]] | None, levels: dict[str, str],
+    apply_exclusions: bool = True,
 ) -> dict[str, Any]:  # fmt: skip
     settings: dict[str, dict[str, Any]] = {}
+    provenance: dict[str, dict[str, Any]] = {}
     branding: dict[str, str] = {}
     catalogue: dict[str, Any] | None = None
     exclude: set[str] = set()
@@ -167,13 +231,17 @@ def _merge(
     for node in chain:
         found = layers.get(node)
         if replace is not None and replace[0] == node:
-            found = (found[0] + 1 if found else 1, replace[1])
+            found = (found[0] + 1 if found else 1, replace[1], {"by": "", "approvals": {}})
         if found is None:
             continue
-        version, layer = found
+        version, layer, made = found
         sources.append([node, version])
         for section, values in layer.get("settings", {}).items():
             settings.setdefault(section, {}).update(copy.deepcopy(values))
+            for name in values:
+                key = f"{section}.{name}"
+                provenance[key] = {"node": node, "level": levels.get(node, ""),
+                                   "by": made["by"]} | made["approvals"].get(key, {})  # fmt: skip
         branding.update(layer.get("branding", {}))
         if layer.get("catalogue") is not None:
             catalogue = copy.deepcopy(layer["catalogue"])
@@ -188,6 +256,7 @@ def _merge(
         "catalogue": catalogue,
         "branding": branding,
         "exclude_matters": sorted(exclude),
+        "provenance": provenance,
         "sources": sources,
     }
 

@@ -126,6 +126,24 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX devices_enrolled ON devices(enrolled_at, id)",
         "CREATE INDEX alerts_kind_open ON alerts(kind, device_id) WHERE resolved_at IS NULL",
     ],
+    # 6: issue 15 — who approved a layer's sensitive settings, layers waiting for a second
+    # admin, and failed sign-ins with their lock-outs (per account and per address)
+    [
+        "ALTER TABLE config_layers ADD COLUMN approvals TEXT NOT NULL DEFAULT '{}'",
+        """CREATE TABLE layer_proposals (
+            id {pk}, node_id TEXT NOT NULL REFERENCES regions(id), document TEXT NOT NULL,
+            needs TEXT NOT NULL, proposed_by TEXT NOT NULL,
+            proposed_at DOUBLE PRECISION NOT NULL, status TEXT NOT NULL,
+            decided_by TEXT, decided_at DOUBLE PRECISION)""",
+        """CREATE TABLE login_failures (
+            key TEXT PRIMARY KEY, failures INTEGER NOT NULL,
+            last_at DOUBLE PRECISION NOT NULL, locked_until DOUBLE PRECISION NOT NULL)""",
+        """CREATE TABLE security_alerts (
+            id {pk}, kind TEXT NOT NULL, subject TEXT NOT NULL, detail TEXT NOT NULL,
+            opened_at DOUBLE PRECISION NOT NULL, resolved_at DOUBLE PRECISION)""",
+        "ALTER TABLE admins ADD COLUMN totp_secret TEXT",
+        "ALTER TABLE admins ADD COLUMN totp_last_step BIGINT",
+    ],
 ]
 
 

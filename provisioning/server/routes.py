@@ -60,6 +60,7 @@ API_ROUTES: tuple[Route, ...] = (
     Route("GET", _CFG, api.get_config),
     Route("PUT", _CFG, api.put_config),
     Route("POST", _CFG + "/preview", api.preview_config),
+    Route("POST", _CFG + "/approve", api.approve_config),
     Route("GET", "/v1/admin/alerts", api.alerts),
     Route("GET", "/v1/admin/audit", api.audit_log, query=("limit",)),
 )

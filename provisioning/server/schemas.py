@@ -65,12 +65,22 @@ class Event(msgspec.Struct):
     detail: Text64 = ""
 
 
+MAX_RESULT_BYTES = 16_384  # a command's result, as JSON (a 3.9 MB one was once stored)
+
+
 class Result(msgspec.Struct):
     """What a kiosk reports of a command it ran."""
 
     command_id: Annotated[str, Meta(max_length=64)]
     status: typing.Literal["done", "failed"]
     result: Annotated[dict[Text64, Any], Meta(max_length=32)] = {}
+
+
+def check_results(results: list[Result], root: str) -> None:
+    for i, item in enumerate(results):
+        if len(msgspec.json.encode(item.result)) > MAX_RESULT_BYTES:
+            raise Invalid(f"at most {MAX_RESULT_BYTES} bytes of JSON",
+                          field=f"{root}[{i}].result")  # fmt: skip
 
 
 class Heartbeat(msgspec.Struct):
@@ -86,9 +96,15 @@ class Heartbeat(msgspec.Struct):
     events: Annotated[list[Event], Meta(max_length=200)] = []
     results: Annotated[list[Result], Meta(max_length=200)] = []
 
+    def check(self) -> None:
+        check_results(self.results, "results")
+
 
 class Results(msgspec.Struct):
     results: Annotated[list[Result], Meta(max_length=200)]
+
+    def check(self) -> None:
+        check_results(self.results, "results")
 
 
 class LogUpload(msgspec.Struct):
@@ -113,6 +129,7 @@ Ident = Annotated[str, Meta(max_length=200)]
 class Login(msgspec.Struct):
     username: Ident
     password: Ident
+    otp: Annotated[str, Meta(max_length=16)] = ""  # province admins' one-time code
 
 
 class NewRegion(msgspec.Struct):
@@ -143,6 +160,10 @@ class PairingCodeRequest(msgspec.Struct):
     site_id: Ident
     uses: Annotated[int, Meta(ge=1, le=1000)] = 1
     ttl_s: Annotated[int, Meta(ge=60, le=30 * 86400)] = 24 * 3600
+
+
+class LayerApproval(msgspec.Struct):
+    proposal_id: Annotated[int, Meta(ge=1)]
 
 
 # ---- configuration layers -----------------------------------------------------------------

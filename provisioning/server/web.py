@@ -8,7 +8,8 @@ small ASGI app here, which:
 - bounds the body before reading it (411 without a Content-Length or with chunked
   encoding, 413 over 4 MB; both close the connection);
 - admits device requests under the storm limits (ratelimit.py) on the event loop, so a
-  refused kiosk costs no worker thread;
+  refused kiosk costs no worker thread; an address whose device requests keep failing
+  authentication is refused there too;
 - runs the handler on a worker thread (handlers block on the database) and turns a
   FleetError into a problem document, a busy database into 503, anything else into 500.
 
@@ -29,6 +30,7 @@ import yaml
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request as StarletteRequest
 from starlette.responses import JSONResponse
 from starlette.responses import Response as StarletteResponse
@@ -47,6 +49,7 @@ from provisioning.server.errors import (
     TooMany,
     Unavailable,
 )
+from provisioning.server.hardening import SecurityHeaders
 from provisioning.server.routes import Route
 from provisioning.server.wire import PROBLEM_TYPE, Request, Response, problem_response
 
@@ -79,9 +82,11 @@ class Operations:
             _check_target(route, req)
             req.body = await read_body(req, receive)
             if route.kind == "device":
-                admitted = self._admit(req)
+                admitted = self._admit(req, enrolling=route.template == "/v1/enroll")
             resp = await run_in_threadpool(self._run, route, req)
         except FleetError as error:
+            if _failed_device_request(route, error):
+                self.app.client_limits.failed(req.ip)
             resp = problem_response(error)
         finally:
             if admitted:
@@ -91,11 +96,12 @@ class Operations:
             resp.headers["Server-Timing"] = f"app;dur={took:.1f}"
         await send_response(send, scope["method"], resp)
 
-    def _admit(self, req: Request) -> bool:
-        device_id = signed_parts(req.headers)[0]  # unsigned requests are refused first
-        wait = self.app.buckets.take(device_id)
-        if wait > 0:
-            raise TooMany(max(1, int(wait) + 1), "this device is asking too often")
+    def _admit(self, req: Request, enrolling: bool) -> bool:
+        """Admission for a device request. The device's own bucket is charged later, once
+        its signature is checked (DeviceService): a forged request under a kiosk's id
+        must not spend that kiosk's allowance (a lock-out by id alone)."""
+        self.app.client_limits.before(req.ip, enrolling)
+        signed_parts(req.headers)  # unsigned requests are refused first
         if not self.app.admission.enter():
             raise TooMany(self.app.admission.retry_after())
         return True
@@ -110,6 +116,15 @@ class Operations:
         except Exception:
             log.exception("fleet handler failed for %s %s", req.method, req.path)
             raise ServerFailed("the server failed") from None
+
+
+def _failed_device_request(route: Route | None, error: FleetError) -> bool:
+    """A forged or unknown device request, charged to its address. Not a genuine kiosk
+    whose clock is off (its signature was good): kiosks share NAT addresses."""
+    return (
+        route is not None and route.kind == "device" and error.status == 401
+        and error.code != "stale_timestamp"
+    )  # fmt: skip
 
 
 def _not_allowed(ops: dict[str, Route]) -> FleetError:
@@ -226,4 +241,5 @@ def build_app(app: FleetApp, lifespan: Lifespan[Any] | None = None) -> Starlette
     return Starlette(
         routes=table, lifespan=lifespan,
         exception_handlers={HTTPException: _http_error, Exception: _failed},
+        middleware=[Middleware(SecurityHeaders)],
     )  # fmt: skip

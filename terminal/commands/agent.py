@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import threading
+import tomllib
+from pathlib import Path
 from typing import Any
 
+from kiosk.settings import SettingsError, default_state_dir
 from provisioning.agent import Agent, AgentError
 from provisioning.agent.identity import read_serial
 from provisioning.protocol import ProtocolError, parse_payload
@@ -26,7 +30,24 @@ def _write(value: Any) -> None:
 
 
 def _agent(args: argparse.Namespace) -> Agent:
-    return kiosk_agent(settings_from_args(args).state_dir)
+    return kiosk_agent(_state_dir(args))
+
+
+def _state_dir(args: argparse.Namespace) -> Path:
+    """Where the agent lives, even when the settings do not load: a broken site file must
+    not stop ``kiosk agent sync`` from fetching the fix (issue 15)."""
+    try:
+        return settings_from_args(args).state_dir
+    except SettingsError as exc:
+        sys.stderr.write(f"kiosk agent: settings not loaded ({exc}); syncing anyway\n")
+    site = args.config or (Path(os.environ["KIOSK_CONFIG"]) if os.environ.get("KIOSK_CONFIG")
+                           else None)  # fmt: skip
+    try:
+        with site.open("rb") as fh:  # type: ignore[union-attr]
+            named = tomllib.load(fh).get("paths", {}).get("state_dir", "")
+    except (AttributeError, OSError, ValueError):
+        named = ""
+    return Path(named) if isinstance(named, str) and named else default_state_dir()
 
 
 def _enroll(args: argparse.Namespace) -> int:

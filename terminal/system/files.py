@@ -6,11 +6,31 @@ UNIT = "bianmin-kiosk.service"
 UPDATER_UNIT = "bianmin-kiosk-updater.service"
 
 
-def unit(*, user: str, session: str, state_dir: str, config: str | None) -> str:
+def quoted(word: str) -> str:
+    """One word for a unit file, in systemd's double quotes (systemd.syntax(7)): a state
+    directory with a space once split ``Environment=`` in two. ``%`` is doubled, since
+    systemd expands specifiers inside quotes too; a line break cannot be written at all."""
+    if any(ord(c) < 0x20 or c == "\x7f" for c in word):
+        raise ValueError(f"no control characters in a unit file: {word!r}")
+    escaped = word.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%")
+    return f'"{escaped}"'
+
+
+def _argument(word: str) -> str:
+    """A path on an ``ExecStart=`` line: quoted only when it has to be."""
+    plain = word and not any(c.isspace() or c in "\"'\\%;" for c in word)
+    return word if plain else quoted(word)
+
+
+def _environment(state_dir: str, config: str | None) -> str:
     environment = [f"KIOSK_STATE_DIR={state_dir}", "PYTHONUNBUFFERED=1"]
     if config:
         environment.append(f"KIOSK_CONFIG={config}")
-    env_lines = "\n".join(f"Environment={e}" for e in environment)
+    return "\n".join(f"Environment={quoted(e)}" for e in environment)
+
+
+def unit(*, user: str, session: str, state_dir: str, config: str | None) -> str:
+    env_lines = _environment(state_dir, config)
     return f"""\
 # Written by `kiosk install-service`; `kiosk uninstall-service` removes it.
 [Unit]
@@ -29,7 +49,7 @@ StandardInput=tty
 StandardOutput=journal
 StandardError=journal
 {env_lines}
-ExecStart=/usr/bin/xinit {session} -- :0 vt1 -nolisten tcp -nocursor -keeptty
+ExecStart=/usr/bin/xinit {_argument(session)} -- :0 vt1 -nolisten tcp -nocursor -keeptty
 Restart=always
 RestartSec=2
 WatchdogSec=30
@@ -79,10 +99,7 @@ exec "$version/venv/bin/python" -m terminal.updater "$@"
 
 
 def updater_unit(*, state_dir: str, config: str | None, launch: str) -> str:
-    environment = [f"KIOSK_STATE_DIR={state_dir}", "PYTHONUNBUFFERED=1"]
-    if config:
-        environment.append(f"KIOSK_CONFIG={config}")
-    env_lines = "\n".join(f"Environment={e}" for e in environment)
+    env_lines = _environment(state_dir, config)
     return f"""\
 # Written by `kiosk install-service`; `kiosk uninstall-service` removes it.
 [Unit]
@@ -93,7 +110,7 @@ Wants=network-online.target
 [Service]
 Type=simple
 {env_lines}
-ExecStart={launch}
+ExecStart={_argument(launch)}
 Restart=always
 RestartSec=10
 Nice=10

@@ -109,3 +109,17 @@ def test_update_hours_may_pass_midnight_or_be_any_time(tmp_path: Path) -> None:
     assert load_settings(write(tmp_path, '[updates]\nhours = "22:30-04:00"\n')).updates.hours
     assert load_settings(write(tmp_path, '[updates]\nhours = ""\n')).updates.hours == ""
     assert load_settings().updates.hours == "01:00-05:00"
+
+
+def test_every_text_setting_has_a_length_cap(tmp_path: Path) -> None:
+    # issue 15 item 1: a 1.9 MB string pushed as a setting was applied by kiosks
+    many = ",".join(['"2027-01-01"'] * 401)
+    for text in (
+        f'[services]\ncallback_org = "{"村" * 1001}"\n',
+        f'[platform]\ntoken = "{"t" * 1_900_000}"\n',
+        f'[site.nearest_alternative]\nhours = "{"9" * 1001}"\n',
+        f"[calendar]\nholidays = [{many}]\n",
+    ):
+        with pytest.raises(SettingsError, match="at most"):
+            load_settings(write(tmp_path, text))
+    assert load_settings(write(tmp_path, f'[services]\ncallback_org = "{"村" * 1000}"\n'))

@@ -13,6 +13,7 @@ import glob
 import itertools
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -29,7 +30,7 @@ import requests
 from provisioning.agent import Agent
 from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
-from provisioning.server.ratelimit import Admission, TokenBuckets
+from provisioning.server.ratelimit import Admission, ClientLimits, TokenBuckets
 from tests.support import FakeClock
 
 START = 1_767_229_200.0  # 2026-01-01 09:00 CST
@@ -182,6 +183,12 @@ def serve_fleet(tmp_path: Path) -> Iterator[Callable[..., Served]]:
         served.stop()
 
 
+def generous_limits() -> ClientLimits:
+    """Per-address limits that tests sending many requests from loopback never reach
+    (the tests of those limits make their own)."""
+    return ClientLimits(TokenBuckets(rate=1000, burst=1000), TokenBuckets(rate=1000, burst=1000))
+
+
 def make_tree(app: FleetApp) -> None:
     fleet, actor = app.fleet, cli_actor("test")
     fleet.add_region(actor, "33", "浙江省", "province", None)
@@ -202,6 +209,7 @@ def server(tmp_path: Path, clock: FakeClock, db_url: str | None) -> Iterator[Fle
     app = FleetApp(
         tmp_path / "server", db_url, clock=clock,
         buckets=TokenBuckets(rate=1000, burst=1000), admission=Admission(max_inflight=64),
+        client_limits=generous_limits(),
     )  # fmt: skip
     make_tree(app)
     app.start()
@@ -213,21 +221,49 @@ def server(tmp_path: Path, clock: FakeClock, db_url: str | None) -> Iterator[Fle
 def sqlite_server(tmp_path: Path, clock: FakeClock) -> Iterator[FleetApp]:
     """The same server on SQLite only, for agent-side tests that need no second run."""
     app = FleetApp(tmp_path / "server", None, clock=clock,
-                   buckets=TokenBuckets(rate=1000, burst=1000))  # fmt: skip
+                   buckets=TokenBuckets(rate=1000, burst=1000),
+                   client_limits=generous_limits())  # fmt: skip
     make_tree(app)
     app.start()
     yield app
     app.stop()
 
 
+def otp(app: FleetApp, username: str, now: float | None = None) -> str:
+    """A one-time code the server will take for ``username`` at ``now`` (its clock by
+    default): the current time step, or a later one inside the ±1 step window when the
+    current one was used already (each code is taken once; test clocks stand still)."""
+    from provisioning.server.totp import STEP_S, code_at
+
+    now = app.fleet.clock() if now is None else now
+    with app.db.read() as tx:
+        row = tx.one("SELECT totp_secret, totp_last_step FROM admins WHERE username = ?",
+                     (username,))  # fmt: skip
+    if row is None or not row["totp_secret"]:
+        return ""
+    step = max(int(now // STEP_S), (row["totp_last_step"] or -2) + 1)
+    return code_at(row["totp_secret"], step * STEP_S)
+
+
+def form_login(http: requests.Session, app: FleetApp, user: str = "alice") -> requests.Response:
+    """Sign in through the console's form as a browser would: its CSRF token and cookie."""
+    form = http.get(app.base_url + "/console/login", timeout=10)
+    token = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert token is not None
+    return http.post(app.base_url + "/console/login", timeout=10, allow_redirects=False,
+                     data={"username": user, "password": PASSWORD, "otp": otp(app, user),
+                           "csrf": token.group(1)})  # fmt: skip
+
+
 class AdminApi:
     """The admin JSON API as a logged-in admin."""
 
-    def __init__(self, base: str, username: str, password: str = PASSWORD) -> None:
+    def __init__(self, base: str, username: str, password: str = PASSWORD, code: str = "") -> None:
         self.base = base
         self.http = requests.Session()
         status, body = self.call("POST", "/v1/admin/login",
-                                 {"username": username, "password": password})  # fmt: skip
+                                 {"username": username, "password": password,
+                                  "otp": code})  # fmt: skip
         assert status == 200, body
         self.http.headers["Authorization"] = f"Bearer {body['token']}"
 
@@ -244,7 +280,7 @@ def admin_api(server: FleetApp) -> Iterator[Callable[..., AdminApi]]:
     made: list[AdminApi] = []
 
     def login(username: str = "alice", password: str = PASSWORD) -> AdminApi:
-        api = AdminApi(server.base_url, username, password)
+        api = AdminApi(server.base_url, username, password, otp(server, username))
         made.append(api)
         return api
 

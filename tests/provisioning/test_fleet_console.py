@@ -29,6 +29,7 @@ from provisioning.server import accounts
 from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
 from provisioning.server.console import labels
+from tests.provisioning.conftest import form_login, otp
 
 PASSWORD = "correct horse battery"
 FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -65,6 +66,7 @@ def web(browser: WebDriver, sqlite_server: FleetApp) -> Iterator[Any]:
             self.go("/console/login")
             browser.find_element(By.NAME, "username").send_keys(user)
             browser.find_element(By.NAME, "password").send_keys(password)
+            browser.find_element(By.NAME, "otp").send_keys(otp(sqlite_server, user))
             self.click("#login button")
 
         def click(self, css: str) -> None:
@@ -107,7 +109,7 @@ def test_an_admins_day_in_the_console(
     web.go("/console/pending")
     assert "SN-0007" in web.text("#pending")
     web.submit(f"approve-{device}")
-    assert f"{device} 已接入 s-0002" in web.text("#flash")
+    assert web.text("#flash") == "终端已接入站点"  # a notice by key (issue 15)
 
     web.go("/console/devices?region=s-0002")
     assert "从未联系" in web.text(f"tr[data-device='{device}']")
@@ -126,7 +128,7 @@ def test_an_admins_day_in_the_console(
     assert "s-0001" in preview and "s-0002" in preview
     assert "settings.session.idle_timeout_s: （默认） → 200" in preview
     web.submit("editor", "button:not(#preview-button)")
-    assert web.text("#flash").startswith("已推送第 1 版")
+    assert web.text("#flash").startswith("配置已推送")
     web.go("/console/")
     assert "配置未更新 1 台" in web.text("#summary")  # until the kiosk fetches it
     assert agent.sync_once(apply=True)["applied"] is not None
@@ -139,7 +141,7 @@ def test_an_admins_day_in_the_console(
     Select(browser.find_element(By.CSS_SELECTOR, "#command select")).select_by_value("lock")
     browser.find_element(By.CSS_SELECTOR, "#command input[name=message]").send_keys("设备维护中")
     web.submit("command")
-    assert "已下发“停止服务”" in web.text("#flash")
+    assert web.text("#flash").startswith("命令已下发")
     agent.sync_once()
     browser.refresh()
     assert "暂停服务" in web.text("#facts") and "已完成" in web.text("#commands")
@@ -324,8 +326,7 @@ def test_a_wrong_password_stays_on_the_login_page(web: Any, browser: WebDriver) 
 
 def test_forms_without_the_csrf_token_change_nothing(sqlite_server: FleetApp) -> None:
     http = requests.Session()
-    http.post(sqlite_server.base_url + "/console/login",
-              data={"username": "alice", "password": PASSWORD}, timeout=10)  # fmt: skip
+    assert form_login(http, sqlite_server).status_code == 303
     resp = http.post(sqlite_server.base_url + "/console/pairing-code",
                      data={"site_id": "s-0001"}, timeout=10)  # fmt: skip
     assert resp.status_code == 403 and "csrf_failed" in resp.text

@@ -91,11 +91,35 @@ def test_preauthorised_serials_are_accepted_at_once_into_their_site(
     resp = alice.http.post(server.base_url + "/v1/admin/preauthorize", data=csv.encode(),
                            headers={"Content-Type": "text/csv"}, timeout=10)  # fmt: skip
     assert resp.json() == {"serials": ["SN-100", "SN-101"]}
-    code, _ = server.fleet.pairing_code(ACTOR, "s-0001", uses=3)
+    code, _ = server.fleet.pairing_code(ACTOR, "s-0101", uses=3)
     pre = make_agent("pre").enroll(server.base_url, code, "SN-100")
     other = make_agent("other").enroll(server.base_url, code, "SN-999")
     assert (pre["status"], pre["site_id"]) == ("accepted", "s-0101")
     assert other["status"] == "pending"
+
+
+def test_a_preauthorised_serial_does_not_override_the_codes_site(
+    server: FleetApp, make_agent: Callable[..., Agent], admin_api: Callable[..., Any]
+) -> None:
+    # issue 15 item 5: a county admin's code for a site in their county, used with a serial
+    # preauthorised for a site in another county, put the kiosk into that other site
+    server.fleet.preauthorize(ACTOR, "SN-200,s-0101\n")  # 桐庐县
+    bob = admin_api("bob")  # 余杭区's admin
+    status, made = bob.call("POST", "/v1/admin/pairing-codes", {"site_id": "s-0001"})
+    assert status == 201
+    agent = make_agent()
+    answer = agent.enroll(server.base_url, made["code"], "SN-200")
+    assert (answer["status"], answer["site_id"]) == ("pending", None)
+    assert agent.sync_once()["status"] == "pending"  # no bundle of either site
+    device = server.fleet.device(ACTOR, agent.key.device_id)
+    assert device["requested_site"] == "s-0001"
+    with server.db.tx() as tx:  # the serial's pre-authorisation is still unspent
+        assert tx.one("SELECT used_by FROM preauthorized WHERE serial = 'SN-200'") == {
+            "used_by": None
+        }
+    status, body = bob.call("POST", f"/v1/admin/devices/{agent.key.device_id}/approve",
+                            {"site_id": "s-0101"})  # fmt: skip
+    assert (status, body["code"]) == (403, "outside_scope")
 
 
 def test_a_bad_csv_row_stores_nothing(server: FleetApp) -> None:

@@ -20,6 +20,7 @@ from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
 from provisioning.server.ratelimit import TokenBuckets
 from provisioning.server.routes import API_ROUTES
+from tests.provisioning.conftest import generous_limits, otp
 
 SPEC_PATH = Path(server_pkg.__file__).with_name("openapi.yaml")
 SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
@@ -54,15 +55,16 @@ SCHEMA = schemathesis.openapi.from_path(SPEC_PATH)
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """One SQLite server for the whole module (hypothesis calls each test many times)."""
     app = FleetApp(tmp_path_factory.mktemp("fleet-openapi"), None,
-                   buckets=TokenBuckets(rate=1000, burst=1000))  # fmt: skip
+                   buckets=TokenBuckets(rate=1000, burst=1000),
+                   client_limits=generous_limits())  # fmt: skip
     actor = cli_actor("test")
     app.fleet.add_region(actor, "33", "浙江省", "province", None)
     app.fleet.add_region(actor, "s-1", "站", "site", "33")
     app.fleet.add_admin(actor, "alice", "correct horse battery", "province_admin", None)
     base = app.start()
     token = requests.post(base + "/v1/admin/login", timeout=10,
-                          json={"username": "alice", "password": "correct horse battery"}
-                          ).json()["token"]  # fmt: skip
+                          json={"username": "alice", "password": "correct horse battery",
+                                "otp": otp(app, "alice")}).json()["token"]  # fmt: skip
     yield base, token
     app.stop()
 

@@ -19,12 +19,13 @@ import requests
 from provisioning.agent import Agent
 from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
-from tests.provisioning.conftest import PASSWORD, PgCluster, Served, make_tree
+from provisioning.server.totp import STEP_S
+from tests.provisioning.conftest import PASSWORD, PgCluster, Served, make_tree, otp
 
 
-def _token(base: str, user: str = "alice") -> dict[str, str]:
-    resp = requests.post(base + "/v1/admin/login", json={"username": user, "password": PASSWORD},
-                         timeout=10)  # fmt: skip
+def _token(base: str, code: str, user: str = "alice") -> dict[str, str]:
+    resp = requests.post(base + "/v1/admin/login", timeout=10,
+                         json={"username": user, "password": PASSWORD, "otp": code})  # fmt: skip
     assert resp.status_code == 200, resp.text
     return {"Authorization": f"Bearer {resp.json()['token']}"}
 
@@ -38,13 +39,15 @@ def test_two_server_processes_share_one_postgresql(
         make_tree(setup)
         code, _ = setup.fleet.pairing_code(cli_actor("test"), "s-0001")
         key_id = setup.fleet.key.key_id
+        now = time.time()  # alice's next two one-time codes (each is taken once)
+        alices = [otp(setup, "alice", now), otp(setup, "alice", now + STEP_S)]
     one, two = serve_fleet(db=db, data=data), serve_fleet(db=db, data=data)
     assert one.url != two.url
 
     agent = make_agent(clock=time.time, validate=lambda _d: None)
     assert agent.enroll(one.url, code, "SN-SCALE-1")["status"] == "pending"  # through one
     device = agent.key.device_id
-    on_two = _token(two.url)
+    on_two = _token(two.url, alices[0])
     approved = requests.post(
         f"{two.url}/v1/admin/devices/{device}/approve",
         headers=on_two,
@@ -58,7 +61,7 @@ def test_two_server_processes_share_one_postgresql(
     assert report["status"] == "accepted" and report["applied"] is not None
     assert agent.state.server_key_id == key_id  # both sign with the one key
 
-    on_one = _token(one.url)
+    on_one = _token(one.url, alices[1])
     lock = {"kind": "lock", "args": {"message": "换纸中"}}
     made = requests.post(f"{one.url}/v1/admin/devices/{device}/commands", headers=on_one,
                          json=lock, timeout=10)  # fmt: skip
@@ -89,7 +92,7 @@ def test_a_postgresql_restart_costs_no_request_an_error(
         app.start()
         agent = make_agent(validate=lambda _d: None)
         accept(app, agent)
-        admin = _token(app.base_url)
+        admin = _token(app.base_url, otp(app, "alice"))
         for _ in range(4):  # every pooled connection has been used
             assert requests.get(app.base_url + "/v1/admin/regions", headers=admin,
                                 timeout=10).status_code == 200  # fmt: skip

@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import json
+import re
 import resource
 import socket
 import ssl
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -31,17 +33,30 @@ from cryptography.x509.oid import NameOID
 from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
 from provisioning.server.cli import main as fleet_main
-from tests.provisioning.conftest import PASSWORD, Served
+from provisioning.server.totp import STEP_S, code_at
+from tests.provisioning.conftest import PASSWORD, Served, otp
 
 IDLE = 1000
 
 
-def _admin(data: Path) -> None:
-    """A province admin on a fresh server's database (the CLI's way)."""
+_USED: dict[str, int] = {}  # the last time step each TOTP secret signed in with
+
+
+def _admin(data: Path) -> str:
+    """A province admin on a fresh server's database (the CLI's way); her TOTP secret."""
     with FleetApp(data) as app:
         actor = cli_actor("test")
         app.fleet.add_region(actor, "33", "浙江省", "province", None)
-        app.fleet.add_admin(actor, "alice", PASSWORD, "province_admin", None)
+        secret = app.fleet.add_admin(actor, "alice", PASSWORD, "province_admin", None)
+    assert secret is not None
+    return secret
+
+
+def _code(secret: str) -> str:
+    """A code the server takes now: each step once, within the ±1 step window."""
+    step = max(int(time.time() // STEP_S) - 1, _USED.get(secret, -1) + 1)
+    _USED[secret] = step
+    return code_at(secret, step * STEP_S)
 
 
 def _threads(pid: int) -> int:
@@ -131,14 +146,25 @@ def _certificate(tmp_path: Path) -> tuple[Path, Path]:
 
 def test_tls_is_served_directly(serve_fleet: Callable[..., Served], tmp_path: Path) -> None:
     cert, key = _certificate(tmp_path)
-    _admin(tmp_path / "fleet")
+    secret = _admin(tmp_path / "fleet")
     served = serve_fleet("--certfile", str(cert), "--keyfile", str(key))
     assert served.url.startswith("https://127.0.0.1:")
     assert requests.get(served.url + "/v1/health", verify=str(cert), timeout=10).ok
-    login = requests.post(served.url + "/console/login", verify=str(cert), timeout=10,
-                          data={"username": "alice", "password": PASSWORD},
-                          allow_redirects=False)  # fmt: skip
-    assert "; Secure" in login.headers["Set-Cookie"]  # never sent back over plain HTTP
+    http, ca = requests.Session(), str(cert)
+    form = http.get(served.url + "/console/login", verify=ca, timeout=10)
+    assert form.headers["Set-Cookie"].startswith("__Host-fleet_login=")
+    token = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert token is not None
+    login = http.post(served.url + "/console/login", verify=ca, timeout=10, allow_redirects=False,
+                      data={"username": "alice", "password": PASSWORD, "otp": _code(secret),
+                            "csrf": token.group(1)})  # fmt: skip
+    assert login.status_code == 303, login.text
+    cookie = login.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-fleet_session=")  # no sibling host can set or shadow it
+    assert "; Secure" in cookie and "; Path=/;" in cookie  # never sent over plain HTTP
+    assert "max-age=" in login.headers["Strict-Transport-Security"]
+    assert http.get(served.url + "/console/", verify=ca, timeout=10).status_code == 200
+    http.close()
     host, port = served.url.removeprefix("https://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as plain:
         plain.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -148,11 +174,12 @@ def test_tls_is_served_directly(serve_fleet: Callable[..., Served], tmp_path: Pa
     assert ssl.OPENSSL_VERSION
 
 
-def _logged_in_from(served: Served, forwarded_for: str) -> str:
+def _logged_in_from(served: Served, forwarded_for: str, secret: str) -> str:
     """Log in saying the request came through a balancer from ``forwarded_for``; the
     address the audit log recorded."""
     resp = requests.post(
-        served.url + "/v1/admin/login", json={"username": "alice", "password": PASSWORD},
+        served.url + "/v1/admin/login",
+        json={"username": "alice", "password": PASSWORD, "otp": _code(secret)},
         headers={"X-Forwarded-For": forwarded_for, "X-Forwarded-Proto": "https"}, timeout=10,
     )  # fmt: skip
     assert resp.status_code == 200
@@ -167,12 +194,12 @@ def _logged_in_from(served: Served, forwarded_for: str) -> str:
 def test_a_load_balancers_headers_are_trusted_only_from_it(
     serve_fleet: Callable[..., Served], tmp_path: Path
 ) -> None:
-    _admin(tmp_path / "fleet")
+    secret = _admin(tmp_path / "fleet")
     behind = serve_fleet("--forwarded-allow-ips", "127.0.0.1")
-    assert _logged_in_from(behind, "203.0.113.7") == "203.0.113.7"
+    assert _logged_in_from(behind, "203.0.113.7", secret) == "203.0.113.7"
     behind.stop()
     exposed = serve_fleet()  # no balancer named: anyone could have written the header
-    assert _logged_in_from(exposed, "203.0.113.7") == "127.0.0.1"
+    assert _logged_in_from(exposed, "203.0.113.7", secret) == "127.0.0.1"
 
 
 def test_several_workers_need_postgresql(
@@ -240,7 +267,7 @@ def test_wrong_content_types_get_415(sqlite_server: FleetApp) -> None:
     resp = requests.post(base + "/v1/admin/login", data=json.dumps({"username": "a"}),
                          headers={"Content-Type": "text/plain"}, timeout=10)  # fmt: skip
     _problem(resp, 415, "unsupported_media_type")
-    login = {"username": "alice", "password": PASSWORD}
+    login = {"username": "alice", "password": PASSWORD, "otp": otp(sqlite_server, "alice")}
     token = requests.post(base + "/v1/admin/login", json=login, timeout=10).json()["token"]
     resp = requests.post(base + "/v1/admin/preauthorize", data="SN-1,s-0001",
                          headers={"Authorization": f"Bearer {token}",

@@ -58,6 +58,10 @@ def test_a_correction_from_another_kiosk_goes_to_the_same_case_and_completes(
     other = HttpPlatformClient(sandbox.base_url, "K-0002", sandbox.register_device("K-0002"))
     try:
         fix = _correction(make_app, case_no)
+        # the other kiosk reads the citizen's card first: their own search hands it the
+        # case's access token (without it the case is not K-0002's to correct: issue 15)
+        found = other.search_cases(applicant=fix.applicant)
+        assert [c.case_no for c in found] == [case_no]
         receipt = other.submit_application(fix, idem_key="fix.app")
         assert receipt.case_no == case_no and receipt.awaiting_uploads == 2
         assert other.get_case(case_no).status == "received"

@@ -43,5 +43,6 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", _CFG, admin_pages.config_node, "console", query=_MSG),
     Route("POST", _CFG + "/preview", admin_pages.config_preview, "console"),
     Route("POST", _CFG + "/push", admin_pages.config_push, "console"),
+    Route("POST", _CFG + "/approve", admin_pages.config_approve, "console"),
     Route("GET", "/console/audit", admin_pages.audit, "console"),
 )

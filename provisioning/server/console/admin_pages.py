@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import hmac
 import json
+import secrets
 from typing import TYPE_CHECKING, Any
 
 from provisioning.server.accounts import ABSOLUTE_S, Actor
-from provisioning.server.console.gate import COOKIE, back, page_handler, session_cookie
+from provisioning.server.console.gate import (
+    LOGIN_COOKIE,
+    back,
+    cookie_name,
+    notice,
+    page_handler,
+    secure,
+    session_cookie,
+)
 from provisioning.server.console.render import page
-from provisioning.server.errors import Invalid, Unauthorized
+from provisioning.server.errors import Invalid, TooMany, Unauthorized
 from provisioning.server.wire import Request, Response, redirect
 
 if TYPE_CHECKING:
@@ -18,27 +28,46 @@ PREVIEW_SITES = 20  # site ids shown per group of sites that change alike
 
 
 def login_page(app: FleetApp, req: Request) -> Response:
+    """The sign-in form. It carries a CSRF token that must match a SameSite=Strict cookie
+    set with the form (double submit), so another site cannot post it."""
     if req.method == "GET":
         note = "登录已过期，请重新登录" if req.query.get("expired") else ""
-        return page("login.html", title="登录", flash=note)
+        return _login_form(req, 200, note)
     fields = req.form()
+    expected = req.cookie(cookie_name(secure(req), LOGIN_COOKIE))
+    sent = fields.get("csrf", "")
+    if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
+        return _login_form(req, 403, "表单已过期，请重新登录（csrf_failed）")
     try:
         token, _, _ = app.fleet.login(fields.get("username", ""), fields.get("password", ""),
-                                      req.ip)  # fmt: skip
-    except Unauthorized:
-        return page("login.html", 401, title="登录", flash="用户名或密码错误", error=True)
-    cookie = session_cookie(token, int(ABSOLUTE_S), secure=req.scheme == "https")
+                                      req.ip, fields.get("otp", ""))  # fmt: skip
+    except TooMany as exc:
+        response = _login_form(req, 429, "登录失败次数过多，请稍后再试（login_locked）")
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    except Unauthorized as exc:
+        text = "需要动态验证码" if exc.code == "second_factor_required" else "用户名或密码错误"
+        return _login_form(req, 401, text)
+    cookie = session_cookie(token, int(ABSOLUTE_S), secure=secure(req))
     return redirect("/console/", {"Set-Cookie": cookie})
+
+
+def _login_form(req: Request, status: int, note: str) -> Response:
+    token = secrets.token_urlsafe(16)
+    response = page("login.html", status, title="登录", flash=note, error=status != 200,
+                    csrf=token)  # fmt: skip
+    response.headers["Set-Cookie"] = session_cookie(token, 3600, secure(req), LOGIN_COOKIE)
+    return response
 
 
 @page_handler
 def logout(app: FleetApp, req: Request, actor: Actor) -> Response:
-    app.fleet.logout(actor, req.cookie(COOKIE))
-    return redirect("/console/login", {"Set-Cookie": session_cookie("", 0)})
+    app.fleet.logout(actor, req.cookie(cookie_name(secure(req))))
+    return redirect("/console/login", {"Set-Cookie": session_cookie("", 0, secure(req))})
 
 
 def _common(actor: Actor, req: Request) -> dict[str, Any]:
-    return {"user": actor.username, "csrf": actor.csrf, "flash": req.query.get("msg", ""),
+    return {"user": actor.username, "csrf": actor.csrf, "flash": notice(req),
             "can_write": actor.can_write}  # fmt: skip
 
 
@@ -56,9 +85,14 @@ def _node_page(
     version, layer = app.fleet.layer(actor, node_id)
     chain = app.fleet.chain(actor, node_id)
     shown = text if text is not None else json.dumps(layer, ensure_ascii=False, indent=2)
+    if warnings is None:  # the standing layer's: a push's flash is a message key only
+        warnings = app.fleet.warnings(actor, node_id, layer)
     return page("config_node.html", title=f"配置：{chain[-1]['name']}", node=chain[-1],
-                chain=chain, version=version, text=shown, preview=preview, warnings=warnings or [],
-                children=app.fleet.children(actor, node_id), **_common(actor, req))  # fmt: skip
+                chain=chain, version=version, text=shown, preview=preview,
+                warnings=warnings,
+                children=app.fleet.children(actor, node_id),
+                proposals=app.fleet.proposals(actor, node_id),
+                can_approve=actor.role == "province_admin", **_common(actor, req))  # fmt: skip
 
 
 @page_handler
@@ -99,12 +133,19 @@ def config_preview(app: FleetApp, req: Request, actor: Actor) -> Response:
 def config_push(app: FleetApp, req: Request, actor: Actor) -> Response:
     node = req.params["node_id"]
     result = app.fleet.push(actor, node, _layer(req)[1])
-    issued = result["bundles"]
-    sites = "、".join(f"{s}（v{v}）" for s, v in issued[:PREVIEW_SITES]) or "无站点内容变化"
-    more = f" 等 {len(issued)} 个站点" if len(issued) > PREVIEW_SITES else ""
-    warned = "".join(f"。注意：{line}" for line in result["warnings"])
-    flash = f"已推送第 {result['layer_version']} 版：{sites}{more}{warned}"
-    return back(f"/console/config/{node}", flash)
+    waiting = result.get("status") == "awaiting_approval"
+    return back(f"/console/config/{node}", "config_proposed" if waiting else "config_pushed")
+
+
+@page_handler
+def config_approve(app: FleetApp, req: Request, actor: Actor) -> Response:
+    """A second province admin approves a proposed layer (approvals.py)."""
+    node = req.params["node_id"]
+    text = req.form().get("proposal_id", "")
+    if not text.isdigit():
+        raise Invalid("不是待批准的编号", field="proposal_id")
+    app.fleet.approve_layer(actor, node, int(text))
+    return back(f"/console/config/{node}", "config_approved")
 
 
 @page_handler

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Any
 from provisioning.protocol import format_code, make_payload
 from provisioning.server import fleetview
 from provisioning.server.accounts import Actor
-from provisioning.server.commands import KINDS
-from provisioning.server.console.gate import back, page_handler
+from provisioning.server.console.gate import back, notice, page_handler
 from provisioning.server.console.render import page
 from provisioning.server.errors import Invalid
 from provisioning.server.health import ALERTS
@@ -30,7 +29,7 @@ QUERY = ("region", "health", "alert", "version", "config", "service", "q", "sort
 
 
 def _common(actor: Actor, req: Request) -> dict[str, Any]:
-    return {"user": actor.username, "csrf": actor.csrf, "flash": req.query.get("msg", ""),
+    return {"user": actor.username, "csrf": actor.csrf, "flash": notice(req),
             "can_write": actor.can_write}  # fmt: skip
 
 
@@ -39,14 +38,15 @@ def overview(app: FleetApp, req: Request, actor: Actor) -> Response:
     """The landing page: the admin's whole scope, with counts per region below it."""
     found = app.fleet.top(actor)
     title = found["node"]["name"] if found["node"] else "全省概况"
-    return page("region.html", title=title, filters=FILTERS, **found, **_common(actor, req))
+    return page("region.html", title=title, filters=FILTERS, **found,
+                security=app.fleet.security_alerts(actor), **_common(actor, req))  # fmt: skip
 
 
 @page_handler
 def region(app: FleetApp, req: Request, actor: Actor) -> Response:
     found = app.fleet.region(actor, req.params["node_id"])
     return page("region.html", title=found["node"]["name"], filters=FILTERS, **found,
-                **_common(actor, req))  # fmt: skip
+                security=[], **_common(actor, req))  # fmt: skip
 
 
 def _choice(req: Request, name: str, allowed: tuple[str, ...] | list[str]) -> str | None:
@@ -107,27 +107,27 @@ def command(app: FleetApp, req: Request, actor: Actor) -> Response:
     kind = fields.get("kind", "")
     args = {"message": fields.get("message", "")} if kind == "lock" else {}
     made = app.fleet.command(actor, req.params["device_id"], kind, args)
-    note = f"已下发“{KINDS.get(kind, kind)}”（{made['id'][:8]}），终端下次联系时执行"
-    return back(f"/console/devices/{req.params['device_id']}", note)
+    assert made["id"]
+    return back(f"/console/devices/{req.params['device_id']}", "command_sent")
 
 
 @page_handler
 def approve(app: FleetApp, req: Request, actor: Actor) -> Response:
     site = req.form().get("site_id", "").strip()
     app.fleet.approve(actor, req.params["device_id"], site)
-    return back("/console/pending", f"{req.params['device_id']} 已接入 {site}")
+    return back("/console/pending", "device_approved")
 
 
 @page_handler
 def reject(app: FleetApp, req: Request, actor: Actor) -> Response:
     app.fleet.reject(actor, req.params["device_id"])
-    return back("/console/pending", f"{req.params['device_id']} 已拒绝")
+    return back("/console/pending", "device_rejected")
 
 
 @page_handler
 def revoke(app: FleetApp, req: Request, actor: Actor) -> Response:
     app.fleet.revoke(actor, req.params["device_id"])
-    return back(f"/console/devices/{req.params['device_id']}", "设备已停用，其密钥不再被接受")
+    return back(f"/console/devices/{req.params['device_id']}", "device_revoked")
 
 
 @page_handler

@@ -22,12 +22,42 @@ if TYPE_CHECKING:
     from provisioning.server.app import FleetApp
 
 COOKIE = "fleet_session"
+LOGIN_COOKIE = "fleet_login"  # the sign-in form's CSRF token (double submit)
 ConsoleHandler = Callable[["FleetApp", Request, Actor], Response]
 
+#: what a redirect after a form may say: the link names a key, never the text, so a link
+#: made elsewhere cannot put words of its own ("…请访问 http://evil.example…") on our page
+NOTICES = {
+    "command_sent": "命令已下发，终端下次联系时执行",
+    "device_approved": "终端已接入站点",
+    "device_rejected": "终端已拒绝",
+    "device_revoked": "设备已停用，其密钥不再被接受",
+    "config_pushed": "配置已推送：内容有变化的站点已签发新版本",
+    "config_approved": "已批准：配置已推送，内容有变化的站点已签发新版本",
+    "config_proposed": "配置含须第二位省级管理员批准的设置（平台、设备地址、本地库），已提交待批准",
+}
 
-def session_cookie(token: str, max_age: int, secure: bool = False) -> str:
-    flags = "; Secure" if secure else ""
-    return f"{COOKIE}={token}; Path=/console; HttpOnly; SameSite=Strict; Max-Age={max_age}{flags}"
+
+def cookie_name(secure: bool, name: str = COOKIE) -> str:
+    """Over TLS a cookie carries the ``__Host-`` prefix: the browser then insists on
+    Secure, Path=/ and no Domain, so no sibling host can set or shadow it."""
+    return f"__Host-{name}" if secure else name
+
+
+def session_cookie(token: str, max_age: int, secure: bool = False, name: str = COOKIE) -> str:
+    if secure:
+        return (f"{cookie_name(True, name)}={token}; Path=/; Secure; HttpOnly; SameSite=Strict;"
+                f" Max-Age={max_age}")  # fmt: skip
+    return f"{name}={token}; Path=/console; HttpOnly; SameSite=Strict; Max-Age={max_age}"
+
+
+def secure(req: Request) -> bool:
+    return req.scheme == "https"
+
+
+def notice(req: Request) -> str:
+    """The text for the ``msg`` key a redirect carried; nothing for any other value."""
+    return NOTICES.get(req.query.get("msg", ""), "")
 
 
 def explain(error: FleetError) -> str:
@@ -41,7 +71,7 @@ def explain(error: FleetError) -> str:
 def page_handler(handler: ConsoleHandler) -> Callable[[FleetApp, Request], Response]:
     def run(app: FleetApp, req: Request) -> Response:
         try:
-            actor = app.fleet.actor(req.cookie(COOKIE), req.ip)
+            actor = app.fleet.actor(req.cookie(cookie_name(secure(req))), req.ip)
         except Unauthorized as exc:
             target = "/console/login" + ("?expired=1" if exc.code == "session_expired" else "")
             return redirect(target)
@@ -59,6 +89,7 @@ def page_handler(handler: ConsoleHandler) -> Callable[[FleetApp, Request], Respo
     return run
 
 
-def back(path: str, message: str) -> Response:
-    """Redirect after a form, carrying a short message for the next page."""
-    return redirect(f"{path}?msg={quote(message)}")
+def back(path: str, key: str) -> Response:
+    """Redirect after a form, naming the notice (NOTICES) the next page shows."""
+    assert key in NOTICES, key
+    return redirect(f"{path}?msg={quote(key)}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import configparser
 import os
+import shlex
 import socket
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from terminal.system import install, plan, uninstall, watchdog
+from terminal.system import files, install, plan, uninstall, watchdog
 from tests.support import ROOT
 
 
@@ -101,3 +102,35 @@ def test_ping_interval_is_half_the_watchdog() -> None:
     assert watchdog.ping_interval({"WATCHDOG_USEC": "30000000"}) == 15.0
     assert watchdog.ping_interval({}) == 5.0
     assert watchdog.ping_interval({"WATCHDOG_USEC": "junk"}) == 5.0
+
+
+def _environment(unit_text: str) -> dict[str, str]:
+    """The unit's Environment= assignments as systemd reads them: one double-quoted word
+    each, backslash escapes, ``%%`` for a percent sign (systemd.syntax(7))."""
+    found = {}
+    for line in unit_text.splitlines():
+        if line.startswith("Environment="):
+            (word,) = shlex.split(line.removeprefix("Environment="))
+            name, _, value = word.replace("%%", "%").partition("=")
+            found[name] = value
+    return found
+
+
+def test_environment_values_are_quoted_so_a_space_does_not_split_them() -> None:
+    # issue 15: Environment= values were not quoted, so a state directory with a space
+    # broke the unit
+    state, config = "/srv/便民 kiosk/state 100%", '/etc/bianmin "site".toml'
+    for text in (
+        files.unit(
+            user="kiosk", session="/usr/local/lib/b k/session", state_dir=state, config=config
+        ),
+        files.updater_unit(state_dir=state, config=config, launch="/opt/b k/launch"),
+    ):
+        assert _environment(text) == {"KIOSK_STATE_DIR": state, "PYTHONUNBUFFERED": "1",
+                                      "KIOSK_CONFIG": config}  # fmt: skip
+    assert 'ExecStart=/usr/bin/xinit "/usr/local/lib/b k/session" --' in files.unit(
+        user="kiosk", session="/usr/local/lib/b k/session", state_dir=state, config=None
+    )
+    with pytest.raises(ValueError, match="control characters"):
+        files.unit(user="kiosk", session="/s", state_dir="/a\nExecStartPre=/bin/evil",
+                   config=None)  # fmt: skip
