@@ -12,7 +12,9 @@ layering").
 - sandbox/: the stand-in provincial platform, an application of its own: it shares only
   the platform API's wire models and a few pure rules with the kiosk.
 - provisioning/server/, provisioning/agent/ and provisioning/release/: each stands
-  alone beside provisioning/protocol.py; the agent is handed what it needs of the kiosk.
+  alone beside provisioning/protocol.py; the agent is handed what it needs of the kiosk;
+  the server keeps its releases with provisioning/release's TUF repository
+  (docs/updates.md), and the release tool never imports the server.
 - config/: data files and their paths.
 
 Function-level imports count like top-level ones: ``ast.walk`` sees them all.
@@ -49,7 +51,7 @@ ONLY: dict[str, set[str]] = {
         "kiosk.appointments",
         "kiosk.workdays",
     },
-    "provisioning/server": {"provisioning.server", "provisioning.protocol"},
+    "provisioning/server": {"provisioning.server", "provisioning.protocol", "provisioning.release"},
     "provisioning/agent": {"provisioning.agent", "provisioning.protocol"},
     "provisioning/release": {"provisioning.release", "provisioning.protocol"},
 }

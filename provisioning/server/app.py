@@ -21,6 +21,8 @@ from provisioning.server.fleet import Fleet
 from provisioning.server.keys import load_or_create_key
 from provisioning.server.migrations import migrate
 from provisioning.server.ratelimit import Admission, TokenBuckets
+from provisioning.server.releases import Releases
+from provisioning.server.rollout_service import RolloutService
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,8 @@ class FleetApp:
             migrate(self.db)
         self.fleet = Fleet(self.db, load_or_create_key(data_dir / "signing.key"), clock)
         self.devices = DeviceService(self.fleet, heartbeat_s)
+        self.releases = Releases(data_dir / "tuf", self.db, clock)
+        self.rollouts = RolloutService(self.db, self.releases, clock)
         self.admission = admission or Admission()
         self.buckets = buckets or TokenBuckets()
         self.public_url = public_url
@@ -69,6 +73,7 @@ class FleetApp:
         while not self._stop.wait(every):
             try:
                 self.fleet.sweep()
+                self.releases.refresh_if_due()
             except Exception:
                 log.exception("fleet sweep failed")
 
