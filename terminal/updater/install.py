@@ -29,8 +29,8 @@ class InstallFailed(Exception):
     pass
 
 
-def _run(args: list[str], what: str) -> str:
-    done = subprocess.run(args, capture_output=True, text=True)
+def _run(args: list[str], what: str, cwd: Path | None = None) -> str:
+    done = subprocess.run(args, capture_output=True, text=True, cwd=cwd)
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
         raise InstallFailed(f"{what}: " + " | ".join(tail))
@@ -103,7 +103,8 @@ def install(
     said = _run(
         [str(layout.python(version)), "-c", "import terminal.cli, kiosk; print(kiosk.__version__)"],
         "the new version does not import",
-    ).strip()
+        cwd=folder,  # not the caller's: ``-c`` puts the working directory first on the path,
+    ).strip()  # so an updater run from a source checkout saw that checkout's kiosk/
     if said != version:
         raise InstallFailed(f"the new environment says version {said!r}, not {version}")
     shutil.rmtree(house)
