@@ -39,14 +39,15 @@ def overview(app: FleetApp, req: Request, actor: Actor) -> Response:
     """The landing page: the admin's whole scope, with counts per region below it."""
     found = app.fleet.top(actor)
     title = found["node"]["name"] if found["node"] else "全省概况"
-    return page("region.html", title=title, filters=FILTERS, **found, **_common(actor, req))
+    return page("region.html", title=title, filters=FILTERS, **found,
+                halted=app.rollouts.halted(actor), **_common(actor, req))  # fmt: skip
 
 
 @page_handler
 def region(app: FleetApp, req: Request, actor: Actor) -> Response:
     found = app.fleet.region(actor, req.params["node_id"])
     return page("region.html", title=found["node"]["name"], filters=FILTERS, **found,
-                **_common(actor, req))  # fmt: skip
+                halted=app.rollouts.halted(actor), **_common(actor, req))  # fmt: skip
 
 
 def _choice(req: Request, name: str, allowed: tuple[str, ...] | list[str]) -> str | None:

@@ -37,6 +37,10 @@ ACTIONS = {
     "kiosk.maintenance_entered": "终端：进入维护", "kiosk.maintenance_left": "终端：退出维护",
     "kiosk.maintenance_pin_failed": "终端：维护密码错误",
     "kiosk.maintenance_locked": "终端：维护入口锁定",
+    "release_add": "添加软件版本", "release_downgrade": "允许降级",
+    "release_key_rotated": "更换签名密钥",
+    "rollout_start": "开始升级任务", "rollout_pause": "暂停升级", "rollout_resume": "继续升级",
+    "rollout_abort": "取消升级", "rollout_halted": "升级自动停止", "rollout_finished": "升级完成",
 }  # fmt: skip
 ERRORS = {
     "outside_scope": "超出您的管辖范围", "read_only": "技术员账号只能查看，不能修改",
