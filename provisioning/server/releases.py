@@ -11,13 +11,15 @@ tampered or truncated upload is refused, naming the wheel).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +93,18 @@ class Releases:
         self.path, self.db, self.clock = path, db, clock
         self._lock = threading.Lock()  # one writer of the metadata files in this process
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One writer of the metadata at a time, across threads and processes (server
+        workers re-signing the timestamp, an admin's ``kiosk-fleet release add``)."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        with self._lock, (self.path / ".lock").open("a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
     def repository(self) -> Repository:
         """The repository, made on first use (fresh keys for every role)."""
         repo = Repository(self.path)
@@ -103,7 +117,7 @@ class Releases:
         actor.require_province()
         manifest = check_release_folder(folder, version)
         now = self.clock()
-        with self._lock:
+        with self._writing():
             repo = self.repository()
             if any(r.get("version") == version for r in repo.releases()):
                 raise Conflict(f"release {version} exists", code="release_exists")
@@ -150,7 +164,7 @@ class Releases:
         """Sign (or withdraw) the order that kiosks may go back to ``version``."""
         actor.require_province()
         self.get(version)
-        with self._lock:
+        with self._writing():
             self.repository().set_downgrade(version, allowed)
         with self.db.tx() as tx:
             audit.record(tx, actor, "release_downgrade", version, self.clock(), allowed=allowed)
@@ -161,7 +175,7 @@ class Releases:
         actor.require_province()
         if role not in ROLES:
             raise Invalid(f"role: one of {', '.join(ROLES)}", field="role")
-        with self._lock:
+        with self._writing():
             key = self.repository().rotate(role)
         with self.db.tx() as tx:
             audit.record(tx, actor, "release_key_rotated", role, self.clock(), key_id=key)
@@ -172,7 +186,7 @@ class Releases:
         stamp = self.path / "metadata" / "timestamp.json"
         if not stamp.exists():
             return False
-        with self._lock:
+        with self._writing():
             expires = json.loads(stamp.read_text(encoding="utf-8"))["signed"]["expires"]
             left = dt.datetime.fromisoformat(expires.replace("Z", "+00:00")).timestamp()
             if left - time.time() > REFRESH_BEFORE_S:

@@ -5,6 +5,7 @@ real updater runs in test_fleet_rollout_50.py)."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ from provisioning.agent.commands import Hooks
 from provisioning.release.build import write_manifest
 from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
+from provisioning.server.cli import main
 from provisioning.server.errors import Conflict, FleetError, Invalid, NotFound
 from provisioning.server.rollout_plan import canaries, percent, plan
 
@@ -223,3 +225,49 @@ def test_a_good_rollout_goes_wave_by_wave_to_the_end(fleet: tuple[FleetApp, list
     paused = app.rollouts.start(ACTOR, "0.2.0", "s-0101")
     app.rollouts.move(ACTOR, paused["id"], "pause")
     assert all(k.beat() == "absent" for k in kiosks)  # paused before any offer went out
+
+
+def test_the_command_line_adds_lists_and_rolls_out(
+    fleet: tuple[FleetApp, list[Kiosk]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _app, kiosks = fleet
+    data = ["--data-dir", str(tmp_path / "server")]
+    folder = stand_in_release(tmp_path / "cli", "0.2.1")
+    assert main([*data, "release", "add", str(folder), "--version", "0.2.1"]) == 0
+    assert main([*data, "release", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "0.2.1" in listed and "0.2.0" in listed
+    assert main([*data, "rollout", "start", "0.2.1", "--target", "nowhere"]) == 1
+    assert "unknown_region" in capsys.readouterr().err
+    assert main([*data, "rollout", "start", "0.2.1", "--target", "33", "--wave", "0"]) == 1
+    assert "wave" in capsys.readouterr().err
+    assert main([*data, "rollout", "start", "0.2.1", "--target", "33", "--canary", "2"]) == 0
+    assert "rollout 1: 0.2.1 to 33" in capsys.readouterr().out
+    assert sum(k.beat() != "absent" for k in kiosks) == 2  # the server in the other process
+    assert main([*data, "rollout", "status", "1", "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["totals"]["offered"] == 2 and status["waves_detail"][0]["label"] == "canary"
+    assert main([*data, "rollout", "pause", "1"]) == 0
+    assert "paused" in capsys.readouterr().out
+    assert main([*data, "rollout", "status", "7"]) == 1
+    assert "unknown_rollout" in capsys.readouterr().err
+
+
+def test_keys_rotate_and_the_timestamp_is_signed_again_before_it_expires(
+    sqlite_server: FleetApp, tmp_path: Path
+) -> None:
+    releases = sqlite_server.releases
+    releases.add(ACTOR, stand_in_release(tmp_path, "0.3.0"), "0.3.0")
+    assert releases.refresh_if_due() is False  # a day to go
+    repo = releases.repository()
+    old = repo.load("root").signed.roles["targets"].keyids
+    new_key = releases.rotate(ACTOR, "targets")
+    root = repo.load("root").signed
+    assert root.version == 2 and root.roles["targets"].keyids == [new_key] != old
+    assert (repo.metadata / "2.root.json").exists()  # kiosks walk 1 -> 2
+    repo.refresh(timestamp_days=0.2)  # about to expire
+    before = repo.load("timestamp").signed.version
+    assert releases.refresh_if_due() is True
+    assert repo.load("timestamp").signed.version == before + 1
+    with pytest.raises(Invalid):
+        releases.rotate(ACTOR, "nobody")
