@@ -80,6 +80,8 @@ def test_a_rollout_started_watched_and_halted_in_the_console(
     page = web.get("/console/rollouts/1")
     assert 'data-status="halted"' in page and "hash_mismatch" in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; wheel" in page and HOSTILE not in page
+    device = web.get(f"/console/devices/{offered[0].agent.key.device_id}")
+    assert "hash_mismatch" in device and HOSTILE not in device  # on the kiosk's own page
     for path in ("/console/rollouts", "/console/", "/console/regions/330110"):
         assert 'id="rollout-alert-1"' in web.get(path), path
     region = web.get("/console/regions/33")

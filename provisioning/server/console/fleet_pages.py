@@ -99,7 +99,8 @@ def devices(app: FleetApp, req: Request, actor: Actor) -> Response:
 @page_handler
 def device(app: FleetApp, req: Request, actor: Actor) -> Response:
     d = app.fleet.device(actor, req.params["device_id"])
-    return page("device.html", title=f"终端 {d['device_id']}", d=d, **_common(actor, req))
+    return page("device.html", title=f"终端 {d['device_id']}", d=d,
+                updates=app.rollouts.device(d["device_id"]), **_common(actor, req))  # fmt: skip
 
 
 @page_handler
