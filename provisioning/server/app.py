@@ -74,6 +74,7 @@ class FleetApp:
             try:
                 self.fleet.sweep()
                 self.releases.refresh_if_due()
+                self.rollouts.sweep()
             except Exception:
                 log.exception("fleet sweep failed")
 

@@ -96,6 +96,10 @@ class RolloutService:
             audit.record(tx, actor, f"rollout_{verb}", f"rollout:{rollout_id}", now)
             return moved
 
+    def sweep(self) -> None:
+        with self.db.tx() as tx:
+            rollouts.sweep(tx, self.clock())
+
     def device(self, device_id: str) -> list[dict[str, Any]]:
         with self.db.read() as tx:
             return rollouts.device_rollouts(tx, device_id)

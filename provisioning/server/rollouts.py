@@ -265,6 +265,13 @@ def evaluate(tx: Tx, rollout_id: int, now: float) -> None:
             audit.record(tx, "fleet", "rollout_finished", f"rollout:{rollout_id}", now)
 
 
+def sweep(tx: Tx, now: float) -> None:
+    """Judge every running rollout again: two kiosks finishing a wave in concurrent
+    transactions (PostgreSQL) may each have missed the other's report."""
+    for row in tx.all("SELECT id FROM rollouts WHERE status = ?", (Status.RUNNING.value,)):
+        evaluate(tx, int(row["id"]), now)
+
+
 def _close_wave(tx: Tx, rollout_id: int, wave: int, outcome: str, now: float) -> None:
     tx.run(
         "UPDATE rollout_waves SET finished_at = ?, outcome = ? WHERE rollout_id = ? AND number = ?",

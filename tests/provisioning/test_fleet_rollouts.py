@@ -271,3 +271,17 @@ def test_keys_rotate_and_the_timestamp_is_signed_again_before_it_expires(
     assert repo.load("timestamp").signed.version == before + 1
     with pytest.raises(Invalid):
         releases.rotate(ACTOR, "nobody")
+
+
+def test_the_sweep_opens_a_wave_whose_last_reports_crossed(
+    fleet: tuple[FleetApp, list[Kiosk]],
+) -> None:
+    # two kiosks finishing a wave in concurrent PostgreSQL transactions each see the
+    # other's row unfinished: nobody opens the next wave unless the sweep does
+    app, _kiosks = fleet
+    rid = app.rollouts.start(ACTOR, "0.2.0", "33", canary="1", wave="100%")["id"]
+    with app.db.tx() as tx:
+        tx.run("UPDATE rollout_devices SET state = 'committed' WHERE wave = 0")
+    assert app.rollouts.status(ACTOR, rid)["current_wave"] == 0
+    app.rollouts.sweep()
+    assert app.rollouts.status(ACTOR, rid)["current_wave"] == 1
