@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from provisioning.server import audit, regions, rollout_plan, rollouts
+from provisioning.server import audit, regions, rollout_plan, rollout_views, rollouts
 from provisioning.server.accounts import Actor
 from provisioning.server.db import Database
 from provisioning.server.errors import Conflict, Invalid
@@ -66,11 +66,11 @@ class RolloutService:
             rid = rollouts.create(tx, actor.username, version, target, waves, options, now)
             audit.record(tx, actor, "rollout_start", f"rollout:{rid}", now, version=version,
                          region=target, kiosks=len(found), waves=len(waves))  # fmt: skip
-            return rollouts.status(tx, rid)
+            return rollout_views.status(tx, rid)
 
     def status(self, actor: Actor, rollout_id: int) -> dict[str, Any]:
         with self.db.read() as tx:
-            found = rollouts.status(tx, rollout_id)
+            found = rollout_views.status(tx, rollout_id)
             regions.require_within(tx, found["target"], actor.scope)
             return found
 
@@ -78,7 +78,7 @@ class RolloutService:
         with self.db.read() as tx:
             return [
                 r
-                for r in rollouts.listing(tx, limit)
+                for r in rollout_views.listing(tx, limit)
                 if regions.is_within(tx, r["target"], actor.scope)
             ]
 
@@ -102,4 +102,4 @@ class RolloutService:
 
     def device(self, device_id: str) -> list[dict[str, Any]]:
         with self.db.read() as tx:
-            return rollouts.device_rollouts(tx, device_id)
+            return rollout_views.device_rollouts(tx, device_id)
