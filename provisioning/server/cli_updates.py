@@ -127,7 +127,7 @@ def _show(found: dict[str, Any], as_json: bool) -> None:
     shown = [s for s in STATES if s != "pending"]
     _write(f"  {'wave':<4} {'label':<24} {'size':>5} " + " ".join(f"{s[:9]:>9}" for s in shown))
     for w in found["waves_detail"]:
-        here = "*" if w["number"] == found["current_wave"] and found["status"] == "running" else " "
+        here = ">" if w["number"] == found["current_wave"] and found["status"] == "running" else " "
         cells = " ".join(f"{w['states'][s]:>9}" for s in shown)
         _write(f" {here}{w['number'] + 1:<4} {w['label'][:24]:<24} {w['size']:>5} {cells}")
     for p in found["problems"][:20]:
