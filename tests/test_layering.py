@@ -14,7 +14,8 @@ layering").
 - provisioning/server/, provisioning/agent/ and provisioning/release/: each stands
   alone beside provisioning/protocol.py; the agent is handed what it needs of the kiosk.
   The server also reads provisioning/policy.py, the fleet's allow-list of settings that
-  the kiosk checks bundles against too.
+  the kiosk checks bundles against too, and keeps its releases with provisioning/release's
+  TUF repository (docs/updates.md); the release tool never imports the server.
 - config/: data files and their paths.
 
 Function-level imports count like top-level ones: ``ast.walk`` sees them all.
@@ -51,7 +52,12 @@ ONLY: dict[str, set[str]] = {
         "kiosk.appointments",
         "kiosk.workdays",
     },
-    "provisioning/server": {"provisioning.server", "provisioning.protocol", "provisioning.policy"},
+    "provisioning/server": {
+        "provisioning.server",
+        "provisioning.protocol",
+        "provisioning.policy",
+        "provisioning.release",
+    },
     "provisioning/agent": {"provisioning.agent", "provisioning.protocol"},
     "provisioning/release": {"provisioning.release", "provisioning.protocol"},
 }

@@ -22,6 +22,8 @@ from provisioning.server.fleet import Fleet
 from provisioning.server.keys import load_or_create_key
 from provisioning.server.migrations import migrate
 from provisioning.server.ratelimit import Admission, ClientLimits, TokenBuckets, wait_s
+from provisioning.server.releases import Releases
+from provisioning.server.rollout_service import RolloutService
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,8 @@ class FleetApp:
         if migrate_schema:
             migrate(self.db)
         self.fleet = Fleet(self.db, load_or_create_key(data_dir / "signing.key"), clock)
+        self.releases = Releases(data_dir / "tuf", self.db, clock)
+        self.rollouts = RolloutService(self.db, self.releases, clock)
         self.admission = admission or Admission()
         self.buckets = buckets or TokenBuckets()
         self.client_limits = client_limits or ClientLimits()
@@ -78,6 +82,8 @@ class FleetApp:
         while not self._stop.wait(every):
             try:
                 self.fleet.sweep()
+                self.releases.refresh_if_due()
+                self.rollouts.sweep()
             except Exception:
                 log.exception("fleet sweep failed")
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from provisioning.protocol import format_code, make_payload
-from provisioning.server import totp
+from provisioning.server import cli_updates, totp
 from provisioning.server.accounts import ROLES, cli_actor
 from provisioning.server.app import FleetApp
 from provisioning.server.db import DatabaseError
@@ -254,6 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     push.add_argument("file", type=Path)
     push.add_argument("--dry-run", action="store_true", help="only show what would change")
     push.set_defaults(handler=_push)
+    cli_updates.add_commands(sub)
     return parser
 
 

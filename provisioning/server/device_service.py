@@ -9,7 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from provisioning.server import bundles, commands, db, devauth, enrollment, health, schemas
+from provisioning.server import (
+    bundles,
+    commands,
+    db,
+    devauth,
+    enrollment,
+    health,
+    rollouts,
+    schemas,
+)
 from provisioning.server.db import Tx
 from provisioning.server.errors import Conflict, NotFound
 from provisioning.server.fleet import Fleet
@@ -97,6 +106,7 @@ class DeviceService:
                 commands.record_results(tx, row["id"], beat.results, now)
                 unanswered = tx.all(*commands.unanswered(row["id"]))
             health.after(tx, row, report, db.rows(alerts), now)
+            say, offer = rollouts.heartbeat(tx, row["id"], beat.update, now)
             pending = commands.deliver(tx, row["id"], now, db.rows(unanswered))
             now_holds = row | {"config_version": report["config_version"]}  # just reported
             latest = (
@@ -104,12 +114,15 @@ class DeviceService:
                 if row["site_id"]
                 else None
             )
-        return {
+        answer = {
             "next_heartbeat_s": self.heartbeat_s,
             "bundle_version": latest,
             "commands": pending,
             "server_time": int(now),
         }
+        if say:  # absent: nothing to say of software; null withdraws an offer
+            answer["update"] = offer
+        return answer
 
     def results(self, req: Signed, body: schemas.Results) -> dict[str, Any]:
         now = self.fleet.clock()

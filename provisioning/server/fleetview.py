@@ -54,6 +54,7 @@ def census(tx: Tx, node_id: str | None, now: float) -> dict[str, Any]:
     place_args: tuple[Any, ...] = () if node_id is None else (node_id,)
     online_since = now - OFFLINE_AFTER_S
     versions: dict[str, int] = {}
+    kid_versions: dict[str, dict[str, int]] = {k: {} for k in per_kid}
     for row in tx.all(
         "WITH per AS (SELECT d.site_id, d.config_version, d.software_version,"
         " COUNT(*) AS total,"
@@ -78,6 +79,8 @@ def census(tx: Tx, node_id: str | None, now: float) -> dict[str, Any]:
         for key in COUNTS[:4] + COUNTS[5:]:
             counts[key] += int(row[key] or 0)
         versions[row["version"]] = versions.get(row["version"], 0) + int(row["total"])
+        mix = kid_versions[row["child"]]
+        mix[row["version"]] = mix.get(row["version"], 0) + int(row["total"])
     open_alerts = "SELECT DISTINCT device_id FROM alerts WHERE resolved_at IS NULL"
     for row in tx.all(
         f"WITH place AS ({place}) SELECT place.child, COUNT(*) AS n"
@@ -93,11 +96,18 @@ def census(tx: Tx, node_id: str | None, now: float) -> dict[str, Any]:
         args,
     )
     return {
-        "children": [k | {"counts": per_kid[k["id"]]} for k in kids],
+        "children": [
+            k | {"counts": per_kid[k["id"]], "versions": _mix(kid_versions[k["id"]])} for k in kids
+        ],
         "totals": {k: sum(c[k] for c in per_kid.values()) for k in COUNTS},
-        "versions": sorted(versions.items(), key=lambda v: (-v[1], v[0])),
+        "versions": _mix(versions),
         "alerts": {r["kind"]: int(r["n"]) for r in kinds},
     }
+
+
+def _mix(versions: dict[str, int]) -> list[tuple[str, int]]:
+    """A software version mix, the most common first."""
+    return sorted(versions.items(), key=lambda v: (-v[1], v[0]))
 
 
 def _whole_tree(tx: Tx, node_id: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 
+from provisioning.server import rollouts
 from provisioning.server.db import Database, Tx
 
 log = logging.getLogger(__name__)
@@ -144,6 +145,8 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE admins ADD COLUMN totp_secret TEXT",
         "ALTER TABLE admins ADD COLUMN totp_last_step BIGINT",
     ],
+    # 7: software releases and rollouts (rollouts.py)
+    rollouts.SCHEMA,
 ]
 
 

@@ -95,6 +95,8 @@ class Heartbeat(msgspec.Struct):
     outbox: Outbox = msgspec.field(default_factory=Outbox)
     events: Annotated[list[Event], Meta(max_length=200)] = []
     results: Annotated[list[Result], Meta(max_length=200)] = []
+    # the updater's report (docs/updates.md §3); read leniently by rollouts.py
+    update: Annotated[dict[Text32, Any], Meta(max_length=32)] | None = None
 
     def check(self) -> None:
         check_results(self.results, "results")

@@ -34,6 +34,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request as StarletteRequest
 from starlette.responses import JSONResponse
 from starlette.responses import Response as StarletteResponse
+from starlette.routing import BaseRoute, Mount
 from starlette.routing import Route as StarletteRoute
 from starlette.types import Lifespan, Receive, Scope, Send
 
@@ -51,6 +52,7 @@ from provisioning.server.errors import (
 )
 from provisioning.server.hardening import SecurityHeaders
 from provisioning.server.routes import Route
+from provisioning.server.tufserve import TufFiles
 from provisioning.server.wire import PROBLEM_TYPE, Request, Response, problem_response
 
 if TYPE_CHECKING:
@@ -236,8 +238,9 @@ def build_app(app: FleetApp, lifespan: Lifespan[Any] | None = None) -> Starlette
     grouped: dict[str, dict[str, Route]] = {}
     for route in ALL_ROUTES:
         grouped.setdefault(route.template, {})[route.method] = route
-    table = [StarletteRoute(t, Operations(app, ops)) for t, ops in grouped.items()]
+    table: list[BaseRoute] = [StarletteRoute(t, Operations(app, ops)) for t, ops in grouped.items()]
     table.append(StarletteRoute("/openapi.json", _openapi, methods=["GET"]))
+    table.append(Mount("/tuf", app=TufFiles(app.releases.path)))  # releases: tufserve.py
     return Starlette(
         routes=table, lifespan=lifespan,
         exception_handlers={HTTPException: _http_error, Exception: _failed},

@@ -196,7 +196,8 @@ def province(sqlite_server: FleetApp) -> FleetApp:
 
 
 def counts(web: Any, region: str) -> dict[str, str]:
-    cells = web.browser.find_elements(By.CSS_SELECTOR, f"#children tr[data-region='{region}'] td")
+    row = f"#children tr[data-region='{region}']"
+    cells = web.browser.find_elements(By.CSS_SELECTOR, f"{row} td:not(.versions)")
     return dict(zip(["name", *labels.COUNTS], [c.text for c in cells], strict=True))
 
 
@@ -210,6 +211,8 @@ def test_drilling_down_from_the_province_to_a_site(web: Any, province: FleetApp)
     }  # fmt: skip
     assert counts(web, "330122")["total"] == "5"
     assert "0.1.0" in web.text("#versions") and "0.2.0" in web.text("#versions")
+    mix = web.text("#children tr[data-region='330110'] td.versions")  # each county's own
+    assert "0.1.0 ×111" in mix and "0.2.0 ×4" in mix, mix
     web.click("#children tr[data-region='330110'] a")  # county
     assert web.text("#crumbs").endswith("余杭区") and "共 115 台" in web.text("#summary")
     web.click("#children tr[data-region='330110001'] a")  # township

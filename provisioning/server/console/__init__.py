@@ -10,13 +10,14 @@ scopes and the audit log apply alike.
 
 from __future__ import annotations
 
-from provisioning.server.console import admin_pages, fleet_pages
+from provisioning.server.console import admin_pages, fleet_pages, update_pages
 from provisioning.server.routes import Route
 from provisioning.server.wire import Request, Response, redirect
 
 _DEV = "/console/devices/{device_id}"
 _CFG = "/console/config/{node_id}"
 _MSG = ("msg",)
+_RO = "/console/rollouts/{rollout_id}"
 
 
 def _root(app: object, req: Request) -> Response:
@@ -45,4 +46,11 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", _CFG + "/push", admin_pages.config_push, "console"),
     Route("POST", _CFG + "/approve", admin_pages.config_approve, "console"),
     Route("GET", "/console/audit", admin_pages.audit, "console"),
+    Route("GET", "/console/releases", update_pages.releases, "console", query=_MSG),
+    Route("GET", "/console/rollouts", update_pages.rollouts, "console", query=_MSG),
+    Route("POST", "/console/rollouts", update_pages.start, "console"),
+    Route("GET", _RO, update_pages.rollout, "console", query=_MSG),
+    Route("POST", _RO + "/pause", update_pages.pause, "console"),
+    Route("POST", _RO + "/resume", update_pages.resume, "console"),
+    Route("POST", _RO + "/abort", update_pages.abort, "console"),
 )

@@ -39,14 +39,15 @@ def overview(app: FleetApp, req: Request, actor: Actor) -> Response:
     found = app.fleet.top(actor)
     title = found["node"]["name"] if found["node"] else "全省概况"
     return page("region.html", title=title, filters=FILTERS, **found,
-                security=app.fleet.security_alerts(actor), **_common(actor, req))  # fmt: skip
+                security=app.fleet.security_alerts(actor), halted=app.rollouts.halted(actor),
+                **_common(actor, req))  # fmt: skip
 
 
 @page_handler
 def region(app: FleetApp, req: Request, actor: Actor) -> Response:
     found = app.fleet.region(actor, req.params["node_id"])
     return page("region.html", title=found["node"]["name"], filters=FILTERS, **found,
-                security=[], **_common(actor, req))  # fmt: skip
+                security=[], halted=app.rollouts.halted(actor), **_common(actor, req))  # fmt: skip
 
 
 def _choice(req: Request, name: str, allowed: tuple[str, ...] | list[str]) -> str | None:
@@ -98,7 +99,8 @@ def devices(app: FleetApp, req: Request, actor: Actor) -> Response:
 @page_handler
 def device(app: FleetApp, req: Request, actor: Actor) -> Response:
     d = app.fleet.device(actor, req.params["device_id"])
-    return page("device.html", title=f"终端 {d['device_id']}", d=d, **_common(actor, req))
+    return page("device.html", title=f"终端 {d['device_id']}", d=d,
+                updates=app.rollouts.device(d["device_id"]), **_common(actor, req))  # fmt: skip
 
 
 @page_handler

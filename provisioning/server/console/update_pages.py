@@ -1,0 +1,93 @@
+"""Console pages for software updates: the releases, the rollouts, one rollout's waves.
+
+A rollout that halted by itself is an alert: it heads the rollouts page and the region
+pages until an admin resumes or aborts it. Each kiosk that failed or rolled back is
+listed with the reason and detail it reported (docs/updates.md §3), in its own words.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from provisioning.server.accounts import Actor
+from provisioning.server.console.gate import back, page_handler
+from provisioning.server.console.render import page
+from provisioning.server.errors import NotFound
+from provisioning.server.rollout_service import DEFAULTS
+from provisioning.server.rollouts import STATES
+from provisioning.server.wire import Request, Response
+
+if TYPE_CHECKING:
+    from provisioning.server.app import FleetApp
+
+STATE_NAMES = {
+    "pending": "未开始", "offered": "已下发", "downloading": "下载中", "installed": "已安装",
+    "committed": "已完成", "rolled_back": "已回退", "failed": "失败", "withdrawn": "已撤回",
+}  # fmt: skip
+STATUS_NAMES = {
+    "running": ("进行中", "ok"), "paused": ("已暂停", "warn"), "halted": ("已自动停止", "bad"),
+    "aborted": ("已取消", "warn"), "finished": ("已完成", "ok"),
+}  # fmt: skip
+
+
+def _common(actor: Actor, req: Request) -> dict[str, Any]:
+    return {"user": actor.username, "csrf": actor.csrf, "flash": req.query.get("msg", ""),
+            "can_write": actor.can_write, "STATE_NAMES": STATE_NAMES,
+            "STATUS_NAMES": STATUS_NAMES, "STATES": STATES}  # fmt: skip
+
+
+def _rollout_id(req: Request) -> int:
+    text = req.params["rollout_id"]
+    if not text.isdigit() or len(text) > 12:
+        raise NotFound(f"no rollout {text}", code="unknown_rollout")
+    return int(text)
+
+
+@page_handler
+def releases(app: FleetApp, req: Request, actor: Actor) -> Response:
+    return page("releases.html", title="软件版本", releases=app.releases.all(),
+                **_common(actor, req))  # fmt: skip
+
+
+@page_handler
+def rollouts(app: FleetApp, req: Request, actor: Actor) -> Response:
+    found = app.rollouts.all(actor)
+    halted = [r for r in found if r["status"] == "halted"]
+    versions = [r["version"] for r in app.releases.all()]
+    return page("rollouts.html", title="升级任务", rollouts=found, halted=halted,
+                versions=versions, defaults=DEFAULTS, **_common(actor, req))  # fmt: skip
+
+
+@page_handler
+def start(app: FleetApp, req: Request, actor: Actor) -> Response:
+    fields = req.form()
+    made = app.rollouts.start(
+        actor, fields.get("version", ""), fields.get("target", "").strip(),
+        canary=fields.get("canary", DEFAULTS["canary"]),
+        wave=fields.get("wave", DEFAULTS["wave"]),
+        max_failures=fields.get("max_failures", DEFAULTS["max_failures"]),
+    )  # fmt: skip
+    return back(f"/console/rollouts/{made['id']}", f"升级任务 #{made['id']} 已开始")
+
+
+@page_handler
+def rollout(app: FleetApp, req: Request, actor: Actor) -> Response:
+    found = app.rollouts.status(actor, _rollout_id(req))
+    return page("rollout.html", title=f"升级任务 #{found['id']}", r=found,
+                **_common(actor, req))  # fmt: skip
+
+
+def _mover(verb: str, done: str) -> Any:
+    @page_handler
+    def move(app: FleetApp, req: Request, actor: Actor) -> Response:
+        rid = _rollout_id(req)
+        app.rollouts.move(actor, rid, verb)
+        return back(f"/console/rollouts/{rid}", done)
+
+    move.__name__ = verb
+    return move
+
+
+pause = _mover("pause", "已暂停：尚未切换的终端撤回升级")
+resume = _mover("resume", "已继续")
+abort = _mover("abort", "已取消：尚未切换的终端撤回升级")
