@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import unquote
 
-from sandbox import cases, lookups, services, uploads
+from sandbox import cases, lookups, services, supervision, uploads
 from sandbox.context import Ctx
 from sandbox.wire import Problem, Request, Response, json_response
 
@@ -66,6 +66,7 @@ ROUTES = (
     Route("POST", "/v1/payments", lookups.create_payment, key="required"),
     Route("GET", "/v1/payments/{payment_id}", lookups.get_payment),
     Route("POST", "/v1/complaints", services.complain, key="optional"),
+    Route("GET", "/v1/supervision/cases", supervision.cases),
 )
 
 

@@ -26,6 +26,7 @@ from kiosk.upstream.service_models import (
     Rating,
     Slot,
 )
+from kiosk.upstream.supervision_models import SupervisionPage
 
 
 class PlatformClient(Protocol):
@@ -108,3 +109,18 @@ class PlatformClient(Protocol):
     def get_appointment(self, appointment_id: str) -> Appointment: ...
 
     def search_appointments(self, applicant: Applicant) -> list[Appointment]: ...
+
+    def supervision_cases(
+        self,
+        *,
+        station_id: str | None = None,
+        region_code: str | None = None,
+        received_from: str | None = None,
+        received_to: str | None = None,
+        cursor: str | None = None,
+        limit: int = 100,
+    ) -> SupervisionPage:
+        """One page of a station's (or a region's) cases for 电子监察: state, promised
+        date, when finished, the latest rating; nothing of the applicant. Follow
+        ``next_cursor`` for the next page."""
+        ...
