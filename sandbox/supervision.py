@@ -15,8 +15,8 @@ import sqlite3
 from typing import Any
 
 from kiosk.upstream import fields as f
+from kiosk.upstream.case_models import PAGE_MAX, REGION_PREFIX
 from kiosk.upstream.models import CHINA_TZ, CODE, CaseState, iso
-from kiosk.upstream.supervision_models import PAGE_MAX, REGION_PREFIX
 from sandbox.cases import case_status
 from sandbox.context import Ctx
 from sandbox.wire import Request, Response, invalid, json_response

@@ -28,6 +28,7 @@ import requests
 
 from kiosk.upstream import fields
 from kiosk.upstream.auth import DeviceTokenAuth
+from kiosk.upstream.case_models import SupervisionPage
 from kiosk.upstream.errors import (
     PlatformError,
     PlatformRejected,
@@ -53,7 +54,6 @@ from kiosk.upstream.service_models import (
     Rating,
     Slot,
 )
-from kiosk.upstream.supervision_models import SupervisionPage
 
 log = logging.getLogger(__name__)
 

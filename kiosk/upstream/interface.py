@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from kiosk.upstream.case_models import CaseSummary, Certificate, Payment, PaymentRequest
+from kiosk.upstream.case_models import (
+    CaseSummary,
+    Certificate,
+    Payment,
+    PaymentRequest,
+    SupervisionPage,
+)
 from kiosk.upstream.models import (
     Applicant,
     Application,
@@ -26,7 +32,6 @@ from kiosk.upstream.service_models import (
     Rating,
     Slot,
 )
-from kiosk.upstream.supervision_models import SupervisionPage
 
 
 class PlatformClient(Protocol):

@@ -13,8 +13,8 @@ import requests
 
 from kiosk.supervision import CardCount, case_card, tally
 from kiosk.upstream import Application, HttpPlatformClient, PlatformRejected
+from kiosk.upstream.case_models import SupervisedCase
 from kiosk.upstream.service_models import Rating
-from kiosk.upstream.supervision_models import SupervisedCase
 from kiosk.workdays import Card, add_working_days
 from sandbox import SandboxPlatform
 from sandbox.review import ReviewPolicy
