@@ -21,6 +21,7 @@ from kiosk.outbox import Outbox
 from kiosk.settings import SettingsError, load_settings
 from provisioning.agent import Agent, BundleRefused, Hooks, health_from
 from provisioning.agent.agent import Probe
+from provisioning.agent.usage import UsageQueue
 from terminal.wiring import outbox_db, outbox_key
 
 
@@ -53,8 +54,10 @@ def kiosk_agent(
     probe: Probe | None = None,
     test_print: Callable[[], str] | None = None,
     clock: Callable[[], float] = time.time,
+    usage: UsageQueue | None = None,
 ) -> Agent:
-    """An agent for the kiosk whose state lives in ``state_dir``."""
+    """An agent for the kiosk whose state lives in ``state_dir``; ``usage``: the running
+    kiosk's usage batches (kiosk.usage.UsageRecorder), which only it may open."""
     hooks = Hooks(test_print=test_print, log_dir=state_dir / "logs", redact=redact)
     return Agent(
         state_dir,
@@ -63,6 +66,7 @@ def kiosk_agent(
         probe=probe or outbox_probe(state_dir),
         hooks=hooks,
         clock=clock,
+        usage=usage,
     )
 
 

@@ -20,7 +20,7 @@ WARN_DAYS = 2  # the warning window's default, as 办件查询 colours cases
 
 
 class Supervised(Protocol):
-    """What a card needs of a case (kiosk.upstream.supervision_models.SupervisedCase)."""
+    """What a card needs of a case (kiosk.upstream.case_models.SupervisedCase)."""
 
     @property
     def status(self) -> str: ...

@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Container, Iterable
 from typing import Any
 
 from kiosk.usage.vocabulary import (
@@ -71,7 +71,7 @@ def make_batch(bid: str, hour: dt.datetime, counters: Iterable[Counter]) -> dict
 
 
 def check_batch(
-    doc: object, matters: Collection[str], now: dt.datetime, *, skew: dt.timedelta = dt.timedelta(0)
+    doc: object, matters: Container[str], now: dt.datetime, *, skew: dt.timedelta = dt.timedelta(0)
 ) -> list[Counter]:
     """The batch's counters, or :class:`UsageRefused` with the code the fleet server
     answers for it. ``skew``: how far the checker's clock may lag the kiosk's (the

@@ -20,7 +20,7 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Container
 from typing import Any
 
 from kiosk.usage.batch import batch_id, check_batch, hour_of, hour_text, make_batch
@@ -38,7 +38,7 @@ class UsageRecorder:
         self,
         store: UsageStore,
         *,
-        matters: Callable[[], Collection[str]],
+        matters: Callable[[], Container[str]],
         now: Callable[[], dt.datetime],
         clock: Callable[[], float] = time.monotonic,
         voice_on: Callable[[], bool] = lambda: False,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses as dc
 import enum
-from collections.abc import Collection, Mapping
+from collections.abc import Container, Mapping
 
 from kiosk.flows.base import Step
 from kiosk.flows.kinds import FlowKind
@@ -191,7 +191,7 @@ def counter(
     metric: object,
     dims: Mapping[str, object],
     value: object,
-    matters: Collection[str],
+    matters: Container[str],
     *,
     where: str = "counter",
 ) -> Counter:
@@ -216,7 +216,7 @@ def counter(
 
 
 def _checked(
-    dims: Mapping[str, object], dim: Dim, domain: Domain, matters: Collection[str], where: str
+    dims: Mapping[str, object], dim: Dim, domain: Domain, matters: Container[str], where: str
 ) -> DimValue:
     value = dims.get(str(dim))
     if value is None:
