@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import jsonschema_rs
 import pytest
 
 from kiosk.catalogue import Catalogue
-from kiosk.usage import UsageRecorder, UsageRefused, UsageStore, check_batch
+from kiosk.usage import Metric, UsageRecorder, UsageRefused, UsageStore, check_batch
 from kiosk.usage.batch import MAX_COUNTERS, batch_schema, canonical
 from tests.support import ROOT
 from tests.support.usage import total
@@ -203,3 +204,13 @@ def test_sent_and_refused_hours_are_forgotten_after_the_retention(kiosk: Kiosk) 
     kiosk.wall.advance(days=93)
     kiosk.recorder.outgoing(limit=10)
     assert kiosk.recorder.status()["sent"] == 0
+
+
+def test_the_design_note_says_what_the_code_does(catalogue: Catalogue) -> None:
+    """docs/analytics.md is the server's contract: its example passes the checker and
+    its table names every metric, each once."""
+    note = (ROOT / "docs" / "analytics.md").read_text(encoding="utf-8")
+    example = json.loads(note.split("```json", 1)[1].split("```", 1)[0])
+    assert check_batch(example, catalogue, LATER)
+    table = re.findall(r"^\| `(\w+)` \|", note, flags=re.MULTILINE)
+    assert sorted(table) == sorted(str(m) for m in Metric)
