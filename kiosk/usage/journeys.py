@@ -14,8 +14,10 @@ levels and categories, never what the citizen entered.
 from __future__ import annotations
 
 import dataclasses as dc
+import functools
 import logging
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from kiosk.flows.base import Abort, Next, Rated, Retake, Step
 from kiosk.flows.intents import Failed, Filed, Scanned
@@ -45,6 +47,23 @@ IDENTITY_SOURCES = {  # kiosk.identity.Identity.source -> how identity was prove
     "face": IdentityMethod.FACE,
 }
 QR_FAILURES = {"scan.error.timeout": QrFailure.TIMEOUT, "error.device.missing": QrFailure.NO_CAMERA}
+ON_END = {str(r): r for r in AbandonReason}  # a session's end reason, for its journey
+
+F = TypeVar("F", bound=Callable[..., None])
+
+
+def never_raises(method: F) -> F:
+    """Counting must never break a journey or stop a session's wipe: a fault here is
+    logged (its type only) and the kiosk goes on."""
+
+    @functools.wraps(method)
+    def guarded(*args: Any, **kwargs: Any) -> None:
+        try:
+            method(*args, **kwargs)
+        except Exception as exc:
+            log.error("usage: %s in %s; not counted", type(exc).__name__, method.__name__)
+
+    return guarded  # type: ignore[return-value]
 
 
 @dc.dataclass
@@ -92,12 +111,14 @@ class JourneyCounter:
 
     # ---- kiosk.session.SessionObserver ----
 
+    @never_raises
     def session_begun(self, session: Session) -> None:
         visit = self._visits.setdefault(session.token, _Visit())
         if not visit.begun:
             visit.begun = True
             self.count(Metric.SESSIONS_STARTED)
 
+    @never_raises
     def flow_started(self, session: Session, flow: StepMachine) -> None:
         self.session_begun(session)
         visit = self._visits[session.token]
@@ -105,6 +126,7 @@ class JourneyCounter:
             self._close(visit.journey, AbandonReason.LEFT)
         visit.journey = _Journey(flow, self.clock(), assisted=session.assist is not None)
 
+    @never_raises
     def flow_moved(
         self, session: Session, flow: StepMachine, intent: object, before: Step, result: object
     ) -> None:
@@ -120,12 +142,13 @@ class JourneyCounter:
             self._close(journey, AbandonReason.BACK)
             visit.journey = None
 
+    @never_raises
     def session_ending(self, session: Session, reason: EndReason) -> None:
         visit = self._visits.pop(session.token, None)
         if visit is None:
             return
         if visit.journey is not None:
-            self._close(visit.journey, AbandonReason(str(reason)))
+            self._close(visit.journey, ON_END.get(str(reason), AbandonReason.CANCELLED))
         if visit.begun:
             self.count(Metric.SESSIONS_ENDED, reason=str(reason))
             self._session_facts(session)

@@ -31,6 +31,7 @@ from kiosk.flows.tracking import TrackingFlow
 from kiosk.identity import Identity
 from kiosk.receipts.qrcodes import CodeKind, ScannedCode
 from kiosk.session import CapturedPage, EndReason, Submission
+from kiosk.usage.vocabulary import AbandonReason
 from tests.support.usage import rows, total
 
 from .conftest import NOW, Kiosk
@@ -229,3 +230,22 @@ def test_counts_fall_in_the_hour_they_happen(kiosk: Kiosk, catalogue: Catalogue)
     nine, ten = by_hour["2026-01-05T09:00:00+08:00"], by_hour["2026-01-05T10:00:00+08:00"]
     assert total([nine], "sessions_started") == 1 and total([ten], "sessions_started") == 0
     assert total([ten], "journeys_abandoned", step="form") == 1
+
+
+def test_every_way_a_session_ends_is_a_way_to_leave_a_journey() -> None:
+    assert {str(r) for r in EndReason} <= {str(r) for r in AbandonReason}
+
+
+def test_a_fault_in_counting_never_breaks_the_journey_or_the_wipe(
+    kiosk: Kiosk, catalogue: Catalogue
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise OSError("disk gone")
+
+    kiosk.recorder.journeys.count = broken
+    kiosk.recorder.journeys.flush = broken
+    flow = start(kiosk, catalogue)
+    walk(kiosk, flow, Step.FORM)  # the flow goes on
+    session = kiosk.sessions.current
+    kiosk.sessions.end(EndReason.TIMEOUT)
+    assert session.identity is None and session.flow is None  # wiped all the same
