@@ -14,6 +14,7 @@ import dataclasses as dc
 import enum
 from collections.abc import Container, Mapping
 
+from kiosk.errors import KioskError
 from kiosk.flows.base import Step
 from kiosk.flows.kinds import FlowKind
 from kiosk.session import EndReason
@@ -160,7 +161,7 @@ METRICS: dict[Metric, MetricSpec] = {
 DimValue = str | int
 
 
-class UsageRefused(ValueError):
+class UsageRefused(KioskError, ValueError):
     """A counter or a batch outside the vocabulary. ``code`` is what the fleet server
     answers for the same fault (docs/analytics.md): ``usage_invalid``,
     ``unknown_matter``, ``hour_in_future``, ``hour_too_old``, ``usage_too_large``,
