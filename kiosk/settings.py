@@ -15,6 +15,8 @@ import typing
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from config import DEFAULTS_FILE
 from devices.printer.profiles import PROFILES
 from kiosk.workdays import WorkCalendar, calendar_of
@@ -139,6 +141,15 @@ class MaintenanceSettings:
 
 
 @dc.dataclass(frozen=True)
+class UpdateSettings:
+    """When and how a new software version may arrive (terminal/updater/)."""
+
+    hours: str  # "01:00-05:00": when a new version may start; "" = whenever idle
+    download_kbps: int  # the download's cap, so the outbox keeps its share of the line
+    prove_within_s: int  # a new version proves itself healthy within this, or goes back
+
+
+@dc.dataclass(frozen=True)
 class Settings:
     site: SiteSettings
     ui: UiSettings
@@ -151,6 +162,7 @@ class Settings:
     staff: StaffSettings
     maintenance: MaintenanceSettings
     calendar: CalendarSettings
+    updates: UpdateSettings
 
     @property
     def state_dir(self) -> Path:
@@ -259,7 +271,21 @@ def _check_maintenance(s: Settings) -> list[tuple[str, str]]:
         bad.append(("maintenance.outbox_full", "must be between 1 and 100000"))
     if not 2 <= s.maintenance.health_interval_s <= 3600:
         bad.append(("maintenance.health_interval_s", "must be between 2 and 3600 seconds"))
-    return bad + _check_calendar(s.calendar)
+    return bad + _check_calendar(s.calendar) + _check_updates(s.updates)
+
+
+_HOURS = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]")
+
+
+def _check_updates(u: UpdateSettings) -> list[tuple[str, str]]:
+    bad: list[tuple[str, str]] = []
+    if u.hours and (not _HOURS.fullmatch(u.hours) or u.hours[:5] == u.hours[6:]):
+        bad.append(("updates.hours", 'must be "HH:MM-HH:MM" (may pass midnight) or ""'))
+    if not 8 <= u.download_kbps <= 1_000_000:
+        bad.append(("updates.download_kbps", "must be between 8 and 1000000 KB/s"))
+    if not 60 <= u.prove_within_s <= 3600:
+        bad.append(("updates.prove_within_s", "must be between 60 and 3600 seconds"))
+    return bad
 
 
 def _check_calendar(c: CalendarSettings) -> list[tuple[str, str]]:
@@ -277,31 +303,34 @@ def _check_calendar(c: CalendarSettings) -> list[tuple[str, str]]:
     return []
 
 
+_EXPECTED = re.compile(r"Expected `([^`]+)`, got `([^`]+)`")
+_TOML_NAMES = {"array": "list", "object": "table", "null": "nothing"}
+_AT = re.compile(r"^(?P<reason>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
+
+
 def _coerce(value: Any, hint: Any, key: str, file: Path | str) -> Any:
+    """``value`` as the settings field's type says (msgspec, strict: no true/false for a
+    number, no number for text), or a SettingsError naming the key."""
     if isinstance(hint, type) and dc.is_dataclass(hint):  # a sub-table, [site.nearest_alternative]
         if not isinstance(value, dict):
             raise SettingsError(file, key, "must be a table")
-        hints = typing.get_type_hints(hint)
+        known = {f.name for f in dc.fields(hint)}
         for name in value:
-            if name not in hints:
+            if name not in known:
                 raise SettingsError(file, f"{key}.{name}", "unknown key")
-        missing = [f.name for f in dc.fields(hint) if f.name not in value]
-        if missing:
-            raise SettingsError(file, f"{key}.{missing[0]}", "missing")
-        return hint(**{n: _coerce(v, hints[n], f"{key}.{n}", file) for n, v in value.items()})
-    origin = typing.get_origin(hint)
-    if origin is tuple:
-        if not isinstance(value, list):
-            raise SettingsError(file, key, f"must be a list, not {type(value).__name__}")
-        (item,) = {a for a in typing.get_args(hint) if a is not Ellipsis}
-        return tuple(_coerce(v, item, f"{key}[{i}]", file) for i, v in enumerate(value))
-    if hint is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if hint is int and isinstance(value, bool):
-        raise SettingsError(file, key, "must be a whole number, not true/false")
-    if not isinstance(value, hint):
-        raise SettingsError(file, key, f"must be {hint.__name__}, not {type(value).__name__}")
-    return value
+    try:
+        return msgspec.convert(value, type=hint, strict=True)
+    except msgspec.ValidationError as exc:
+        m = _AT.match(str(exc))
+        reason, where = (m["reason"], m["path"] or "") if m else (str(exc), "")
+        if missing := re.match(r"Object missing required field `([^`]+)`", reason):
+            raise SettingsError(file, f"{key}.{missing.group(1)}", "missing") from exc
+        if expected := _EXPECTED.match(reason):
+            want, got = (_TOML_NAMES.get(n, n) for n in expected.groups())
+            reason = f"must be {want}, not {got}"
+            if want == "int" and got == "bool":
+                reason = "must be a whole number, not true/false"
+        raise SettingsError(file, key + where.replace("$", ""), reason) from exc
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any], file: Path) -> None:

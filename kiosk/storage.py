@@ -6,7 +6,9 @@ workers behind a lock, WAL, the durability the store asks for, and ``tx()`` as t
 way to write. ``synchronous=FULL`` makes a commit survive a power cut, provided the
 storage honours fsync (research/fleet.md §B2); ``NORMAL`` survives an application crash.
 ``secure_delete`` zeroes freed pages instead of leaving deleted rows in them. One process
-owns a file; never put one on a network file system.
+owns a file; never put one on a network file system. A store's ``migrations`` take its
+file up version by version at open, after a backup, and only ever add to the schema
+(kiosk/schema.py), so the release before still reads a file this one has migrated.
 
 :func:`secret_file` reads a key, making it on first use as an owner-only file that
 another process racing to make it cannot overwrite; :func:`write_atomically` replaces a
@@ -23,14 +25,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Literal
 
+from kiosk.schema import Migration, check_expand_only, migrate
+
 Synchronous = Literal["FULL", "NORMAL"]
 
 
 class Database:
-    """One SQLite file with ``schema`` applied; see the module docstring.
+    """One SQLite file with ``schema`` applied and ``migrations`` run; see the module
+    docstring.
 
     ``private``: the file is made owner-only (0600) before SQLite opens it, and SQLite
-    gives its -wal and -shm files the same mode.
+    gives its -wal and -shm files the same mode (and so do its backups).
+    ``migrations``: expand-only steps after ``schema`` (kiosk/schema.py); the file's
+    ``PRAGMA user_version`` counts those applied.
     """
 
     def __init__(
@@ -41,7 +48,9 @@ class Database:
         synchronous: Synchronous = "FULL",
         secure_delete: bool = False,
         private: bool = False,
+        migrations: tuple[Migration, ...] = (),
     ) -> None:
+        check_expand_only(migrations)
         path.parent.mkdir(parents=True, exist_ok=True)
         if private and not path.exists():
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
@@ -59,6 +68,7 @@ class Database:
             ):
                 self._conn.execute(f"PRAGMA {pragma}")
             self._conn.executescript(schema)
+            self.schema_version = migrate(self._conn, path, migrations, private=private)
 
     @contextlib.contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:

@@ -183,3 +183,149 @@ def parse_payload(text: str) -> tuple[str, str, str]:
     if kid and not re.fullmatch(r"[0-9a-f]{32}", kid):
         raise ProtocolError("the server key id must be 32 hex digits")
     return server, normalize_code(query.get("c", [""])[0]), kid
+
+
+# ---- configuration key rotation --------------------------------------------------------
+# The server key pinned at enrollment can be replaced the way TUF replaces a root: a
+# statement naming the next key set, version one higher, signed by a threshold of the
+# keys it replaces and of the keys it names. A kiosk follows the chain from its pinned
+# key; a key no longer in the set it reached is refused (revoked).
+
+KEYS_FORMAT = "bianmin-fleet-keys/1"
+
+
+def trust_of(server_key: str) -> dict[str, Any]:
+    """The key set a kiosk trusts right after enrollment: the pinned key, version 1."""
+    return {"format": KEYS_FORMAT, "version": 1, "keys": [server_key], "threshold": 1}
+
+
+def sign_rotation(payload: dict[str, Any], signers: list[Ed25519PrivateKey]) -> dict[str, Any]:
+    """A rotation statement: the canonical payload and one signature per signer."""
+    text = canonical_json(payload)
+    signatures = {
+        key_id(public_key_text(k.public_key())): b64e(k.sign(text.encode())) for k in signers
+    }
+    return {"payload": text, "signatures": signatures}
+
+
+def _count_signed(text: str, signatures: dict[str, Any], keys: list[str]) -> int:
+    good = 0
+    for public in keys:
+        sig = signatures.get(key_id(public))
+        if isinstance(sig, str) and verify(load_public_key(public), sig, text.encode()):
+            good += 1
+    return good
+
+
+def follow_rotation(trusted: dict[str, Any], statement: Any) -> dict[str, Any]:
+    """The next trusted key set if ``statement`` rotates ``trusted`` properly;
+    ProtocolError otherwise (wrong version, too few old or new signatures)."""
+    if not isinstance(statement, dict) or not isinstance(statement.get("payload"), str):
+        raise ProtocolError("not a key rotation statement")
+    signatures = statement.get("signatures")
+    try:
+        nxt = json.loads(statement["payload"])
+    except ValueError as exc:
+        raise ProtocolError("rotation payload is not JSON") from exc
+    if not isinstance(nxt, dict) or nxt.get("format") != KEYS_FORMAT:
+        raise ProtocolError("unknown key rotation format")
+    keys, threshold = nxt.get("keys"), nxt.get("threshold")
+    if not isinstance(keys, list) or not keys or not all(isinstance(k, str) for k in keys):
+        raise ProtocolError("a key set names at least one key")
+    if not isinstance(threshold, int) or not 1 <= threshold <= len(keys):
+        raise ProtocolError("a key set's threshold is between 1 and its size")
+    for k in keys:
+        load_public_key(k)
+    if nxt.get("version") != int(trusted["version"]) + 1:
+        raise ProtocolError(f"rotation to version {nxt.get('version')} from {trusted['version']}")
+    if not isinstance(signatures, dict):
+        raise ProtocolError("rotation has no signatures")
+    text = statement["payload"]
+    if _count_signed(text, signatures, list(trusted["keys"])) < int(trusted["threshold"]):
+        raise ProtocolError("rotation not signed by the keys it replaces")
+    if _count_signed(text, signatures, keys) < threshold:
+        raise ProtocolError("rotation not signed by the keys it names")
+    return nxt
+
+
+def trusted_key_ids(trust: dict[str, Any]) -> dict[str, str]:
+    """key id → public key text, for every key of a trusted key set."""
+    return {key_id(k): k for k in trust["keys"]}
+
+
+# ---- software releases and update offers -----------------------------------------------
+# A release is a TUF target ``releases/<version>.json`` (the manifest below) plus one
+# target per wheel, content-addressed so two releases share a wheel they both need. The
+# fleet tells a kiosk which version to go to with an *offer* (docs/updates.md); the
+# kiosk reports each step back with an *update report*.
+
+RELEASE_FORMAT = "bianmin-release/1"
+PROJECT = "bianmin-kiosk"
+UPDATE_STATES = ("offered", "downloading", "installed", "committed", "rolled_back", "failed")
+_VERSION = re.compile(r"[0-9]+(\.[0-9]+){1,3}([a-z]+[0-9]*)?(\.post[0-9]+|\.dev[0-9]+)?")
+_WHEEL = re.compile(r"[A-Za-z0-9_.+-]+\.whl")
+
+
+def release_target(version: str) -> str:
+    return f"releases/{version}.json"
+
+
+def wheel_target(sha256: str, filename: str) -> str:
+    return f"wheels/{sha256}/{filename}"
+
+
+def check_version(text: Any) -> str:
+    if not isinstance(text, str) or not _VERSION.fullmatch(text):
+        raise ProtocolError(f"not a release version: {text!r}")
+    return text
+
+
+def parse_release(raw: bytes) -> dict[str, Any]:
+    """A release manifest (already TUF-verified bytes), checked for shape."""
+    try:
+        doc = json.loads(raw)
+    except ValueError as exc:
+        raise ProtocolError("release manifest is not JSON") from exc
+    if not isinstance(doc, dict) or doc.get("format") != RELEASE_FORMAT:
+        raise ProtocolError("unknown release manifest format")
+    check_version(doc.get("version"))
+    wheels = doc.get("wheels")
+    if not isinstance(wheels, list) or not wheels:
+        raise ProtocolError("a release lists its wheels")
+    for w in wheels:
+        if not (
+            isinstance(w, dict)
+            and isinstance(w.get("filename"), str)
+            and _WHEEL.fullmatch(w["filename"])
+            and "/" not in w["filename"]
+            and isinstance(w.get("sha256"), str)
+            and re.fullmatch(r"[0-9a-f]{64}", w["sha256"])
+            and isinstance(w.get("length"), int)
+            and w.get("target") == wheel_target(w["sha256"], w["filename"])
+        ):
+            raise ProtocolError(f"bad wheel entry: {str(w)[:80]}")
+    if doc.get("wheelhouse") not in ("complete", "project-only"):
+        raise ProtocolError("wheelhouse must be complete or project-only")
+    return doc
+
+
+def parse_offer(doc: Any) -> dict[str, Any]:
+    """An update offer from the fleet (heartbeat answer ``update`` or an ``update``
+    command's args), checked for shape; ProtocolError otherwise."""
+    if not isinstance(doc, dict):
+        raise ProtocolError("an update offer is a JSON object")
+    offer_id = doc.get("offer_id")
+    if not isinstance(offer_id, str) or not re.fullmatch(r"[A-Za-z0-9._:-]{1,80}", offer_id):
+        raise ProtocolError("an offer has an offer_id (1-80 of A-Z a-z 0-9 . _ : -)")
+    repository = doc.get("repository")
+    if not isinstance(repository, str) or not re.fullmatch(r"(https?://[^\s/]+)?/\S*", repository):
+        raise ProtocolError("an offer names its repository: an http(s) URL or a path")
+    downgrade = doc.get("downgrade", False)
+    if not isinstance(downgrade, bool):
+        raise ProtocolError("downgrade is true or false")
+    return {
+        "offer_id": offer_id,
+        "version": check_version(doc.get("version")),
+        "repository": repository,
+        "downgrade": downgrade,
+    }

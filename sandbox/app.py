@@ -26,8 +26,9 @@ from sandbox.dispatch import Dispatcher
 from sandbox.faults import Faults
 from sandbox.review import ReviewPolicy
 from sandbox.rounds import rounds
-from sandbox.server import HttpServer
+from sandbox.server import ServerThread
 from sandbox.storage import SandboxDB, get_setting, set_setting
+from sandbox.web import build_app
 
 log = logging.getLogger(__name__)
 
@@ -61,35 +62,24 @@ class SandboxPlatform:
         self._registry = DeviceRegistry(self.db, shared_token)
         self.faults = Faults(fault_seed)
         self.dispatcher = Dispatcher(self.db, self.settings, self._registry, self.faults, clock)
-        self._address = (host, port)
-        self._server: HttpServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server = ServerThread(build_app(self.dispatcher), host, port)
+        self._serving = False
         self.base_url = ""
 
     # -- life cycle ---------------------------------------------------------------------
 
     def start(self) -> str:
-        self._server = HttpServer(self._address, self.dispatcher)
-        host, port = str(self._server.server_address[0]), int(self._server.server_address[1])
-        self._address = (host, port)  # a restart binds the same port
+        host, port = self._server.start()
+        self._serving = True
         self.base_url = f"http://{host}:{port}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), name="sandbox-http", daemon=True
-        )
-        self._thread.start()
         log.info("sandbox platform listening on %s", self.base_url)
         return self.base_url
 
     def stop(self) -> None:
         """Stop serving. The database stays open: ``start()`` again resumes."""
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.close_connections()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join()
-        self._server = self._thread = None
+        if self._serving:
+            self._server.stop()
+            self._serving = False
 
     def close(self) -> None:
         self.stop()

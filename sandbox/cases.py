@@ -8,25 +8,20 @@ import sqlite3
 from typing import Any
 
 from kiosk.masking import mask_id_number
-from kiosk.upstream import fields as f
-from kiosk.upstream.models import CODE, REGION, Application, CaseState, iso
+from kiosk.upstream.models import Application, CaseNumberRequest, CaseState, iso
 from sandbox import corrections, pdf
 from sandbox.context import Ctx, check_filename, new_case_no
 from sandbox.review import promised_date
 from sandbox.rounds import case_timeline, rounds
-from sandbox.wire import Problem, Request, Response, invalid, json_response
+from sandbox.wire import Problem, Request, Response, json_response
 
 
 def issue_case_number(req: Request, ctx: Ctx) -> Response:
     """A case number for a receipt about to be printed; with ``promised_days``, the
     promised date the case will show (the station accepts it today)."""
-    body = req.json()
-    try:
-        matter = f.req_str(body, "matter_code", pattern=CODE)
-        region = f.opt_str(body, "region_code", pattern=REGION) or ctx.settings.region_code
-        days = f.opt_int(body, "promised_days", lo=0, hi=365)
-    except f.FieldError as exc:
-        raise invalid(exc) from exc
+    ask = req.read(CaseNumberRequest)
+    matter, region = ask.matter_code, ask.region_code or ctx.settings.region_code
+    days = ask.promised_days
     case_no = new_case_no(ctx.conn, region, req.now)
     ctx.conn.execute(
         "INSERT INTO case_numbers (case_no, device_id, matter_code, issued_at) VALUES (?,?,?,?)",
@@ -39,10 +34,7 @@ def issue_case_number(req: Request, ctx: Ctx) -> Response:
 
 
 def submit_application(req: Request, ctx: Ctx) -> Response:
-    try:
-        app = Application.from_json(req.json())
-    except f.FieldError as exc:
-        raise invalid(exc) from exc
+    app = req.read(Application)
     for i, m in enumerate(app.materials):
         check_filename(m.filename, f"materials[{i}].filename")
     if app.kind == "correction":

@@ -1,10 +1,10 @@
-"""From raw request to answer: body limits, routing, device auth, idempotency, one
-transaction per request.
+"""From a routed request with its body to the answer: injected faults, device auth,
+idempotency, one transaction per request.
 
-Order matters for hostile input: the body is bounded before it is read, JSON is parsed
-before any transaction starts, and a handler's Problem rolls its transaction back. An
-idempotency record is written in the same transaction as the effect, so "effect without
-record" and "record without effect" cannot happen.
+Order matters for hostile input: the body was bounded before it was read (web.py), JSON
+is parsed before any transaction starts, and a handler's Problem rolls its transaction
+back. An idempotency record is written in the same transaction as the effect, so "effect
+without record" and "record without effect" cannot happen.
 """
 
 from __future__ import annotations
@@ -15,12 +15,11 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from urllib.parse import SplitResult, parse_qsl, urlsplit
 
 from sandbox.context import Ctx, Settings
 from sandbox.devices import DeviceRegistry
 from sandbox.faults import Dropped, Faults
-from sandbox.routes import Route, match
+from sandbox.routes import Route
 from sandbox.storage import SandboxDB
 from sandbox.wire import Problem, Request, Response
 
@@ -28,10 +27,11 @@ log = logging.getLogger(__name__)
 
 KEY_RE = re.compile(r"[A-Za-z0-9._:-]{1,255}")
 DEVICE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
-_CLOSING = frozenset({400, 411, 413})  # the body may be unread: the connection must go
 
 
 class Dispatcher:
+    """Runs one routed request (on a worker thread: it blocks on the database)."""
+
     def __init__(
         self,
         db: SandboxDB,
@@ -48,72 +48,51 @@ class Dispatcher:
             maxlen=100_000
         )
 
-    def handle(
-        self, method: str, target: str, headers: dict[str, str], read: Callable[[int], bytes]
-    ) -> Response:
+    def body_limit(self, method: str) -> int:
+        return self.settings.max_chunk_bytes if method == "PATCH" else self.settings.max_json_bytes
+
+    def handle(self, route: Route, req: Request) -> Response:
         """Answer one request. Raises Dropped when the connection must close unanswered."""
-        url = urlsplit(target)
+        offset = req.headers.get("upload-offset")
         try:
-            resp = self._handle(method, url, headers, read)
+            resp = self._handle(route, req)
         except Dropped:
-            self.journal.append((method, url.path, 0, headers.get("upload-offset")))
+            self.journal.append((req.method, req.path, 0, offset))
             raise
-        self.journal.append((method, url.path, resp.status, headers.get("upload-offset")))
+        self.journal.append((req.method, req.path, resp.status, offset))
         return resp
 
-    def _handle(
-        self, method: str, url: SplitResult, headers: dict[str, str], read: Callable[[int], bytes]
-    ) -> Response:
+    def dropped(self, req: Request) -> None:
+        """A request whose client went away before its body was all there."""
+        self.journal.append((req.method, req.path, 0, req.headers.get("upload-offset")))
+
+    def refused(self, req: Request, problem: Problem) -> Response:
+        """A request refused before it was routed or read (404, 405, 411, 413)."""
+        self.journal.append((req.method, req.path, problem.status, None))
+        return problem.response()
+
+    def _handle(self, route: Route, req: Request) -> Response:
         try:
-            body = self._read_body(method, headers, read)
-            fault = self.faults.take(method, url.path, "before")
+            fault = self.faults.take(req.method, req.path, "before")
             if fault is not None:
                 if fault.action == "drop_before":
                     raise Dropped
                 extra = {"Retry-After": fault.retry_after} if fault.retry_after else {}
                 raise Problem(fault.status, "injected_fault", "sandbox fault", headers=extra)
-            route, params = match(method, url.path)
-            query = dict(parse_qsl(url.query, keep_blank_values=True))
-            req = Request(method, url.path, params, query, headers, body, now=self._clock())
+            req.now = self._clock()
             if route.auth:
-                req.device_id = self._authenticate(headers)
+                req.device_id = self._authenticate(req.headers)
             resp = self._run(route, req)
         except Problem as problem:
             resp = problem.response()
-            if problem.status in _CLOSING:
-                resp.headers["Connection"] = "close"
         except Dropped:
             raise
         except Exception:
-            log.exception("sandbox handler failed for %s %s", method, url.path)
+            log.exception("sandbox handler failed for %s %s", req.method, req.path)
             resp = Problem(500, "internal_error", "the sandbox failed").response()
-        if self.faults.take(method, url.path, "after") is not None:
+        if self.faults.take(req.method, req.path, "after") is not None:
             raise Dropped
         return resp
-
-    def _read_body(
-        self, method: str, headers: dict[str, str], read: Callable[[int], bytes]
-    ) -> bytes:
-        if "transfer-encoding" in headers:
-            raise Problem(411, "length_required", "send Content-Length, not chunked encoding")
-        raw = headers.get("content-length")
-        if raw is None:
-            if method in ("POST", "PATCH", "PUT"):
-                raise Problem(411, "length_required", "Content-Length is required")
-            return b""
-        if not raw.strip().isdigit():
-            raise Problem(400, "bad_content_length", "Content-Length is not a number")
-        size = int(raw)
-        limit = self.settings.max_chunk_bytes if method == "PATCH" else self.settings.max_json_bytes
-        if size > limit:
-            raise Problem(413, "body_too_large", f"body over {limit} bytes")
-        try:
-            body = read(size)
-        except OSError as exc:
-            raise Dropped from exc
-        if len(body) != size:  # the client went away mid-body: store nothing
-            raise Dropped
-        return body
 
     def _authenticate(self, headers: dict[str, str]) -> str:
         device = headers.get("x-device-id", "")

@@ -13,14 +13,13 @@ import sqlite3
 from typing import Any
 
 from kiosk.masking import mask_id_number, mask_name
-from kiosk.upstream import fields as f
-from kiosk.upstream.case_models import PaymentRequest
-from kiosk.upstream.models import CODE, ID_TYPE, iso
+from kiosk.upstream.case_models import ApplicantSearch, CaseSearch, PaymentRequest
+from kiosk.upstream.models import iso
 from sandbox.cases import case_status
 from sandbox.context import Ctx
 from sandbox.services import appointment_json
 from sandbox.storage import next_value
-from sandbox.wire import Problem, Request, Response, invalid, json_response
+from sandbox.wire import Problem, Request, Response, json_response
 
 PAYMENT_TTL = 15 * 60.0
 PAY_URL = "https://pay.example.gov.cn/p/"
@@ -29,21 +28,11 @@ MAX_CASES = 200
 
 def search(req: Request, ctx: Ctx) -> Response:
 
-    body = req.json()
-    try:
-        applicant = f.opt_obj(body, "applicant")
-        station = f.opt_str(body, "station_id", pattern=CODE)
-        if (applicant is None) == (station is None):
-            raise f.FieldError("body", "give exactly one of applicant and station_id")
-        if applicant is not None:
-            f.req_str(applicant, "id_type", "applicant", pattern=ID_TYPE)
-            number = f.req_str(applicant, "id_number", "applicant", pattern=r"[0-9A-Za-z]{1,40}")
-    except f.FieldError as exc:
-        raise invalid(exc) from exc
-    if applicant is not None:
-        where, arg = "json_extract(body, '$.applicant.id_number') = ?", number
+    ask = req.read(CaseSearch)
+    if ask.applicant is not None:
+        where, arg = "json_extract(body, '$.applicant.id_number') = ?", ask.applicant.id_number
     else:
-        where, arg = "json_extract(body, '$.station_id') = ?", str(station)
+        where, arg = "json_extract(body, '$.station_id') = ?", str(ask.station_id)
     rows = ctx.conn.execute(
         "SELECT * FROM applications WHERE id IN (SELECT MIN(id) FROM applications"
         f" WHERE {where} AND coalesce(json_extract(body, '$.kind'), 'application')"
@@ -71,10 +60,7 @@ def _summary(row: sqlite3.Row, status: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_payment(req: Request, ctx: Ctx) -> Response:
-    try:
-        ask = PaymentRequest.from_json(req.json())
-    except f.FieldError as exc:
-        raise invalid(exc) from exc
+    ask = req.read(PaymentRequest)
     payment_id = f"P{next_value(ctx.conn, 'payment'):010d}"
     ctx.conn.execute(
         "INSERT INTO payments (payment_id, device_id, matter_code, amount_fen, station_id,"
@@ -123,13 +109,7 @@ def search_appointments(req: Request, ctx: Ctx) -> Response:
     """An applicant's appointments still booked and not yet begun (预约办: cancel one
     found by the ID card). The ID number travels in the body, never in a URL."""
 
-    body = req.json()
-    try:
-        applicant = f.req_obj(body, "applicant")
-        f.req_str(applicant, "id_type", "applicant", pattern=ID_TYPE)
-        number = f.req_str(applicant, "id_number", "applicant", pattern=r"[0-9A-Za-z]{1,40}")
-    except f.FieldError as exc:
-        raise invalid(exc) from exc
+    number = req.read(ApplicantSearch).applicant.id_number
     rows = ctx.conn.execute(
         "SELECT appointment_id FROM appointments WHERE id_number = ? AND status = 'booked'"
         " ORDER BY slot_id LIMIT ?",

@@ -9,15 +9,13 @@ from __future__ import annotations
 import dataclasses as dc
 import re
 from collections.abc import Callable
-from urllib.parse import unquote
 
 from sandbox import cases, lookups, services, supervision, uploads
 from sandbox.context import Ctx
-from sandbox.wire import Problem, Request, Response, json_response
+from sandbox.wire import Request, Response, json_response
 
 Handler = Callable[[Request, Ctx], Response]
-_PARAM = re.compile(r"\{(\w+)\}")
-_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 
 
 def health(req: Request, ctx: Ctx) -> Response:
@@ -32,10 +30,6 @@ class Route:
     auth: bool = True
     key: str = "none"  # Idempotency-Key: none | optional | required
     replay: bool = True  # False: the handler is idempotent itself and answers fresh state
-
-    @property
-    def regex(self) -> re.Pattern[str]:
-        return re.compile("^" + _PARAM.sub(r"(?P<\1>[^/]+)", self.template) + "$")
 
 
 _UPLOAD = "/v1/applications/{case_no}/attachments/{upload_id}"
@@ -70,22 +64,14 @@ ROUTES = (
 )
 
 
-def match(method: str, path: str) -> tuple[Route, dict[str, str]]:
-    """The route for a request and its path parameters, or a 404/405 Problem. Path
-    parameters must look like identifiers, so nothing path-like reaches a handler."""
-    allowed = []
+def by_template() -> dict[str, dict[str, Route]]:
+    """The operations grouped by path: {template: {method: route}}, in table order."""
+    grouped: dict[str, dict[str, Route]] = {}
     for route in ROUTES:
-        m = route.regex.match(path)
-        if m is None:
-            continue
-        params = {k: unquote(v) for k, v in m.groupdict().items()}
-        if not all(_SEGMENT.fullmatch(v) for v in params.values()):
-            raise Problem(404, "not_found", "no such resource")
-        if route.method == method:
-            return route, params
-        allowed.append(route.method)
-    if allowed:
-        raise Problem(
-            405, "method_not_allowed", "method not allowed", headers={"Allow": ", ".join(allowed)}
-        )
-    raise Problem(404, "not_found", "no such resource")
+        grouped.setdefault(route.template, {})[route.method] = route
+    return grouped
+
+
+def good_params(params: dict[str, str]) -> bool:
+    """Path parameters must look like identifiers, so nothing path-like reaches a handler."""
+    return all(SEGMENT.fullmatch(v) for v in params.values())

@@ -1,96 +1,115 @@
-"""The sandbox's HTTP/1.1 server: ``http.server`` threads around the Dispatcher.
+"""The sandbox's HTTP server: uvicorn (httptools) on a background thread.
 
-Keep-alive is on (the client reuses one connection for a whole upload). The server
-tracks its open connections so ``stop()`` can close them and join every handler thread:
-tests end with no thread and no socket left behind.
+``ServerThread.start()`` binds (port 0 = any free port; a restart binds the same port
+again) and returns once uvicorn accepts connections; ``stop()`` closes every connection
+and joins the thread, so tests end with no thread and no socket left behind.
+
+The HTTP protocol is uvicorn's with two additions: each request's scope carries
+``bianmin.drop``, which aborts its connection (an injected "no answer" fault), and a
+request the parser refuses (duplicate Content-Length, a malformed request line) is
+answered with a problem document like every other refusal.
 """
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import logging
 import socket
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from sandbox.dispatch import Dispatcher
-from sandbox.faults import Dropped
-from sandbox.wire import Response
+import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from sandbox.web import DROP
+from sandbox.wire import Problem
 
 log = logging.getLogger(__name__)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "BianminSandbox/1"
-    timeout = 30  # a stalled client does not hold a thread for ever
-    disable_nagle_algorithm = True  # headers and body go out as separate writes
-    server: HttpServer
+class _Protocol(HttpToolsProtocol):
+    def on_headers_complete(self) -> None:
+        self.scope["extensions"] = {DROP: self._drop}  # type: ignore[dict-item]  # ours
+        super().on_headers_complete()
 
-    def _any(self) -> None:
-        headers = {k.lower(): v for k, v in self.headers.items()}
+    def _drop(self) -> None:
+        self.transport.abort()
+
+    def send_400_response(self, msg: str) -> None:
+        body = Problem(400, "malformed_request", "the request is not valid HTTP/1.1").response()
+        head = (
+            b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/problem+json\r\n"
+            b"content-length: %d\r\nconnection: close\r\n\r\n" % len(body.body)
+        )
+        self.transport.write(head + body.body)
+        self.transport.close()
+
+
+class ServerThread:
+    """uvicorn on its own thread and event loop, stopped in milliseconds rather than the
+    tenths of a second ``uvicorn.Server.shutdown`` sleeps (tests start hundreds)."""
+
+    def __init__(self, app: Any, host: str, port: int) -> None:
+        self.app = app
+        self.address = (host, port)
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+
+    def start(self) -> tuple[str, int]:
+        sock = socket.socket(socket.AF_INET6 if ":" in self.address[0] else socket.AF_INET)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(self.address)
+        host, port = sock.getsockname()[:2]
+        self.address = (host, port)  # a restart binds the same port
+        config = uvicorn.Config(
+            self.app, http=_Protocol, loop="asyncio", lifespan="off", log_config=None,
+            access_log=False, server_header=False, timeout_keep_alive=30, backlog=1024,
+        )  # fmt: skip
+        config.load()
+        self._server = uvicorn.Server(config)
+        ready = threading.Event()
+        self._thread = threading.Thread(target=asyncio.run, args=(self._serve(sock, ready),),
+                                        name="sandbox-http", daemon=True)  # fmt: skip
+        self._thread.start()
+        ready.wait()
+        if not self._server.started:
+            self._thread.join()
+            raise OSError(f"the sandbox could not listen on {host}:{port}")
+        return str(host), int(port)
+
+    async def _serve(self, sock: socket.socket, ready: threading.Event) -> None:
+        server = self._server
+        assert server is not None
+        self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
         try:
-            resp = self.server.dispatcher.handle(self.command, self.path, headers, self.rfile.read)
-        except Dropped:
-            self.close_connection = True
+            server.lifespan = server.config.lifespan_class(server.config)
+            await server.startup(sockets=[sock])
+        finally:
+            ready.set()
+        if not server.started:
+            sock.close()
             return
-        self._send(resp)
+        await self._stop.wait()
+        for listener in server.servers:
+            listener.close()
+        for connection in list(server.server_state.connections):
+            connection.shutdown()  # idle ones close now, busy ones after their answer
+        state = server.server_state
+        for _ in range(1000):  # up to 5 s for answers under way
+            if not (state.connections or state.tasks):
+                break
+            await asyncio.sleep(0.005)
+        for connection in list(state.connections):  # a client stalled mid-request
+            connection.transport.abort()
+        for task in list(state.tasks):
+            task.cancel()
+        sock.close()
 
-    do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = do_OPTIONS = _any
-
-    def __getattr__(self, name: str) -> Any:
-        """Any other method (TRACE, QUERY …) goes to the router too: a 405 problem, not
-        http.server's HTML 501."""
-        if name.startswith("do_"):
-            return self._any
-        raise AttributeError(name)
-
-    def _send(self, resp: Response) -> None:
-        self.send_response(resp.status)
-        for name, value in resp.headers.items():
-            self.send_header(name, value)
-        has_body = resp.status not in (204, 304)
-        if has_body:
-            self.send_header("Content-Type", resp.content_type)
-            self.send_header("Content-Length", str(len(resp.body)))
-        if resp.headers.get("Connection") == "close":
-            self.close_connection = True
-        self.end_headers()
-        if has_body and self.command != "HEAD":
-            self.wfile.write(resp.body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        log.debug("sandbox %s " + format, self.client_address[0], *args)
-
-
-class HttpServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = True  # server_close() joins the handler threads
-
-    def __init__(self, address: tuple[str, int], dispatcher: Dispatcher) -> None:
-        self.dispatcher = dispatcher
-        self._conns: set[socket.socket] = set()
-        self._conns_lock = threading.Lock()
-        super().__init__(address, _Handler)
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._conns_lock:
-            self._conns.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._conns_lock:
-            self._conns.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        """Wake every handler thread blocked on a kept-alive connection."""
-        with self._conns_lock:
-            conns = list(self._conns)
-        for conn in conns:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        log.debug("sandbox connection error from %s", client_address[0], exc_info=True)
+    def stop(self) -> None:
+        if self._thread is None or self._loop is None or self._stop is None:
+            return
+        self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join()
+        self._server = self._thread = self._loop = self._stop = None

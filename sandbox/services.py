@@ -15,12 +15,11 @@ import sqlite3
 from typing import Any
 
 from kiosk.appointments import AppointmentRules
-from kiosk.upstream import fields as f
-from kiosk.upstream.models import CHINA_TZ, CODE, to_json
-from kiosk.upstream.service_models import AppointmentRequest, Complaint, Rating
+from kiosk.upstream.models import CHINA_TZ, to_json
+from kiosk.upstream.service_models import AppointmentRequest, Complaint, Rating, SlotQuery
 from sandbox.context import Ctx
 from sandbox.storage import next_value
-from sandbox.wire import Problem, Request, Response, invalid, json_response
+from sandbox.wire import Problem, Request, Response, json_response
 
 SLOT_TIMES = ("0900", "0930", "1000", "1030", "1100", "1400", "1430", "1500", "1530", "1600")
 SLOT_MINUTES = 30
@@ -28,10 +27,7 @@ SLOT_CAPACITY = 2
 
 
 def rate(req: Request, ctx: Ctx) -> Response:
-    try:
-        rating = Rating.from_json(req.json())
-    except f.FieldError as exc:
-        raise invalid(exc) from exc
+    rating = req.read(Rating)
     rating_id = f"R{next_value(ctx.conn, 'rating'):08d}"
     ctx.conn.execute(
         "INSERT INTO ratings (rating_id, device_id, body, at) VALUES (?,?,?,?)",
@@ -41,10 +37,7 @@ def rate(req: Request, ctx: Ctx) -> Response:
 
 
 def complain(req: Request, ctx: Ctx) -> Response:
-    try:
-        complaint = Complaint.from_json(req.json())
-    except f.FieldError as exc:
-        raise invalid(exc) from exc
+    complaint = req.read(Complaint)
     complaint_id = f"C{next_value(ctx.conn, 'complaint'):08d}"
     ctx.conn.execute(
         "INSERT INTO complaints (complaint_id, device_id, body, at) VALUES (?,?,?,?)",
@@ -54,12 +47,8 @@ def complain(req: Request, ctx: Ctx) -> Response:
 
 
 def slots(req: Request, ctx: Ctx) -> Response:
-    try:
-        f.req_str(req.query, "matter_code", pattern=CODE)
-        station = f.req_str(req.query, "station_id", pattern=CODE)
-        day = f.opt_str(req.query, "date", pattern=r"\d{4}-\d{2}-\d{2}")
-    except f.FieldError as exc:
-        raise invalid(exc) from exc
+    ask = req.read_query(SlotQuery)
+    station, day = ask.station_id, ask.date
     out = []
     for start in _offered(req.now, ctx.settings.appointments):
         if day is not None and start.date().isoformat() != day:
@@ -70,10 +59,7 @@ def slots(req: Request, ctx: Ctx) -> Response:
 
 
 def book(req: Request, ctx: Ctx) -> Response:
-    try:
-        ask = AppointmentRequest.from_json(req.json())
-    except f.FieldError as exc:
-        raise invalid(exc) from exc
+    ask = req.read(AppointmentRequest)
     rules = ctx.settings.appointments
     start = _slot_start(ask.slot_id)
     if start is None or start not in _offered(req.now, rules):

@@ -55,6 +55,9 @@ CREATE TABLE IF NOT EXISTS appointments (
     matter_code TEXT NOT NULL, id_number TEXT NOT NULL, status TEXT NOT NULL,
     body TEXT NOT NULL, at REAL NOT NULL);
 """
+# Expand-only steps after SCHEMA, in order; PRAGMA user_version counts those applied.
+# Append, never edit or remove (kiosk/schema.py; tests/kiosk/test_schema.py).
+MIGRATIONS: tuple[str, ...] = ()
 
 
 class SandboxDB(Database):
@@ -62,7 +65,7 @@ class SandboxDB(Database):
     write; a commit survives the process, not a power cut (it is a stand-in)."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(path, SCHEMA, synchronous="NORMAL")
+        super().__init__(path, SCHEMA, synchronous="NORMAL", migrations=MIGRATIONS)
 
 
 def next_value(conn: sqlite3.Connection, name: str) -> int:

@@ -15,8 +15,8 @@ import sqlite3
 from typing import Any
 
 from kiosk.upstream import fields as f
-from kiosk.upstream.case_models import PAGE_MAX, REGION_PREFIX
-from kiosk.upstream.models import CHINA_TZ, CODE, CaseState, iso
+from kiosk.upstream.case_models import PAGE_MAX, SupervisionQuery
+from kiosk.upstream.models import CHINA_TZ, CaseState, iso
 from sandbox.cases import case_status
 from sandbox.context import Ctx
 from sandbox.wire import Request, Response, invalid, json_response
@@ -26,7 +26,7 @@ _CURSOR = re.compile(r"a([0-9]{1,18})")
 
 
 def cases(req: Request, ctx: Ctx) -> Response:
-    where, args, limit = _filters(req.query)
+    where, args, limit = _filters(req)
     rows = ctx.conn.execute(
         "SELECT * FROM applications WHERE id IN (SELECT MIN(id) FROM applications"
         " WHERE coalesce(json_extract(body, '$.kind'), 'application') = 'application'"
@@ -44,31 +44,28 @@ def cases(req: Request, ctx: Ctx) -> Response:
     )
 
 
-def _filters(query: dict[str, str]) -> tuple[list[str], list[Any], int]:
+def _filters(req: Request) -> tuple[list[str], list[Any], int]:
     """The WHERE clauses and their arguments for the query, and the page size; a 422
     naming the parameter when one is wrong."""
+    ask = req.read_query(SupervisionQuery)
     try:
-        station = f.opt_str(query, "station_id", pattern=CODE)
-        region = f.opt_str(query, "region_code", pattern=REGION_PREFIX)
-        if (station is None) == (region is None):
-            raise f.FieldError("station_id", "give exactly one of station_id and region_code")
-        first = _day(query, "received_from")
-        last = _day(query, "received_to")
-        cursor = f.opt_str(query, "cursor", max_len=64)
-        match = None if cursor is None else _CURSOR.fullmatch(cursor)
-        if cursor is not None and match is None:
+        first = _day(ask.received_from, "received_from")
+        last = _day(ask.received_to, "received_to")
+        match = None if ask.cursor is None else _CURSOR.fullmatch(ask.cursor)
+        if ask.cursor is not None and match is None:
             raise f.FieldError("cursor", "is not a cursor this platform gave")
-        limit = _limit(query)
+        limit = _limit(req.query)
     except f.FieldError as exc:
         raise invalid(exc) from exc
     where: list[str] = []
     args: list[Any] = []
-    if station is not None:
+    if ask.station_id is not None:
         where.append("json_extract(body, '$.station_id') = ?")
-        args.append(station)
+        args.append(ask.station_id)
     else:
+        region = str(ask.region_code)
         where.append("substr(json_extract(body, '$.region_code'), 1, ?) = ?")
-        args += [len(str(region)), region]
+        args += [len(region), region]
     if first is not None:
         where.append("received_at >= ?")
         args.append(first.timestamp())
@@ -81,9 +78,8 @@ def _filters(query: dict[str, str]) -> tuple[list[str], list[Any], int]:
     return where, args, limit
 
 
-def _day(query: dict[str, str], key: str) -> dt.datetime | None:
-    """The start (CST) of the day ``key`` names."""
-    text = f.opt_str(query, key, pattern=r"\d{4}-\d{2}-\d{2}")
+def _day(text: str | None, key: str) -> dt.datetime | None:
+    """The start (CST) of the day ``text`` names."""
     if text is None:
         return None
     try:

@@ -15,22 +15,18 @@ import json
 import sqlite3
 import uuid
 
-from kiosk.upstream import fields as f
-from kiosk.upstream.models import MaterialRef
+from kiosk.upstream.models import MaterialRef, UploadRequest
 from sandbox.context import Ctx, check_filename
-from sandbox.wire import Problem, Request, Response, invalid, json_response
+from sandbox.wire import Problem, Request, Response, json_response
 
 OFFSET_TYPE = "application/offset+octet-stream"
 
 
 def create(req: Request, ctx: Ctx) -> Response:
     app = _application(ctx.conn, req)
-    body = req.json()
-    try:
-        ref = MaterialRef.from_json(body, "")
-        index = f.opt_int(body, "manifest_index", hi=49)
-    except f.FieldError as exc:
-        raise invalid(exc) from exc
+    ask = req.read(UploadRequest)
+    ref = MaterialRef(ask.material_code, ask.filename, ask.content_type, ask.size, ask.sha256)
+    index = ask.manifest_index
     check_filename(ref.filename, "filename")
     manifest = json.loads(app["body"]).get("materials", [])
     index = _match(ctx.conn, app["id"], manifest, ref, index)

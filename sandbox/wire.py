@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import dataclasses as dc
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from kiosk.upstream import fields
+
+T = TypeVar("T")
 
 PROBLEM_TYPE = "application/problem+json"
 JSON_TYPE = "application/json"
@@ -75,18 +77,36 @@ class Request:
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
 
+    _parsed: Any = dc.field(default=None, repr=False)
+
     def json(self) -> dict[str, Any]:
-        """The body as a JSON object, or a 400/415 Problem."""
-        ctype = (self.header("content-type") or "").split(";")[0].strip()
-        if ctype != JSON_TYPE:
-            raise Problem(415, "unsupported_media_type", "expected application/json")
+        """The body as a JSON object, or a 400/415/422 Problem (parsed once)."""
+        if self._parsed is None:
+            ctype = (self.header("content-type") or "").split(";")[0].strip()
+            if ctype != JSON_TYPE:
+                raise Problem(415, "unsupported_media_type", "expected application/json")
+            try:
+                value = fields.parse_json(self.body)
+            except fields.MalformedJson as exc:
+                raise Problem(400, "malformed_json", "body is not valid JSON") from exc
+            if not isinstance(value, dict):
+                raise Problem(422, "invalid_field", "body must be an object", field="body")
+            self._parsed = value
+        return dict(self._parsed)
+
+    def read(self, cls: type[T]) -> T:
+        """The body read into a wire model, or a Problem naming the bad field."""
         try:
-            value = json.loads(self.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise Problem(400, "malformed_json", "body is not valid JSON") from exc
-        if not isinstance(value, dict):
-            raise Problem(422, "invalid_field", "body must be an object", field="body")
-        return value
+            return fields.convert(cls, self.json())
+        except fields.FieldError as exc:
+            raise invalid(exc) from exc
+
+    def read_query(self, cls: type[T]) -> T:
+        """The query string read into a model (every value a string)."""
+        try:
+            return fields.convert(cls, dict(self.query))
+        except fields.FieldError as exc:
+            raise invalid(exc) from exc
 
 
 def invalid(exc: fields.FieldError) -> Problem:

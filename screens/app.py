@@ -38,6 +38,7 @@ from screens.worker import Worker
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 WARM_UP_AFTER_S = 2.0  # the pinyin index is built once the first screen is up
+RESTART_CHECK_S = 5.0  # how often the attract screen asks whether a new version waits
 
 
 @dc.dataclass(frozen=True)
@@ -104,6 +105,7 @@ class KioskApp(App):
         self.cards.listen()
         Clock.schedule_interval(lambda _dt: self.idle.tick(), 0.5)
         Clock.schedule_once(lambda _dt: self.core.warm_up(), WARM_UP_AFTER_S)
+        Clock.schedule_interval(lambda _dt: self._restart_if_due(), RESTART_CHECK_S)
         if self.liveness is not None:  # ready once the first frame is up; alive while
             live = self.liveness  # this thread runs (a hung UI stops the pings)
             Clock.schedule_once(lambda _dt: live.ready(), 0)
@@ -150,6 +152,15 @@ class KioskApp(App):
 
     def in_session(self) -> bool:
         return self.nav.current not in ("attract", "outofservice")
+
+    def _restart_if_due(self) -> None:
+        """Another software version is switched in (terminal/updater): restart onto it,
+        never while a citizen (or a technician, or an agent) is being served."""
+        if self.restart_requested or self.in_session() or not self.core.restart_due():
+            return
+        log.info("another software version is ready: restarting onto it")
+        self.restart_requested = True
+        self.stop()
 
     # ---- touches and lockdown: citizens cannot leave the app ----
 

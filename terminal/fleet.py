@@ -22,6 +22,8 @@ from kiosk.settings import SettingsError, load_settings
 from provisioning.agent import Agent, BundleRefused, Hooks, health_from
 from provisioning.agent.agent import Probe
 from provisioning.agent.usage import UsageQueue
+from terminal.updater.proof import updates_dir
+from terminal.updater.state import read_json, write_json
 from terminal.wiring import outbox_db, outbox_key
 
 
@@ -58,7 +60,13 @@ def kiosk_agent(
 ) -> Agent:
     """An agent for the kiosk whose state lives in ``state_dir``; ``usage``: the running
     kiosk's usage batches (kiosk.usage.UsageRecorder), which only it may open."""
-    hooks = Hooks(test_print=test_print, log_dir=state_dir / "logs", redact=redact)
+    hooks = Hooks(
+        test_print=test_print,
+        log_dir=state_dir / "logs",
+        redact=redact,
+        offer_update=lambda offer: hand_offer(state_dir, offer),
+        update_report=lambda: update_report(state_dir),
+    )
     return Agent(
         state_dir,
         validate=validate_bundle,
@@ -68,6 +76,38 @@ def kiosk_agent(
         clock=clock,
         usage=usage,
     )
+
+
+REPORTED = (
+    "offer_id",
+    "version",
+    "state",
+    "phase",
+    "reason",
+    "detail",
+    "progress",
+    "current",
+    "good",
+    "previous",
+    "at",
+)
+
+
+def hand_offer(state_dir: Path, offer: dict[str, Any] | None) -> None:
+    """The fleet's offer for the updater (its own process: terminal/updater)."""
+    path = updates_dir(state_dir) / "offer.json"
+    if offer is None:
+        path.unlink(missing_ok=True)
+    else:
+        write_json(path, offer)
+
+
+def update_report(state_dir: Path) -> dict[str, Any] | None:
+    """What the updater last reported, for the heartbeat; None with no updater."""
+    status = read_json(updates_dir(state_dir) / "status.json")
+    if not isinstance(status, dict):
+        return None
+    return {key: status.get(key) for key in REPORTED}
 
 
 def health_probe(statuses: Callable[[], dict[str, DeviceStatus]], outbox: Outbox) -> Probe:

@@ -11,12 +11,14 @@ import os
 import sys
 from typing import Any
 
+from kiosk import __version__
 from kiosk.catalogue import CatalogueError
 from kiosk.logs import install_crash_hooks, setup_logging
 from kiosk.settings import Settings
 from screens.window import prepare_kivy
 from terminal.runtime import Runtime
 from terminal.system import watchdog
+from terminal.updater.proof import Proof
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +32,17 @@ def build_app(settings: Settings, *, windowed: bool) -> tuple[Any, Any]:
 
     font = register_default_font(settings.ui.font)
     log.info("font: %s", font)
+    proof = Proof(settings.state_dir, __version__)
+    proof.started()  # a new version counts its starts from here (terminal/updater)
     runtime = Runtime.start(settings)
+    runtime.prove_update(proof)
+
+    def ready() -> None:
+        watchdog.notify("READY=1")
+        proof.mark("attract", True)
+
     liveness = Liveness(
-        ready=lambda: watchdog.notify("READY=1"),
+        ready=ready,
         alive=lambda: watchdog.notify("WATCHDOG=1"),
         interval_s=watchdog.ping_interval(),
     )
@@ -59,6 +69,9 @@ def run(settings: Settings, *, windowed: bool) -> int:
         app.run()
     finally:
         runtime.close()
-    if app.restart_requested:  # a fleet bundle became active: start again on it
+    if app.restart_requested:  # a fleet bundle, or another version: start again on it
+        launcher = os.environ.get("KIOSK_LAUNCHER", "")  # set by the installed launcher
+        if launcher and os.access(launcher, os.X_OK):
+            os.execv(launcher, [launcher, *sys.argv[2:]])  # `current` is resolved anew
         os.execv(sys.executable, [sys.executable, "-m", "terminal.cli", *sys.argv[1:]])
     return 0

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from config import CATALOGUE_FILE
 from devices.simulation import Simulators
+from devices.status import DeviceState
 from kiosk import __version__
 from kiosk.catalogue import Catalogue, Matter, load_catalogue
 from kiosk.effects import Effects
@@ -30,6 +31,7 @@ from kiosk.ime import warm_up
 from kiosk.intake import Intake
 from kiosk.maint import Availability, HealthMonitor, TechnicianDesk, availability
 from kiosk.maint.devicetests import DeviceTests
+from kiosk.maint.health import WORKING
 from kiosk.maint.report import recent_log
 from kiosk.maint.technicians import open_store
 from kiosk.outbox import Outbox, OutboxPump, PassReport, load_or_create_key
@@ -49,6 +51,8 @@ from terminal.devices import open_devices
 from terminal.fleet import health_probe, kiosk_agent
 from terminal.simulation import SimulationControls
 from terminal.system.memory import release_freed_memory
+from terminal.updater.proof import Proof, prove, updates_dir
+from terminal.updater.state import read_json
 from terminal.wiring import open_upstream, outbox_db, outbox_key
 
 log = logging.getLogger(__name__)
@@ -194,6 +198,51 @@ class Runtime:
     def camera_preview(self) -> tuple[int, Picture] | None:  # type: ignore[explicit-any]  # numpy's
         """The QR camera's live preview while it scans (kiosk/hardware.py)."""
         return self.hardware.camera_preview()
+
+    # ---- a new version proving itself (terminal/updater/proof.py) ----
+
+    def devices_answer(self) -> tuple[bool, str, dict[str, list[str]]]:
+        """The devices answering their health check: every device the last good version
+        had working (``updates/devices.json``), else every device that is present."""
+        statuses = self.hardware.statuses()
+        working = sorted(k for k, status in statuses.items() if status.device in WORKING)
+        baseline = read_json(updates_dir(self.state_dir) / "devices.json") or {}
+        required = baseline.get("working")
+        if not isinstance(required, list):
+            required = [k for k, st in statuses.items() if st.device != DeviceState.NO_DEVICE]
+        bad = [f"{k} {statuses[k].device}" if k in statuses else f"{k} missing"
+               for k in sorted(required) if k not in working]  # fmt: skip
+        return not bad, ", ".join(bad), {"working": working}
+
+    def outbox_readable(self) -> tuple[bool, str]:
+        check = self.outbox.integrity_check()
+        return check == "ok", f"{self.outbox.depth()} pending" if check == "ok" else check
+
+    def fleet_reached(self) -> bool | None:
+        """True once the fleet answered; None when this kiosk is not enrolled."""
+        return None if self.agent is None else self.agent.ping()
+
+    def prove_update(self, proof: Proof, interval: float = 5.0) -> threading.Thread:
+        """Mark devices, outbox and fleet in the background as they show themselves."""
+        thread = threading.Thread(
+            target=prove,
+            args=(proof,),
+            kwargs={
+                "devices": self.devices_answer,
+                "outbox": self.outbox_readable,
+                "fleet": self.fleet_reached,
+                "interval": interval,
+            },
+            name="update-proof",
+            daemon=True,
+        )
+        thread.start()
+        return thread
+
+    def restart_due(self) -> bool:
+        """The updater switched versions: restart (when no citizen is here) onto it."""
+        asked = read_json(updates_dir(self.state_dir) / "restart.json") or {}
+        return bool(asked.get("version")) and asked.get("version") != __version__
 
     # ---- for the demo and the tests ----
 

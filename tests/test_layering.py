@@ -11,8 +11,8 @@ layering").
 - terminal/: assembles a kiosk from all of the above.
 - sandbox/: the stand-in provincial platform, an application of its own: it shares only
   the platform API's wire models and a few pure rules with the kiosk.
-- provisioning/server/ and provisioning/agent/: each stands alone beside
-  provisioning/protocol.py; the agent is handed what it needs of the kiosk.
+- provisioning/server/, provisioning/agent/ and provisioning/release/: each stands
+  alone beside provisioning/protocol.py; the agent is handed what it needs of the kiosk.
 - config/: data files and their paths.
 
 Function-level imports count like top-level ones: ``ast.walk`` sees them all.
@@ -51,6 +51,7 @@ ONLY: dict[str, set[str]] = {
     },
     "provisioning/server": {"provisioning.server", "provisioning.protocol"},
     "provisioning/agent": {"provisioning.agent", "provisioning.protocol"},
+    "provisioning/release": {"provisioning.release", "provisioning.protocol"},
 }
 
 

@@ -69,9 +69,14 @@ CREATE TABLE IF NOT EXISTS print_jobs (
     PRIMARY KEY (provisional_no, kind)
 );
 """
+# Expand-only steps after SCHEMA, in order; PRAGMA user_version counts those applied.
+# Append, never edit or remove (kiosk/schema.py; tests/kiosk/test_schema.py).
+MIGRATIONS: tuple[str, ...] = ()
 
 
 def open_outbox_db(path: Path) -> Database:
     """The outbox file: a commit survives a power cut, purged blobs are zeroed, and the
     file is the owner's alone."""
-    return Database(path, SCHEMA, synchronous="FULL", secure_delete=True, private=True)
+    return Database(
+        path, SCHEMA, synchronous="FULL", secure_delete=True, private=True, migrations=MIGRATIONS
+    )

@@ -29,6 +29,9 @@ CREATE TABLE IF NOT EXISTS staff (
     active INTEGER NOT NULL DEFAULT 1, failures INTEGER NOT NULL DEFAULT 0,
     locked_until REAL NOT NULL DEFAULT 0, created_at REAL NOT NULL);
 """
+# Expand-only steps after SCHEMA, in order; PRAGMA user_version counts those applied.
+# Append, never edit or remove (kiosk/schema.py; tests/kiosk/test_schema.py).
+MIGRATIONS: tuple[str, ...] = ()
 STAFF_NO = re.compile(r"[A-Za-z0-9-]{3,20}")
 PIN = re.compile(r"[0-9]{6}")
 WEAK_PINS = frozenset({"123456", "654321", "012345", "123123", "112233", "121212"})
@@ -82,7 +85,7 @@ class StaffStore:
         cost: Cost | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._db = Database(path, SCHEMA, synchronous="FULL", private=True)
+        self._db = Database(path, SCHEMA, synchronous="FULL", private=True, migrations=MIGRATIONS)
         self.max_failures, self.lockout_s = max_failures, lockout_s
         self.cost, self.clock = cost or Cost(), clock
 

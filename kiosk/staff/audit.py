@@ -27,6 +27,9 @@ CREATE TABLE IF NOT EXISTS audit (
     detail TEXT NOT NULL, prev_hash TEXT NOT NULL, row_hash TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
 """
+# Expand-only steps after SCHEMA, in order; PRAGMA user_version counts those applied.
+# Append, never edit or remove (kiosk/schema.py; tests/kiosk/test_schema.py).
+MIGRATIONS: tuple[str, ...] = ()
 GENESIS = "0" * 64
 _FIELDS = (
     "at",
@@ -65,7 +68,7 @@ def _row_hash(prev: str, values: tuple[object, ...]) -> str:
 
 class AuditLog:
     def __init__(self, path: Path, station_id: str, clock: Callable[[], float] = time.time) -> None:
-        self._db = Database(path, SCHEMA, synchronous="FULL")
+        self._db = Database(path, SCHEMA, synchronous="FULL", migrations=MIGRATIONS)
         self.station_id, self.clock = station_id, clock
 
     def close(self) -> None:

@@ -14,106 +14,87 @@ its comment), and nothing of the applicant.
 from __future__ import annotations
 
 import dataclasses as dc
+from typing import Annotated
+
+from msgspec import Meta
 
 from kiosk.upstream import fields as f
-from kiosk.upstream.models import CODE, HANDLING_MODES, REGION, CaseState, Channel
+from kiosk.upstream.models import HANDLING_MODES, CaseStateName, IdNumber, IdType, OptDate, Region
 
 FIELD_KINDS = ("text", "name", "id_number", "phone", "date", "money")
 PAYMENT_STATES = ("pending", "paid", "expired")
+Fen = Annotated[int, Meta(ge=1, le=100_000_000)]
 
 
 @dc.dataclass(frozen=True)
 class CaseSummary:
-    case_no: str
-    matter_code: str
-    matter_name: str
-    status: str
-    received_at: str
-    promised_date: str | None
-    missing_materials: list[str]
-    applicant_masked: str
+    case_no: f.Code
+    matter_code: f.Code
+    matter_name: f.Text
+    status: CaseStateName
+    received_at: f.Text
+    promised_date: f.OptText
+    missing_materials: f.TextList
+    applicant_masked: f.Text64
+
+    def __post_init__(self) -> None:
+        f.blank_to_default(self)
 
     @classmethod
     def from_json(cls, d: f.JsonObj, path: str = "case") -> CaseSummary:
-        d = f.obj(d, path)
-        return cls(
-            case_no=f.req_str(d, "case_no", path, pattern=CODE),
-            matter_code=f.req_str(d, "matter_code", path, pattern=CODE),
-            matter_name=f.req_str(d, "matter_name", path),
-            status=f.req_str(d, "status", path, choices=tuple(CaseState)),
-            received_at=f.req_str(d, "received_at", path),
-            promised_date=f.opt_str(d, "promised_date", path),
-            missing_materials=f.str_list(d, "missing_materials", path),
-            applicant_masked=f.req_str(d, "applicant_masked", path, max_len=64),
-        )
+        return f.convert(cls, d, path)
 
 
 @dc.dataclass(frozen=True)
 class CertificateField:
-    label: str
-    value: str = dc.field(repr=False)
-    kind: str = "text"  # text | name | id_number | phone | date | money
+    label: f.Text100
+    value: f.Text500 = dc.field(repr=False)
+    kind: Annotated[str, Meta(pattern=f.one_of(FIELD_KINDS, optional=True))] = "text"
+
+    def __post_init__(self) -> None:
+        f.blank_to_default(self)
 
 
 @dc.dataclass(frozen=True)
 class Certificate:
     """A certificate's content. ``verify_code`` lets anyone check it on the portal."""
 
-    case_no: str
-    title: str
-    issuer: str
-    issued_at: str
-    verify_code: str
-    fields: list[CertificateField]
+    case_no: f.Code
+    title: f.Text
+    issuer: f.Text
+    issued_at: f.Text
+    verify_code: f.Code
+    fields: Annotated[list[CertificateField], Meta(max_length=40)]
 
     @classmethod
     def from_json(cls, d: f.JsonObj) -> Certificate:
-        d = f.obj(d)
-        items = f.obj_list(d, "fields", max_items=40)
-        return cls(
-            case_no=f.req_str(d, "case_no", pattern=CODE),
-            title=f.req_str(d, "title"),
-            issuer=f.req_str(d, "issuer"),
-            issued_at=f.req_str(d, "issued_at"),
-            verify_code=f.req_str(d, "verify_code", pattern=CODE),
-            fields=[
-                CertificateField(
-                    label=f.req_str(x, "label", f"fields[{i}]", max_len=100),
-                    value=f.req_str(x, "value", f"fields[{i}]", max_len=500),
-                    kind=f.opt_str(x, "kind", f"fields[{i}]", choices=FIELD_KINDS) or "text",
-                )
-                for i, x in enumerate(items)
-            ],
-        )
+        return f.convert(cls, d)
 
 
 @dc.dataclass(frozen=True)
 class PaymentRequest:
-    matter_code: str
-    amount_fen: int
-    station_id: str
-    case_ref: str | None = None  # the kiosk's reference for this payment, when it has one
+    matter_code: f.Code
+    amount_fen: Fen
+    station_id: f.Code
+    case_ref: f.OptText64 = None  # the kiosk's reference for this payment, when it has one
+
+    def __post_init__(self) -> None:
+        f.blank_to_default(self)
 
     @classmethod
     def from_json(cls, d: f.JsonObj) -> PaymentRequest:
-        d = f.obj(d)
-        return cls(
-            matter_code=f.req_str(d, "matter_code", pattern=CODE),
-            amount_fen=f.req_int(d, "amount_fen", lo=1, hi=100_000_000),
-            station_id=f.req_str(d, "station_id", pattern=CODE),
-            case_ref=f.opt_str(d, "case_ref", max_len=64),
-        )
+        return f.convert(cls, d)
 
 
 @dc.dataclass(frozen=True)
 class Payment:
     """A payment order: show ``qr`` for a phone to pay; poll until ``status`` is paid."""
 
-    payment_id: str
-    amount_fen: int
-    status: str
-    qr: str
-    expires_at: str
+    payment_id: f.Code
+    amount_fen: Fen
+    status: Annotated[str, Meta(pattern=f.one_of(PAYMENT_STATES))]
+    qr: f.Text500
+    expires_at: f.Text
 
     @property
     def paid(self) -> bool:
@@ -121,90 +102,119 @@ class Payment:
 
     @classmethod
     def from_json(cls, d: f.JsonObj) -> Payment:
-        d = f.obj(d)
-        return cls(
-            payment_id=f.req_str(d, "payment_id", pattern=CODE),
-            amount_fen=f.req_int(d, "amount_fen", lo=1, hi=100_000_000),
-            status=f.req_str(d, "status", choices=PAYMENT_STATES),
-            qr=f.req_str(d, "qr", max_len=500),
-            expires_at=f.req_str(d, "expires_at"),
-        )
+        return f.convert(cls, d)
+
+
+@dc.dataclass(frozen=True)
+class CaseSearch:
+    """POST /v1/cases/search: one applicant's cases, or one station's (exactly one)."""
+
+    applicant: ApplicantKey | None = None
+    station_id: f.OptCode = None
+
+    def __post_init__(self) -> None:
+        f.blank_to_default(self)
+
+    def check(self) -> None:
+        """What the field types cannot say (run when read off the wire)."""
+        if (self.applicant is None) == (self.station_id is None):
+            raise f.FieldError("body", "give exactly one of applicant and station_id")
+
+
+@dc.dataclass(frozen=True)
+class ApplicantKey:
+    """An applicant as a search names them: the kind and number of their ID."""
+
+    id_type: IdType
+    id_number: IdNumber
+
+
+@dc.dataclass(frozen=True)
+class ApplicantSearch:
+    applicant: ApplicantKey
+
+
+@dc.dataclass(frozen=True)
+class CaseList:
+    cases: Annotated[list[CaseSummary], Meta(max_length=500)]
 
 
 REGION_PREFIX = r"[0-9]{2}([0-9]{2}){0,2}|[0-9]{6}([0-9]{6})?"  # province … village
 CURSOR = r"[A-Za-z0-9_-]{1,64}"
 PAGE_MAX = 200
+_PREFIX_WORDS = "must be a division code or its prefix"
+OptRegionPrefix = (
+    Annotated[str, Meta(pattern=f.pattern(REGION_PREFIX, _PREFIX_WORDS, optional=True))] | None
+)
+OptCursor = Annotated[str, Meta(pattern=f.pattern(CURSOR, "is not a cursor", optional=True))] | None
 
 
 @dc.dataclass(frozen=True)
 class CaseRating:
     """The latest rating of a case; its comment stays on the platform."""
 
-    rating_id: str
-    level: int
-    rated_at: str
-    reasons: list[str]
+    rating_id: f.Code
+    level: Annotated[int, Meta(ge=1, le=5)]
+    rated_at: f.Text
+    reasons: Annotated[list[f.Text100], Meta(max_length=10)] = dc.field(default_factory=list)
 
     @classmethod
     def from_json(cls, d: f.JsonObj, path: str = "rating") -> CaseRating:
-        d = f.obj(d, path)
-        return cls(
-            rating_id=f.req_str(d, "rating_id", path, pattern=CODE),
-            level=f.req_int(d, "level", path, lo=1, hi=5),
-            rated_at=f.req_str(d, "rated_at", path),
-            reasons=f.str_list(d, "reasons", path, max_items=10, max_len=100),
-        )
+        return f.convert(cls, d, path)
 
 
 @dc.dataclass(frozen=True)
 class SupervisedCase:
-    case_no: str
-    matter_code: str
-    matter_name: str
-    department: str
-    station_id: str
-    region_code: str
-    channel: str
-    mode: str
-    status: str
-    received_at: str
-    promised_date: str | None
-    completed_at: str | None
-    rating: CaseRating | None
+    case_no: f.Code
+    matter_code: f.Code
+    matter_name: f.Text
+    department: f.Text
+    station_id: f.Code
+    region_code: Region
+    channel: Annotated[str, Meta(pattern=f.one_of(["kiosk", "assisted"]))]
+    mode: Annotated[str, Meta(pattern=f.one_of(HANDLING_MODES))]
+    status: CaseStateName
+    received_at: f.Text
+    promised_date: OptDate = None
+    completed_at: f.OptText = None
+    rating: CaseRating | None = None
+
+    def __post_init__(self) -> None:
+        f.blank_to_default(self)
 
     @classmethod
     def from_json(cls, d: f.JsonObj, path: str = "case") -> SupervisedCase:
-        d = f.obj(d, path)
-        rating = d.get("rating")
-        return cls(
-            case_no=f.req_str(d, "case_no", path, pattern=CODE),
-            matter_code=f.req_str(d, "matter_code", path, pattern=CODE),
-            matter_name=f.req_str(d, "matter_name", path),
-            department=f.req_str(d, "department", path),
-            station_id=f.req_str(d, "station_id", path, pattern=CODE),
-            region_code=f.req_str(d, "region_code", path, pattern=REGION),
-            channel=f.req_str(d, "channel", path, choices=tuple(Channel)),
-            mode=f.req_str(d, "mode", path, choices=HANDLING_MODES),
-            status=f.req_str(d, "status", path, choices=tuple(CaseState)),
-            received_at=f.req_str(d, "received_at", path),
-            promised_date=f.opt_str(d, "promised_date", path, pattern=r"\d{4}-\d{2}-\d{2}"),
-            completed_at=f.opt_str(d, "completed_at", path),
-            rating=None if rating is None else CaseRating.from_json(rating, f"{path}.rating"),
-        )
+        return f.convert(cls, d, path)
 
 
 @dc.dataclass(frozen=True)
 class SupervisionPage:
     """One page; ``next_cursor`` asks for the next one (None: this was the last)."""
 
-    cases: list[SupervisedCase]
-    next_cursor: str | None
+    cases: Annotated[list[SupervisedCase], Meta(max_length=PAGE_MAX)]
+    next_cursor: OptCursor = None
+
+    def __post_init__(self) -> None:
+        f.blank_to_default(self)
 
     @classmethod
     def from_json(cls, d: f.JsonObj) -> SupervisionPage:
-        d = f.obj(d)
-        items = f.obj_list(d, "cases", max_items=PAGE_MAX)
-        return cls(
-            cases=[SupervisedCase.from_json(c, f"cases[{i}]") for i, c in enumerate(items)],
-            next_cursor=f.opt_str(d, "next_cursor", pattern=CURSOR),
-        )
+        return f.convert(cls, d)
+
+
+@dc.dataclass(frozen=True)
+class SupervisionQuery:
+    """GET /v1/supervision/cases's query: one station's cases or one region's."""
+
+    station_id: f.OptCode = None
+    region_code: OptRegionPrefix = None
+    received_from: OptDate = None
+    received_to: OptDate = None
+    cursor: OptCursor = None
+
+    def __post_init__(self) -> None:
+        f.blank_to_default(self)
+
+    def check(self) -> None:
+        if (self.station_id is None) == (self.region_code is None):
+            raise f.FieldError("station_id", "give exactly one of station_id and region_code")

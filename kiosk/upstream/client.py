@@ -51,8 +51,10 @@ from kiosk.upstream.service_models import (
     Appointment,
     AppointmentRequest,
     Complaint,
+    Filed,
     Rating,
     Slot,
+    SlotList,
 )
 
 log = logging.getLogger(__name__)
@@ -242,7 +244,7 @@ class HttpPlatformClient(LookupCalls):
     def rate(self, rating: Rating, idem_key: str | None = None) -> str:
         """Send a 好差评 rating; returns the platform's rating id."""
         resp = self._call("POST", "/v1/ratings", body=to_json(rating), idem_key=idem_key)
-        return fields.req_str(self._json(resp), "rating_id")
+        return _filed(self._parse(_reader(Filed), resp).rating_id)
 
     def appointment_slots(
         self, matter_code: str, station_id: str, date: str | None = None
@@ -264,7 +266,7 @@ class HttpPlatformClient(LookupCalls):
     def complain(self, complaint: Complaint, idem_key: str | None = None) -> str:
         """File a complaint (投诉); returns the complaint id."""
         resp = self._call("POST", "/v1/complaints", body=to_json(complaint), idem_key=idem_key)
-        return fields.req_str(self._json(resp), "complaint_id")
+        return _filed(self._parse(_reader(Filed), resp).complaint_id)
 
     def supervision_cases(
         self,
@@ -364,8 +366,8 @@ class HttpPlatformClient(LookupCalls):
         if not resp.headers.get("Content-Type", "").startswith("application/json"):
             raise PlatformUnavailable("answer is not JSON", code="bad_response")
         try:
-            value = resp.json()
-        except ValueError as exc:
+            value = fields.parse_json(resp.content)
+        except fields.MalformedJson as exc:
             raise PlatformUnavailable("answer is not JSON", code="bad_response") from exc
         if not isinstance(value, dict):
             raise PlatformUnavailable("answer is not an object", code="bad_response")
@@ -379,7 +381,17 @@ class HttpPlatformClient(LookupCalls):
 
 
 def _slots(d: dict[str, Any]) -> list[Slot]:
-    return [Slot.from_json(s, f"slots[{i}]") for i, s in enumerate(fields.obj_list(d, "slots"))]
+    return fields.convert(SlotList, d).slots
+
+
+def _reader(cls: type[T]) -> Callable[[dict[str, Any]], T]:
+    return lambda d: fields.convert(cls, d)
+
+
+def _filed(given: str | None) -> str:
+    if given is None:
+        raise PlatformUnavailable("answer without its id", code="bad_response")
+    return given
 
 
 def _q(segment: str) -> str:

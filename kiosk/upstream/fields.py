@@ -1,16 +1,31 @@
-"""Strict readers for JSON objects off the wire.
+"""The wire's one validation layer: constrained field types and the reader that applies them.
 
-Both ends use them: the sandbox to refuse hostile requests with the exact field named,
-the client to refuse a platform answer that is not what the OpenAPI file promises.
-A bool is never accepted as an int, and strings are length-bounded.
+The models (models.py, case_models.py, service_models.py) are dataclasses whose field
+types say everything a value must be: ``Code``, ``Text100``, ``Int(1, 5)`` … are
+``typing.Annotated`` types that msgspec enforces while it decodes. Both ends use them:
+the sandbox to refuse hostile requests with the exact field named, the client to refuse a
+platform answer that is not what the OpenAPI file promises.
+
+Rules of the wire, kept here once: a bool is never an int; a whole JSON number (``3.0``)
+is an integer (JSON Schema's reading); strings are length-bounded, never blank and never
+hold NUL; an optional string sent as ``""`` counts as absent; NaN, Infinity and JSON
+nested deeper than the decoder's stack are malformed, not a crash.
 """
 
 from __future__ import annotations
 
+import dataclasses as dc
+import math
 import re
-from typing import Any
+import types
+import typing
+from typing import Annotated, Any, TypeVar
+
+import msgspec
+from msgspec import Meta
 
 JsonObj = dict[str, Any]
+T = TypeVar("T")
 
 
 class FieldError(ValueError):
@@ -22,123 +37,177 @@ class FieldError(ValueError):
         self.reason = reason
 
 
-def _name(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
+class MalformedJson(ValueError):
+    """The bytes are not one JSON document (or hold NaN, Infinity, or nest too deeply)."""
 
 
-def obj(value: Any, path: str = "") -> JsonObj:
-    """The value itself, checked to be a JSON object."""
-    if not isinstance(value, dict):
-        raise FieldError(path or "body", "must be an object")
-    return value
+# ---- patterns and the words an error uses for them ----------------------------------------
+
+_WORDS: dict[str, str] = {}
 
 
-def req_str(
-    d: JsonObj,
-    key: str,
-    path: str = "",
-    *,
-    max_len: int = 200,
-    pattern: str | None = None,
-    choices: tuple[str, ...] = (),
-) -> str:
-    value = d.get(key)
-    name = _name(path, key)
-    if not isinstance(value, str):
-        raise FieldError(name, "required string" if value is None else "must be a string")
-    if not value.strip():
-        raise FieldError(name, "must not be empty")
-    if len(value) > max_len:
-        raise FieldError(name, f"longer than {max_len}")
-    if "\x00" in value:
-        raise FieldError(name, "contains NUL")
-    if pattern is not None and not re.fullmatch(pattern, value):
-        raise FieldError(name, "has the wrong format")
-    if choices and value not in choices:
-        raise FieldError(name, f"must be one of {', '.join(choices)}")
-    return value
+def pattern(body: str, words: str, *, optional: bool = False) -> str:
+    """``body`` anchored for msgspec (which searches), remembered with its error words."""
+    anchored = f"^(?:{body}){'?' if optional else ''}\\Z"
+    _WORDS[repr(anchored)] = words  # msgspec's error shows the pattern's repr
+    return anchored
 
 
-def opt_str(d: JsonObj, key: str, path: str = "", **kw: Any) -> str | None:
-    """An optional string; absent, null and "" all mean "not given"."""
-    if d.get(key) is None or d.get(key) == "":
-        return None
-    return req_str(d, key, path, **kw)
+def one_of(values: typing.Iterable[str], *, optional: bool = False) -> str:
+    """A pattern for one of a few words (an enum's values)."""
+    words = [str(v) for v in values]
+    body = "|".join(re.escape(w) for w in words)
+    return pattern(body, f"must be one of {', '.join(words)}", optional=optional)
 
 
-def req_int(d: JsonObj, key: str, path: str = "", *, lo: int = 0, hi: int = 2**53) -> int:
-    value = d.get(key)
-    name = _name(path, key)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # JSON has one number type: 3.0 is the integer 3 (JSON Schema)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise FieldError(name, "required integer" if value is None else "must be an integer")
-    if not lo <= value <= hi:
-        raise FieldError(name, f"must be between {lo} and {hi}")
-    return value
+_NONBLANK = r"(?=[^\x00]*\S)[^\x00]*"
+TEXT = pattern(_NONBLANK, "must not be blank or contain NUL")
+OPT_TEXT = pattern(_NONBLANK, "must not be blank or contain NUL", optional=True)
+CODE_BODY = r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}"
+CODE = pattern(CODE_BODY, "has the wrong format")
+OPT_CODE = pattern(CODE_BODY, "has the wrong format", optional=True)
+
+Code = Annotated[str, Meta(pattern=CODE)]
+OptCode = Annotated[str, Meta(pattern=OPT_CODE)] | None
+Text = Annotated[str, Meta(max_length=200, pattern=TEXT)]
+Text64 = Annotated[str, Meta(max_length=64, pattern=TEXT)]
+Text100 = Annotated[str, Meta(max_length=100, pattern=TEXT)]
+Text255 = Annotated[str, Meta(max_length=255, pattern=TEXT)]
+Text500 = Annotated[str, Meta(max_length=500, pattern=TEXT)]
+Text2000 = Annotated[str, Meta(max_length=2000, pattern=TEXT)]
+OptText = Annotated[str, Meta(max_length=200, pattern=OPT_TEXT)] | None
+OptText64 = Annotated[str, Meta(max_length=64, pattern=OPT_TEXT)] | None
+OptText500 = Annotated[str, Meta(max_length=500, pattern=OPT_TEXT)] | None
+OptText1000 = Annotated[str, Meta(max_length=1000, pattern=OPT_TEXT)] | None
+Count = Annotated[int, Meta(ge=0, le=2**53)]
+TextList = Annotated[list[Text], Meta(max_length=20)]
 
 
-def opt_int(d: JsonObj, key: str, path: str = "", **kw: Any) -> int | None:
-    if d.get(key) is None:
-        return None
-    return req_int(d, key, path, **kw)
+def blank_to_default(obj: object) -> None:
+    """In a frozen dataclass's ``__post_init__``: an optional string sent as ``""`` is
+    absent, so it takes its default (None, or a word such as ``"promised"``)."""
+    for f in dc.fields(obj):  # type: ignore[arg-type]
+        if getattr(obj, f.name) == "" and f.default is not dc.MISSING and f.default != "":
+            object.__setattr__(obj, f.name, f.default)
 
 
-def req_bool(d: JsonObj, key: str, path: str = "") -> bool:
-    value = d.get(key)
-    if not isinstance(value, bool):
-        raise FieldError(_name(path, key), "must be a boolean")
-    return value
+# ---- reading ------------------------------------------------------------------------------
 
 
-def req_obj(d: JsonObj, key: str, path: str = "") -> JsonObj:
-    value = d.get(key)
-    if value is None:
-        raise FieldError(_name(path, key), "required object")
-    return obj(value, _name(path, key))
+def _number(text: str) -> float | int:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("a number too large for JSON")
+    return int(value) if value.is_integer() and abs(value) <= 2**53 else value
 
 
-def opt_obj(d: JsonObj, key: str, path: str = "") -> JsonObj | None:
-    return None if d.get(key) is None else req_obj(d, key, path)
+_DECODER = msgspec.json.Decoder(float_hook=_number)
 
 
-def obj_list(d: JsonObj, key: str, path: str = "", *, max_items: int = 100) -> list[JsonObj]:
-    """A list of objects; a missing key is an empty list."""
-    value = d.get(key, [])
-    name = _name(path, key)
-    if not isinstance(value, list):
-        raise FieldError(name, "must be an array")
-    if len(value) > max_items:
-        raise FieldError(name, f"more than {max_items} items")
-    return [obj(item, f"{name}[{i}]") for i, item in enumerate(value)]
+def parse_json(raw: bytes) -> Any:
+    """One JSON document, or MalformedJson (bad UTF-8, bad syntax, NaN, too deep)."""
+    try:
+        return _DECODER.decode(raw)
+    except (msgspec.DecodeError, ValueError, RecursionError) as exc:
+        raise MalformedJson(f"not valid JSON: {exc}") from exc
 
 
-def str_list(
-    d: JsonObj, key: str, path: str = "", *, max_items: int = 20, max_len: int = 200
-) -> list[str]:
-    value = d.get(key, [])
-    name = _name(path, key)
-    if not isinstance(value, list):
-        raise FieldError(name, "must be an array")
-    if len(value) > max_items:
-        raise FieldError(name, f"more than {max_items} items")
-    holder = {str(i): v for i, v in enumerate(value)}
-    return [req_str(holder, str(i), name, max_len=max_len) for i in range(len(value))]
+def load(cls: type[T], raw: bytes) -> T:
+    """JSON bytes read into ``cls``: MalformedJson, or FieldError naming the field."""
+    return convert(cls, parse_json(raw))
 
 
-def str_map(
-    d: JsonObj, key: str, path: str = "", *, max_items: int = 200, max_len: int = 2000
-) -> dict[str, str]:
-    """An object of string values (form answers); empty strings are allowed."""
-    value = d.get(key, {})
-    name = _name(path, key)
-    if not isinstance(value, dict):
-        raise FieldError(name, "must be an object")
-    if len(value) > max_items:
-        raise FieldError(name, f"more than {max_items} entries")
-    for k, v in value.items():
-        if not isinstance(v, str):
-            raise FieldError(f"{name}.{k}", "must be a string")
-        if len(k) > 100 or len(v) > max_len:
-            raise FieldError(f"{name}.{k}", "too long")
-    return dict(value)
+def convert(cls: type[T], value: Any, path: str = "") -> T:
+    """A parsed JSON value read into ``cls``; FieldError naming the first bad field."""
+    try:
+        result = msgspec.convert(value, type=cls, strict=True)
+    except msgspec.ValidationError as exc:
+        raise _field_error(exc, cls, value, path) from exc
+    check = getattr(result, "check", None)
+    if check is not None:  # the rules between fields, which no field type can say
+        try:
+            check()
+        except FieldError as exc:
+            raise FieldError(_join(path, exc.field), exc.reason) from exc
+    return result
+
+
+_AT = re.compile(r"^(?P<reason>.*) - at (?P<key>`key` in )?`\$(?P<path>[^`]*)`$", re.S)
+_MISSING = re.compile(r"Object missing required field `(?P<name>[^`]+)`")
+_REGEX = re.compile(r"Expected `str` matching regex (?P<regex>'.*')$", re.S)
+
+
+def _field_error(exc: msgspec.ValidationError, cls: Any, value: Any, prefix: str) -> FieldError:
+    m = _AT.match(str(exc))
+    reason, where = (
+        (m["reason"], m["path"] + ("[...]" if m["key"] else "")) if m else (str(exc), "")
+    )
+    if "[...]" in where:  # msgspec does not name mapping keys: find the one that failed
+        where = _name_keys(cls, value, where)
+    if missing := _MISSING.match(reason):
+        where, reason = _join(where, missing["name"]), "required"
+    elif regex := _REGEX.match(reason):
+        reason = _WORDS.get(regex["regex"], "has the wrong format")
+    field = _join(prefix, where.lstrip(".")) or "body"
+    return FieldError(field, reason)
+
+
+def _join(path: str, name: str) -> str:
+    if not path:
+        return name
+    return f"{path}{name}" if name.startswith("[") else f"{path}.{name}"
+
+
+_STEP = re.compile(r"\.([^.\[]+)|\[(\d+|\.\.\.)\]")
+
+
+def _name_keys(cls: Any, value: Any, where: str) -> str:
+    """Replace each ``[...]`` of a msgspec path with the mapping key whose value fails."""
+    out, kind = "", cls
+    for step in _STEP.finditer(where):
+        kind = _unwrap(kind)
+        name, index = step.group(1), step.group(2)
+        if name is not None:
+            hints = (
+                typing.get_type_hints(kind, include_extras=True) if dc.is_dataclass(kind) else {}
+            )
+            kind, value = hints.get(name, Any), value.get(name) if isinstance(value, dict) else None
+            out += f".{name}"
+        elif index != "...":
+            kind = (typing.get_args(kind) or (Any,))[0]
+            value = value[int(index)] if isinstance(value, list) else None
+            out += f"[{index}]"
+        else:
+            key_type, item_type = typing.get_args(kind) or (Any, Any)
+            key, value = _failing_item(value, key_type, item_type)
+            kind = item_type
+            out += f".{key}"
+    return out
+
+
+def _failing_item(mapping: Any, key_type: Any, item_type: Any) -> tuple[str, Any]:
+    for key, item in (mapping or {}).items():
+        try:
+            msgspec.convert(key, type=key_type, strict=True)
+            msgspec.convert(item, type=item_type, strict=True)
+        except msgspec.ValidationError:
+            return str(key), item
+    return "[...]", None
+
+
+def _unwrap(kind: Any) -> Any:
+    """``Annotated[X, …]`` → X; ``X | None`` → X."""
+    while True:
+        if typing.get_origin(kind) is Annotated:
+            kind = typing.get_args(kind)[0]
+            continue
+        args = [a for a in typing.get_args(kind) if a is not type(None)]
+        if typing.get_origin(kind) in (typing.Union, types.UnionType) and len(args) == 1:
+            kind = args[0]
+            continue
+        return kind
+
+
+def to_builtins(value: Any) -> Any:
+    """A model as plain JSON values (``None`` fields left in)."""
+    return msgspec.to_builtins(value)

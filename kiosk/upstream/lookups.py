@@ -15,9 +15,15 @@ from urllib.parse import quote
 import requests
 
 from kiosk.upstream import fields
-from kiosk.upstream.case_models import CaseSummary, Certificate, Payment, PaymentRequest
+from kiosk.upstream.case_models import (
+    CaseList,
+    CaseSummary,
+    Certificate,
+    Payment,
+    PaymentRequest,
+)
 from kiosk.upstream.models import Applicant, to_json
-from kiosk.upstream.service_models import Appointment
+from kiosk.upstream.service_models import Appointment, AppointmentList
 
 T = TypeVar("T")
 
@@ -77,15 +83,11 @@ class LookupCalls:
 
 
 def _appointments(d: fields.JsonObj) -> list[Appointment]:
-    items = fields.obj_list(fields.obj(d), "appointments", max_items=200)
-    return [Appointment.from_json(item) for item in items]
+    return fields.convert(AppointmentList, d).appointments
 
 
 def _summaries(d: fields.JsonObj) -> list[CaseSummary]:
-    return [
-        CaseSummary.from_json(c, f"cases[{i}]")
-        for i, c in enumerate(fields.obj_list(d, "cases", max_items=500))
-    ]
+    return fields.convert(CaseList, d).cases
 
 
 def _q(segment: str) -> str:

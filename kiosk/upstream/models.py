@@ -1,8 +1,9 @@
 """Requests and answers of the platform API (kiosk/upstream/openapi.yaml), as dataclasses.
 
-``to_json`` gives the wire object; ``from_json`` reads one strictly (fields.FieldError on
-anything the OpenAPI file does not allow). The client and the sandbox share them, so the
-two ends cannot drift apart.
+Each field's type says what the OpenAPI file allows (kiosk/upstream/fields.py: constrained
+types that msgspec enforces). ``to_json`` gives the wire object; ``from_json`` reads one
+strictly (fields.FieldError naming the field). The client and the sandbox share them, so
+the two ends cannot drift apart.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import dataclasses as dc
 import datetime as dt
 import enum
 import re
-from typing import Any
+from typing import Annotated, Any
+
+from msgspec import Meta
 
 from kiosk.upstream import fields as f
 
@@ -23,6 +26,27 @@ SHA256_HEX = r"[0-9a-f]{64}"
 ID_TYPE = r"[a-z][a-z0-9_]{0,31}"
 #: A 6-digit county or 12-digit village administrative division code (GB/T 2260 and up).
 REGION = r"[0-9]{6}([0-9]{6})?"
+PHONE = r"\+?[0-9 -]{3,20}"
+
+_REGION_WORDS = "must be a 6- or 12-digit division code"
+_REGION = f.pattern(REGION, _REGION_WORDS)
+_OPT_REGION = f.pattern(REGION, _REGION_WORDS, optional=True)
+_OPT_PHONE = f.pattern(PHONE, "must be a phone number", optional=True)
+_ID_NUMBER = f.pattern(r"[0-9A-Za-z]+", "has the wrong format")
+
+Region = Annotated[str, Meta(pattern=_REGION)]
+OptRegion = Annotated[str, Meta(pattern=_OPT_REGION)] | None
+OptDate = Annotated[str, Meta(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None
+PromisedDays = Annotated[int, Meta(ge=0, le=365)]
+IdType = Annotated[str, Meta(pattern=f.pattern(ID_TYPE, "has the wrong format"))]
+IdNumber = Annotated[str, Meta(max_length=40, pattern=_ID_NUMBER)]
+OptPhone = Annotated[str, Meta(max_length=20, pattern=_OPT_PHONE)] | None
+Sha256 = Annotated[str, Meta(pattern=f.pattern(SHA256_HEX, "must be 64 lower-case hex digits"))]
+#: Form answers: at most 200, keys up to 100 characters, values up to 2,000 (may be "").
+Answers = Annotated[
+    dict[Annotated[str, Meta(max_length=100)], Annotated[str, Meta(max_length=2000)]],
+    Meta(max_length=200),
+]
 
 
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
@@ -54,61 +78,35 @@ class CaseState(enum.StrEnum):
 
 @dc.dataclass(frozen=True)
 class Applicant:
-    id_type: str  # resident_id, e_id, social_security_card, passport ...
-    id_number: str
-    name: str
-    phone: str | None = None
+    id_type: IdType  # resident_id, e_id, social_security_card, passport ...
+    id_number: IdNumber
+    name: f.Text100
+    phone: OptPhone = None
+
+    def __post_init__(self) -> None:
+        f.blank_to_default(self)
 
     def to_json(self) -> f.JsonObj:
         return dc.asdict(self)
 
     @classmethod
     def from_json(cls, d: f.JsonObj, path: str = "applicant") -> Applicant:
-        return cls(
-            id_type=f.req_str(d, "id_type", path, pattern=ID_TYPE),
-            id_number=f.req_str(d, "id_number", path, max_len=40, pattern=r"[0-9A-Za-z]+"),
-            name=f.req_str(d, "name", path, max_len=100),
-            phone=f.opt_str(d, "phone", path, max_len=20, pattern=r"\+?[0-9 -]{3,20}"),
-        )
+        return f.convert(cls, d, path)
 
 
 @dc.dataclass(frozen=True)
 class Agent:
     """A member of staff: the 帮办员/代办员 on an assisted application, or rated staff."""
 
-    id: str
-    name: str
+    id: f.Text64
+    name: f.Text100
 
     def to_json(self) -> f.JsonObj:
         return dc.asdict(self)
 
     @classmethod
     def from_json(cls, d: f.JsonObj, path: str = "agent") -> Agent:
-        return cls(f.req_str(d, "id", path, max_len=64), f.req_str(d, "name", path, max_len=100))
-
-
-@dc.dataclass(frozen=True)
-class MaterialRef:
-    """One entry of an application's materials manifest: what will be uploaded."""
-
-    material_code: str
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-
-    def to_json(self) -> f.JsonObj:
-        return dc.asdict(self)
-
-    @classmethod
-    def from_json(cls, d: f.JsonObj, path: str) -> MaterialRef:
-        return cls(
-            material_code=f.req_str(d, "material_code", path, pattern=CODE),
-            filename=f.req_str(d, "filename", path, max_len=255),
-            content_type=f.req_str(d, "content_type", path, max_len=100),
-            size=f.req_int(d, "size", path, lo=0, hi=MAX_ATTACHMENT_BYTES),
-            sha256=f.req_str(d, "sha256", path, pattern=SHA256_HEX),
-        )
+        return f.convert(cls, d, path)
 
 
 MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024
@@ -119,25 +117,51 @@ APPLICATION_KINDS = ("application", "correction")
 
 
 @dc.dataclass(frozen=True)
-class Application:
-    """An application (办件申请) as the kiosk sends it."""
+class MaterialRef:
+    """One entry of an application's materials manifest: what will be uploaded."""
 
-    matter_code: str
-    matter_name: str
-    department: str
+    material_code: f.Code
+    filename: f.Text255
+    content_type: f.Text100
+    size: Annotated[int, Meta(ge=0, le=MAX_ATTACHMENT_BYTES)]
+    sha256: Sha256
+
+    def to_json(self) -> f.JsonObj:
+        return dc.asdict(self)
+
+    @classmethod
+    def from_json(cls, d: f.JsonObj, path: str = "") -> MaterialRef:
+        return f.convert(cls, d, path)
+
+
+@dc.dataclass(frozen=True, kw_only=True)
+class Application:
+    """An application (办件申请) as the kiosk sends it (built by keyword only)."""
+
+    matter_code: f.Code
+    matter_name: f.Text
+    department: f.Text
     applicant: Applicant
-    answers: dict[str, str]
-    channel: str
-    station_id: str
-    region_code: str
-    materials: list[MaterialRef]
-    case_no: str | None = None
+    answers: Answers = dc.field(default_factory=dict)
+    channel: Annotated[str, Meta(pattern=f.one_of(["kiosk", "assisted"]))]
+    station_id: f.Code
+    region_code: Region
+    materials: Annotated[list[MaterialRef], Meta(max_length=50)] = dc.field(default_factory=list)
+    case_no: f.OptCode = None
     agent: Agent | None = None
-    mode: str = "promised"
-    client_ref: str | None = None  # the kiosk's provisional number, for reconciliation
-    promised_days: int | None = None
-    kind: str = "application"
-    payment_id: str | None = None  # a paid platform payment, for a fee-bearing matter
+    mode: Annotated[str, Meta(pattern=f.one_of(HANDLING_MODES, optional=True))] = "promised"
+    client_ref: f.OptText64 = None  # the kiosk's provisional number, for reconciliation
+    promised_days: Annotated[int, Meta(ge=0, le=365)] | None = None
+    kind: Annotated[str, Meta(pattern=f.one_of(APPLICATION_KINDS, optional=True))] = "application"
+    payment_id: f.OptCode = None  # a paid platform payment, for a fee-bearing matter
+
+    def __post_init__(self) -> None:
+        f.blank_to_default(self)
+
+    def check(self) -> None:
+        """What the field types cannot say (run when read off the wire)."""
+        if self.kind == "correction" and self.case_no is None:
+            raise f.FieldError("case_no", "a correction names the case it corrects")
 
     def to_json(self) -> f.JsonObj:
         d = dc.asdict(self)
@@ -147,131 +171,105 @@ class Application:
 
     @classmethod
     def from_json(cls, d: f.JsonObj) -> Application:
-        d = f.obj(d)
-        agent = f.opt_obj(d, "agent")
-        app = cls(
-            matter_code=f.req_str(d, "matter_code", pattern=CODE),
-            matter_name=f.req_str(d, "matter_name"),
-            department=f.req_str(d, "department"),
-            applicant=Applicant.from_json(f.req_obj(d, "applicant")),
-            answers=f.str_map(d, "answers"),
-            channel=f.req_str(d, "channel", choices=tuple(Channel)),
-            station_id=f.req_str(d, "station_id", pattern=CODE),
-            region_code=f.req_str(d, "region_code", pattern=REGION),
-            materials=[
-                MaterialRef.from_json(m, f"materials[{i}]")
-                for i, m in enumerate(f.obj_list(d, "materials", max_items=50))
-            ],
-            case_no=f.opt_str(d, "case_no", pattern=CODE),
-            agent=None if agent is None else Agent.from_json(agent),
-            mode=f.opt_str(d, "mode", choices=HANDLING_MODES) or "promised",
-            client_ref=f.opt_str(d, "client_ref", max_len=64),
-            promised_days=f.opt_int(d, "promised_days", lo=0, hi=365),
-            kind=f.opt_str(d, "kind", choices=APPLICATION_KINDS) or "application",
-            payment_id=f.opt_str(d, "payment_id", pattern=CODE),
-        )
-        if app.kind == "correction" and app.case_no is None:
-            raise f.FieldError("case_no", "a correction names the case it corrects")
-        return app
-
-
-@dc.dataclass(frozen=True)
-class IssuedNumber:
-    """A case number (办件编号) the platform issued for a receipt, and the promised date
-    (ISO) the case will show when the request named the matter's promised days."""
-
-    case_no: str
-    promised_date: str | None = None
-
-    @classmethod
-    def from_json(cls, d: f.JsonObj) -> IssuedNumber:
-        d = f.obj(d)
-        promised = f.opt_str(d, "promised_date", pattern=r"\d{4}-\d{2}-\d{2}")
-        return cls(f.req_str(d, "case_no", pattern=r"[A-Za-z0-9._:-]{1,64}"), promised)
+        return f.convert(cls, d)
 
 
 @dc.dataclass(frozen=True)
 class Receipt:
     """The platform's answer to an application: the case is on record."""
 
-    case_no: str
-    status: str
-    received_at: str
-    awaiting_uploads: int
+    case_no: f.Code
+    status: Annotated[str, Meta(pattern=f.one_of(["received", "accepted", "in_review",
+                                                  "completed", "returned"]))]  # fmt: skip
+    received_at: f.Text
+    awaiting_uploads: f.Count
 
     @classmethod
     def from_json(cls, d: f.JsonObj) -> Receipt:
-        d = f.obj(d)
-        return cls(
-            case_no=f.req_str(d, "case_no", pattern=CODE),
-            status=f.req_str(d, "status", choices=tuple(CaseState)),
-            received_at=f.req_str(d, "received_at"),
-            awaiting_uploads=f.req_int(d, "awaiting_uploads"),
-        )
+        return f.convert(cls, d)
 
 
 @dc.dataclass(frozen=True)
 class UploadInfo:
     """Where a resumable attachment upload stands."""
 
-    upload_id: str
-    offset: int
-    length: int
+    upload_id: f.Code
+    offset: f.Count
+    length: f.Count
     complete: bool
 
     @classmethod
     def from_json(cls, d: f.JsonObj) -> UploadInfo:
-        d = f.obj(d)
-        return cls(
-            upload_id=f.req_str(d, "upload_id", pattern=CODE),
-            offset=f.req_int(d, "offset"),
-            length=f.req_int(d, "length"),
-            complete=f.req_bool(d, "complete"),
-        )
+        return f.convert(cls, d)
+
+
+CaseStateName = Annotated[str, Meta(pattern=f.one_of(["received", "accepted", "in_review",
+                                                      "completed", "returned"]))]  # fmt: skip
 
 
 @dc.dataclass(frozen=True)
 class TimelineEvent:
-    at: str
-    state: str
-    note: str = ""
+    at: f.Text
+    state: CaseStateName
+    note: Annotated[str, Meta(max_length=500, pattern=f.OPT_TEXT)] = ""
 
     @classmethod
-    def from_json(cls, d: f.JsonObj, path: str) -> TimelineEvent:
-        return cls(
-            at=f.req_str(d, "at", path),
-            state=f.req_str(d, "state", path, choices=tuple(CaseState)),
-            note=f.opt_str(d, "note", path, max_len=500) or "",
-        )
+    def from_json(cls, d: f.JsonObj, path: str = "") -> TimelineEvent:
+        return f.convert(cls, d, path)
 
 
 @dc.dataclass(frozen=True)
 class CaseStatus:
     """Status and timeline of a case (办件进度)."""
 
-    case_no: str
-    matter_code: str
-    status: str
-    timeline: list[TimelineEvent]
-    promised_date: str | None
-    missing_materials: list[str]
-    awaiting_uploads: int
+    case_no: f.Code
+    matter_code: f.Code
+    status: CaseStateName
+    timeline: Annotated[list[TimelineEvent], Meta(max_length=100)]
+    missing_materials: f.TextList
+    awaiting_uploads: f.Count
+    promised_date: f.OptText = None
+
+    def __post_init__(self) -> None:
+        f.blank_to_default(self)
 
     @classmethod
     def from_json(cls, d: f.JsonObj) -> CaseStatus:
-        d = f.obj(d)
-        return cls(
-            case_no=f.req_str(d, "case_no", pattern=CODE),
-            matter_code=f.req_str(d, "matter_code", pattern=CODE),
-            status=f.req_str(d, "status", choices=tuple(CaseState)),
-            timeline=[
-                TimelineEvent.from_json(e, f"timeline[{i}]")
-                for i, e in enumerate(f.obj_list(d, "timeline"))
-            ],
-            promised_date=f.opt_str(d, "promised_date"),
-            missing_materials=f.str_list(d, "missing_materials"),
-            awaiting_uploads=f.req_int(d, "awaiting_uploads"),
-        )
+        return f.convert(cls, d)
+
+
+@dc.dataclass(frozen=True)
+class IssuedNumber:
+    """The answer to POST /v1/case-numbers: a case number (办件编号) the platform issued
+    for a receipt, and the promised date (ISO) the case will show when the request named
+    the matter's promised days."""
+
+    case_no: f.Code
+    promised_date: OptDate = None
+
+    @classmethod
+    def from_json(cls, d: f.JsonObj) -> IssuedNumber:
+        return f.convert(cls, d)
+
+
+@dc.dataclass(frozen=True)
+class CaseNumberRequest:
+    """POST /v1/case-numbers: the matter, the county, and the matter's promised working
+    days when the receipt is to show the promised date."""
+
+    matter_code: f.Code
+    region_code: OptRegion = None
+    promised_days: PromisedDays | None = None
+
+    def __post_init__(self) -> None:
+        f.blank_to_default(self)
+
+
+@dc.dataclass(frozen=True)
+class UploadRequest(MaterialRef):
+    """POST …/attachments: one manifest entry, and optionally which one (0-49)."""
+
+    manifest_index: Annotated[int, Meta(ge=0, le=49)] | None = None
 
 
 def to_json(value: Any) -> f.JsonObj:

@@ -9,106 +9,101 @@ rating of 2 or 1 must say why (GB/T 39734-2020 annex A, 差评评价内容).
 from __future__ import annotations
 
 import dataclasses as dc
+from typing import Annotated
+
+from msgspec import Meta
 
 from kiosk.upstream import fields as f
-from kiosk.upstream.models import CODE, REGION, Agent, Applicant, Channel
+from kiosk.upstream.models import Agent, Applicant, OptPhone, Region
 
 BAD_RATING_MAX = 2
+ChannelName = Annotated[str, Meta(pattern=f.one_of(["kiosk", "assisted"]))]
 
 
 @dc.dataclass(frozen=True)
 class Rating:
-    case_no: str
-    matter_code: str
-    department: str
-    region_code: str
-    channel: str
-    station_id: str
-    level: int
-    reasons: list[str] = dc.field(default_factory=list)
-    comment: str = ""
+    case_no: f.Code
+    matter_code: f.Code
+    department: f.Text
+    region_code: Region
+    channel: ChannelName
+    station_id: f.Code
+    level: Annotated[int, Meta(ge=1, le=5)]
+    reasons: Annotated[list[f.Text100], Meta(max_length=10)] = dc.field(default_factory=list)
+    comment: Annotated[str, Meta(max_length=1000, pattern=f.OPT_TEXT)] = ""
     staff: Agent | None = None
+
+    def check(self) -> None:
+        """What the field types cannot say (run when read off the wire)."""
+        if self.level <= BAD_RATING_MAX and not self.reasons:
+            raise f.FieldError("reasons", "a rating of 1 or 2 needs at least one reason")
 
     @classmethod
     def from_json(cls, d: f.JsonObj) -> Rating:
-        d = f.obj(d)
-        staff = f.opt_obj(d, "staff")
-        rating = cls(
-            case_no=f.req_str(d, "case_no", pattern=CODE),
-            matter_code=f.req_str(d, "matter_code", pattern=CODE),
-            department=f.req_str(d, "department"),
-            region_code=f.req_str(d, "region_code", pattern=REGION),
-            channel=f.req_str(d, "channel", choices=tuple(Channel)),
-            station_id=f.req_str(d, "station_id", pattern=CODE),
-            level=f.req_int(d, "level", lo=1, hi=5),
-            reasons=f.str_list(d, "reasons", max_items=10, max_len=100),
-            comment=f.opt_str(d, "comment", max_len=1000) or "",
-            staff=None if staff is None else Agent.from_json(staff, "staff"),
-        )
-        if rating.level <= BAD_RATING_MAX and not rating.reasons:
-            raise f.FieldError("reasons", "a rating of 1 or 2 needs at least one reason")
-        return rating
+        return f.convert(cls, d)
 
 
 @dc.dataclass(frozen=True)
 class Slot:
-    slot_id: str
-    start: str
-    end: str
-    capacity: int
-    remaining: int
+    slot_id: f.Code
+    start: f.Text
+    end: f.Text
+    capacity: f.Count
+    remaining: f.Count
 
     @classmethod
     def from_json(cls, d: f.JsonObj, path: str = "slot") -> Slot:
-        return cls(
-            slot_id=f.req_str(d, "slot_id", path, pattern=CODE),
-            start=f.req_str(d, "start", path),
-            end=f.req_str(d, "end", path),
-            capacity=f.req_int(d, "capacity", path),
-            remaining=f.req_int(d, "remaining", path),
-        )
+        return f.convert(cls, d, path)
+
+
+@dc.dataclass(frozen=True)
+class SlotList:
+    slots: Annotated[list[Slot], Meta(max_length=100)]
+
+
+@dc.dataclass(frozen=True)
+class SlotQuery:
+    """GET /v1/appointments/slots: the query string."""
+
+    matter_code: f.Code
+    station_id: f.Code
+    date: Annotated[str, Meta(pattern=f.pattern(r"\d{4}-\d{2}-\d{2}", "must be YYYY-MM-DD",
+                                                  optional=True))] | None = None  # fmt: skip
+
+    def __post_init__(self) -> None:
+        f.blank_to_default(self)
 
 
 @dc.dataclass(frozen=True)
 class AppointmentRequest:
-    slot_id: str
-    matter_code: str
-    station_id: str
-    channel: str
+    slot_id: f.Code
+    matter_code: f.Code
+    station_id: f.Code
+    channel: ChannelName
     applicant: Applicant
 
     @classmethod
     def from_json(cls, d: f.JsonObj) -> AppointmentRequest:
-        d = f.obj(d)
-        return cls(
-            slot_id=f.req_str(d, "slot_id", pattern=CODE),
-            matter_code=f.req_str(d, "matter_code", pattern=CODE),
-            station_id=f.req_str(d, "station_id", pattern=CODE),
-            channel=f.req_str(d, "channel", choices=tuple(Channel)),
-            applicant=Applicant.from_json(f.req_obj(d, "applicant")),
-        )
+        return f.convert(cls, d)
 
 
 @dc.dataclass(frozen=True)
 class Appointment:
-    appointment_id: str
-    slot_id: str
-    matter_code: str
-    start: str
-    end: str
-    status: str  # booked | cancelled
+    appointment_id: f.Code
+    slot_id: f.Code
+    matter_code: f.Code
+    start: f.Text
+    end: f.Text
+    status: Annotated[str, Meta(pattern=f.one_of(["booked", "cancelled"]))]
 
     @classmethod
     def from_json(cls, d: f.JsonObj) -> Appointment:
-        d = f.obj(d)
-        return cls(
-            appointment_id=f.req_str(d, "appointment_id", pattern=CODE),
-            slot_id=f.req_str(d, "slot_id", pattern=CODE),
-            matter_code=f.req_str(d, "matter_code", pattern=CODE),
-            start=f.req_str(d, "start"),
-            end=f.req_str(d, "end"),
-            status=f.req_str(d, "status", choices=("booked", "cancelled")),
-        )
+        return f.convert(cls, d)
+
+
+@dc.dataclass(frozen=True)
+class AppointmentList:
+    appointments: Annotated[list[Appointment], Meta(max_length=200)]
 
 
 COMPLAINT_CATEGORIES = ("service_attitude", "efficiency", "materials", "device", "other")
@@ -116,21 +111,24 @@ COMPLAINT_CATEGORIES = ("service_attitude", "efficiency", "materials", "device",
 
 @dc.dataclass(frozen=True)
 class Complaint:
-    category: str
-    content: str
-    channel: str
-    station_id: str
-    case_no: str | None = None
-    contact_phone: str | None = None
+    category: Annotated[str, Meta(pattern=f.one_of(COMPLAINT_CATEGORIES))]
+    content: f.Text2000
+    channel: ChannelName
+    station_id: f.Code
+    case_no: f.OptCode = None
+    contact_phone: OptPhone = None
+
+    def __post_init__(self) -> None:
+        f.blank_to_default(self)
 
     @classmethod
     def from_json(cls, d: f.JsonObj) -> Complaint:
-        d = f.obj(d)
-        return cls(
-            category=f.req_str(d, "category", choices=COMPLAINT_CATEGORIES),
-            content=f.req_str(d, "content", max_len=2000),
-            channel=f.req_str(d, "channel", choices=tuple(Channel)),
-            station_id=f.req_str(d, "station_id", pattern=CODE),
-            case_no=f.opt_str(d, "case_no", pattern=CODE),
-            contact_phone=f.opt_str(d, "contact_phone", max_len=20, pattern=r"\+?[0-9 -]{3,20}"),
-        )
+        return f.convert(cls, d)
+
+
+@dc.dataclass(frozen=True)
+class Filed:
+    """The answer to a rating or a complaint: the platform's id for it."""
+
+    rating_id: f.OptCode = None
+    complaint_id: f.OptCode = None

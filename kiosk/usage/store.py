@@ -37,13 +37,16 @@ CREATE TABLE IF NOT EXISTS batches (
     code TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS batches_state ON batches (state, hour);
 """
+# Expand-only steps after SCHEMA, in order; PRAGMA user_version counts those applied.
+# Append, never edit or remove (kiosk/schema.py; tests/kiosk/test_schema.py).
+MIGRATIONS: tuple[str, ...] = ()
 
 Key = tuple[str, Metric, tuple[tuple[str, DimValue], ...]]  # (hour, metric, dims)
 
 
 class UsageStore:
     def __init__(self, path: Path) -> None:
-        self.db = Database(path, SCHEMA, synchronous="FULL", private=True)
+        self.db = Database(path, SCHEMA, synchronous="FULL", private=True, migrations=MIGRATIONS)
         with self.db.tx() as conn:
             conn.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('secret', ?)",

@@ -14,6 +14,7 @@ bundle; the next contact catches up.
 from __future__ import annotations
 
 import dataclasses as dc
+import json
 import logging
 import random
 import threading
@@ -32,7 +33,14 @@ from provisioning.agent.state import AgentState, load_state, save_state
 from provisioning.agent.store import BundleStore, Validator
 from provisioning.agent.usage import UsageQueue, send_usage
 from provisioning.agent.verify import verify_bundle
-from provisioning.protocol import key_id
+from provisioning.protocol import (
+    ProtocolError,
+    follow_rotation,
+    key_id,
+    parse_offer,
+    trust_of,
+    trusted_key_ids,
+)
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +171,8 @@ class Agent:
         self.state.pending_events = [e for e in self.state.pending_events if e not in events]
         report["heartbeat_s"] = beat["next_heartbeat_s"]
         report["commands"] = [commands.run(self.state, c, self._hooks()) for c in beat["commands"]]
+        if "update" in beat:  # absent: a server that says nothing of software
+            report["update"] = self._offer(beat["update"])
         report["bundle"] = self._fetch(beat.get("bundle_version"))
         if self.state.pending_results:
             client.call("POST", "/v1/device/results", {"results": self.state.pending_results})
@@ -181,6 +191,23 @@ class Agent:
             log.exception("usage batches not sent")
             return {"sent": 0, "error": type(exc).__name__}
 
+    def _offer(self, doc: Any) -> dict[str, Any]:
+        """Hand the updater the version the fleet wants (``None``: no offer, withdraw
+        one not yet switched to); a path as repository is on this fleet server."""
+        if self.hooks.offer_update is None:
+            return {"action": "ignored", "reason": "no_updater"}
+        if doc is None:
+            self.hooks.offer_update(None)
+            return {"action": "withdrawn"}
+        try:
+            offer = parse_offer(doc)
+        except ProtocolError as exc:
+            return {"action": "refused", "reason": "bad_offer", "detail": str(exc)}
+        if offer["repository"].startswith("/"):
+            offer["repository"] = self.state.server_url.rstrip("/") + offer["repository"]
+        self.hooks.offer_update(offer)
+        return {"action": "offered", "offer_id": offer["offer_id"], "version": offer["version"]}
+
     def _hooks(self) -> commands.Hooks:
         upload = lambda cid, text: self.client().call(  # noqa: E731
             "POST", "/v1/device/logs", {"command_id": cid, "text": text}
@@ -193,6 +220,9 @@ class Agent:
         if offered is None or (offered <= self.state.highest_version and not force):
             return {"offered": offered, "action": "up_to_date"}
         envelope = self.client().call("GET", "/v1/device/bundle")
+        if isinstance(envelope, dict) and "key_rotations" in envelope:
+            envelope = dict(envelope)
+            self._follow(envelope.pop("key_rotations"))
         try:
             payload = self._verify(envelope)
         except BundleRefused as exc:
@@ -203,11 +233,28 @@ class Agent:
         self.store.stage(envelope)
         return {"offered": offered, "action": "staged", "version": payload["version"]}
 
+    def _follow(self, statements: Any) -> None:
+        """Walk the fleet's key rotations from the key set this kiosk trusts (like a TUF
+        client walks roots); a statement that does not follow is skipped and logged."""
+        trust = self.state.server_trust or trust_of(self.state.server_key)
+        for statement in statements if isinstance(statements, list) else []:
+            try:
+                payload = json.loads(statement["payload"])
+                if int(payload.get("version", 0)) <= int(trust["version"]):
+                    continue  # already followed
+                trust = follow_rotation(trust, statement)
+            except (ProtocolError, ValueError, KeyError, TypeError) as exc:
+                log.warning("server key rotation not followed: %s", exc)
+                break
+        if trust.get("version", 1) > 1:
+            self.state.server_trust = trust
+
     def _verify(self, envelope: Any) -> dict[str, Any]:
+        trusted = trusted_key_ids(self.state.server_trust) if self.state.server_trust else None
         return verify_bundle(
             envelope, server_key=self.state.server_key, server_key_id=self.state.server_key_id,
             site_id=self.state.site_id, highest_version=self.state.highest_version,
-            now=self.clock(),
+            now=self.clock(), trusted=trusted,
         )  # fmt: skip
 
     def _refused(self, exc: Refused, report: dict[str, Any]) -> None:
@@ -303,7 +350,18 @@ class Agent:
             "in_service": self.state.in_service,
             "results": results or [],
             "events": events or [],
+            **self._update_report(),
         }
+
+    def _update_report(self) -> dict[str, Any]:
+        """``{"update": …}`` for the heartbeat when the kiosk has an updater."""
+        if self.hooks.update_report is None:
+            return {}
+        try:
+            report = self.hooks.update_report()
+        except Exception as exc:  # a broken report must not silence the heartbeat
+            report = {"state": "unknown", "reason": type(exc).__name__}
+        return {} if report is None else {"update": report}
 
     def summary(self) -> dict[str, Any]:
         s = self.state

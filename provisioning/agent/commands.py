@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from provisioning.agent.state import AgentState
+from provisioning.protocol import parse_offer
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,10 @@ class Hooks:
     upload_logs: Callable[[str, str], None] | None = None  # (command id, text); set by Agent
     log_dir: Path | None = None
     redact: Callable[[str], str] | None = None  # the kiosk's redaction, line by line
+    # software updates (docs/updates.md): hand the updater an offer (None withdraws it),
+    # and read its report for the heartbeat
+    offer_update: Callable[[dict[str, Any] | None], None] | None = None
+    update_report: Callable[[], dict[str, Any] | None] | None = None
 
 
 def run(state: AgentState, command: dict[str, Any], hooks: Hooks) -> dict[str, Any]:
@@ -69,6 +74,12 @@ def _do(
         if hooks.restart is not None:
             hooks.restart()
         return {"restart": "requested"}
+    if kind == "update":
+        if hooks.offer_update is None:
+            raise RuntimeError("this kiosk has no updater")
+        offer = parse_offer(args)
+        hooks.offer_update(offer)
+        return {"offered": offer["version"], "offer_id": offer["offer_id"]}
     if kind == "test_print":
         if hooks.test_print is None:
             raise RuntimeError("this kiosk has no printer hook")

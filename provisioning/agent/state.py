@@ -23,6 +23,7 @@ class AgentState:
     server_url: str = ""
     server_key: str = ""
     server_key_id: str = ""
+    server_trust: dict[str, Any] = dc.field(default_factory=dict)  # the rotated key set
     device_id: str = ""
     status: str = "unenrolled"  # unenrolled | pending | accepted | rejected | revoked
     site_id: str | None = None

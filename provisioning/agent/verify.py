@@ -1,6 +1,7 @@
 """Checking a configuration bundle before anything of it is used.
 
-In order: the envelope's signature against the server key pinned at enrollment; the
+In order: the envelope's signature against a key this kiosk trusts — the one pinned at
+enrollment, or the set it rotated to since (provisioning/protocol.py, key rotation); the
 bundle is for this kiosk's site; its version is above every version accepted before
 (rollback protection); it has not expired (freeze protection). Each refusal names its
 reason with a stable code, and nothing is written.
@@ -22,8 +23,15 @@ def verify_bundle(
     site_id: str | None,
     highest_version: int,
     now: float,
+    trusted: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The bundle's payload if it may be applied; BundleRefused otherwise."""
+    """The bundle's payload if it may be applied; BundleRefused otherwise. ``trusted``
+    (key id → key) replaces the pinned key once the fleet has rotated it."""
+    if trusted and isinstance(envelope, dict) and envelope.get("key_id") in trusted:
+        server_key_id = str(envelope["key_id"])
+        server_key = trusted[server_key_id]
+    elif trusted:
+        server_key_id = "(none of the trusted keys)"
     try:
         payload = open_envelope(envelope, load_public_key(server_key), server_key_id)
     except ProtocolError as exc:

@@ -7,12 +7,14 @@ paths of openapi.yaml.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from provisioning.protocol import format_code, make_payload
+from provisioning.server import schemas
 from provisioning.server.accounts import Actor
 from provisioning.server.device_service import Signed
-from provisioning.server.errors import FleetError, Invalid, Unauthorized
+from provisioning.server.errors import Invalid, Unauthorized, UnsupportedMedia
+from provisioning.server.regions import NODE_ID
 from provisioning.server.wire import Request, Response, json_response
 
 if TYPE_CHECKING:
@@ -30,24 +32,13 @@ def admin(app: FleetApp, req: Request) -> Actor:
     return app.fleet.actor(token, req.ip)
 
 
-def _int(value: Any, field: str, default: int) -> int:
+def _int(value: str | None, field: str, default: int) -> int:
+    """A query parameter that must be a whole number."""
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, int | str):
+    if not value.strip().lstrip("-").isdigit():
         raise Invalid("must be an integer", field=field)
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise Invalid("must be an integer", field=field) from exc
-
-
-def _str(body: dict[str, Any], field: str, *, optional: bool = False) -> Any:
-    value = body.get(field)
-    if value is None and optional:
-        return None
-    if not isinstance(value, str):
-        raise Invalid(f"{field} is required (text)", field=field)
-    return value
+    return int(value)
 
 
 # ---- public and device ------------------------------------------------------------------
@@ -62,7 +53,7 @@ def server_key(app: FleetApp, req: Request) -> Response:
 
 
 def enroll(app: FleetApp, req: Request) -> Response:
-    view = app.devices.enroll(_signed(req), req.json())
+    view = app.devices.enroll(_signed(req), req.read(schemas.Enrollment))
     return json_response(202 if view["status"] == "pending" else 200, view)
 
 
@@ -75,23 +66,23 @@ def device_bundle(app: FleetApp, req: Request) -> Response:
 
 
 def heartbeat(app: FleetApp, req: Request) -> Response:
-    return json_response(200, app.devices.heartbeat(_signed(req), req.json()))
+    return json_response(200, app.devices.heartbeat(_signed(req), req.read(schemas.Heartbeat)))
 
 
 def results(app: FleetApp, req: Request) -> Response:
-    return json_response(200, app.devices.results(_signed(req), req.json()))
+    return json_response(200, app.devices.results(_signed(req), req.read(schemas.Results)))
 
 
 def logs(app: FleetApp, req: Request) -> Response:
-    return json_response(200, app.devices.upload_logs(_signed(req), req.json()))
+    return json_response(200, app.devices.upload_logs(_signed(req), req.read(schemas.LogUpload)))
 
 
 # ---- admin ------------------------------------------------------------------------------
 
 
 def login(app: FleetApp, req: Request) -> Response:
-    body = req.json()
-    token, _, expires = app.fleet.login(_str(body, "username"), _str(body, "password"), req.ip)
+    body = req.read(schemas.Login)
+    token, _, expires = app.fleet.login(body.username, body.password, req.ip)
     return json_response(200, {"token": token, "expires_at": expires})
 
 
@@ -105,28 +96,30 @@ def regions(app: FleetApp, req: Request) -> Response:
 
 
 def add_region(app: FleetApp, req: Request) -> Response:
-    actor, body = admin(app, req), req.json()
-    app.fleet.add_region(
-        actor, _str(body, "id"), _str(body, "name"), _str(body, "level"),
-        _str(body, "parent_id", optional=True),
-    )  # fmt: skip
-    return json_response(201, {"id": body["id"]})
+    actor, body = admin(app, req), req.read(schemas.NewRegion)
+    app.fleet.add_region(actor, body.id, body.name, body.level, body.parent_id)
+    return json_response(201, {"id": body.id})
 
 
 def add_admin(app: FleetApp, req: Request) -> Response:
-    actor, body = admin(app, req), req.json()
-    app.fleet.add_admin(
-        actor, _str(body, "username"), _str(body, "password"), _str(body, "role"),
-        _str(body, "scope", optional=True),
-    )  # fmt: skip
-    return json_response(201, {"username": body["username"]})
+    actor, body = admin(app, req), req.read(schemas.NewAdmin)
+    app.fleet.add_admin(actor, body.username, body.password, body.role, body.scope)
+    return json_response(201, {"username": body.username})
 
 
 def devices(app: FleetApp, req: Request) -> Response:
     status = req.query.get("status")
     if status not in (None, "pending", "accepted", "rejected", "revoked"):
         raise Invalid("status: pending, accepted, rejected or revoked", field="status")
-    return json_response(200, {"devices": app.fleet.devices(admin(app, req), status)})
+    limit = _int(req.query.get("limit"), "limit", 1000)
+    offset = _int(req.query.get("offset"), "offset", 0)
+    if not 1 <= limit <= 5000 or offset < 0:
+        raise Invalid("limit: 1-5000, offset: 0 or more", field="limit")
+    region = req.query.get("region")
+    if region is not None and not NODE_ID.fullmatch(region):
+        raise Invalid("a region id: 1-64 letters, digits, '-' or '_'", field="region")
+    found, total = app.fleet.devices_and_total(admin(app, req), status, region, limit, offset)
+    return json_response(200, {"devices": found, "total": total})
 
 
 def device(app: FleetApp, req: Request) -> Response:
@@ -134,8 +127,8 @@ def device(app: FleetApp, req: Request) -> Response:
 
 
 def approve(app: FleetApp, req: Request) -> Response:
-    actor, body = admin(app, req), req.json()
-    found = app.fleet.approve(actor, req.params["device_id"], _str(body, "site_id"))
+    actor, body = admin(app, req), req.read(schemas.Approval)
+    found = app.fleet.approve(actor, req.params["device_id"], body.site_id)
     return json_response(200, found)
 
 
@@ -150,20 +143,15 @@ def revoke(app: FleetApp, req: Request) -> Response:
 
 
 def command(app: FleetApp, req: Request) -> Response:
-    actor, body = admin(app, req), req.json()
-    args = body.get("args", {})
-    made = app.fleet.command(
-        actor, req.params["device_id"], _str(body, "kind"), args,
-        _str(body, "command_id", optional=True),
-    )  # fmt: skip
+    actor, body = admin(app, req), req.read(schemas.CommandRequest)
+    made = app.fleet.command(actor, req.params["device_id"], body.kind, body.args,
+                             body.command_id)  # fmt: skip
     return json_response(201, made)
 
 
 def pairing_code(app: FleetApp, req: Request) -> Response:
-    actor, body = admin(app, req), req.json()
-    uses = _int(body.get("uses"), "uses", 1)
-    ttl = _int(body.get("ttl_s"), "ttl_s", 24 * 3600)
-    code, expires = app.fleet.pairing_code(actor, _str(body, "site_id"), uses, ttl)
+    actor, body = admin(app, req), req.read(schemas.PairingCodeRequest)
+    code, expires = app.fleet.pairing_code(actor, body.site_id, body.uses, body.ttl_s)
     payload = make_payload(app.public_url, code, app.fleet.key.key_id)
     return json_response(
         201, {"code": format_code(code), "expires_at": expires, "payload": payload}
@@ -173,7 +161,7 @@ def pairing_code(app: FleetApp, req: Request) -> Response:
 def preauthorize(app: FleetApp, req: Request) -> Response:
     actor = admin(app, req)
     if req.header("content-type").split(";")[0].strip() != "text/csv":
-        raise FleetError("expected text/csv", code="unsupported_media_type")
+        raise UnsupportedMedia("expected text/csv")
     try:
         text = req.body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -15,7 +15,7 @@ from typing import Any
 from provisioning.protocol import BUNDLE_FORMAT, canonical_json, seal
 from provisioning.server.db import Tx
 from provisioning.server.keys import SigningKey
-from provisioning.server.layers import effective_content
+from provisioning.server.layers import effective_content, effective_contents
 from provisioning.server.regions import get_site
 
 BUNDLE_TTL_S = 30 * 86400
@@ -43,11 +43,12 @@ def content_hash(content: dict[str, Any]) -> str:
 
 def issue(
     tx: Tx, key: SigningKey, site_id: str, now: float, *, ttl_s: float = BUNDLE_TTL_S,
-    force: bool = False,
+    force: bool = False, content: dict[str, Any] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    """The site's newest bundle, signing a new one if the content changed (or ``force``)."""
+    """The site's newest bundle, signing a new one if the content changed (or ``force``).
+    ``content``: the site's effective content when the caller has it already."""
     get_site(tx, site_id)
-    content = effective_content(tx, site_id)
+    content = content if content is not None else effective_content(tx, site_id)
     digest = content_hash(content)
     current = latest(tx, site_id)
     if current is not None and current["content_hash"] == digest and not force:
@@ -67,6 +68,7 @@ def issue(
         " VALUES (?,?,?,?,?,?)",
         (site_id, version, digest, envelope, now, now + ttl_s),
     )
+    tx.run("UPDATE regions SET bundle_version = ? WHERE id = ?", (version, site_id))
     row = latest(tx, site_id)
     assert row is not None
     return row
@@ -74,27 +76,48 @@ def issue(
 
 def for_device(
     tx: Tx, key: SigningKey, device: dict[str, Any], now: float, ttl_s: float = BUNDLE_TTL_S
-) -> dict[str, Any]:
-    """The bundle a device should hold: fresh, and newer than anything it has applied.
-
-    Content changes are signed when they happen (push, approval), so this hot path of
-    every heartbeat only reads the newest bundle unless it must re-sign."""
-    bundle = latest(tx, device["site_id"]) or issue(tx, key, device["site_id"], now, ttl_s=ttl_s)
+) -> int:
+    """The version of the bundle a device should hold: fresh, and newer than anything it
+    has applied. ``device`` is a devauth.DEVICE row (which carries its site's newest
+    bundle). Content changes are signed when they happen (push, approval), so this hot
+    path of every heartbeat reads nothing more unless it must sign."""
+    version, expires = device["bundle_version"], device["bundle_expires_at"]
+    if version is None:
+        return int(issue(tx, key, device["site_id"], now, ttl_s=ttl_s)["version"])
     have = device["config_version"] or 0
-    stale = bundle["expires_at"] - now < ttl_s / 3
-    if stale or bundle["version"] < have:  # re-sign: new version, same content
-        bundle = issue(tx, key, device["site_id"], now, ttl_s=ttl_s, force=True)
-    return bundle
+    if expires - now < ttl_s / 3 or version < have:  # re-sign: new version, same content
+        return int(issue(tx, key, device["site_id"], now, ttl_s=ttl_s, force=True)["version"])
+    return int(version)
+
+
+def envelope(tx: Tx, site_id: str, version: int) -> dict[str, Any]:
+    row = tx.one("SELECT envelope FROM bundles WHERE site_id = ? AND version = ?",
+                 (site_id, version))  # fmt: skip
+    assert row is not None
+    found: dict[str, Any] = json.loads(row["envelope"])
+    return found
 
 
 def publish(
     tx: Tx, key: SigningKey, site_ids: list[str], now: float, ttl_s: float = BUNDLE_TTL_S
 ) -> list[tuple[str, int]]:
     """Issue bundles for sites whose content changed; (site, version) of each new one."""
+    contents = effective_contents(tx, site_ids)
+    hashes: dict[str, str] = {}
+    for start in range(0, len(site_ids), 500):
+        chunk = site_ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in tx.all(
+            "SELECT b.site_id, b.content_hash FROM bundles b JOIN regions r"
+            " ON r.id = b.site_id AND r.bundle_version = b.version"
+            f" WHERE b.site_id IN ({marks})",
+            chunk,
+        ):
+            hashes[row["site_id"]] = row["content_hash"]
     issued = []
     for site_id in site_ids:
-        before = latest(tx, site_id)
-        after = issue(tx, key, site_id, now, ttl_s=ttl_s)
-        if before is None or after["version"] != before["version"]:
-            issued.append((site_id, int(after["version"])))
+        if hashes.get(site_id) == content_hash(contents[site_id]):
+            continue
+        after = issue(tx, key, site_id, now, ttl_s=ttl_s, content=contents[site_id])
+        issued.append((site_id, int(after["version"])))
     return issued

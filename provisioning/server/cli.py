@@ -9,14 +9,11 @@ signing key and the SQLite file; ``$FLEET_DATA_DIR``, default ``./fleet-data``) 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import getpass
 import json
 import logging
 import os
-import signal
 import sys
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,17 +23,12 @@ from provisioning.server.accounts import ROLES, cli_actor
 from provisioning.server.app import FleetApp
 from provisioning.server.db import DatabaseError
 from provisioning.server.errors import FleetError
-from provisioning.server.ratelimit import Admission
 from provisioning.server.regions import LEVELS
+from provisioning.server.serving import Options, serve
 
 
 def _app(args: argparse.Namespace) -> FleetApp:
-    admission = None
-    if getattr(args, "max_inflight", None):
-        low, _, high = args.retry_window.partition(",")
-        admission = Admission(args.max_inflight, (int(low), int(high or low)))
-    return FleetApp(args.data_dir, args.db, public_url=getattr(args, "public_url", "") or "",
-                    admission=admission)  # fmt: skip
+    return FleetApp(args.data_dir, args.db, public_url=args.public_url or "")
 
 
 def _out(value: Any) -> None:
@@ -44,15 +36,30 @@ def _out(value: Any) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    app = _app(args)
-    url = app.start(args.host, args.port)
-    sys.stdout.write(f"kiosk-fleet: listening on {url} (key {app.fleet.key.key_id})\n")
-    sys.stdout.flush()
-    done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
-    with contextlib.suppress(KeyboardInterrupt):
-        done.wait()
-    app.stop()
+    sqlite = not (args.db or "").startswith(("postgresql://", "postgres://"))
+    if args.workers > 1 and sqlite:
+        raise FleetError("SQLite takes one writer: run several workers only with "
+                         "--db postgresql://...", code="bad_option")  # fmt: skip
+    if bool(args.certfile) != bool(args.keyfile):
+        raise FleetError("--certfile and --keyfile go together", code="bad_option")
+    with FleetApp(args.data_dir, args.db) as app:  # migrate and make the key, once
+        key_id = app.fleet.key.key_id
+    low, _, high = args.retry_window.partition(",")
+    opts = Options(
+        data_dir=str(args.data_dir), db=args.db, public_url=args.public_url or "",
+        host=args.host, port=args.port, workers=args.workers, certfile=args.certfile or "",
+        keyfile=args.keyfile or "", forwarded_allow_ips=args.forwarded_allow_ips or "",
+        max_inflight=args.max_inflight, retry_window=(int(low), int(high or low)),
+        db_pool=args.db_pool, timeout_keep_alive=args.timeout_keep_alive,
+        limit_concurrency=args.limit_concurrency,
+    )  # fmt: skip
+
+    def announce(url: str) -> None:
+        sys.stdout.write(f"kiosk-fleet: listening on {url} (key {key_id},"
+                         f" {args.workers} worker{'s' if args.workers > 1 else ''})\n")  # fmt: skip
+        sys.stdout.flush()
+
+    serve(opts, announce)
     return 0
 
 
@@ -154,12 +161,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the HTTP API and the web console")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8470)
-    serve.add_argument("--max-inflight", type=int, default=32,
-                       help="device requests served at once; the rest get 429")  # fmt: skip
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8470, help="0 = any free port")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="server processes on the one socket (PostgreSQL only)")  # fmt: skip
+    serve.add_argument("--certfile", help="serve HTTPS with this PEM certificate (chain)")
+    serve.add_argument("--keyfile", help="the certificate's PEM private key")
+    serve.add_argument(
+        "--forwarded-allow-ips", default="",
+        help="comma-separated addresses of load balancers whose X-Forwarded-For and"
+        " X-Forwarded-Proto are trusted ('*' = any); none by default",
+    )  # fmt: skip
+    serve.add_argument(
+        "--max-inflight", type=int, default=32,
+        help="device requests served at once per process; the rest get 429",
+    )  # fmt: skip
     serve.add_argument("--retry-window", default="5,60",
                        help="LOW,HIGH seconds: the Retry-After range sent with a 429")  # fmt: skip
+    serve.add_argument("--db-pool", type=int, default=10,
+                       help="PostgreSQL connections per process")  # fmt: skip
+    serve.add_argument("--timeout-keep-alive", type=int, default=5,
+                       help="seconds an idle keep-alive connection stays open")  # fmt: skip
+    serve.add_argument("--limit-concurrency", type=int, default=None,
+                       help="connections and requests at once per process before 503s")  # fmt: skip
     serve.set_defaults(handler=_serve)
     admin = sub.add_parser("admin", help="admin accounts").add_subparsers(
         dest="what", required=True

@@ -13,8 +13,9 @@ import re
 import uuid
 from typing import Any
 
-from provisioning.server.db import Tx
+from provisioning.server.db import Statement, Tx
 from provisioning.server.errors import Conflict, Invalid
+from provisioning.server.schemas import Result
 
 KINDS = {
     "lock": "停止服务",
@@ -69,40 +70,45 @@ def _check_args(kind: str, args: Any) -> dict[str, Any]:
     return {}
 
 
-def deliver(tx: Tx, device_id: str, now: float) -> list[dict[str, Any]]:
-    """Commands the device has not answered yet, oldest first (marked delivered)."""
-    rows = tx.all(
-        "SELECT * FROM commands WHERE device_id = ? AND status IN ('pending', 'delivered')"
-        " ORDER BY seq",
+def unanswered(device_id: str) -> Statement:
+    """The statement that finds the commands a device has not answered, oldest first."""
+    return (
+        "SELECT id, kind, args, status FROM commands WHERE device_id = ?"
+        " AND status IN ('pending', 'delivered') ORDER BY seq",
         (device_id,),
     )
-    tx.run(
-        "UPDATE commands SET status = 'delivered', delivered_at = ?"
-        " WHERE device_id = ? AND status = 'pending'",
-        (now, device_id),
-    )
+
+
+def deliver(
+    tx: Tx, device_id: str, now: float, rows: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """Commands the device has not answered yet, oldest first (marked delivered);
+    ``rows``: what ``unanswered`` found, when the caller ran it already."""
+    if rows is None:
+        rows = tx.all(*unanswered(device_id))
+    if any(r["status"] == "pending" for r in rows):
+        tx.run(
+            "UPDATE commands SET status = 'delivered', delivered_at = ?"
+            " WHERE device_id = ? AND status = 'pending'",
+            (now, device_id),
+        )
     return [{"id": r["id"], "kind": r["kind"], "args": json.loads(r["args"])} for r in rows]
 
 
-def record_results(tx: Tx, device_id: str, results: Any, now: float) -> int:
+def record_results(tx: Tx, device_id: str, results: list[Result], now: float) -> int:
     """Store results the device sent; ones already stored or unknown are ignored."""
-    if not isinstance(results, list):
-        raise Invalid("results must be a list", field="results")
     stored = 0
     for item in results:
-        if not isinstance(item, dict) or item.get("status") not in ("done", "failed"):
-            raise Invalid("a result has command_id, status done|failed, result", field="results")
-        command_id = str(item.get("command_id", ""))
         changed = tx.run(
             "UPDATE commands SET status = ?, result = ?, finished_at = ?"
             " WHERE id = ? AND device_id = ? AND status IN ('pending', 'delivered')",
             (
-                item["status"], json.dumps(item.get("result", {}), ensure_ascii=False), now,
-                command_id, device_id,
+                item.status, json.dumps(item.result, ensure_ascii=False), now,
+                item.command_id, device_id,
             ),
         )  # fmt: skip
-        if changed and item["status"] == "done":
-            _service_follows(tx, device_id, command_id)
+        if changed and item.status == "done":
+            _service_follows(tx, device_id, item.command_id)
         stored += changed
     return stored
 

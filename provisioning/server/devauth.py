@@ -7,6 +7,7 @@ primary key and is refused, one outside it is refused by its timestamp.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -22,8 +23,24 @@ from provisioning.protocol import (
     request_message,
     verify,
 )
-from provisioning.server.db import Tx
+from provisioning.server.db import Statement, Tx
 from provisioning.server.errors import Forbidden, Unauthorized
+
+#: what a device request needs of its device, and of its site's newest bundle, in one
+#: look-up (the bundle columns are NULL for a device without a site or bundle)
+DEVICE = (
+    "SELECT d.id, d.public_key, d.status, d.site_id, d.requested_site, d.config_version,"
+    " b.version AS bundle_version, b.expires_at AS bundle_expires_at"
+    " FROM devices d LEFT JOIN regions r ON r.id = d.site_id"
+    " LEFT JOIN bundles b ON b.site_id = d.site_id AND b.version = r.bundle_version"
+    " WHERE d.id = ?"
+)
+
+
+@functools.lru_cache(maxsize=262_144)
+def _public_key(text: str) -> Any:
+    """Parsed once per key (a heartbeat is the hot path; keys never change)."""
+    return load_public_key(text)
 
 
 def signed_parts(headers: dict[str, str]) -> tuple[str, int, str, str]:
@@ -47,7 +64,7 @@ def check_signature(
     """Verify the signature and the clock; (device id, timestamp, nonce)."""
     device, stamp, nonce, signature = signed_parts(headers)
     message = request_message(method, target, device, stamp, nonce, body)
-    if not verify(load_public_key(public_key), signature, message):
+    if not verify(_public_key(public_key), signature, message):
         raise Unauthorized("the signature does not match", code="signature_invalid")
     if abs(now - stamp) > CLOCK_SKEW_S:
         err = Unauthorized(f"timestamp more than {CLOCK_SKEW_S}s from server time",
@@ -68,8 +85,19 @@ def authenticate(
     allow_pending: bool = False,
 ) -> dict[str, Any]:
     """The device row of a properly signed request; Unauthorized/Forbidden otherwise."""
+    row, nonce = verified(tx, method, target, headers, body, now, allow_pending=allow_pending)
+    remember_nonce(tx, row["id"], nonce, now)
+    return row
+
+
+def verified(
+    tx: Tx, method: str, target: str, headers: dict[str, str], body: bytes, now: float, *,
+    allow_pending: bool = False,
+) -> tuple[dict[str, Any], str]:  # fmt: skip
+    """The device row and the nonce of a properly signed request, the nonce not yet
+    remembered (the caller does that in the same transaction: ``remembering``)."""
     device_id = signed_parts(headers)[0]
-    row = tx.one("SELECT * FROM devices WHERE id = ?", (device_id,))
+    row = tx.one(DEVICE, (device_id,))
     if row is None:
         raise Unauthorized("this device is not enrolled", code="unknown_device")
     _, _, nonce = check_signature(row["public_key"], method, target, headers, body, now)
@@ -79,18 +107,26 @@ def authenticate(
         raise Forbidden("this device's enrollment was rejected", code="device_rejected")
     if row["status"] == "pending" and not allow_pending:
         raise Forbidden("waiting for an admin to approve this device", code="device_pending")
-    remember_nonce(tx, device_id, nonce, now)
-    return row
+    return row, nonce
 
 
-def remember_nonce(tx: Tx, device_id: str, nonce: str, now: float) -> None:
-    inserted = tx.run(
+def remembering(device_id: str, nonce: str, now: float) -> Statement:
+    """The statement that stores a nonce; it changes no row if the nonce was seen."""
+    return (
         "INSERT INTO device_nonces (device_id, nonce, seen_at) VALUES (?,?,?)"
         " ON CONFLICT (device_id, nonce) DO NOTHING",
         (device_id, nonce, now),
     )
+
+
+def first_time(inserted: int) -> None:
+    """Refuse a replay: ``inserted`` is what the ``remembering`` statement changed."""
     if not inserted:
         raise Unauthorized("this request was already received", code="replayed_request")
+
+
+def remember_nonce(tx: Tx, device_id: str, nonce: str, now: float) -> None:
+    first_time(tx.run(*remembering(device_id, nonce, now)))
 
 
 def purge_nonces(tx: Tx, now: float) -> int:

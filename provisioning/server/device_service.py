@@ -6,15 +6,12 @@ transaction, so the nonce is remembered exactly when the request has its effect.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from provisioning.server import bundles, commands, devauth, enrollment, health
+from provisioning.server import bundles, commands, db, devauth, enrollment, health, schemas
 from provisioning.server.db import Tx
-from provisioning.server.errors import Invalid, NotFound
+from provisioning.server.errors import NotFound
 from provisioning.server.fleet import Fleet
-
-MAX_LOG_CHARS = 512_000
 
 
 class Signed:
@@ -39,14 +36,11 @@ class DeviceService:
             allow_pending=allow_pending,
         )  # fmt: skip
 
-    def enroll(self, req: Signed, body: dict[str, Any]) -> dict[str, Any]:
+    def enroll(self, req: Signed, body: schemas.Enrollment) -> dict[str, Any]:
         """Proof of possession: the request is signed by the key it enrolls."""
         now = self.fleet.clock()
-        public_key = body.get("public_key")
-        if not isinstance(public_key, str):
-            raise Invalid("public_key is required", field="public_key")
         device_id, _, nonce = devauth.check_signature(
-            public_key, req.method, req.target, req.headers, req.body, now
+            body.public_key, req.method, req.target, req.headers, req.body, now
         )
         with self.fleet.db.tx() as tx:
             devauth.remember_nonce(tx, device_id, nonce, now)
@@ -62,9 +56,8 @@ class DeviceService:
     def state(self, req: Signed) -> dict[str, Any]:
         with self.fleet.db.tx() as tx:
             row = self._auth(tx, req, allow_pending=True)
-            latest = bundles.latest(tx, row["site_id"]) if row["site_id"] else None
         return enrollment.device_view(row) | {
-            "bundle_version": latest["version"] if latest else None,
+            "bundle_version": row["bundle_version"],
             "heartbeat_s": self.heartbeat_s,
         }
 
@@ -74,45 +67,50 @@ class DeviceService:
             row = self._auth(tx, req)
             if not row["site_id"]:
                 raise NotFound("this device has no site", code="no_site")
-            found = bundles.for_device(tx, self.fleet.key, row, now, self.fleet.bundle_ttl_s)
-        envelope: dict[str, Any] = json.loads(found["envelope"])
-        return envelope
+            version = bundles.for_device(tx, self.fleet.key, row, now, self.fleet.bundle_ttl_s)
+            return bundles.envelope(tx, row["site_id"], version)
 
-    def heartbeat(self, req: Signed, body: dict[str, Any]) -> dict[str, Any]:
+    def heartbeat(self, req: Signed, beat: schemas.Heartbeat) -> dict[str, Any]:
         now = self.fleet.clock()
-        report = health.check_heartbeat(body)
+        report = health.report(beat)
         with self.fleet.db.tx() as tx:
-            row = self._auth(tx, req)
-            commands.record_results(tx, row["id"], body.get("results", []), now)
-            health.ingest(tx, row, report, now)
-            pending = commands.deliver(tx, row["id"], now)
-            row = enrollment.get_device(tx, row["id"])  # with the version it just reported
+            row, nonce = devauth.verified(tx, req.method, req.target, req.headers, req.body, now)
+            # what every heartbeat writes and reads, in one round trip to the database
+            inserted, _, alerts, unanswered = tx.batch([
+                devauth.remembering(row["id"], nonce, now),
+                health.storing(row["id"], report, now),
+                health.open_alerts_of(row["id"]),
+                commands.unanswered(row["id"]),
+            ])  # fmt: skip
+            devauth.first_time(db.count(inserted))  # a replay: everything above is undone
+            if beat.results:
+                commands.record_results(tx, row["id"], beat.results, now)
+                unanswered = tx.all(*commands.unanswered(row["id"]))
+            health.after(tx, row, report, db.rows(alerts), now)
+            pending = commands.deliver(tx, row["id"], now, db.rows(unanswered))
+            now_holds = row | {"config_version": report["config_version"]}  # just reported
             latest = (
-                bundles.for_device(tx, self.fleet.key, row, now, self.fleet.bundle_ttl_s)
+                bundles.for_device(tx, self.fleet.key, now_holds, now, self.fleet.bundle_ttl_s)
                 if row["site_id"]
                 else None
             )
         return {
             "next_heartbeat_s": self.heartbeat_s,
-            "bundle_version": latest["version"] if latest else None,
+            "bundle_version": latest,
             "commands": pending,
             "server_time": int(now),
         }
 
-    def results(self, req: Signed, body: dict[str, Any]) -> dict[str, Any]:
+    def results(self, req: Signed, body: schemas.Results) -> dict[str, Any]:
         now = self.fleet.clock()
         with self.fleet.db.tx() as tx:
             row = self._auth(tx, req)
-            stored = commands.record_results(tx, row["id"], body.get("results"), now)
+            stored = commands.record_results(tx, row["id"], body.results, now)
         return {"stored": stored}
 
-    def upload_logs(self, req: Signed, body: dict[str, Any]) -> dict[str, Any]:
+    def upload_logs(self, req: Signed, body: schemas.LogUpload) -> dict[str, Any]:
         now = self.fleet.clock()
-        command_id, text = body.get("command_id"), body.get("text")
-        if not isinstance(command_id, str) or not isinstance(text, str):
-            raise Invalid("command_id and text are required", field="text")
-        if len(text) > MAX_LOG_CHARS:
-            raise Invalid(f"at most {MAX_LOG_CHARS} characters per upload", field="text")
+        command_id, text = body.command_id, body.text
         with self.fleet.db.tx() as tx:
             row = self._auth(tx, req)
             owned = tx.one(

@@ -28,6 +28,7 @@ from provisioning.protocol import (
 from provisioning.server.db import Tx
 from provisioning.server.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from provisioning.server.regions import get_site
+from provisioning.server.schemas import Enrollment
 
 SERIAL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}")
 CODE_TTL_S = 24 * 3600
@@ -66,29 +67,21 @@ def _take_code(tx: Tx, text: str, now: float) -> str:
     return str(row["site_id"])
 
 
-def enroll(tx: Tx, body: dict[str, Any], device_id: str, now: float) -> dict[str, Any]:
-    """Record a kiosk that proved it holds ``body['public_key']``; its status afterwards."""
-    public_key = body.get("public_key")
-    serial = body.get("serial")
-    software = body.get("software_version", "")
-    if not isinstance(public_key, str):
-        raise Invalid("public_key is required", field="public_key")
+def enroll(tx: Tx, body: Enrollment, device_id: str, now: float) -> dict[str, Any]:
+    """Record a kiosk that proved it holds ``body.public_key``; its status afterwards."""
+    public_key, serial, software = body.public_key, body.serial, body.software_version
     try:
         load_public_key(public_key)
     except ProtocolError as exc:
         raise Invalid(str(exc), field="public_key") from exc
     if device_id != device_id_for(public_key):
         raise Unauthorized("the device id does not belong to this key", code="signature_invalid")
-    if not isinstance(serial, str) or not SERIAL.fullmatch(serial):
-        raise Invalid("serial: 1-64 letters, digits or ._:/-", field="serial")
-    if not isinstance(software, str) or len(software) > 64:
-        raise Invalid("software_version: at most 64 characters", field="software_version")
     existing = tx.one("SELECT * FROM devices WHERE id = ?", (device_id,))
     if existing is not None:  # a retried enrollment answers the same
         if existing["status"] == "revoked":
             raise Forbidden("this key was revoked; make a new one", code="device_revoked")
         return device_view(existing)
-    site = _take_code(tx, str(body.get("code", "")), now)
+    site = _take_code(tx, body.code, now)
     pre = tx.one("SELECT * FROM preauthorized WHERE serial = ? AND used_by IS NULL", (serial,))
     status, site_id = ("accepted", pre["site_id"]) if pre else ("pending", None)
     tx.run(
@@ -154,7 +147,11 @@ def revoke(tx: Tx, device_id: str, by: str, now: float) -> None:
 
 def preauthorize_csv(tx: Tx, text: str, by: str, now: float) -> list[str]:
     """Read ``serial,site`` rows (a header row is allowed); all or nothing."""
-    rows = [r for r in csv.reader(io.StringIO(text)) if r and any(c.strip() for c in r)]
+    try:
+        parsed = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:  # a stray carriage return, a NUL …: not a CSV file
+        raise Invalid(f"not a CSV file: {exc}", field="csv") from exc
+    rows = [r for r in parsed if r and any(c.strip() for c in r)]
     if rows and [c.strip().lower() for c in rows[0]][:2] == ["serial", "site"]:
         rows = rows[1:]
     if not rows:

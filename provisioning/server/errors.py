@@ -58,3 +58,33 @@ class TooMany(FleetError):
         super().__init__(detail or "busy: retry later")
         self.retry_after = retry_after
         self.headers = {"Retry-After": str(retry_after)}
+
+
+class UnsupportedMedia(FleetError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+class BodyRefused(FleetError):
+    """A body the server will not read: its connection closes after the answer."""
+
+    def __init__(self, status: int, code: str, detail: str) -> None:
+        super().__init__(detail, code=code)
+        self.status = status
+        self.headers["Connection"] = "close"
+
+
+class Unavailable(FleetError):
+    status = 503
+    code = "database_busy"
+
+    def __init__(self, detail: str = "", retry_after: int = 5) -> None:
+        super().__init__(detail or "the database is busy: retry later")
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class ServerFailed(FleetError):
+    """Anything unexpected: logged with its traceback, answered 500 without it."""
+
+    status = 500
+    code = "internal_error"

@@ -18,12 +18,13 @@ from provisioning.server import (
     bundles,
     commands,
     enrollment,
+    fleetview,
     health,
     layers,
     regions,
 )
 from provisioning.server.accounts import Actor
-from provisioning.server.db import Database, Tx
+from provisioning.server.db import Database
 from provisioning.server.devauth import purge_nonces
 from provisioning.server.errors import Conflict, Unauthorized
 from provisioning.server.keys import SigningKey
@@ -38,6 +39,7 @@ class Fleet:
         bundle_ttl_s: float = bundles.BUNDLE_TTL_S,
     ) -> None:
         self.db, self.key, self.clock, self.bundle_ttl_s = db, key, clock, bundle_ttl_s
+        self._versions: tuple[float, list[str]] = (float("-inf"), [])
 
     # ---- sessions -----------------------------------------------------------------------
 
@@ -88,11 +90,71 @@ class Fleet:
                          parent=parent_id)  # fmt: skip
 
     def regions(self, actor: Actor) -> list[dict[str, Any]]:
-        with self.db.tx() as tx:
-            return [r for r in regions.all_regions(tx) if self._sees(tx, actor, r["id"])]
+        with self.db.read() as tx:
+            if actor.scope is None:
+                return regions.all_regions(tx)
+            return tx.all(
+                "SELECT r.* FROM regions r JOIN region_ancestors a ON a.node_id = r.id"
+                " WHERE a.ancestor_id = ? ORDER BY r.id",
+                (actor.scope,),
+            )
 
-    def _sees(self, tx: Tx, actor: Actor, node_id: str | None) -> bool:
-        return regions.is_within(tx, node_id, actor.scope)
+    def region(self, actor: Actor, node_id: str) -> dict[str, Any]:
+        """One node with its ancestors (root first) and its census (fleetview.census)."""
+        with self.db.read() as tx:
+            regions.require_within(tx, node_id, actor.scope)
+            chain = regions.ancestors(tx, node_id)
+            return {"node": chain[-1], "chain": chain,
+                    "census": fleetview.census(tx, node_id, self.clock())}  # fmt: skip
+
+    def tops(self, actor: Actor) -> list[dict[str, Any]]:
+        """Where the actor's tree starts: the node it is scoped to, or the provinces."""
+        with self.db.read() as tx:
+            if actor.scope is not None:
+                return [regions.get_region(tx, actor.scope)]
+            return regions.children(tx, None)
+
+    def top(self, actor: Actor) -> dict[str, Any]:
+        """The actor's whole scope: the provinces, or the node the admin is scoped to."""
+        if actor.scope is not None:
+            return self.region(actor, actor.scope)
+        with self.db.read() as tx:
+            roots = regions.children(tx, None)
+        if len(roots) == 1:  # one province (the usual case): start there
+            return self.region(actor, roots[0]["id"])
+        with self.db.read() as tx:
+            return {"node": None, "chain": [],
+                    "census": fleetview.census(tx, None, self.clock())}  # fmt: skip
+
+    def chain(self, actor: Actor, node_id: str) -> list[dict[str, Any]]:
+        """A node and its ancestors, root first (breadcrumbs)."""
+        with self.db.read() as tx:
+            regions.require_within(tx, node_id, actor.scope)
+            return regions.ancestors(tx, node_id)
+
+    def children(self, actor: Actor, node_id: str) -> list[dict[str, Any]]:
+        with self.db.read() as tx:
+            regions.require_within(tx, node_id, actor.scope)
+            return regions.children(tx, node_id)
+
+    def versions(self) -> list[str]:
+        """The software versions accepted kiosks report (a device list's choices), at
+        most a minute old: reading them costs a pass over every kiosk's index entry."""
+        now = time.monotonic()
+        if now - self._versions[0] > 60:
+            with self.db.read() as tx:
+                rows = tx.all("SELECT DISTINCT software_version AS v FROM devices"
+                              " WHERE status = 'accepted' ORDER BY 1")  # fmt: skip
+            self._versions = (now, [r["v"] for r in rows])
+        return list(self._versions[1])
+
+    def device_page(
+        self, actor: Actor, query: fleetview.DeviceQuery
+    ) -> tuple[list[dict[str, Any]], int]:
+        with self.db.read() as tx:
+            if query.region is not None:
+                regions.get_region(tx, query.region)
+            return fleetview.device_page(tx, query, actor.scope, self.clock())
 
     # ---- enrollment ----------------------------------------------------------------------
 
@@ -121,27 +183,30 @@ class Fleet:
                          serials=serials)  # fmt: skip
             return serials
 
-    def devices(self, actor: Actor, status: str | None = None) -> list[dict[str, Any]]:
-        now = self.clock()
-        with self.db.tx() as tx:
-            rows = tx.all("SELECT * FROM devices ORDER BY enrolled_at, id")
-            alerts = health.open_alerts(tx)
-            out = []
-            for row in rows:
-                where = row["site_id"] or row["requested_site"]
-                if (status and row["status"] != status) or not self._sees(tx, actor, where):
-                    continue
-                mine = [a["kind"] for a in alerts if a["device_id"] == row["id"]]
-                out.append(_device_summary(row, now, mine))
-            return out
+    def devices(
+        self, actor: Actor, status: str | None = None, limit: int = 100_000, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        """Devices in the actor's scope, oldest enrollment first (the CLI and the API)."""
+        return self.devices_and_total(actor, status, None, limit, offset)[0]
+
+    def devices_and_total(
+        self, actor: Actor, status: str | None, region: str | None, limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A page of :meth:`devices`, narrowed to a region, and how many match in all."""
+        query = fleetview.DeviceQuery(status=status or "", region=region, sort="enrolled",
+                                      page_size=limit)  # fmt: skip
+        with self.db.read() as tx:
+            if region is not None:
+                regions.get_region(tx, region)
+            return fleetview.device_slice(tx, query, actor.scope, self.clock(), offset)
 
     def device(self, actor: Actor, device_id: str) -> dict[str, Any]:
         now = self.clock()
-        with self.db.tx() as tx:
+        with self.db.read() as tx:
             row = enrollment.get_device(tx, device_id)
             regions.require_within(tx, row["site_id"] or row["requested_site"], actor.scope)
-            alerts = health.open_alerts(tx, [device_id])
-            detail = _device_summary(row, now, [a["kind"] for a in alerts])
+            alerts = health.open_alerts(tx, device_id)
+            detail = fleetview.summary(row, now, [a["kind"] for a in alerts])
             detail["health"] = json.loads(row["health"])
             detail["open_alerts"] = alerts
             detail["commands"] = commands.for_device(tx, device_id)
@@ -188,15 +253,14 @@ class Fleet:
     def preview(self, actor: Actor, node_id: str, doc: Any) -> list[dict[str, Any]]:
         """For each site under ``node_id``: what would change if ``doc`` were pushed."""
         layer = layers.validate_layer(doc)
-        with self.db.tx() as tx:
+        with self.db.read() as tx:
             regions.get_region(tx, node_id)
             regions.require_within(tx, node_id, actor.scope)
-            out = []
-            for site in regions.sites_under(tx, node_id):
-                before = layers.effective_content(tx, site)
-                after = layers.effective_content(tx, site, replace=(node_id, layer))
-                out.append({"site_id": site, "changes": layers.describe_changes(before, after)})
-            return out
+            sites = regions.sites_under(tx, node_id)
+            before = layers.effective_contents(tx, sites)
+            after = layers.effective_contents(tx, sites, replace=(node_id, layer))
+            return [{"site_id": s, "changes": layers.describe_changes(before[s], after[s])}
+                    for s in sites]  # fmt: skip
 
     def push(self, actor: Actor, node_id: str, doc: Any) -> dict[str, Any]:
         """Store a new layer for ``node_id`` and sign bundles for every site it changes."""
@@ -229,40 +293,29 @@ class Fleet:
             audit.record(tx, actor, "command", device_id, now, kind=kind, command_id=made["id"])
             return made
 
-    def alerts(self, actor: Actor) -> list[dict[str, Any]]:
-        with self.db.tx() as tx:
-            sites = {r["id"]: r["site_id"] for r in tx.all("SELECT id, site_id FROM devices")}
-            return [a for a in health.open_alerts(tx)
-                    if self._sees(tx, actor, sites.get(a["device_id"]))]  # fmt: skip
+    def alerts(self, actor: Actor, limit: int = 1000) -> list[dict[str, Any]]:
+        """Open alerts in the actor's scope, newest first."""
+        scoped = "" if actor.scope is None else f" AND d.site_id {fleetview.UNDER}"
+        with self.db.read() as tx:
+            return tx.all(
+                "SELECT a.* FROM alerts a JOIN devices d ON d.id = a.device_id"
+                f" WHERE a.resolved_at IS NULL{scoped} ORDER BY a.opened_at DESC, a.id DESC"
+                " LIMIT ?",
+                ((actor.scope,) if actor.scope else ()) + (limit,),
+            )
 
     def audit_log(self, actor: Actor, limit: int = 200) -> list[dict[str, Any]]:
         actor.require_write()
-        with self.db.tx() as tx:
+        with self.db.read() as tx:
             return audit.entries(tx, limit=limit)
 
     def sweep(self) -> dict[str, int]:
         """Housekeeping: offline alerts, old nonces and sessions. Runs every minute."""
         now = self.clock()
+        self.db.maintain()
         with self.db.tx() as tx:
             return {
                 "offline_alerts": health.sweep(tx, now),
                 "nonces": purge_nonces(tx, now),
                 "sessions": accounts.purge_sessions(tx, now),
             }
-
-
-def _device_summary(row: dict[str, Any], now: float, alerts: list[str]) -> dict[str, Any]:
-    return {
-        "device_id": row["id"],
-        "serial": row["serial"],
-        "status": row["status"],
-        "connectivity": health.connectivity(row, now),
-        "site_id": row["site_id"],
-        "requested_site": row["requested_site"],
-        "software_version": row["software_version"],
-        "config_version": row["config_version"],
-        "in_service": bool(row["in_service"]),
-        "last_seen": row["last_seen"],
-        "enrolled_at": row["enrolled_at"],
-        "alerts": alerts,
-    }

@@ -9,12 +9,12 @@ a day without contact.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from provisioning.server import audit
-from provisioning.server.db import Tx
-from provisioning.server.errors import Invalid
+import msgspec
+
+from provisioning.server import audit, schemas
+from provisioning.server.db import Statement, Tx
 
 HEARTBEAT_S = 300
 OFFLINE_AFTER_S = 3 * HEARTBEAT_S
@@ -28,80 +28,31 @@ ALERTS = {
     "offline_day": "离线超过一天",
     "config_error": "配置无法应用",
 }
+#: the peripherals a heartbeat reports, and their states (devices/status.py), in Chinese:
+#: alert details are read by admins in the console
+PERIPHERALS = {
+    "idcard": "身份证阅读器", "smartcard": "社保卡/银行卡读卡器", "printer": "凭条打印机",
+    "docscan": "高拍仪", "camera": "摄像头",
+}  # fmt: skip
+DEVICE_STATES = {
+    "online": "正常", "offline": "离线", "noDevice": "未连接", "hardwareError": "硬件故障",
+    "userError": "操作错误", "busy": "忙", "unknown": "未知", "": "未报告",
+}  # fmt: skip
 
 
 def check_heartbeat(body: dict[str, Any]) -> dict[str, Any]:
-    """The fields we keep, type-checked; Invalid naming the field otherwise."""
-    out: dict[str, Any] = {}
-    out["uptime_s"] = _number(body.get("uptime_s", 0), "uptime_s")
-    out["software_version"] = _text(body.get("software_version", ""), "software_version", 64)
-    version = body.get("config_version")
-    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
-        raise Invalid("config_version must be an integer or null", field="config_version")
-    out["config_version"] = version
-    out["config_error"] = _text(body.get("config_error") or "", "config_error", 500)
-    out["in_service"] = bool(body.get("in_service", True))
-    out["paper"] = _text(body.get("paper", "unknown"), "paper", 32)
-    devices = body.get("devices", {})
-    if not isinstance(devices, dict) or not all(isinstance(v, dict) for v in devices.values()):
-        raise Invalid("devices maps a kind to its status", field="devices")
-    out["devices"] = {
-        str(kind)[:32]: {
-            "device": _text(v.get("device", ""), f"devices.{kind}.device", 32),
-            "supplies": v.get("supplies", {}) if isinstance(v.get("supplies"), dict) else {},
-            "detail": _text(v.get("detail", ""), f"devices.{kind}.detail", 200),
-        }
-        for kind, v in list(devices.items())[:16]
-    }
-    outbox = body.get("outbox", {})
-    if not isinstance(outbox, dict):
-        raise Invalid("outbox is an object", field="outbox")
-    age = outbox.get("oldest_pending_age_s")
-    out["outbox"] = {
-        "depth": int(_number(outbox.get("depth", 0), "outbox.depth")),
-        "oldest_pending_age_s": None
-        if age is None
-        else _number(age, "outbox.oldest_pending_age_s"),
-    }
-    out["events"] = check_events(body)
+    """The fields we keep of a parsed heartbeat; Invalid naming the field otherwise."""
+    return report(schemas.convert(schemas.Heartbeat, body))
+
+
+def report(beat: schemas.Heartbeat) -> dict[str, Any]:
+    """What the device row keeps of a heartbeat (its events go to the audit log)."""
+    out = schemas.to_dict(beat)
+    out["config_error"] = beat.config_error or ""
+    out["devices"] = {k: {"device": v.device, "supplies": dict(v.supplies), "detail": v.detail}
+                      for k, v in beat.devices.items()}  # fmt: skip
+    del out["results"]
     return out
-
-
-EVENT_KINDS = ("maintenance_entered", "maintenance_pin_failed", "maintenance_locked",
-               "maintenance_left")  # fmt: skip
-MAX_EVENTS = 200
-
-
-def check_events(body: dict[str, Any]) -> list[dict[str, Any]]:
-    """A heartbeat's kiosk events (maintenance entries, wrong PINs …), type-checked."""
-    events = body.get("events", [])
-    if not isinstance(events, list) or len(events) > MAX_EVENTS:
-        raise Invalid(f"events is a list of at most {MAX_EVENTS}", field="events")
-    out = []
-    for i, event in enumerate(events):
-        if not isinstance(event, dict) or event.get("kind") not in EVENT_KINDS:
-            raise Invalid(f"events[{i}].kind must be one of {', '.join(EVENT_KINDS)}",
-                          field="events")  # fmt: skip
-        out.append({
-            "kind": event["kind"],
-            "at": _number(event.get("at", 0), f"events[{i}].at"),
-            "technician": _text(event.get("technician", ""), f"events[{i}].technician", 32),
-            "method": _text(event.get("method", ""), f"events[{i}].method", 16),
-            "detail": _text(event.get("detail", ""), f"events[{i}].detail", 64),
-        })  # fmt: skip
-    return out
-
-
-def _number(value: Any, field: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise Invalid("must be a number ≥ 0", field=field)
-    return value
-
-
-def _text(value: Any, field: str, most: int) -> str:
-    if not isinstance(value, str) or len(value) > most:
-        raise Invalid(f"must be text of at most {most} characters", field=field)
-    return value
 
 
 def conditions(health: dict[str, Any]) -> dict[str, str]:
@@ -109,44 +60,60 @@ def conditions(health: dict[str, Any]) -> dict[str, str]:
     found = {}
     printer = health["devices"].get("printer", {})
     if health["paper"] == "out" or printer.get("supplies", {}).get("paper") == "out":
-        found["paper_out"] = "printer paper out"
+        found["paper_out"] = "凭条打印机缺纸"
     broken = sorted(k for k, v in health["devices"].items() if v["device"] in ERROR_STATES)
     if broken:
-        found["device_error"] = ", ".join(f"{k}: {health['devices'][k]['device']}" for k in broken)
+        found["device_error"] = "，".join(
+            f"{PERIPHERALS.get(k, k)}：{DEVICE_STATES.get(v, v)}"
+            for k in broken
+            for v in [health["devices"][k]["device"]]
+        )
     age = health["outbox"]["oldest_pending_age_s"]
     if age is not None and age > OUTBOX_STALE_S:
         found["outbox_stale"] = (
-            f"oldest pending {age / 3600:.0f} h, depth {health['outbox']['depth']}"
+            f"最早一件已等待 {age / 3600:.0f} 小时，共 {health['outbox']['depth']} 件待发送"
         )
     if health["config_error"]:
         found["config_error"] = health["config_error"][:200]
     return found
 
 
-def ingest(tx: Tx, device: dict[str, Any], health: dict[str, Any], now: float) -> None:
-    events = health.pop("events", [])
-    for event in events:  # in the fleet's audit log, under the kiosk's own name
-        audit.record(tx, device["id"], f"kiosk.{event['kind']}", device["id"], event["at"],
-                     technician=event["technician"], method=event["method"],
-                     detail=event["detail"])  # fmt: skip
-    tx.run(
+def storing(device_id: str, health: dict[str, Any], now: float) -> Statement:
+    """The statement that keeps a heartbeat on its device's row."""
+    return (
         "UPDATE devices SET last_seen = ?, health = ?, software_version = ?,"
         " config_version = ?, in_service = ? WHERE id = ?",
         (
-            now, json.dumps(health, ensure_ascii=False), health["software_version"],
-            health["config_version"], int(health["in_service"]), device["id"],
+            now, msgspec.json.encode({k: v for k, v in health.items() if k != "events"}).decode(),
+            health["software_version"], health["config_version"], int(health["in_service"]),
+            device_id,
         ),
     )  # fmt: skip
+
+
+def open_alerts_of(device_id: str) -> Statement:
+    return ("SELECT id, kind FROM alerts WHERE device_id = ? AND resolved_at IS NULL",
+            (device_id,))  # fmt: skip
+
+
+def after(
+    tx: Tx, device: dict[str, Any], health: dict[str, Any], open_rows: list[dict[str, Any]],
+    now: float,
+) -> None:  # fmt: skip
+    """What a stored heartbeat changes besides the row: its events into the fleet's audit
+    log (under the kiosk's own name), and alerts opened or resolved."""
+    for event in health.get("events", []):
+        audit.record(tx, device["id"], f"kiosk.{event['kind']}", device["id"], event["at"],
+                     technician=event["technician"], method=event["method"],
+                     detail=event["detail"])  # fmt: skip
     # offline_day is never in ``found``: the kiosk just spoke, so that alert resolves too
-    _sync_alerts(tx, device["id"], conditions(health), set(ALERTS), now)
+    _sync_alerts(tx, device["id"], conditions(health), set(ALERTS), open_rows, now)
 
 
 def _sync_alerts(
-    tx: Tx, device_id: str, found: dict[str, str], kinds: set[str], now: float
-) -> None:
-    open_rows = tx.all(
-        "SELECT id, kind FROM alerts WHERE device_id = ? AND resolved_at IS NULL", (device_id,)
-    )
+    tx: Tx, device_id: str, found: dict[str, str], kinds: set[str],
+    open_rows: list[dict[str, Any]], now: float,
+) -> None:  # fmt: skip
     open_kinds = {r["kind"]: r["id"] for r in open_rows}
     for kind in kinds:
         if kind in found and kind not in open_kinds:
@@ -170,7 +137,7 @@ def sweep(tx: Tx, now: float) -> int:
         opened += tx.run(
             "INSERT INTO alerts (device_id, kind, detail, opened_at) VALUES (?,?,?,?)"
             " ON CONFLICT (device_id, kind) WHERE resolved_at IS NULL DO NOTHING",
-            (row["id"], "offline_day", "no heartbeat for a day", now),
+            (row["id"], "offline_day", "一天以上没有心跳", now),
         )
     return opened
 
@@ -184,9 +151,10 @@ def connectivity(device: dict[str, Any], now: float) -> str:
     return "online" if now - device["last_seen"] <= OFFLINE_AFTER_S else "offline"
 
 
-def open_alerts(tx: Tx, device_ids: list[str] | None = None) -> list[dict[str, Any]]:
-    rows = tx.all("SELECT * FROM alerts WHERE resolved_at IS NULL ORDER BY opened_at DESC, id DESC")
-    if device_ids is not None:
-        wanted = set(device_ids)
-        rows = [r for r in rows if r["device_id"] in wanted]
-    return rows
+def open_alerts(tx: Tx, device_id: str) -> list[dict[str, Any]]:
+    """One device's open alerts, newest first."""
+    return tx.all(
+        "SELECT * FROM alerts WHERE device_id = ? AND resolved_at IS NULL"
+        " ORDER BY opened_at DESC, id DESC",
+        (device_id,),
+    )

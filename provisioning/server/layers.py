@@ -17,65 +17,24 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from typing import Any
 
+from provisioning.server import schemas
 from provisioning.server.db import Tx
 from provisioning.server.errors import Invalid
-from provisioning.server.regions import ancestors, get_region
+from provisioning.server.regions import get_region
 
-LAYER_KEYS = {"settings", "catalogue", "branding", "exclude_matters"}
-NAME = re.compile(r"[a-z_][a-z0-9_]{0,63}")
-FORBIDDEN_SECTIONS = {"paths"}  # where a kiosk keeps its keys is not the fleet's to move
 MAX_LAYER_BYTES = 2_000_000
 
 
 def validate_layer(doc: Any) -> dict[str, Any]:
-    """The layer if its shape is right; Invalid naming the first bad key otherwise."""
+    """The layer if its shape is right (schemas.Layer); Invalid naming the first bad key."""
     if not isinstance(doc, dict):
         raise Invalid("a layer is a JSON object", field="layer")
-    unknown = set(doc) - LAYER_KEYS
-    if unknown:
-        raise Invalid(f"unknown key {sorted(unknown)[0]!r}", field="layer")
     if len(json.dumps(doc, ensure_ascii=False).encode()) > MAX_LAYER_BYTES:
         raise Invalid(f"a layer is at most {MAX_LAYER_BYTES} bytes", field="layer")
-    _check_settings(doc.get("settings", {}))
-    catalogue = doc.get("catalogue")
-    if catalogue is not None and not (
-        isinstance(catalogue, dict) and isinstance(catalogue.get("matters"), list)
-    ):
-        raise Invalid("catalogue must be a catalogue object with matters", field="catalogue")
-    branding = doc.get("branding", {})
-    if not isinstance(branding, dict) or not all(
-        NAME.fullmatch(str(k)) and isinstance(v, str) and len(v) <= 200 for k, v in branding.items()
-    ):
-        raise Invalid("branding maps names to texts of at most 200 characters", field="branding")
-    exclude = doc.get("exclude_matters", [])
-    if not isinstance(exclude, list) or not all(isinstance(c, str) for c in exclude):
-        raise Invalid("exclude_matters is a list of matter codes", field="exclude_matters")
+    schemas.convert(schemas.Layer, doc, root="layer")
     return doc
-
-
-def _check_settings(settings: Any) -> None:
-    if not isinstance(settings, dict):
-        raise Invalid("settings maps sections to tables", field="settings")
-    for section, values in settings.items():
-        where = f"settings.{section}"
-        if not NAME.fullmatch(str(section)) or not isinstance(values, dict):
-            raise Invalid("a section name maps to a table", field=where)
-        if section in FORBIDDEN_SECTIONS:
-            raise Invalid(f"[{section}] cannot be set by the fleet", field=where)
-        for key, value in values.items():
-            if not NAME.fullmatch(str(key)) or not _is_setting_value(value):
-                raise Invalid("a setting is a text, number, true/false or list",
-                              field=f"{where}.{key}")  # fmt: skip
-
-
-def _is_setting_value(value: Any) -> bool:
-    scalar = (str, int, float, bool)
-    if isinstance(value, list):
-        return all(isinstance(v, scalar) for v in value)
-    return isinstance(value, scalar)
 
 
 def current_layer(tx: Tx, node_id: str) -> tuple[int, dict[str, Any]] | None:
@@ -105,30 +64,76 @@ def effective_content(
 ) -> dict[str, Any]:
     """What a site's kiosks should run: every layer from the province down, merged.
     ``replace`` = (node, layer) previews a layer that is not stored yet."""
+    get_region(tx, site_id)
+    return effective_contents(tx, [site_id], replace)[site_id]
+
+
+def effective_contents(
+    tx: Tx, site_ids: list[str], replace: tuple[str, dict[str, Any]] | None = None
+) -> dict[str, dict[str, Any]]:
+    """:func:`effective_content` for many sites at once: three queries however many
+    sites a push to a province touches (sites share their ancestors' layers)."""
+    if not site_ids:
+        return {}
+    chains: dict[str, list[str]] = {s: [] for s in site_ids}
+    names: dict[str, str] = {}
+    for start in range(0, len(site_ids), 500):
+        chunk = site_ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in tx.all(
+            "SELECT a.node_id, a.ancestor_id, r.name FROM region_ancestors a"
+            f" JOIN regions r ON r.id = a.node_id WHERE a.node_id IN ({marks})"
+            " ORDER BY a.node_id, a.depth DESC",
+            chunk,
+        ):
+            chains[row["node_id"]].append(row["ancestor_id"])
+            names[row["node_id"]] = row["name"]
+    layers = _current_layers(tx, {n for chain in chains.values() for n in chain})
+    return {s: _merge(chains[s], s, names[s], layers, replace) for s in site_ids}
+
+
+def _current_layers(tx: Tx, nodes: set[str]) -> dict[str, tuple[int, dict[str, Any]]]:
+    """Each node's newest layer (nodes without one are absent)."""
+    if not nodes:
+        return {}
+    marks = ",".join("?" * len(nodes))
+    rows = tx.all(
+        "SELECT c.node_id, c.version, c.document FROM config_layers c"
+        " JOIN (SELECT node_id, MAX(version) AS version FROM config_layers"
+        f" WHERE node_id IN ({marks}) GROUP BY node_id) m"
+        " ON m.node_id = c.node_id AND m.version = c.version",
+        sorted(nodes),
+    )
+    return {r["node_id"]: (int(r["version"]), json.loads(r["document"])) for r in rows}
+
+
+def _merge(
+    chain: list[str], site_id: str, site_name: str,
+    layers: dict[str, tuple[int, dict[str, Any]]],
+    replace: tuple[str, dict[str, Any]] | None,
+) -> dict[str, Any]:  # fmt: skip
     settings: dict[str, dict[str, Any]] = {}
     branding: dict[str, str] = {}
     catalogue: dict[str, Any] | None = None
     exclude: set[str] = set()
     sources = []
-    chain = ancestors(tx, site_id)
     for node in chain:
-        found = current_layer(tx, node["id"])
-        if replace is not None and replace[0] == node["id"]:
+        found = layers.get(node)
+        if replace is not None and replace[0] == node:
             found = (found[0] + 1 if found else 1, replace[1])
         if found is None:
             continue
         version, layer = found
-        sources.append([node["id"], version])
+        sources.append([node, version])
         for section, values in layer.get("settings", {}).items():
             settings.setdefault(section, {}).update(copy.deepcopy(values))
         branding.update(layer.get("branding", {}))
         if layer.get("catalogue") is not None:
             catalogue = copy.deepcopy(layer["catalogue"])
         exclude |= set(layer.get("exclude_matters", []))
-    site = chain[-1]
     station = settings.setdefault("site", {})
-    station.setdefault("station_id", site["id"])
-    station.setdefault("station_name", site["name"])
+    station.setdefault("station_id", site_id)
+    station.setdefault("station_name", site_name)
     if catalogue is not None and exclude:
         catalogue["matters"] = [m for m in catalogue["matters"] if m.get("code") not in exclude]
     return {

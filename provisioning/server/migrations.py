@@ -99,6 +99,33 @@ MIGRATIONS: list[list[str]] = [
             command_id TEXT NOT NULL, uploaded_at DOUBLE PRECISION NOT NULL,
             content TEXT NOT NULL)""",
     ],
+    # 5: the console at 100,000 kiosks: every node's ancestors (so "under X" is one
+    # indexed look-up), each site's newest bundle version, and indexes for the lists
+    [
+        """CREATE TABLE region_ancestors (
+            node_id TEXT NOT NULL REFERENCES regions(id), ancestor_id TEXT NOT NULL,
+            depth INTEGER NOT NULL, PRIMARY KEY (node_id, ancestor_id))""",
+        "CREATE INDEX region_ancestors_up ON region_ancestors(ancestor_id, node_id)",
+        """WITH RECURSIVE up(node_id, ancestor_id, depth) AS (
+            SELECT id, id, 0 FROM regions
+            UNION ALL
+            SELECT up.node_id, r.parent_id, up.depth + 1 FROM up
+            JOIN regions r ON r.id = up.ancestor_id WHERE r.parent_id IS NOT NULL)
+        INSERT INTO region_ancestors (node_id, ancestor_id, depth)
+        SELECT node_id, ancestor_id, depth FROM up""",
+        "ALTER TABLE regions ADD COLUMN bundle_version BIGINT",
+        """UPDATE regions SET bundle_version = (
+            SELECT MAX(version) FROM bundles WHERE bundles.site_id = regions.id)""",
+        "DROP INDEX devices_site",
+        "DROP INDEX devices_status",
+        """CREATE INDEX devices_census ON devices(
+            status, site_id, config_version, software_version, last_seen, in_service)""",
+        "CREATE INDEX devices_seen ON devices(status, (COALESCE(last_seen, 0)), id)",
+        "CREATE INDEX devices_serial ON devices(status, serial, id)",
+        "CREATE INDEX devices_version ON devices(status, software_version, id)",
+        "CREATE INDEX devices_enrolled ON devices(enrolled_at, id)",
+        "CREATE INDEX alerts_kind_open ON alerts(kind, device_id) WHERE resolved_at IS NULL",
+    ],
 ]
 
 

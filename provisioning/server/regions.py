@@ -1,8 +1,9 @@
 """The region tree: province → county → township → site.
 
 Sites are the leaves kiosks belong to. Every admin is scoped to one node (or to the whole
-tree); "under" questions are answered from the parent links, which are short (four
-levels), so no recursive SQL is needed.
+tree). Regions never move, so each node's ancestors are written once, when it is added,
+into ``region_ancestors``: "is X under Y" and "everything under Y" are one indexed
+look-up each, whatever the size of the province.
 """
 
 from __future__ import annotations
@@ -39,6 +40,14 @@ def add_region(
         "INSERT INTO regions (id, name, level, parent_id, created_at) VALUES (?,?,?,?,?)",
         (node_id, name.strip(), level, parent_id, now),
     )
+    tx.run("INSERT INTO region_ancestors (node_id, ancestor_id, depth) VALUES (?, ?, 0)",
+           (node_id, node_id))  # fmt: skip
+    if parent_id is not None:
+        tx.run(
+            "INSERT INTO region_ancestors (node_id, ancestor_id, depth)"
+            " SELECT ?, ancestor_id, depth + 1 FROM region_ancestors WHERE node_id = ?",
+            (node_id, parent_id),
+        )
 
 
 def get_region(tx: Tx, node_id: str) -> dict[str, Any]:
@@ -57,36 +66,32 @@ def get_site(tx: Tx, site_id: str) -> dict[str, Any]:
 
 def ancestors(tx: Tx, node_id: str) -> list[dict[str, Any]]:
     """The node and its parents, root first."""
-    chain = []
-    current: str | None = node_id
-    while current is not None:
-        row = get_region(tx, current)
-        chain.append(row)
-        current = row["parent_id"]
-    return chain[::-1]
+    get_region(tx, node_id)
+    return tx.all(
+        "SELECT r.* FROM region_ancestors a JOIN regions r ON r.id = a.ancestor_id"
+        " WHERE a.node_id = ? ORDER BY a.depth DESC",
+        (node_id,),
+    )
 
 
 def all_regions(tx: Tx) -> list[dict[str, Any]]:
     return tx.all("SELECT * FROM regions ORDER BY id")
 
 
-def subtree_ids(tx: Tx, node_id: str) -> set[str]:
-    """The node and everything under it."""
-    children: dict[str | None, list[str]] = {}
-    for row in tx.all("SELECT id, parent_id FROM regions"):
-        children.setdefault(row["parent_id"], []).append(row["id"])
-    found, stack = set(), [node_id]
-    while stack:
-        current = stack.pop()
-        found.add(current)
-        stack.extend(children.get(current, []))
-    return found
+def children(tx: Tx, node_id: str | None) -> list[dict[str, Any]]:
+    """The nodes right under ``node_id`` (under nothing: the provinces), by id."""
+    if node_id is None:
+        return tx.all("SELECT * FROM regions WHERE parent_id IS NULL ORDER BY id")
+    return tx.all("SELECT * FROM regions WHERE parent_id = ? ORDER BY id", (node_id,))
 
 
 def sites_under(tx: Tx, node_id: str) -> list[str]:
-    ids = subtree_ids(tx, node_id)
-    rows = tx.all("SELECT id FROM regions WHERE level = 'site' ORDER BY id")
-    return [r["id"] for r in rows if r["id"] in ids]
+    rows = tx.all(
+        "SELECT r.id FROM region_ancestors a JOIN regions r ON r.id = a.node_id"
+        " WHERE a.ancestor_id = ? AND r.level = 'site' ORDER BY r.id",
+        (node_id,),
+    )
+    return [r["id"] for r in rows]
 
 
 def is_within(tx: Tx, node_id: str | None, scope: str | None) -> bool:
@@ -95,7 +100,11 @@ def is_within(tx: Tx, node_id: str | None, scope: str | None) -> bool:
         return True
     if node_id is None:
         return False
-    return any(row["id"] == scope for row in ancestors(tx, node_id))
+    row = tx.one(
+        "SELECT 1 AS yes FROM region_ancestors WHERE node_id = ? AND ancestor_id = ?",
+        (node_id, scope),
+    )
+    return row is not None
 
 
 def require_within(tx: Tx, node_id: str | None, scope: str | None) -> None:

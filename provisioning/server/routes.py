@@ -11,18 +11,16 @@ import dataclasses as dc
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
 
 from provisioning.server import api
-from provisioning.server.errors import FleetError, NotFound
 from provisioning.server.wire import Request, Response
 
 if TYPE_CHECKING:
     from provisioning.server.app import FleetApp
 
 Handler = Callable[["FleetApp", Request], Response]
-_PARAM = re.compile(r"\{(\w+)\}")
-_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+#: What a path parameter must look like, so nothing path-like reaches a handler.
+SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 @dc.dataclass(frozen=True)
@@ -32,10 +30,6 @@ class Route:
     handler: Handler
     kind: str = "admin"  # device | admin | public | console
     query: tuple[str, ...] = ()  # the query parameters it takes; any other is refused
-
-    @property
-    def regex(self) -> re.Pattern[str]:
-        return re.compile("^" + _PARAM.sub(r"(?P<\1>[^/]+)", self.template) + "$")
 
 
 _DEV = "/v1/admin/devices/{device_id}"
@@ -55,7 +49,7 @@ API_ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/admin/regions", api.regions),
     Route("POST", "/v1/admin/regions", api.add_region),
     Route("POST", "/v1/admin/admins", api.add_admin),
-    Route("GET", "/v1/admin/devices", api.devices, query=("status",)),
+    Route("GET", "/v1/admin/devices", api.devices, query=("status", "region", "limit", "offset")),
     Route("GET", _DEV, api.device),
     Route("POST", _DEV + "/approve", api.approve),
     Route("POST", _DEV + "/reject", api.reject),
@@ -69,25 +63,3 @@ API_ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/admin/alerts", api.alerts),
     Route("GET", "/v1/admin/audit", api.audit_log, query=("limit",)),
 )
-
-
-def match(routes: tuple[Route, ...], method: str, path: str) -> tuple[Route, dict[str, str]]:
-    """The route and its path parameters, or a 404/405 error. Parameters must look like
-    identifiers, so nothing path-like reaches a handler."""
-    allowed = []
-    for route in routes:
-        m = route.regex.match(path)
-        if m is None:
-            continue
-        params = {k: unquote(v) for k, v in m.groupdict().items()}
-        if not all(_SEGMENT.fullmatch(v) for v in params.values()):
-            raise NotFound("no such resource")
-        if route.method == method:
-            return route, params
-        allowed.append(route.method)
-    if allowed:
-        err = FleetError("method not allowed", code="method_not_allowed")
-        err.status = 405
-        err.headers["Allow"] = ", ".join(allowed)
-        raise err
-    raise NotFound("no such resource")

@@ -1,14 +1,22 @@
-"""Requests and responses of the fleet server, and errors as RFC 9457 problem documents."""
+"""Requests and responses of the fleet server, and errors as RFC 9457 problem documents.
+
+Handlers see a :class:`Request` (what the ASGI layer in web.py read, body included) and
+return a :class:`Response`; they run on worker threads and never touch the event loop.
+"""
 
 from __future__ import annotations
 
 import dataclasses as dc
 import json
-from http.cookies import SimpleCookie
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
-from provisioning.server.errors import FleetError, Invalid
+import msgspec
+
+from provisioning.server import schemas
+from provisioning.server.errors import FleetError, Invalid, UnsupportedMedia
+
+T = TypeVar("T")
 
 JSON_TYPE = "application/json"
 PROBLEM_TYPE = "application/problem+json"
@@ -24,8 +32,8 @@ class Response:
 
 
 def json_response(status: int, value: Any, headers: dict[str, str] | None = None) -> Response:
-    body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return Response(status, body, JSON_TYPE, dict(headers or {}))
+    """Compact UTF-8 JSON (msgspec: several times faster than ``json`` on the hot path)."""
+    return Response(status, msgspec.json.encode(value), JSON_TYPE, dict(headers or {}))
 
 
 def problem_response(error: FleetError) -> Response:
@@ -56,22 +64,28 @@ class Request:
     body: bytes
     ip: str = ""
     params: dict[str, str] = dc.field(default_factory=dict)
+    scheme: str = "http"  # https behind TLS, or behind a trusted proxy that says so
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")
 
-    def json(self) -> dict[str, Any]:
-        """The body as a JSON object, or a 415/400/422 problem."""
+    def _json_type(self) -> None:
         ctype = self.header("content-type").split(";")[0].strip()
         if ctype != JSON_TYPE:
-            raise FleetError("expected application/json", code="unsupported_media_type")
-        try:
-            value = json.loads(self.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise FleetError("body is not valid JSON", code="malformed_json") from exc
+            raise UnsupportedMedia("expected application/json")
+
+    def json(self) -> dict[str, Any]:
+        """The body as a JSON object, or a 415/400/422 problem."""
+        self._json_type()
+        value = schemas.parse(self.body)
         if not isinstance(value, dict):
             raise Invalid("body must be an object", field="body")
         return value
+
+    def read(self, cls: type[T]) -> T:
+        """The body decoded into a schema type, or a 415/400/422 problem."""
+        self._json_type()
+        return schemas.decode(cls, self.body)
 
     def form(self) -> dict[str, str]:
         """An HTML form post (application/x-www-form-urlencoded)."""
@@ -82,13 +96,14 @@ class Request:
         return {k: v[-1] for k, v in parse_qs(text, keep_blank_values=True).items()}
 
     def cookie(self, name: str) -> str:
-        jar: SimpleCookie = SimpleCookie()
-        try:
-            jar.load(self.header("cookie"))
-        except Exception:  # a garbled cookie header is the same as none
-            return ""
-        morsel = jar.get(name)
-        return morsel.value if morsel else ""
+        """One cookie's value, read in one pass and never unquoted: a session token is
+        plain base64url. (``http.cookies`` and Starlette's parser both unquote with
+        ``http.cookies._unquote``, quadratic in backslashes on this Python: CVE-2024-7592.)"""
+        for part in self.header("cookie").split(";"):
+            key, sep, value = part.partition("=")
+            if sep and key.strip() == name:
+                return value.strip()
+        return ""
 
     def bearer(self) -> str:
         scheme, _, token = self.header("authorization").partition(" ")

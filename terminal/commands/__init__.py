@@ -22,4 +22,5 @@ MODULES = [
     "terminal.commands.system",
     "terminal.commands.devices",
     "terminal.commands.staff",
+    "terminal.commands.update",
 ]

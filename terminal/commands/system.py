@@ -17,9 +17,21 @@ def _kiosk_executable() -> str:
 
 def _install(args: argparse.Namespace) -> int:
     config = str(args.config.resolve()) if args.config else None
-    p = plan(root=args.root, user=args.user, kiosk=_kiosk_executable(), config=config)
+    p = plan(
+        root=args.root,
+        user=args.user,
+        kiosk=_kiosk_executable(),
+        config=config,
+        app_root=str(args.app_root),
+    )
     real = args.root == Path("/")
-    written = install(p, create_user=real and not args.no_user, enable=real and not args.no_enable)
+    written = install(
+        p,
+        create_user=real and not args.no_user,
+        enable=real and not args.no_enable,
+        release=args.release,
+        update_root=args.update_root,
+    )
     for rel in written:
         sys.stdout.write(f"wrote /{rel}\n")
     return 0
@@ -44,6 +56,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     inst.add_argument("--root", type=Path, default=Path("/"), help="install into this root")
     inst.add_argument("--no-user", action="store_true", help="do not create the user")
     inst.add_argument("--no-enable", action="store_true", help="do not enable the unit")
+    inst.add_argument(
+        "--release",
+        type=Path,
+        default=None,
+        help="a release folder (kiosk-release build) to install",
+    )
+    inst.add_argument("--update-root", type=Path, default=None, help="the fleet's TUF root.json")
+    inst.add_argument(
+        "--app-root", type=Path, default=Path("/opt/bianmin-kiosk"), help="version folders"
+    )
     inst.set_defaults(handler=_install)
     uninst = sub.add_parser("uninstall-service", help="undo install-service")
     uninst.add_argument("--root", type=Path, default=Path("/"))

@@ -87,3 +87,25 @@ def test_camera_and_qr_backend_settings(tmp_path: Path) -> None:
     site.write_text('[devices]\ncamera = "/dev/video0"\n', encoding="utf-8")
     with pytest.raises(SettingsError, match=r"devices\.camera"):
         load_settings(site)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('hours = "1:00-5:00"', "updates.hours"),
+        ('hours = "01:00-01:00"', "updates.hours"),
+        ('hours = "25:00-05:00"', "updates.hours"),
+        ("download_kbps = 0", "updates.download_kbps"),
+        ("prove_within_s = 5", "updates.prove_within_s"),
+    ],
+)
+def test_update_settings_are_checked(tmp_path: Path, text: str, key: str) -> None:
+    with pytest.raises(SettingsError) as err:
+        load_settings(write(tmp_path, f"[updates]\n{text}\n"))
+    assert err.value.key == key
+
+
+def test_update_hours_may_pass_midnight_or_be_any_time(tmp_path: Path) -> None:
+    assert load_settings(write(tmp_path, '[updates]\nhours = "22:30-04:00"\n')).updates.hours
+    assert load_settings(write(tmp_path, '[updates]\nhours = ""\n')).updates.hours == ""
+    assert load_settings().updates.hours == "01:00-05:00"

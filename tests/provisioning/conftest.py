@@ -14,8 +14,10 @@ import itertools
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -99,6 +101,11 @@ class PgCluster:
             conn.execute(f"CREATE DATABASE {name}")
         return f"{self.base}/{name}"
 
+    def restart(self) -> None:
+        """Every server connection to this cluster breaks (what a failover does)."""
+        self._run(_pg_bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "-t", "60",
+                  "-l", str(self.dir / "server.log"), "restart")  # fmt: skip
+
     def stop(self) -> None:
         try:
             self._run(_pg_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
@@ -123,6 +130,56 @@ def db_url(request: pytest.FixtureRequest) -> str | None:
 
 
 # ---- the server --------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Served:
+    """``kiosk-fleet serve`` as its own process: ``url`` once it listens, ``stop()`` sends
+    SIGTERM and returns the exit status."""
+
+    def __init__(self, data: Path, *args: str, db: str | None = None, log: Path) -> None:
+        argv = [sys.executable, "-c", "import sys; from provisioning.server.cli import main;"
+                " sys.exit(main())", "--data-dir", str(data)]  # fmt: skip
+        if db:
+            argv += ["--db", db]
+        self._log = log.open("w")
+        self.proc = subprocess.Popen(
+            [*argv, "serve", "--port", "0", *args], stdout=subprocess.PIPE, stderr=self._log,
+            text=True, env=os.environ | {"PYTHONPATH": str(ROOT)},
+        )  # fmt: skip
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()  # the server says where it listens, then serves
+        assert "listening on" in line, line + log.read_text()
+        self.url = line.split("listening on ")[1].split()[0]
+        self.log = log
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:  # stuck (a failing test's doing): leave no process
+            self.proc.kill()
+            self.proc.communicate()
+        self._log.close()
+        return self.proc.returncode
+
+
+@pytest.fixture
+def serve_fleet(tmp_path: Path) -> Iterator[Callable[..., Served]]:
+    """``serve_fleet(*args, db=..., data=...)``: a ``kiosk-fleet serve`` process."""
+    started: list[Served] = []
+
+    def start(*args: str, db: str | None = None, data: Path | None = None) -> Served:
+        served = Served(data or tmp_path / "fleet", *args, db=db,
+                        log=tmp_path / f"serve-{len(started)}.log")  # fmt: skip
+        started.append(served)
+        return served
+
+    yield start
+    for served in started:
+        served.stop()
 
 
 def make_tree(app: FleetApp) -> None:

@@ -169,3 +169,26 @@ def test_sqlite_is_the_default_and_a_bad_url_fails_clearly(tmp_path: Any) -> Non
 
     with pytest.raises(DatabaseError, match="cannot connect"):
         open_database("postgresql://nobody@127.0.0.1:1/none")
+
+
+def test_the_device_list_comes_a_page_at_a_time(
+    server: FleetApp, admin_api: Callable[..., Any]
+) -> None:
+    now = server.fleet.clock()
+    with server.db.tx() as tx:
+        tx.many(
+            "INSERT INTO devices (id, public_key, serial, status, site_id, requested_site,"
+            " software_version, enrolled_at) VALUES (?,?,?,'accepted',?,?,'0.1.0',?)",
+            [(f"dev-{i:016x}", f"k{i}", f"SN-{i}", site, site, now + i)
+             for i, site in enumerate(["s-0001", "s-0002", "s-0101", "s-0001"])],
+        )  # fmt: skip
+    alice, bob = admin_api("alice"), admin_api("bob")
+    status, first = alice.call("GET", "/v1/admin/devices?limit=3")
+    assert status == 200 and first["total"] == 4 and len(first["devices"]) == 3
+    rest = alice.call("GET", "/v1/admin/devices?limit=3&offset=3")[1]
+    assert [d["serial"] for d in first["devices"] + rest["devices"]] == [
+        "SN-0", "SN-1", "SN-2", "SN-3"]  # fmt: skip
+    site = alice.call("GET", "/v1/admin/devices?region=s-0001")[1]
+    assert [d["serial"] for d in site["devices"]] == ["SN-0", "SN-3"]
+    assert bob.call("GET", "/v1/admin/devices")[1]["total"] == 3  # his county only
+    assert alice.call("GET", "/v1/admin/devices?limit=0")[0] == 422

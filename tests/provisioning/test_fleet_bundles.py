@@ -90,8 +90,9 @@ def test_the_preview_says_what_changes_for_which_sites(server: FleetApp) -> None
         ({"settingz": {}}, "layer"),
         ({"settings": {"paths": {"state_dir": "/tmp/x"}}}, "settings.paths"),
         ({"settings": {"ui": {"width": {"nested": 1}}}}, "settings.ui.width"),
-        ({"catalogue": {"no": "matters"}}, "catalogue"),
-        ({"branding": {"title": 3}}, "branding"),
+        ({"catalogue": {"no": "matters"}}, "catalogue.matters"),
+        ({"branding": {"title": 3}}, "branding.title"),
+        ({"branding": {"Title": "x"}}, "branding.Title"),  # a key that is not a name
         ({"exclude_matters": "x"}, "exclude_matters"),
     ],
 )

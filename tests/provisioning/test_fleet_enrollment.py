@@ -198,3 +198,13 @@ def test_a_pending_device_may_ask_its_state_but_nothing_else(
     assert (refused.value.status, refused.value.code) == (403, "device_pending")
     server.fleet.reject(ACTOR, agent.key.device_id)
     assert agent.sync_once()["error"]["code"] == "device_rejected"
+
+
+def test_text_that_is_no_csv_is_refused_naming_it(server: FleetApp) -> None:
+    # Regression (found by schemathesis): a stray carriage return inside a field made
+    # Python's csv reader raise, and the API answered 500 instead of 422.
+    from provisioning.server.errors import Invalid
+
+    with pytest.raises(Invalid) as refused:
+        server.fleet.preauthorize(ACTOR, "SN-1\r9,s-0001\n")
+    assert refused.value.field == "csv"

@@ -67,6 +67,16 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     app.stop()
 
 
+def test_the_served_description_is_the_file_and_the_routes(live: tuple[str, str]) -> None:
+    resp = requests.get(live[0] + "/openapi.json", timeout=10)
+    assert resp.status_code == 200 and resp.headers["Content-Type"] == "application/json"
+    served = resp.json()
+    assert served == SPEC
+    operations = {(m.upper(), p) for p, item in served["paths"].items() for m in item
+                  if m in METHODS}  # fmt: skip
+    assert operations == {(r.method, r.template) for r in API_ROUTES}
+
+
 @SCHEMA.parametrize()
 @settings(
     max_examples=12,

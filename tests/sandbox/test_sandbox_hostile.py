@@ -72,6 +72,11 @@ def _raw(sandbox: SandboxPlatform, request: bytes) -> tuple[bytes, bytes]:
 def test_malformed_json(sandbox: SandboxPlatform, api: Api) -> None:
     _problem(api.post("/v1/applications", b'{"matter_code": '), 400, "malformed_json")
     _problem(api.post("/v1/applications", b"\xff\xfe"), 400, "malformed_json")
+    for number in (b"NaN", b"Infinity", b"-Infinity", b"1e999"):  # not JSON numbers
+        _problem(api.post("/v1/applications", b'{"promised_days": ' + number + b"}"), 400,
+                 "malformed_json")  # fmt: skip
+    deep = b'{"answers": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"  # a 4xx, not a traceback
+    _problem(api.post("/v1/applications", deep), 400, "malformed_json")
     _problem(api.post("/v1/applications", b"[1, 2]"), 422, "invalid_field")
     resp = api.post("/v1/applications", b"{}", Content_Type="text/plain")
     _problem(resp, 415, "unsupported_media_type")
@@ -133,7 +138,7 @@ def test_an_oversized_body_is_refused_unread_and_the_connection_closed(
         b"Idempotency-Key: k\r\nContent-Length: 104857600\r\n\r\n{",
     )
     assert head == b"HTTP/1.1 413 Request Entity Too Large"
-    assert b"Connection: close" in rest and b'"code": "body_too_large"' in rest
+    assert b"connection: close" in rest.lower() and b'"code": "body_too_large"' in rest
     assert _stored(sandbox) == (0, 0, 0, 0, 0)
 
 
@@ -151,7 +156,30 @@ def test_bodies_need_a_content_length(sandbox: SandboxPlatform, token: str, fram
         b"POST /v1/case-numbers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
         b"X-Device-Id: K-0001\r\nAuthorization: Bearer " + token.encode() + b"\r\n" + framing,
     )
-    assert head.split()[1] in (b"411", b"400") and b"Connection: close" in rest
+    assert head.split()[1] in (b"411", b"400") and b"connection: close" in rest.lower()
+    assert b"application/problem+json" in rest
+    assert _stored(sandbox) == (0, 0, 0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    "framing",
+    [
+        b"Content-Length: 2\r\nContent-Length: 2\r\n\r\n{}",  # request smuggling's first step
+        b"Content-Length: 2\r\nContent-Length: 30\r\n\r\n{}",
+        b"Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+    ],
+)
+def test_ambiguous_framing_is_refused_as_a_problem(
+    sandbox: SandboxPlatform, token: str, framing: bytes
+) -> None:
+    head, rest = _raw(
+        sandbox,
+        b"POST /v1/case-numbers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"X-Device-Id: K-0001\r\nAuthorization: Bearer " + token.encode() + b"\r\n"
+        b"Idempotency-Key: k\r\n" + framing,
+    )
+    assert head.split()[1] == b"400" and b"connection: close" in rest.lower()
+    assert b'"code": "malformed_request"' in rest
     assert _stored(sandbox) == (0, 0, 0, 0, 0)
 
 
@@ -270,7 +298,11 @@ def test_another_devices_case_is_invisible_to_uploads(
 
 
 _json = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)  # refused as malformed: see below
+    | st.text(max_size=20),
     lambda inner: (
         st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
     ),

@@ -86,6 +86,16 @@ def test_the_sandbox_implements_exactly_the_documented_operations() -> None:
     assert {(r.method, r.template) for r in ROUTES} == _operations()
 
 
+def test_the_served_description_is_the_file_and_the_routes(sandbox: SandboxPlatform) -> None:
+    resp = requests.get(sandbox.base_url + "/openapi.json", timeout=5)
+    assert resp.status_code == 200 and resp.headers["Content-Type"] == "application/json"
+    served = resp.json()
+    assert served == SPEC
+    served_ops = {(m.upper(), p) for p, item in served["paths"].items() for m in item
+                  if m in METHODS}  # fmt: skip
+    assert served_ops == {(r.method, r.template) for r in ROUTES}
+
+
 def test_every_problem_code_the_sandbox_uses_is_documented() -> None:
     documented = SPEC["components"]["schemas"]["Problem"]["properties"]["code"]["description"]
     source = "".join(p.read_text() for p in Path(sandbox.__file__).parent.glob("*.py"))

@@ -1,6 +1,6 @@
 """No personal data outside the session and the encrypted outbox, on every journey.
 
-Every journey registered for ``kiosk demo`` (screens/journeys, iterated, never named
+Every journey registered for ``kiosk demo`` (terminal/demo/journeys, iterated, never named
 here) runs through the real screens with planted, recognisable people on the ID card
 reader and planted phone and bank-card answers. Meanwhile a real fleet server runs on
 loopback with this kiosk enrolled: its agent sends heartbeats (with the runtime's probe)

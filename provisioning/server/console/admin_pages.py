@@ -3,38 +3,32 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from provisioning.server.accounts import ABSOLUTE_S, ROLE_NAMES, Actor
+from provisioning.server.accounts import ABSOLUTE_S, Actor
 from provisioning.server.console.gate import COOKIE, back, page_handler, session_cookie
-from provisioning.server.console.html import esc, form, page, table, when
+from provisioning.server.console.render import page
 from provisioning.server.errors import Invalid, Unauthorized
-from provisioning.server.regions import LEVELS
 from provisioning.server.wire import Request, Response, redirect
 
 if TYPE_CHECKING:
     from provisioning.server.app import FleetApp
 
-LEVEL_NAMES = dict(zip(LEVELS, ("省", "县（区）", "乡镇（街道）", "站点"), strict=True))
-_LOGIN_FORM = (
-    '<form method="post" action="/console/login" id="login">'
-    '<p>用户名 <input name="username" autocomplete="username"></p>'
-    '<p>密码 <input name="password" type="password" autocomplete="current-password"></p>'
-    '<button type="submit">登录</button></form>'
-)
+PREVIEW_SITES = 20  # site ids shown per group of sites that change alike
 
 
 def login_page(app: FleetApp, req: Request) -> Response:
     if req.method == "GET":
         note = "登录已过期，请重新登录" if req.query.get("expired") else ""
-        return page("登录", _LOGIN_FORM, flash=note)
+        return page("login.html", title="登录", flash=note)
     fields = req.form()
     try:
         token, _, _ = app.fleet.login(fields.get("username", ""), fields.get("password", ""),
                                       req.ip)  # fmt: skip
     except Unauthorized:
-        return page("登录", _LOGIN_FORM, flash="用户名或密码错误", error=True, status=401)
-    return redirect("/console/", {"Set-Cookie": session_cookie(token, int(ABSOLUTE_S))})
+        return page("login.html", 401, title="登录", flash="用户名或密码错误", error=True)
+    cookie = session_cookie(token, int(ABSOLUTE_S), secure=req.scheme == "https")
+    return redirect("/console/", {"Set-Cookie": cookie})
 
 
 @page_handler
@@ -43,67 +37,74 @@ def logout(app: FleetApp, req: Request, actor: Actor) -> Response:
     return redirect("/console/login", {"Set-Cookie": session_cookie("", 0)})
 
 
+def _common(actor: Actor, req: Request) -> dict[str, Any]:
+    return {"user": actor.username, "csrf": actor.csrf, "flash": req.query.get("msg", ""),
+            "can_write": actor.can_write}  # fmt: skip
+
+
 @page_handler
 def config_index(app: FleetApp, req: Request, actor: Actor) -> Response:
-    rows = [[f'<a href="/console/config/{esc(r["id"])}">{esc(r["name"])}</a>', esc(r["id"]),
-             esc(LEVEL_NAMES.get(r["level"], r["level"])), esc(r["parent_id"] or "—")]
-            for r in app.fleet.regions(actor)]  # fmt: skip
-    return page("配置", "<p>选择要配置的层级。下级的设置覆盖上级。</p>"
-                + table(["名称", "编号", "层级", "上级"], rows, "nodes"),
-                user=actor.username, csrf=actor.csrf)  # fmt: skip
+    return page("config_index.html", title="配置", nodes=app.fleet.tops(actor),
+                **_common(actor, req))  # fmt: skip
 
 
-def _editor(node: str, actor: Actor, text: str) -> str:
-    area = f'<textarea name="layer" rows="18" id="layer">{esc(text)}</textarea><br>'
-    buttons = ('<button type="submit" formaction="/console/config/' + esc(node)
-               + '/preview" id="preview-button">预览变更</button> ')  # fmt: skip
-    return form(f"/console/config/{node}/push", actor.csrf, area + buttons, "推送", "editor")
+def _node_page(
+    app: FleetApp, req: Request, actor: Actor, text: str | None = None,
+    preview: list[dict[str, Any]] | None = None,
+) -> Response:  # fmt: skip
+    node_id = req.params["node_id"]
+    version, layer = app.fleet.layer(actor, node_id)
+    chain = app.fleet.chain(actor, node_id)
+    shown = text if text is not None else json.dumps(layer, ensure_ascii=False, indent=2)
+    return page("config_node.html", title=f"配置：{chain[-1]['name']}", node=chain[-1],
+                chain=chain, version=version, text=shown, preview=preview,
+                children=app.fleet.children(actor, node_id), **_common(actor, req))  # fmt: skip
 
 
 @page_handler
 def config_node(app: FleetApp, req: Request, actor: Actor) -> Response:
-    node = req.params["node_id"]
-    version, layer = app.fleet.layer(actor, node)
-    text = json.dumps(layer, ensure_ascii=False, indent=2)
-    body = f"<p>当前第 {version} 版。</p>" + _editor(node, actor, text)
-    return page(f"配置：{node}", body, user=actor.username, csrf=actor.csrf,
-                flash=req.query.get("msg", ""))  # fmt: skip
+    return _node_page(app, req, actor)
 
 
-def _layer(req: Request) -> object:
+def _layer(req: Request) -> tuple[str, object]:
+    text = req.form().get("layer", "")
     try:
-        return json.loads(req.form().get("layer", ""))
+        return text, json.loads(text)
     except ValueError as exc:
         raise Invalid(f"不是合法的 JSON：{exc}", field="layer") from exc
 
 
+def group_changes(sites: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Sites that would change alike, together: a province's preview stays one screen."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for s in sites:
+        groups.setdefault(tuple(s["changes"]), []).append(s["site_id"])
+    out = []
+    for changes, ids in groups.items():
+        shown = "、".join(ids[:PREVIEW_SITES])
+        more = f" 等 {len(ids)} 个站点" if len(ids) > PREVIEW_SITES else ""
+        out.append({"site_id": shown + more, "changes": list(changes)})
+    return out
+
+
 @page_handler
 def config_preview(app: FleetApp, req: Request, actor: Actor) -> Response:
-    node = req.params["node_id"]
-    layer = _layer(req)
-    sites = app.fleet.preview(actor, node, layer)
-    rows = [[esc(s["site_id"]), "<br>".join(esc(c) for c in s["changes"]) or "无变化"]
-            for s in sites]  # fmt: skip
-    text = json.dumps(layer, ensure_ascii=False, indent=2)
-    body = ("<h2>推送后的变化</h2>" + table(["站点", "变化"], rows, "preview")
-            + _editor(node, actor, text))  # fmt: skip
-    return page(f"配置：{node}（预览）", body, user=actor.username, csrf=actor.csrf)
+    text, layer = _layer(req)
+    sites = app.fleet.preview(actor, req.params["node_id"], layer)
+    return _node_page(app, req, actor, text, group_changes(sites))
 
 
 @page_handler
 def config_push(app: FleetApp, req: Request, actor: Actor) -> Response:
     node = req.params["node_id"]
-    result = app.fleet.push(actor, node, _layer(req))
-    sites = "、".join(f"{s}（v{v}）" for s, v in result["bundles"]) or "无站点内容变化"
-    return back(f"/console/config/{node}", f"已推送第 {result['layer_version']} 版：{sites}")
+    result = app.fleet.push(actor, node, _layer(req)[1])
+    issued = result["bundles"]
+    sites = "、".join(f"{s}（v{v}）" for s, v in issued[:PREVIEW_SITES]) or "无站点内容变化"
+    more = f" 等 {len(issued)} 个站点" if len(issued) > PREVIEW_SITES else ""
+    return back(f"/console/config/{node}", f"已推送第 {result['layer_version']} 版：{sites}{more}")
 
 
 @page_handler
 def audit(app: FleetApp, req: Request, actor: Actor) -> Response:
-    rows = [[when(e["at"]), esc(e["actor"]), esc(e["action"]), esc(e["target"]),
-             esc(json.dumps(e["detail"], ensure_ascii=False)), esc(e["ip"])]
-            for e in app.fleet.audit_log(actor, 300)]  # fmt: skip
-    role = ROLE_NAMES.get(actor.role, actor.role)
-    return page("审计日志", f"<p>当前用户：{esc(actor.username)}（{esc(role)}）</p>"
-                + table(["时间", "操作人", "操作", "对象", "详情", "来源"], rows, "audit"),
-                user=actor.username, csrf=actor.csrf)  # fmt: skip
+    entries = app.fleet.audit_log(actor, 200)
+    return page("audit.html", title="审计日志", entries=entries, **_common(actor, req))

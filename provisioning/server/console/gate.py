@@ -2,7 +2,7 @@
 
 A console handler is ``(app, req, actor) -> Response``. :func:`page_handler` wraps it:
 no or expired session → the login page; a form without the session's CSRF token →
-refused; a FleetError → the page again with the reason, never a stack trace.
+refused; a FleetError → a page with the reason in Chinese, never a stack trace.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from provisioning.server.accounts import Actor
-from provisioning.server.console.html import page
+from provisioning.server.console.labels import ERRORS
+from provisioning.server.console.render import page
 from provisioning.server.errors import FleetError, Forbidden, Unauthorized
 from provisioning.server.wire import Request, Response, redirect
 
@@ -24,8 +25,17 @@ COOKIE = "fleet_session"
 ConsoleHandler = Callable[["FleetApp", Request, Actor], Response]
 
 
-def session_cookie(token: str, max_age: int) -> str:
-    return f"{COOKIE}={token}; Path=/console; HttpOnly; SameSite=Strict; Max-Age={max_age}"
+def session_cookie(token: str, max_age: int, secure: bool = False) -> str:
+    flags = "; Secure" if secure else ""
+    return f"{COOKIE}={token}; Path=/console; HttpOnly; SameSite=Strict; Max-Age={max_age}{flags}"
+
+
+def explain(error: FleetError) -> str:
+    """An error as the console says it: Chinese first, the code for a support call."""
+    text = ERRORS.get(error.code, error.detail)
+    if error.field and error.code == "invalid_field":
+        text = f"{text}：{error.field}（{error.detail}）"
+    return f"操作未完成：{text}（{error.code}）"
 
 
 def page_handler(handler: ConsoleHandler) -> Callable[[FleetApp, Request], Response]:
@@ -42,10 +52,8 @@ def page_handler(handler: ConsoleHandler) -> Callable[[FleetApp, Request], Respo
                     raise Forbidden("表单已过期，请刷新页面后重试", code="csrf_failed")
             return handler(app, req, actor)
         except FleetError as exc:
-            detail = f"操作未完成：{exc.detail}（{exc.code}）"
-            link = '<p><a href="/console/">返回设备总览</a></p>'
-            return page("出错了", link, user=actor.username, csrf=actor.csrf, flash=detail,
-                        error=True, status=exc.status)  # fmt: skip
+            return page("error.html", exc.status, title="出错了", user=actor.username,
+                        csrf=actor.csrf, flash=explain(exc), error=True)  # fmt: skip
 
     run.__name__ = handler.__name__
     return run

@@ -123,8 +123,16 @@ def test_file_printer_writes_the_job_and_admits_it_cannot_confirm(tmp_path: Path
     assert decode(target.read_bytes()).lines[0] == "受理回执"
 
 
-def test_usb_without_pyusb_is_a_clear_device_unavailable() -> None:
+def test_usb_without_pyusb_is_a_clear_device_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from escpos.printer import Usb
+
+    monkeypatch.setattr(Usb, "is_usable", staticmethod(lambda: False))  # pyusb not installed
     with pytest.raises(DeviceUnavailable, match="pyusb"):
+        open_printer("usb://0416:5011")
+
+
+def test_a_usb_printer_not_plugged_in_is_a_clear_device_unavailable() -> None:
+    with pytest.raises(DeviceUnavailable, match="0416:5011"):
         open_printer("usb://0416:5011")
 
 

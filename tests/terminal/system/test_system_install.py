@@ -43,8 +43,18 @@ def test_install_writes_a_unit_that_restarts_fast_and_watches_the_ui(tmp_path: P
     assert service["User"] == "kiosk" and service["TTYPath"] == "/dev/tty1"
     assert "-nolisten tcp" in service["ExecStart"]
     session = (tmp_path / "usr/local/lib/bianmin-kiosk/session").read_text()
-    assert session.rstrip().endswith("kiosk run") and "exec " in session
+    assert session.rstrip().endswith("exec /opt/bianmin-kiosk/launch")
     assert os.access(tmp_path / "usr/local/lib/bianmin-kiosk/session", os.X_OK)
+    # the unit starts whatever version `current` names (terminal/updater/layout.py)
+    launch = (tmp_path / "opt/bianmin-kiosk/launch").read_text()
+    assert "$root/current" in launch and "-m terminal.cli run" in launch
+    apps = tmp_path / "opt/bianmin-kiosk"
+    assert os.readlink(apps / "current") == os.readlink(apps / "good") == "versions/0.1.0"
+    assert (apps / "versions/0.1.0/venv/bin/python").exists()  # this environment, adopted
+    updater = configparser.ConfigParser(strict=False, interpolation=None)
+    updater.read(tmp_path / "etc/systemd/system/bianmin-kiosk-updater.service")
+    assert updater["Service"]["ExecStart"] == "/opt/bianmin-kiosk/launch-updater"
+    assert "$root/good" in (apps / "launch-updater").read_text()
     xorg = (tmp_path / "etc/X11/xorg.conf.d/90-bianmin-kiosk.conf").read_text()
     assert '"DontVTSwitch" "true"' in xorg and '"DontZap" "true"' in xorg
     assert (tmp_path / "var/lib/bianmin-kiosk").is_dir()

@@ -1,0 +1,284 @@
+"""What the fleet server accepts, declared once: msgspec types for every request body.
+
+A body is decoded straight into its type (``read``); a value that does not fit becomes
+:class:`~provisioning.server.errors.Invalid` naming the field (``outbox.depth``,
+``settings.ui.width``, ``events[3].kind``), so the API's 422 and the console's message
+say exactly what to fix. Rules between fields that no type can state live in a type's
+``check()``, run after decoding. NaN, Infinity and JSON nested too deep are malformed.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from typing import Annotated, Any, TypeVar
+
+import msgspec
+from msgspec import Meta
+
+from provisioning.server.errors import FleetError, Invalid
+
+T = TypeVar("T")
+
+_NAME = r"^[a-z_][a-z0-9_]{0,63}\Z"
+Name = Annotated[str, Meta(pattern=_NAME)]
+Text32 = Annotated[str, Meta(max_length=32)]
+Text64 = Annotated[str, Meta(max_length=64)]
+Text200 = Annotated[str, Meta(max_length=200)]
+Line = Annotated[str, Meta(max_length=500)]
+NonNegative = Annotated[float, Meta(ge=0)]
+Count = Annotated[int, Meta(ge=0)]
+
+_WORDS = {
+    repr(_NAME): "a name of a-z, 0-9 and _ (starting with a letter or _)",
+}
+
+# ---- device bodies ------------------------------------------------------------------------
+
+
+class DeviceHealth(msgspec.Struct):
+    device: Text32 = ""
+    supplies: Annotated[dict[Text32, Text32], Meta(max_length=8)] = {}
+    detail: Text200 = ""
+
+
+class Outbox(msgspec.Struct):
+    depth: Count = 0
+    oldest_pending_age_s: NonNegative | None = None
+
+
+EVENT_KINDS = ("maintenance_entered", "maintenance_pin_failed", "maintenance_locked",
+               "maintenance_left")  # fmt: skip
+EventKind = typing.Literal[
+    "maintenance_entered", "maintenance_pin_failed", "maintenance_locked", "maintenance_left"
+]
+
+
+class Event(msgspec.Struct):
+    """A kiosk event the fleet's audit log keeps (maintenance entries, wrong PINs …)."""
+
+    kind: EventKind
+    at: NonNegative = 0
+    technician: Text32 = ""
+    method: Annotated[str, Meta(max_length=16)] = ""
+    detail: Text64 = ""
+
+
+class Result(msgspec.Struct):
+    """What a kiosk reports of a command it ran."""
+
+    command_id: Annotated[str, Meta(max_length=64)]
+    status: typing.Literal["done", "failed"]
+    result: Annotated[dict[Text64, Any], Meta(max_length=32)] = {}
+
+
+class Heartbeat(msgspec.Struct):
+    uptime_s: NonNegative = 0
+    software_version: Text64 = ""
+    config_version: Annotated[int, Meta(ge=0)] | None = None
+    config_error: Line | None = None
+    in_service: bool = True
+    paper: Text32 = "unknown"
+    devices: Annotated[dict[Text32, DeviceHealth], Meta(max_length=16)] = {}
+    outbox: Outbox = msgspec.field(default_factory=Outbox)
+    events: Annotated[list[Event], Meta(max_length=200)] = []
+    results: Annotated[list[Result], Meta(max_length=200)] = []
+
+
+class Results(msgspec.Struct):
+    results: Annotated[list[Result], Meta(max_length=200)]
+
+
+class LogUpload(msgspec.Struct):
+    command_id: Annotated[str, Meta(max_length=64)]
+    text: Annotated[str, Meta(max_length=512_000)]
+
+
+class Enrollment(msgspec.Struct):
+    public_key: Annotated[str, Meta(max_length=200)]
+    serial: Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}\Z")]
+    code: Annotated[str, Meta(max_length=64)] = ""
+    software_version: Text64 = ""
+
+
+_WORDS[repr(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}\Z")] = "1-64 letters, digits or ._:/-"
+
+# ---- admin bodies -------------------------------------------------------------------------
+
+Ident = Annotated[str, Meta(max_length=200)]
+
+
+class Login(msgspec.Struct):
+    username: Ident
+    password: Ident
+
+
+class NewRegion(msgspec.Struct):
+    id: Ident
+    name: Ident
+    level: Ident
+    parent_id: Ident | None = None
+
+
+class NewAdmin(msgspec.Struct):
+    username: Ident
+    password: Ident
+    role: Ident
+    scope: Ident | None = None
+
+
+class Approval(msgspec.Struct):
+    site_id: Ident
+
+
+class CommandRequest(msgspec.Struct):
+    kind: Ident
+    args: Annotated[dict[str, Any], Meta(max_length=8)] = {}
+    command_id: Ident | None = None
+
+
+class PairingCodeRequest(msgspec.Struct):
+    site_id: Ident
+    uses: Annotated[int, Meta(ge=1, le=1000)] = 1
+    ttl_s: Annotated[int, Meta(ge=60, le=30 * 86400)] = 24 * 3600
+
+
+# ---- configuration layers -----------------------------------------------------------------
+
+Scalar = str | int | float | bool
+SettingValue = Scalar | list[Scalar]
+FORBIDDEN_SECTIONS = {"paths"}  # where a kiosk keeps its keys is not the fleet's to move
+
+
+class Catalogue(msgspec.Struct):
+    """Only its shape: the kiosk validates a catalogue before it activates it."""
+
+    matters: list[dict[str, Any]]
+
+
+class Layer(msgspec.Struct, forbid_unknown_fields=True):
+    """What an admin pushes for one node of the region tree (layers.py)."""
+
+    settings: dict[Name, dict[Name, SettingValue]] = {}
+    catalogue: Catalogue | None = None
+    branding: dict[Name, Text200] = {}
+    exclude_matters: list[Annotated[str, Meta(max_length=64)]] = []
+
+    def check(self) -> None:
+        for section in self.settings:
+            if section in FORBIDDEN_SECTIONS:
+                raise Invalid(f"[{section}] cannot be set by the fleet",
+                              field=f"settings.{section}")  # fmt: skip
+
+
+# ---- reading ------------------------------------------------------------------------------
+
+
+def decode(cls: type[T], raw: bytes, root: str = "body") -> T:
+    """JSON bytes straight into ``cls``; FleetError malformed_json or Invalid."""
+    try:
+        value = msgspec.json.decode(raw, type=cls)
+    except msgspec.ValidationError:
+        return convert(cls, parse(raw), root)  # again, slowly, to name the field
+    except (msgspec.DecodeError, RecursionError) as exc:
+        raise FleetError("body is not valid JSON", code="malformed_json") from exc
+    return _checked(value, root)
+
+
+def parse(raw: bytes) -> Any:
+    try:
+        return msgspec.json.decode(raw)
+    except (msgspec.DecodeError, RecursionError) as exc:
+        raise FleetError("body is not valid JSON", code="malformed_json") from exc
+
+
+def convert(cls: type[T], value: Any, root: str = "body") -> T:
+    """An already parsed value into ``cls``; Invalid naming the first bad field."""
+    try:
+        result = msgspec.convert(value, type=cls)
+    except msgspec.ValidationError as exc:
+        raise _invalid(str(exc), cls, value, root) from exc
+    return _checked(result, root)
+
+
+def _checked(value: T, root: str) -> T:
+    check = getattr(value, "check", None)
+    if check is not None:
+        check()
+    return value
+
+
+_AT = re.compile(r"^(?P<reason>.*) - at (?P<key>`key` in )?`\$(?P<path>[^`]*)`$", re.S)
+_MISSING = re.compile(r"Object missing required field `(?P<name>[^`]+)`")
+_REGEX = re.compile(r"Expected `str` matching regex (?P<regex>'.*')$", re.S)
+
+
+def _invalid(message: str, cls: Any, value: Any, root: str) -> Invalid:
+    m = _AT.match(message)
+    reason, where = (m["reason"], m["path"] + ("[...]" if m["key"] else "")) if m else (message, "")
+    if "[...]" in where:
+        where = _name_keys(cls, value, where)
+    where = where.lstrip(".")
+    if missing := _MISSING.match(reason):
+        where, reason = (f"{where}.{missing['name']}" if where else missing["name"]), "required"
+    elif regex := _REGEX.match(reason):
+        reason = _WORDS.get(regex["regex"], "has the wrong format")
+    return Invalid(reason, field=where or root)
+
+
+_STEP = re.compile(r"\.([^.\[]+)|\[(\d+|\.\.\.)\]")
+
+
+def _name_keys(cls: Any, value: Any, where: str) -> str:
+    """Replace each ``[...]`` of a msgspec path with the mapping key whose value fails."""
+    out, kind = "", cls
+    for step in _STEP.finditer(where):
+        kind = _unwrap(kind)
+        name, index = step.group(1), step.group(2)
+        if name is not None:
+            hints = (
+                typing.get_type_hints(kind, include_extras=True) if isinstance(kind, type) else {}
+            )
+            kind = hints.get(name, Any)
+            value = value.get(name) if isinstance(value, dict) else None
+            out += f".{name}"
+        elif index != "...":
+            kind = (typing.get_args(kind) or (Any,))[0]
+            value = value[int(index)] if isinstance(value, list) else None
+            out += f"[{index}]"
+        else:
+            key_type, item_type = typing.get_args(kind) or (Any, Any)
+            key, value = _failing_item(value, key_type, item_type)
+            kind = item_type
+            out += f".{key}"
+    return out
+
+
+def _failing_item(mapping: Any, key_type: Any, item_type: Any) -> tuple[str, Any]:
+    for key, item in (mapping if isinstance(mapping, dict) else {}).items():
+        try:
+            msgspec.convert(key, type=key_type)
+            msgspec.convert(item, type=item_type)
+        except msgspec.ValidationError:
+            return str(key), item
+    return "[...]", None
+
+
+def _unwrap(kind: Any) -> Any:
+    """``Annotated[X, …]`` → X; ``X | None`` → X."""
+    while True:
+        if typing.get_origin(kind) is Annotated:
+            kind = typing.get_args(kind)[0]
+            continue
+        args = [a for a in typing.get_args(kind) if a is not type(None)]
+        if typing.get_origin(kind) in (typing.Union, types.UnionType) and len(args) == 1:
+            kind = args[0]
+            continue
+        return kind
+
+
+def to_dict(value: msgspec.Struct) -> dict[str, Any]:
+    """A decoded body as plain JSON values (what the database keeps)."""
+    result: dict[str, Any] = msgspec.to_builtins(value)
+    return result
