@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 
+from provisioning.server.analytics import tables as analytics_tables
 from provisioning.server.db import Database, Tx
 
 log = logging.getLogger(__name__)
@@ -126,6 +127,8 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX devices_enrolled ON devices(enrolled_at, id)",
         "CREATE INDEX alerts_kind_open ON alerts(kind, device_id) WHERE resolved_at IS NULL",
     ],
+    # 6: analytics and supervision (issue 18): usage batches, rollups, cases, follow-ups
+    analytics_tables.MIGRATION,
 ]
 
 
