@@ -49,7 +49,12 @@ ONLY: dict[str, set[str]] = {
         "kiosk.appointments",
         "kiosk.workdays",
     },
-    "provisioning/server": {"provisioning.server", "provisioning.protocol"},
+    "provisioning/server": {
+        "provisioning.server",
+        "provisioning.protocol",
+        "kiosk.supervision",  # pure: red and yellow cards, 差评 follow-ups (docs/analytics.md)
+        "kiosk.workdays",
+    },
     "provisioning/agent": {"provisioning.agent", "provisioning.protocol"},
     "provisioning/release": {"provisioning.release", "provisioning.protocol"},
 }
