@@ -36,6 +36,7 @@ from starlette.routing import Route as StarletteRoute
 from starlette.types import Lifespan, Receive, Scope, Send
 
 from provisioning.server import console, routes
+from provisioning.server.analytics import pages as analytics_pages
 from provisioning.server.db import DatabaseBusy
 from provisioning.server.devauth import signed_parts
 from provisioning.server.errors import (
@@ -57,7 +58,7 @@ log = logging.getLogger(__name__)
 
 MAX_BODY = 4_000_000
 SPEC_PATH = Path(__file__).with_name("openapi.yaml")
-ALL_ROUTES = routes.API_ROUTES + console.ROUTES
+ALL_ROUTES = routes.API_ROUTES + console.ROUTES + analytics_pages.ROUTES
 _BODY_METHODS = ("POST", "PUT", "PATCH")
 DRAIN_FACTOR = 4  # a body up to 4 times the limit is read before it is refused
 

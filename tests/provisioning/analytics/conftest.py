@@ -1,6 +1,7 @@
 """Fixtures for the analytics tests: accepted kiosks that post usage batches signed with
 their own keys (raw bytes, so a test can send anything), on the fleet fixtures of
-tests/provisioning/conftest.py."""
+tests/provisioning/conftest.py; and the console's headless Chromium (``browser``,
+``web``) from tests/provisioning/test_fleet_console.py."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import requests
 from provisioning.agent import Agent
 from provisioning.protocol import sign_request
 from provisioning.server.app import FleetApp
+from tests.provisioning.test_fleet_console import browser, web  # noqa: F401 (the console's)
 from tests.support import FakeClock
 
 CST = dt.timezone(dt.timedelta(hours=8))
