@@ -143,8 +143,7 @@ def dashboard(app: FleetApp, req: Request, actor: Actor) -> Response:
         cards = queries.cards(tx, node["id"])
         flow, matter = _funnel_choice(req, mix)
         steps = queries.funnel(tx, node["id"], span, flow, matter) if flow else []
-        open_followups = [f for f in supervision.followups(tx, node["id"], 50)
-                          if f["state"] != "rectified"]  # fmt: skip
+        open_followups = queries.open_followups(tx, node["id"])  # fmt: skip
     params = {k: v for k, v in req.query.items() if k in ("from", "to") and v}
     charts = _charts(usage, mix, steps, site)
     return _page("analytics.html", title=f"统计分析：{node['name']}", node=node, chain=chain,

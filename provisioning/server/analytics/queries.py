@@ -94,7 +94,16 @@ def share(part: int, whole: int, site: bool) -> str:
 def matter_names() -> dict[str, str]:
     """Matter names of the release's catalogue (sv_cases adds the platform's)."""
     text = resources.files("config").joinpath("catalogue.json").read_text("utf-8")
-    return {str(m["code"]): str(m.get("name", m["code"])) for m in json.loads(text)["matters"]}
+    return {str(m["code"]): zh(m.get("name", m["code"])) for m in json.loads(text)["matters"]}
+
+
+def zh(name: Any) -> str:
+    """A catalogue name, which may be {"zh_CN": …, "en": …}, in Chinese."""
+    return (
+        str(name.get("zh_CN") or next(iter(name.values()), ""))
+        if isinstance(name, dict)
+        else str(name)
+    )
 
 
 # ---- reads -----------------------------------------------------------------------------
@@ -177,7 +186,8 @@ def matter_mix(tx: Tx, node: str, s: Span) -> list[dict[str, Any]]:
     found: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in rows:
         found[(r["flow"], r["matter"])][r["metric"]] += int(r["value"])
-    names = matter_names() | case_matter_names(tx)
+    names = matter_names()
+    names |= case_matter_names(tx, [m for _, m in found if m and m not in names])
     out: list[dict[str, Any]] = []
     for (flow, matter), m in found.items():
         n = m.get("ratings_n", 0)
@@ -200,9 +210,14 @@ def matter_mix(tx: Tx, node: str, s: Span) -> list[dict[str, Any]]:
     return out
 
 
-def case_matter_names(tx: Tx) -> dict[str, str]:
-    rows = tx.all("SELECT DISTINCT matter_code, matter_name FROM sv_cases LIMIT 5000")
-    return {r["matter_code"]: r["matter_name"] for r in rows}
+def case_matter_names(tx: Tx, codes: list[str]) -> dict[str, str]:
+    """The platform's names of matters the release's catalogue does not have."""
+    out = {}
+    for code in codes[:200]:
+        row = tx.one("SELECT matter_name FROM sv_cases WHERE matter_code = ? LIMIT 1", (code,))
+        if row is not None:
+            out[code] = str(row["matter_name"])
+    return out
 
 
 def funnel(tx: Tx, node: str, s: Span, flow: str, matter: str) -> list[dict[str, Any]]:
@@ -282,21 +297,13 @@ def children_problems(tx: Tx, nodes: list[dict[str, Any]], s: Span) -> list[dict
 
 def cards(tx: Tx, node: str, limit: int = 50) -> dict[str, Any]:
     """Red and yellow cards of the cases under ``node``, per department, site and matter
-    (the most red first)."""
+    (the most red first), from sv_card_counts."""
     out: dict[str, Any] = {}
-    for group, column in (
-        ("department", "c.department"),
-        ("site", "c.site_id"),
-        ("matter", "c.matter_code"),
-    ):
+    for group in ("department", "site", "matter"):
         rows = tx.all(
-            f"SELECT {column} AS k, MAX(c.matter_name) AS name,"
-            " SUM(CASE WHEN c.card = 'red' THEN 1 ELSE 0 END) AS red,"
-            " SUM(CASE WHEN c.card = 'yellow' THEN 1 ELSE 0 END) AS yellow"
-            " FROM sv_cases c JOIN region_ancestors a ON a.node_id = c.site_id"
-            " WHERE a.ancestor_id = ? AND c.card IN ('red', 'yellow')"
-            f" GROUP BY {column} ORDER BY red DESC, yellow DESC, k LIMIT ?",
-            (node, limit),
+            "SELECT k, name, red, yellow FROM sv_card_counts WHERE node_id = ? AND grp = ?"
+            " ORDER BY red DESC, yellow DESC, k LIMIT ?",
+            (node, group, limit),
         )
         out[group] = [
             {
@@ -319,12 +326,19 @@ def cards(tx: Tx, node: str, limit: int = 50) -> dict[str, Any]:
         for r in out["site"]:
             r["name"] = names.get(r["key"], r["key"])
     total = tx.one(
-        "SELECT SUM(CASE WHEN c.card = 'red' THEN 1 ELSE 0 END) AS red,"
-        " SUM(CASE WHEN c.card = 'yellow' THEN 1 ELSE 0 END) AS yellow"
-        " FROM sv_cases c JOIN region_ancestors a ON a.node_id = c.site_id"
-        " WHERE a.ancestor_id = ? AND c.card IN ('red', 'yellow')",
+        "SELECT SUM(red) AS red, SUM(yellow) AS yellow FROM sv_card_counts"
+        " WHERE node_id = ? AND grp = 'department'",
         (node,),
     )
     out["red"] = int((total or {}).get("red") or 0)
     out["yellow"] = int((total or {}).get("yellow") or 0)
     return out
+
+
+def open_followups(tx: Tx, node: str) -> int:
+    row = tx.one(
+        "SELECT COUNT(*) AS n FROM sv_followups f JOIN region_ancestors a"
+        " ON a.node_id = f.site_id WHERE a.ancestor_id = ? AND f.state <> 'rectified'",
+        (node,),
+    )
+    return int((row or {}).get("n") or 0)

@@ -145,7 +145,8 @@ def _store(tx: Tx, site: str, case: dict[str, Any], today: dt.date, now: float) 
 
 
 def refresh_cards(db: Database, now: float) -> int:
-    """Re-deal the cards of cases not dealt today (a yellow turns red overnight)."""
+    """Re-deal the cards of cases not dealt today (a yellow turns red overnight), then
+    count them again per node (sv_card_counts)."""
     today = dt.datetime.fromtimestamp(now, CST).date()
     changed = 0
     with db.tx() as tx:
@@ -159,7 +160,27 @@ def refresh_cards(db: Database, now: float) -> int:
             tx.run("UPDATE sv_cases SET card = ?, card_day = ? WHERE case_no = ?",
                    (card, day_key(today), row["case_no"]))  # fmt: skip
             changed += card != row["card"]
+        count_cards(tx)
     return changed
+
+
+GROUPS = {"department": "c.department", "site": "c.site_id", "matter": "c.matter_code"}
+
+
+def count_cards(tx: Tx) -> None:
+    """sv_card_counts from sv_cases: per node (every ancestor of a case's site) and
+    department, site or matter, the red and yellow cards."""
+    tx.run("DELETE FROM sv_card_counts")
+    for group, column in GROUPS.items():
+        tx.run(
+            "INSERT INTO sv_card_counts (node_id, grp, k, name, red, yellow)"
+            f" SELECT a.ancestor_id, ?, {column}, MAX(c.matter_name),"
+            " SUM(CASE WHEN c.card = 'red' THEN 1 ELSE 0 END),"
+            " SUM(CASE WHEN c.card = 'yellow' THEN 1 ELSE 0 END)"
+            " FROM sv_cases c JOIN region_ancestors a ON a.node_id = c.site_id"
+            f" WHERE c.card IN ('red', 'yellow') GROUP BY a.ancestor_id, {column}",
+            (group,),
+        )
 
 
 # ---- 差评 follow-ups -----------------------------------------------------------------------

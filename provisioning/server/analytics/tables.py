@@ -13,7 +13,9 @@ and key, so a page for any node and date range reads at most ~92 days × its key
   and visits timed.
 
 Supervision: ``sv_cases`` holds the platform's cases filed through kiosks as last
-pulled, each with its card (red, yellow or none) as of ``card_day``; ``sv_followups``
+pulled, each with its card (red, yellow or none) as of ``card_day``; ``sv_card_counts``
+the cards counted per node and department, site or matter (redone whenever cards are
+dealt: a pull or a new day), so a page reads one node's counts; ``sv_followups``
 the 差评 follow-ups with their history (every step is also an audit-log entry).
 """
 
@@ -46,6 +48,11 @@ MIGRATION: list[str] = [
         card TEXT, card_day INTEGER NOT NULL, pulled_at DOUBLE PRECISION NOT NULL)""",
     "CREATE INDEX sv_cases_card ON sv_cases(card, site_id)",
     "CREATE INDEX sv_cases_site ON sv_cases(site_id, status)",
+    "CREATE INDEX sv_cases_matter ON sv_cases(matter_code)",
+    """CREATE TABLE sv_card_counts (
+        node_id TEXT NOT NULL, grp TEXT NOT NULL, k TEXT NOT NULL, name TEXT NOT NULL,
+        red INTEGER NOT NULL, yellow INTEGER NOT NULL, PRIMARY KEY (node_id, grp, k))""",
+    "CREATE INDEX sv_card_counts_rank ON sv_card_counts(node_id, grp, red, yellow)",
     """CREATE TABLE sv_followups (
         case_no TEXT PRIMARY KEY, site_id TEXT NOT NULL, matter_code TEXT NOT NULL,
         level INTEGER NOT NULL, state TEXT NOT NULL, assignee TEXT,
