@@ -51,7 +51,8 @@ def _report(args: argparse.Namespace, make_app: AppFactory) -> int:
     elif args.format == "xlsx":
         data = report.to_xlsx(found)
     else:
-        data = (json.dumps(found, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+        doc = report.for_file(found)
+        data = (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     if args.output:
         args.output.write_bytes(data)
     elif args.format == "xlsx" and sys.stdout.isatty():

@@ -200,7 +200,7 @@ def export(app: FleetApp, req: Request, actor: Actor) -> Response:
     elif kind == "csv":
         body = report.to_csv(found)
     else:
-        body = json.dumps(found, ensure_ascii=False, indent=1).encode("utf-8")
+        body = json.dumps(report.for_file(found), ensure_ascii=False, indent=1).encode("utf-8")
     name = f"report-{found['region']['id']}-{span.first}-{span.last}.{kind}"
     return Response(200, body, EXPORTS[kind], {
         **HEADERS, "Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip

@@ -50,6 +50,30 @@ def build(db: Database, actor: Actor, node_id: str, s: Span) -> dict[str, Any]:
         }
 
 
+def for_file(report: dict[str, Any]) -> dict[str, Any]:
+    """The report as JSON leaves the server: at site level every count of 1–4 is "<5",
+    and so is every station's row in the per-child table (children that are sites)."""
+
+    def hide(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: hide(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [hide(v) for v in value]
+        if isinstance(value, int) and not isinstance(value, bool) and 0 < value < queries.SMALL:
+            return f"<{queries.SMALL}"
+        return value
+
+    out = dict(report)
+    if report["site_level"]:
+        out["usage"], out["matters"] = hide(report["usage"]), hide(report["matters"])
+    out["children"] = [
+        {k: (v if k in ("id", "name", "level") else hide(v)) for k, v in c.items()}
+        if c["level"] == "site" else c
+        for c in report["children"]
+    ]  # fmt: skip
+    return out
+
+
 def _c(value: int, site: bool) -> str | int:
     """A count for a file: "<5" at site level for 1–4."""
     return queries.shown(value, site) if site and 0 < value < queries.SMALL else value

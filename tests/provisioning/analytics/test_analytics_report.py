@@ -39,7 +39,10 @@ def test_report_in_three_formats(
     found = json.loads(_run(data, capsys, "--region", "330110001", *span, "--json"))
     assert found["usage"]["served"] == 15
     assert found["usage"]["journeys"]["completed"] == 6
-    assert {c["id"]: c["served"] for c in found["children"]} == {"s-0001": 12, "s-0002": 3}
+    # stations are sites: their small counts are "<5" in the file too
+    assert {c["id"]: c["served"] for c in found["children"]} == {"s-0001": 12, "s-0002": "<5"}
+    site = json.loads(_run(data, capsys, "--region", "s-0002", *span, "--json"))
+    assert site["usage"]["served"] == "<5" and site["usage"]["per_day"]["served"] == [None]
 
     table = list(csv.reader(io.StringIO(_run(data, capsys, "--region", "330110001", *span,
                                              "--csv").lstrip("\ufeff"))))  # fmt: skip
