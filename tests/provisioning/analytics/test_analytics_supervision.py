@@ -5,11 +5,14 @@ step stored with who did it and written to the audit log (SQLite and PostgreSQL)
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 
 from kiosk.upstream import Applicant, Application, HttpPlatformClient
 from kiosk.upstream.service_models import Rating
@@ -132,3 +135,31 @@ def test_a_follow_up_moves_in_order_with_who_did_what(
     assert mine[0]["actor"] == "alice" and mine[0]["detail"]["note"] == "窗口增配一名帮办员"
     with pytest.raises(Conflict):  # rectified is the end
         supervision.advance(server.db, cli_actor("ops"), rated, "assign", clock(), assignee="x")
+
+
+def test_the_console_form_moves_a_follow_up_and_refuses_without_its_token(
+    sqlite_server: FleetApp, clock: FakeClock
+) -> None:
+    case = {"case_no": "C-1", "matter_code": "330110-RS-001", "matter_name": "参保证明",
+            "department": "区人力社保局", "status": "completed",
+            "received_at": "2026-01-01T09:00:00+08:00", "promised_date": "2026-01-08",
+            "completed_at": "2026-01-01T10:00:00+08:00",
+            "rating": {"rating_id": "R-1", "level": 1, "rated_at": "2026-01-01T11:00:00+08:00",
+                       "reasons": []}}  # fmt: skip
+    with sqlite_server.db.tx() as tx:
+        assert supervision._store(tx, "s-0001", case, dt.date(2026, 1, 1), clock()) == 1
+    http = requests.Session()
+    base = sqlite_server.base_url
+    http.post(base + "/console/login", data={"username": "alice", "password": PASSWORD},
+              timeout=30)  # fmt: skip
+    page = http.get(base + "/console/analytics/330110/followups", timeout=30).text
+    assert 'data-case="C-1" data-state="open"' in page
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert csrf is not None
+    form = {"action": "assign", "assignee": "王五", "node": "330110"}
+    refused = http.post(base + "/console/followups/C-1", data=form, timeout=30)
+    assert refused.status_code == 403  # no CSRF token: nothing changes
+    done = http.post(base + "/console/followups/C-1", data=form | {"csrf": csrf.group(1)},
+                     timeout=30)  # fmt: skip
+    assert done.status_code == 200 and 'data-case="C-1" data-state="assigned"' in done.text
+    assert "alice：assign → 王五" in done.text
