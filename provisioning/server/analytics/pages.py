@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
+from kiosk.supervision.followup import FollowUp
 from provisioning.server.accounts import Actor
 from provisioning.server.analytics import queries, report, supervision
 from provisioning.server.analytics.report import FLOW_NAMES
@@ -230,6 +231,10 @@ def followups(app: FleetApp, req: Request, actor: Actor) -> Response:
     node, chain, _ = _node(app, actor, req.params["node_id"])
     with app.db.read() as tx:
         rows = supervision.followups(tx, node["id"])
+    today = _today(app)
+    for row in rows:  # its own card against the rectification deadline
+        card = FollowUp.from_json(row["doc"]).card(today)
+        row["card"] = None if card is None else str(card)
     return _page("followups.html", title=f"差评回访整改：{node['name']}", node=node,
                  chain=chain, rows=rows, **_common(actor, req))  # fmt: skip
 

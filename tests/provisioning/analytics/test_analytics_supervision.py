@@ -154,6 +154,7 @@ def test_the_console_form_moves_a_follow_up_and_refuses_without_its_token(
               timeout=30)  # fmt: skip
     page = http.get(base + "/console/analytics/330110/followups", timeout=30).text
     assert 'data-case="C-1" data-state="open"' in page
+    assert 'data-card="red"' not in page  # due 15 working days after the rating
     csrf = re.search(r'name="csrf" value="([^"]+)"', page)
     assert csrf is not None
     form = {"action": "assign", "assignee": "王五", "node": "330110"}
