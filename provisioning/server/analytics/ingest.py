@@ -29,6 +29,7 @@ from provisioning.server.analytics.batch import (
     UsageRefused,
     canonical,
     check_batch,
+    vocabulary,
 )
 from provisioning.server.db import Tx
 from provisioning.server.errors import BodyRefused, Conflict, FleetError, Forbidden
@@ -117,6 +118,13 @@ def ingest(tx: Tx, method: str, target: str, headers: dict[str, str], body: byte
     )  # fmt: skip
     add_to_rollups(tx, row["site_id"], [batch])
     return 201, {"batch_id": batch.batch_id, "status": "stored"}
+
+
+def forget_old_batches(tx: Tx, now: float) -> int:
+    """Drop the idempotency keys of hours older than a kiosk may send (hour_too_old
+    refuses those anyway); the rollups keep their counts."""
+    cutoff = now - vocabulary().max_age.total_seconds() - 86_400
+    return tx.run("DELETE FROM usage_batches WHERE hour < ?", (int(cutoff),))
 
 
 def _stored(tx: Tx, device_id: str, doc: Any) -> dict[str, Any] | None:

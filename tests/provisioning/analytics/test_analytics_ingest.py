@@ -155,3 +155,15 @@ def test_unsigned_pending_and_wrong_type_are_refused(
     status, body = kiosk.post(json.dumps(batch(LAST_HOUR, SERVED)).encode(), ctype="text/plain")
     assert (status, body["code"]) == (415, "unsupported_media_type")
     assert _stored(server)["usage_batches"] == 0
+
+
+def test_the_sweep_forgets_batch_keys_a_kiosk_can_no_longer_send(
+    server: FleetApp, kiosk_at: Callable[..., Kiosk], clock: Any
+) -> None:
+    kiosk = kiosk_at(server, "s-0001")
+    assert kiosk.post(batch(LAST_HOUR, SERVED))[0] == 201
+    assert server.fleet.sweep()["usage_batches"] == 0
+    clock.advance(94 * 86_400)
+    assert server.fleet.sweep()["usage_batches"] == 1
+    assert _stored(server)["usage_batches"] == 0
+    assert _day(server, "33", "sessions_started") == 3  # the counts stay
