@@ -16,12 +16,13 @@ import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from kiosk.errors import SessionEnded
 from kiosk.identity import Identity
 
 if TYPE_CHECKING:
+    from kiosk.flows.base import Step
     from kiosk.flows.machine import StepMachine
     from kiosk.staff.desk import AssistContext
 
@@ -126,12 +127,56 @@ class Submission:
     callback_by: str = ""  # ... by this date (ISO)
 
 
+class SessionObserver(Protocol):
+    """Hears what happens to sessions and their flows, never what they hold: the usage
+    counters (kiosk/usage) are one. The step machines call the flow methods."""
+
+    def session_begun(self, session: Session) -> None: ...
+
+    def flow_started(self, session: Session, flow: StepMachine) -> None: ...
+
+    def flow_moved(
+        self, session: Session, flow: StepMachine, intent: object, before: Step, result: object
+    ) -> None: ...
+
+    def session_ending(self, session: Session, reason: EndReason) -> None: ...
+
+
+class Unobserved:
+    """The observer of a session nobody watches."""
+
+    def session_begun(self, session: Session) -> None:
+        pass
+
+    def flow_started(self, session: Session, flow: StepMachine) -> None:
+        pass
+
+    def flow_moved(
+        self, session: Session, flow: StepMachine, intent: object, before: Step, result: object
+    ) -> None:
+        pass
+
+    def session_ending(self, session: Session, reason: EndReason) -> None:
+        pass
+
+
 class Session:
     """Everything about one citizen. Created by :class:`SessionManager`."""
 
-    def __init__(self, temp_root: Path, *, language: str, elderly: bool, clock: Clock) -> None:
+    def __init__(
+        self,
+        temp_root: Path,
+        *,
+        language: str,
+        elderly: bool,
+        clock: Clock,
+        observer: SessionObserver | None = None,
+    ) -> None:
         self.token = secrets.token_hex(8)  # not personal; safe to log
         self.started = clock()
+        self.observer: SessionObserver = observer or Unobserved()
+        self.languages_used: set[str] = set()  # what the screens were shown in, and
+        self.elderly_used = False  # whether 长辈版 was on at any time
         self.language = language
         self.elderly = elderly
         self.identity: Identity | None = None
@@ -145,6 +190,24 @@ class Session:
         self.assist: AssistContext | None = None  # when an agent acts for them (帮办代办)
         self._temp_root = temp_root
         self._temp: Path | None = None
+
+    @property
+    def language(self) -> str:
+        return self._language
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self._language = value
+        self.languages_used.add(value)
+
+    @property
+    def elderly(self) -> bool:
+        return self._elderly
+
+    @elderly.setter
+    def elderly(self, value: bool) -> None:
+        self._elderly = value
+        self.elderly_used = self.elderly_used or value
 
     @property
     def temp_dir(self) -> Path:
@@ -204,10 +267,13 @@ class SessionManager:
         elderly: bool,
         clock: Clock = time.monotonic,
         reclaim: Callable[[], object] = lambda: None,
+        observer: SessionObserver | None = None,
     ) -> None:
         """``reclaim`` runs after each wipe, once the old session is garbage: the terminal
-        hands the C heap's freed pages back to the system there (terminal/system/memory.py)."""
+        hands the C heap's freed pages back to the system there (terminal/system/memory.py).
+        ``observer`` hears every session and its flows (kiosk/usage counts them)."""
         self.temp_root = temp_root
+        self.observer: SessionObserver = observer or Unobserved()
         self._reclaim = reclaim
         self.default_language = language
         self.default_elderly = elderly
@@ -224,6 +290,7 @@ class SessionManager:
             language=self.default_language,
             elderly=self.default_elderly,
             clock=self._clock,
+            observer=self.observer,
         )
 
     def _purge_stale(self) -> None:
@@ -241,10 +308,15 @@ class SessionManager:
     def restart_idle(self) -> None:
         self.idle = IdleTimer(*self._idle_args, self._clock)
 
+    def begin(self) -> None:
+        """A citizen has started using the kiosk (left the attract screen)."""
+        self.observer.session_begun(self.current)
+
     def end(self, reason: EndReason) -> Session:
         """Wipe the current session, start a fresh one and tell the listeners."""
         old = self.current
         log.info("session %s ended: %s", old.token, reason)
+        old.observer.session_ending(old, reason)  # before the wipe: it reads the flow
         old.wipe()
         self.current = self._new()
         self.restart_idle()

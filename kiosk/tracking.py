@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from kiosk.workdays import STATUTORY, WorkCalendar
+from kiosk.workdays import STATUTORY, Card, WorkCalendar, due_card
 
 GREEN, YELLOW, RED, DONE, ACTION = "green", "yellow", "red", "done", "action"
 
@@ -54,13 +54,8 @@ def rag(
         return DONE
     if status == "returned":
         return ACTION
-    if promised is None:
-        return GREEN
-    if today > promised:
-        return RED
-    if calendar.add_working_days(today, warn_days).date >= promised:
-        return YELLOW
-    return GREEN
+    card = due_card(promised, today, warn_days, calendar)
+    return {Card.RED: RED, Card.YELLOW: YELLOW, None: GREEN}[card]
 
 
 def progress_text(label: str, note: str) -> str:

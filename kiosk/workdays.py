@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses as dc
 import datetime as dt
+import enum
 import re
 from collections.abc import Iterable, Iterator
 
@@ -86,6 +87,39 @@ def add_working_days(start: dt.date, days: int, calendar: WorkCalendar = STATUTO
     """The date ``days`` working days after ``start`` by ``calendar`` (the statutory one
     unless given); :meth:`WorkCalendar.add_working_days` also says whether it is sure."""
     return calendar.add_working_days(start, days).date
+
+
+class Card(enum.StrEnum):
+    """Electronic supervision's cards on a case with a promised date (红黄牌预警)."""
+
+    RED = "red"  # past the promised date (逾期), or finished after it
+    YELLOW = "yellow"  # due within the warning window (临近承诺时限)
+
+
+def due_card(
+    promised: dt.date | None,
+    today: dt.date,
+    warn_days: int,
+    calendar: WorkCalendar = STATUTORY,
+    *,
+    finished: dt.date | None = None,
+) -> Card | None:
+    """The card a case due on ``promised`` gets on ``today``, or None while on time.
+
+    Red once ``today`` is past the promised date; yellow when ``warn_days`` working days
+    from ``today`` reach it (0: on the day itself). A case ``finished`` on a day keeps a
+    red card when that day was late and has none otherwise. One rule for the kiosk's
+    colours (kiosk.tracking), the stand-in platform and the fleet server's supervision.
+    """
+    if promised is None:
+        return None
+    if finished is not None:
+        return Card.RED if finished > promised else None
+    if today > promised:
+        return Card.RED
+    if calendar.add_working_days(today, warn_days).date >= promised:
+        return Card.YELLOW
+    return None
 
 
 def parse_days(entries: Iterable[str]) -> frozenset[dt.date]:

@@ -10,7 +10,7 @@ import dataclasses as dc
 import re
 from collections.abc import Callable
 
-from sandbox import cases, faces, lookups, services, uploads
+from sandbox import cases, faces, lookups, services, supervision, uploads
 from sandbox.context import Ctx
 from sandbox.wire import Request, Response, json_response
 
@@ -62,6 +62,7 @@ ROUTES = (
     Route("POST", "/v1/complaints", services.complain, key="optional"),
     Route("POST", "/v1/face-verifications", faces.verify, key="optional"),
     Route("POST", "/v1/certifications", faces.certify, key="optional"),
+    Route("GET", "/v1/supervision/cases", supervision.cases),
 )
 
 

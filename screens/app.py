@@ -127,6 +127,7 @@ class KioskApp(App):
         self.nav.previous()
 
     def home(self) -> None:
+        self.core.sessions.begin()  # a citizen is here (counted once per session)
         self.nav.forget()
         self.nav.go("home", remember=False)
 

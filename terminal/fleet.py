@@ -26,6 +26,7 @@ from provisioning import policy
 from provisioning.agent import Agent, BundleRefused, Hooks, health_from
 from provisioning.agent.agent import Probe
 from provisioning.agent.store import PROVENANCE
+from provisioning.agent.usage import UsageQueue
 from terminal.updater.proof import updates_dir
 from terminal.updater.state import read_json, write_json
 from terminal.wiring import outbox_db, outbox_key
@@ -97,8 +98,10 @@ def kiosk_agent(
     probe: Probe | None = None,
     test_print: Callable[[], str] | None = None,
     clock: Callable[[], float] = time.time,
+    usage: UsageQueue | None = None,
 ) -> Agent:
-    """An agent for the kiosk whose state lives in ``state_dir``."""
+    """An agent for the kiosk whose state lives in ``state_dir``; ``usage``: the running
+    kiosk's usage batches (kiosk.usage.UsageRecorder), which only it may open."""
     hooks = Hooks(
         test_print=test_print,
         log_dir=state_dir / "logs",
@@ -113,6 +116,7 @@ def kiosk_agent(
         probe=probe or outbox_probe(state_dir),
         hooks=hooks,
         clock=clock,
+        usage=usage,
     )
 
 

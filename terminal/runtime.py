@@ -41,6 +41,7 @@ from kiosk.sites import popular_order
 from kiosk.staff import AuditLog, StaffDesk, StaffStore
 from kiosk.staff.cases import DeskLists, station_desk
 from kiosk.upstream import HttpPlatformClient
+from kiosk.usage import UsageRecorder, UsageStore
 from kiosk.voice import Voice
 from provisioning.agent import Activation, Agent, active_catalogue_file
 from sandbox import SandboxPlatform
@@ -88,6 +89,7 @@ class Runtime:
     technicians: TechnicianDesk
     device_tests: DeviceTests
     health: HealthMonitor
+    usage: UsageRecorder  # counts what the kiosk does for people; the agent sends it
     agent: Agent | None  # the fleet agent, once this kiosk is enrolled
     control: ControlServer  # what ``kiosk print``/``outbox`` ask of a running kiosk
     _closing: contextlib.ExitStack
@@ -306,8 +308,17 @@ def _assemble(
     desk = StaffDesk(staff, audit, site.station_id, idle_s=staff_settings.idle_s)
     effects = Effects(settings, hardware, outbox, client, catalogue, intake, audit=audit)
     device_tests = DeviceTests(hardware)
+    usage = UsageRecorder(
+        UsageStore(state_dir / "usage.sqlite3"),
+        matters=lambda: catalogue,
+        now=intake.now,
+        clock=clock,
+        voice_on=lambda: runtime.voice.enabled,
+    )
+    _closes(stack, usage.close)
+    intake.printing.observe = usage.printed
 
-    agent = _start_agent(state_dir, hardware, outbox, device_tests)
+    agent = _start_agent(state_dir, hardware, outbox, device_tests, usage)
     if agent is not None:
         _closes(stack, agent.close)
     technician_store = open_store(
@@ -346,6 +357,7 @@ def _assemble(
         elderly=settings.ui.elderly_default,
         clock=clock,
         reclaim=release_freed_memory,
+        observer=usage.journeys,
     )
     runtime = Runtime(
         settings=settings,
@@ -368,6 +380,7 @@ def _assemble(
         technicians=technicians,
         device_tests=device_tests,
         health=health,
+        usage=usage,
         agent=agent,
         control=control,
         _closing=stack,
@@ -391,15 +404,21 @@ def _closes(stack: contextlib.ExitStack, close: Callable[[], object]) -> None:
 
 
 def _start_agent(
-    state_dir: Path, hardware: Hardware, outbox: Outbox, device_tests: DeviceTests
+    state_dir: Path,
+    hardware: Hardware,
+    outbox: Outbox,
+    device_tests: DeviceTests,
+    usage: UsageRecorder,
 ) -> Agent | None:
-    """Heartbeats, bundles and commands, when a technician has enrolled this kiosk."""
+    """Heartbeats, bundles, commands and usage batches, when a technician has enrolled
+    this kiosk."""
     if not (state_dir / "fleet" / "agent.json").exists():
         return None
     agent = kiosk_agent(
         state_dir,
         probe=health_probe(hardware.statuses, outbox),
         test_print=device_tests.print_test_page,
+        usage=usage,
     )
     if not agent.state.enrolled:
         agent.close()

@@ -57,6 +57,8 @@ ONLY: dict[str, set[str]] = {
         "provisioning.protocol",
         "provisioning.policy",
         "provisioning.release",
+        "kiosk.supervision",  # pure: red and yellow cards, 差评 follow-ups (docs/analytics.md)
+        "kiosk.workdays",
     },
     "provisioning/agent": {"provisioning.agent", "provisioning.protocol"},
     "provisioning/release": {"provisioning.release", "provisioning.protocol"},

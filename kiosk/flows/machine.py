@@ -26,8 +26,10 @@ class StepMachine:
         self.notice = ""  # message key shown on the current step (e.g. "slot taken")
         self.start_effect: Effect | None = None  # run by the app when the flow starts
         session.flow = self
+        session.observer.flow_started(session, self)  # its step is set after this
 
     def handle(self, intent: Intent) -> Transition:
+        before = self.step
         if isinstance(intent, Back):
             result = self._back()
         else:
@@ -37,6 +39,7 @@ class StepMachine:
             result = handler(intent)
         if isinstance(result, Next):
             self.step = result.step
+        self.session.observer.flow_moved(self.session, self, intent, before, result)
         return result
 
     def _refuse(self, intent: Intent) -> Transition:

@@ -49,6 +49,8 @@ class Printing:
         self.hardware = hardware
         self.outbox = outbox
         self.qr = qr  # number → the receipt's QR payload, as the journey prints it
+        # told how each job went ("printed", "paper_out" …): the usage counters listen
+        self.observe: Callable[[str], object] = lambda _result: None
 
     # ---- documents that are not kept (the 一次性告知单) ----
 
@@ -56,12 +58,16 @@ class Printing:
         """Print once: (printed, message key of the problem)."""
         printer = self.hardware.printer
         if printer is None:
+            self.observe("no_printer")
             return False, GENERIC
         try:
-            return self._judge(printer.print_document(doc))
+            outcome = printer.print_document(doc)
         except Exception as exc:  # printing is best effort; the caller carries on
             log.error("printing failed: %s", type(exc).__name__)
+            self.observe("failed")
             return False, GENERIC
+        self.observe(_result(outcome))
+        return self._judge(outcome)
 
     # ---- receipts ----
 
@@ -107,13 +113,16 @@ class Printing:
         printer = self.hardware.printer
         if printer is None:
             self.outbox.jobs.failed(job, "no_printer")
+            self.observe("no_printer")
             return False, GENERIC
         try:
             outcome = printer.print_job(self.outbox.jobs.data(job))
         except Exception as exc:
             log.error("receipt printing failed: %s", type(exc).__name__)
             self.outbox.jobs.failed(job, type(exc).__name__)
+            self.observe("failed")
             return False, GENERIC
+        self.observe(_result(outcome))
         if outcome.printed:
             self.outbox.jobs.printed(job)
             return True, None
@@ -165,3 +174,10 @@ class Printing:
         )
         log.info("receipt of %s rebuilt from the outbox for a reprint", status.provisional_no)
         return self.outbox.jobs.keep(status.provisional_no, status.number, self._encode(doc))
+
+
+def _result(outcome: Any) -> str:
+    """A printer's outcome in one word: "printed", or why not ("paper_out" …)."""
+    if outcome.printed:
+        return "printed"
+    return "unconfirmed" if outcome.result == "unconfirmed" else str(outcome.reason or "failed")

@@ -6,6 +6,9 @@ no more personal data than a list needs, the applicant masked by the platform.
 screen and the receipt printer (the PDF stays for A4 printing); each field says what
 kind of value it holds, so the kiosk masks names and numbers before showing them.
 ``Payment`` is a platform-issued payment order (缴费) with the QR code a phone pays.
+``SupervisionPage`` is a page of a station's or a region's cases for electronic
+supervision (电子监察): state, promised date, when completed, the latest rating (without
+its comment), and nothing of the applicant.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Annotated
 from msgspec import Meta
 
 from kiosk.upstream import fields as f
-from kiosk.upstream.models import CaseStateName, IdNumber, IdType
+from kiosk.upstream.models import HANDLING_MODES, CaseStateName, IdNumber, IdType, OptDate, Region
 
 FIELD_KINDS = ("text", "name", "id_number", "phone", "date", "money")
 PAYMENT_STATES = ("pending", "paid", "expired")
@@ -134,3 +137,84 @@ class ApplicantSearch:
 @dc.dataclass(frozen=True)
 class CaseList:
     cases: Annotated[list[CaseSummary], Meta(max_length=500)]
+
+
+REGION_PREFIX = r"[0-9]{2}([0-9]{2}){0,2}|[0-9]{6}([0-9]{6})?"  # province … village
+CURSOR = r"[A-Za-z0-9_-]{1,64}"
+PAGE_MAX = 200
+_PREFIX_WORDS = "must be a division code or its prefix"
+OptRegionPrefix = (
+    Annotated[str, Meta(pattern=f.pattern(REGION_PREFIX, _PREFIX_WORDS, optional=True))] | None
+)
+OptCursor = Annotated[str, Meta(pattern=f.pattern(CURSOR, "is not a cursor", optional=True))] | None
+
+
+@dc.dataclass(frozen=True)
+class CaseRating:
+    """The latest rating of a case; its comment stays on the platform."""
+
+    rating_id: f.Code
+    level: Annotated[int, Meta(ge=1, le=5)]
+    rated_at: f.Text
+    reasons: Annotated[list[f.Text100], Meta(max_length=10)] = dc.field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, d: f.JsonObj, path: str = "rating") -> CaseRating:
+        return f.convert(cls, d, path)
+
+
+@dc.dataclass(frozen=True)
+class SupervisedCase:
+    case_no: f.Code
+    matter_code: f.Code
+    matter_name: f.Text
+    department: f.Text
+    station_id: f.Code
+    region_code: Region
+    channel: Annotated[str, Meta(pattern=f.one_of(["kiosk", "assisted"]))]
+    mode: Annotated[str, Meta(pattern=f.one_of(HANDLING_MODES))]
+    status: CaseStateName
+    received_at: f.Text
+    promised_date: OptDate = None
+    completed_at: f.OptText = None
+    rating: CaseRating | None = None
+
+    def __post_init__(self) -> None:
+        f.blank_to_default(self)
+
+    @classmethod
+    def from_json(cls, d: f.JsonObj, path: str = "case") -> SupervisedCase:
+        return f.convert(cls, d, path)
+
+
+@dc.dataclass(frozen=True)
+class SupervisionPage:
+    """One page; ``next_cursor`` asks for the next one (None: this was the last)."""
+
+    cases: Annotated[list[SupervisedCase], Meta(max_length=PAGE_MAX)]
+    next_cursor: OptCursor = None
+
+    def __post_init__(self) -> None:
+        f.blank_to_default(self)
+
+    @classmethod
+    def from_json(cls, d: f.JsonObj) -> SupervisionPage:
+        return f.convert(cls, d)
+
+
+@dc.dataclass(frozen=True)
+class SupervisionQuery:
+    """GET /v1/supervision/cases's query: one station's cases or one region's."""
+
+    station_id: f.OptCode = None
+    region_code: OptRegionPrefix = None
+    received_from: OptDate = None
+    received_to: OptDate = None
+    cursor: OptCursor = None
+
+    def __post_init__(self) -> None:
+        f.blank_to_default(self)
+
+    def check(self) -> None:
+        if (self.station_id is None) == (self.region_code is None):
+            raise f.FieldError("station_id", "give exactly one of station_id and region_code")

@@ -30,6 +30,7 @@ import requests
 from kiosk.upstream import fields
 from kiosk.upstream.access import AccessTokens
 from kiosk.upstream.auth import DeviceTokenAuth
+from kiosk.upstream.case_models import SupervisionPage
 from kiosk.upstream.errors import (
     PlatformError,
     PlatformRejected,
@@ -270,6 +271,33 @@ class HttpPlatformClient(LookupCalls, FaceCalls):
         """File a complaint (投诉); returns the complaint id."""
         resp = self._call("POST", "/v1/complaints", body=to_json(complaint), idem_key=idem_key)
         return _filed(self._parse(_reader(Filed), resp).complaint_id)
+
+    def supervision_cases(
+        self,
+        *,
+        station_id: str | None = None,
+        region_code: str | None = None,
+        received_from: str | None = None,
+        received_to: str | None = None,
+        cursor: str | None = None,
+        limit: int = 100,
+    ) -> SupervisionPage:
+        """One page of the cases filed at a station's kiosks, or in a region (the prefix
+        of its division code), newest first, for 电子监察; dates are CST calendar days."""
+        if (station_id is None) == (region_code is None):
+            raise ValueError("supervise a station or a region, not both or neither")
+        params = {"limit": str(limit)}
+        for key, value in (
+            ("station_id", station_id),
+            ("region_code", region_code),
+            ("received_from", received_from),
+            ("received_to", received_to),
+            ("cursor", cursor),
+        ):
+            if value is not None:
+                params[key] = value
+        resp = self._call("GET", "/v1/supervision/cases", params=params)
+        return self._parse(SupervisionPage.from_json, resp)
 
     # -- plumbing -----------------------------------------------------------------------
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from kiosk.upstream.case_models import CaseSummary, Certificate, Payment, PaymentRequest
+from kiosk.upstream.case_models import (
+    CaseSummary,
+    Certificate,
+    Payment,
+    PaymentRequest,
+    SupervisionPage,
+)
 from kiosk.upstream.models import (
     Applicant,
     Application,
@@ -128,4 +134,19 @@ class PlatformClient(Protocol):
 
     def certify(self, req: CertificationRequest, idem_key: str | None = None) -> Certification:
         """资格认证 on record, valid until the date the platform gives."""
+        ...
+
+    def supervision_cases(
+        self,
+        *,
+        station_id: str | None = None,
+        region_code: str | None = None,
+        received_from: str | None = None,
+        received_to: str | None = None,
+        cursor: str | None = None,
+        limit: int = 100,
+    ) -> SupervisionPage:
+        """One page of a station's (or a region's) cases for 电子监察: state, promised
+        date, when finished, the latest rating; nothing of the applicant. Follow
+        ``next_cursor`` for the next page."""
         ...

@@ -2,8 +2,9 @@
 
 Nothing here touches the UI or imports the kiosk: the kiosk hands the agent what it needs
 (terminal/fleet.py): a *validator* that runs a bundle through the kiosk's own loaders,
-its software version, a *probe* (a callable returning the health part of a heartbeat)
-and hooks (a test print, the log folder, the redaction applied before logs leave). The
+its software version, a *probe* (a callable returning the health part of a heartbeat),
+hooks (a test print, the log folder, the redaction applied before logs leave) and the
+queue of hourly usage batches it carries after each heartbeat (usage.py). The
 kiosk calls :meth:`Agent.between_sessions` when no citizen is being served: that is the
 only moment a new configuration becomes active. With the
 network away the agent records the failure and the kiosk keeps running on its last good
@@ -31,6 +32,7 @@ from provisioning.agent.errors import AgentError, BundleRefused, NotEnrolled, Re
 from provisioning.agent.identity import load_or_create_device_key
 from provisioning.agent.state import AgentState, load_state, save_state
 from provisioning.agent.store import BundleStore, Validator
+from provisioning.agent.usage import UsageQueue, send_usage
 from provisioning.agent.verify import verify_bundle
 from provisioning.protocol import (
     ProtocolError,
@@ -70,6 +72,7 @@ class Agent:
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
         session: requests.Session | None = None,
+        usage: UsageQueue | None = None,
     ) -> None:
         self.root = state_dir / "fleet"
         self.key = load_or_create_device_key(self.root / "device.key")
@@ -80,6 +83,7 @@ class Agent:
         self.hooks = hooks or commands.Hooks()
         self.validate = validate
         self.software_version = software_version
+        self.usage = usage
         self.clock, self.rng = clock, rng or random.Random()
         self._session = session
         self._lock = threading.RLock()
@@ -178,6 +182,19 @@ class Agent:
         if self.state.pending_results:
             client.call("POST", "/v1/device/results", {"results": self.state.pending_results})
             self.state.pending_results = []
+        if self.usage is not None:
+            report["usage"] = self._send_usage(client, self.usage)
+            if "retry_after" in report["usage"]:
+                report.setdefault("retry_after", report["usage"]["retry_after"])
+
+    def _send_usage(self, client: FleetClient, queue: UsageQueue) -> dict[str, Any]:
+        """The usage batches after the heartbeat; a fault of the kiosk's queue must not
+        stop the heartbeats, so it is reported and the round goes on."""
+        try:
+            return send_usage(client, queue)
+        except Exception as exc:
+            log.exception("usage batches not sent")
+            return {"sent": 0, "error": type(exc).__name__}
 
     def _offer(self, doc: Any) -> dict[str, Any]:
         """Hand the updater the version the fleet wants (``None``: no offer, withdraw

@@ -23,6 +23,7 @@ from typing import Any
 from provisioning.protocol import format_code, make_payload
 from provisioning.server import cli_updates, totp
 from provisioning.server.accounts import ROLES, cli_actor
+from provisioning.server.analytics import cli as analytics_cli
 from provisioning.server.app import FleetApp
 from provisioning.server.db import DatabaseError
 from provisioning.server.errors import FleetError
@@ -255,6 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     push.add_argument("--dry-run", action="store_true", help="only show what would change")
     push.set_defaults(handler=_push)
     cli_updates.add_commands(sub)
+    analytics_cli.add_commands(sub, _app)
     return parser
 
 

@@ -26,6 +26,7 @@ from provisioning.server import (
     signin,
 )
 from provisioning.server.accounts import Actor
+from provisioning.server.analytics import ingest as analytics_ingest
 from provisioning.server.db import Database, Tx
 from provisioning.server.devauth import purge_nonces
 from provisioning.server.errors import Conflict, Unauthorized
@@ -384,7 +385,8 @@ class Fleet:
             return audit.entries(tx, limit=limit)
 
     def sweep(self) -> dict[str, int]:
-        """Housekeeping: offline alerts, old nonces and sessions. Runs every minute."""
+        """Housekeeping: offline alerts, old nonces and sessions, usage batches' keys past
+        the age a kiosk may still send. Runs every minute."""
         now = self.clock()
         self.db.maintain()
         with self.db.tx() as tx:
@@ -392,4 +394,5 @@ class Fleet:
                 "offline_alerts": health.sweep(tx, now),
                 "nonces": purge_nonces(tx, now),
                 "sessions": accounts.purge_sessions(tx, now),
+                "usage_batches": analytics_ingest.forget_old_batches(tx, now),
             }

@@ -12,6 +12,7 @@ import logging
 import time
 
 from provisioning.server import rollouts
+from provisioning.server.analytics import tables as analytics_tables
 from provisioning.server.db import Database, Tx
 
 log = logging.getLogger(__name__)
@@ -147,6 +148,8 @@ MIGRATIONS: list[list[str]] = [
     ],
     # 7: software releases and rollouts (rollouts.py)
     rollouts.SCHEMA,
+    # 8: analytics and supervision (issue 18): usage batches, rollups, cases, follow-ups
+    analytics_tables.MIGRATION,
 ]
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from provisioning.server import api
+from provisioning.server.analytics import api as analytics_api
 from provisioning.server.wire import Request, Response
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ class Route:
     handler: Handler
     kind: str = "admin"  # device | admin | public | console
     query: tuple[str, ...] = ()  # the query parameters it takes; any other is refused
+    max_body: int = 0  # the largest body it reads (0: the server's MAX_BODY)
 
 
 _DEV = "/v1/admin/devices/{device_id}"
@@ -44,6 +46,7 @@ API_ROUTES: tuple[Route, ...] = (
     Route("POST", "/v1/device/heartbeat", api.heartbeat, "device"),
     Route("POST", "/v1/device/results", api.results, "device"),
     Route("POST", "/v1/device/logs", api.logs, "device"),
+    Route("POST", "/v1/device/usage", analytics_api.usage, "device", max_body=256 * 1024),
     Route("POST", "/v1/admin/login", api.login, "public"),
     Route("POST", "/v1/admin/logout", api.logout),
     Route("GET", "/v1/admin/regions", api.regions),

@@ -39,6 +39,7 @@ from starlette.routing import Route as StarletteRoute
 from starlette.types import Lifespan, Receive, Scope, Send
 
 from provisioning.server import console, routes
+from provisioning.server.analytics import pages as analytics_pages
 from provisioning.server.db import DatabaseBusy
 from provisioning.server.devauth import signed_parts
 from provisioning.server.errors import (
@@ -62,7 +63,7 @@ log = logging.getLogger(__name__)
 
 MAX_BODY = 4_000_000
 SPEC_PATH = Path(__file__).with_name("openapi.yaml")
-ALL_ROUTES = routes.API_ROUTES + console.ROUTES
+ALL_ROUTES = routes.API_ROUTES + console.ROUTES + analytics_pages.ROUTES
 _BODY_METHODS = ("POST", "PUT", "PATCH")
 DRAIN_FACTOR = 4  # a body up to 4 times the limit is read before it is refused
 
@@ -82,7 +83,7 @@ class Operations:
                 raise _not_allowed(self.ops)
             req = _request(scope)
             _check_target(route, req)
-            req.body = await read_body(req, receive)
+            req.body = await read_body(req, receive, route.max_body or MAX_BODY)
             if route.kind == "device":
                 admitted = self._admit(req, enrolling=route.template == "/v1/enroll")
             resp = await run_in_threadpool(self._run, route, req)
@@ -158,8 +159,8 @@ def _check_target(route: Route, req: Request) -> None:
         raise Invalid(f"unknown query parameter {unknown[0]!r}", field=unknown[0])
 
 
-async def read_body(req: Request, receive: Receive) -> bytes:
-    """The whole body, bounded before it is read."""
+async def read_body(req: Request, receive: Receive, limit: int = MAX_BODY) -> bytes:
+    """The whole body, bounded (by ``limit``) before it is read."""
     if "transfer-encoding" in req.headers:
         raise BodyRefused(411, "length_required", "send Content-Length, not chunked encoding")
     raw = req.headers.get("content-length")
@@ -170,10 +171,10 @@ async def read_body(req: Request, receive: Receive) -> bytes:
     if not raw.strip().isdigit():
         raise BodyRefused(400, "bad_content_length", "Content-Length is not a number")
     size = int(raw)
-    if size > MAX_BODY:
-        if size <= DRAIN_FACTOR * MAX_BODY:  # take in what is on its way, so that closing
+    if size > limit:
+        if size <= DRAIN_FACTOR * limit:  # take in what is on its way, so that closing
             await drain(receive)  # does not reset the connection before the answer is read
-        raise BodyRefused(413, "body_too_large", f"body over {MAX_BODY} bytes")
+        raise BodyRefused(413, "body_too_large", f"body over {limit} bytes")
     chunks: list[bytes] = []
     more = size > 0
     while more:

@@ -16,6 +16,7 @@ from kiosk.staff import accounts, audit
 from kiosk.staff.accounts import Cost, StaffStore
 from kiosk.staff.audit import AuditLog
 from kiosk.storage import Database
+from kiosk.usage import store as usage_store
 from sandbox import storage as sandbox_storage
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY, v INTEGER NOT NULL);"
@@ -24,6 +25,7 @@ STORES = {
     "staff and technicians": accounts.MIGRATIONS,
     "audit": audit.MIGRATIONS,
     "stand-in platform": sandbox_storage.MIGRATIONS,
+    "usage counters": usage_store.MIGRATIONS,
 }
 
 

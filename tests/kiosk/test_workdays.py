@@ -17,7 +17,7 @@ import pytest
 from kiosk.appointments import AppointmentRules
 from kiosk.settings import SettingsError, load_settings
 from kiosk.upstream.models import CHINA_TZ, CaseState
-from kiosk.workdays import STATUTORY, Due, add_working_days, calendar_of
+from kiosk.workdays import STATUTORY, Card, Due, add_working_days, calendar_of, due_card
 from sandbox.review import Outcome, ReviewPolicy, timeline
 
 D = dt.date
@@ -101,3 +101,30 @@ def test_the_calendar_setting_is_typed_and_checked(tmp_path: Path) -> None:
         with pytest.raises(SettingsError) as info:
             load_settings(site)
         assert info.value.key == key and info.value.file == str(site), body
+
+
+@pytest.mark.parametrize(
+    ("today", "warn", "finished", "card"),
+    [
+        (D(2026, 9, 29), 1, None, None),  # two working days left: on time
+        (D(2026, 9, 30), 1, None, Card.YELLOW),  # one working day left, eight calendar days
+        (D(2026, 10, 8), 0, None, Card.YELLOW),  # the day itself, with no window
+        (D(2026, 10, 9), 2, None, Card.RED),  # past it
+        (D(2026, 10, 20), 2, D(2026, 10, 8), None),  # finished on the day: no card
+        (D(2026, 10, 20), 2, D(2026, 10, 9), Card.RED),  # finished late keeps its red card
+    ],
+)
+def test_red_and_yellow_cards_count_working_days(
+    today: dt.date, warn: int, finished: dt.date | None, card: Card | None
+) -> None:
+    promised = D(2026, 10, 8)  # the first working day after 国庆
+    assert due_card(promised, today, warn, finished=finished) == card
+    assert due_card(None, today, warn) is None
+
+
+def test_the_fleets_list_moves_a_card() -> None:
+    """A day off the fleet adds (a local holiday) pushes the window back a day."""
+    promised = D(2027, 3, 10)  # a Wednesday, beyond the package's years
+    local = calendar_of(["2027-03-09"], [], [2027])
+    assert due_card(promised, D(2027, 3, 8), 1) is None
+    assert due_card(promised, D(2027, 3, 8), 1, local) is Card.YELLOW

@@ -243,6 +243,12 @@ def test_answers_match_the_documented_schemas(call: Any) -> None:
     certify = {"matter_code": "M-1", "applicant": elder, "station_id": "ST", "channel": "kiosk"}
     certify |= {"method": "face_platform", "verification_id": fv["verification_id"]}
     call("POST", "/v1/certifications", "/v1/certifications", json=certify)
+    watched = call(
+        "GET", "/v1/supervision/cases?station_id=ST&limit=1", "/v1/supervision/cases"
+    ).json()
+    assert [c["case_no"] for c in watched["cases"]] == [case_no]
+    assert watched["cases"][0]["rating"]["level"] == 4  # the 1 without a reason was refused
+    call("GET", "/v1/supervision/cases?station_id=ST&region_code=33", "/v1/supervision/cases")
     statuses = {(m, t, s) for m, t, s in call.seen}
     assert ("PATCH", tmpl, 409) in statuses and ("POST", "/v1/ratings", 422) in statuses
     assert {(m, t) for m, t, _ in statuses} == _operations()  # every operation exercised

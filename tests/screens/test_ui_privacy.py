@@ -10,6 +10,11 @@ state directory (the outbox included: it may hold them only encrypted), the temp
 directory, the agent's files and the fleet server's database. The embedded sandbox
 platform's database is the one place they must be: it stands for the provincial platform,
 and finding them there proves the journeys really carried them.
+
+The usage counters (kiosk/usage) get a stricter search: neither their file nor every
+batch they would ever send (the open hours included) holds a planted value, a case,
+provisional, complaint or rating number these journeys were given, or the free text
+they typed, while the batches do count the journeys.
 """
 
 from __future__ import annotations
@@ -23,14 +28,17 @@ from typing import Any
 import pytest
 
 from devices.idcard.records import IdCardRecord
+from kiosk.usage.batch import canonical
 from provisioning.agent import Agent
 from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
 from provisioning.server.ratelimit import TokenBuckets
 from terminal.demo.journeys import JOURNEYS, load
+from terminal.demo.journeys.complaint import WORDS
 from terminal.fleet import health_probe, kiosk_agent
 from terminal.wiring import sandbox_db
-from tests.support.people import TYPED, plant_people, texts_of
+from tests.support.people import PHONE, TYPED, plant_people, texts_of
+from tests.support.usage import total
 
 ACTOR = cli_actor("privacy-test")
 
@@ -83,7 +91,9 @@ def fleet(tmp_path: Path, kiosk: tuple[Any, Any]) -> Iterator[tuple[FleetApp, Ag
     server.start()
     runtime = app.core
     agent = kiosk_agent(
-        tmp_path / "agent", probe=health_probe(runtime.hardware.statuses, runtime.outbox)
+        tmp_path / "agent",
+        probe=health_probe(runtime.hardware.statuses, runtime.outbox),
+        usage=runtime.usage,  # this server has no usage endpoint yet: the batches wait
     )
     agent.hooks.log_dir = runtime.state_dir / "logs"  # the kiosk's own logs
     try:
@@ -150,10 +160,43 @@ def test_no_journey_leaves_personal_data_outside_the_session(
     assert any(s in carried for s in people if s.isdigit() and len(s) == 18), (
         "the planted people never reached the platform: the search below would prove nothing"
     )
+    usage_leaks = no_trace_in_usage(runtime, people)
     found = (
-        leaks(runtime.state_dir, people, skip=platform_files)
+        usage_leaks
+        + leaks(runtime.state_dir, people, skip=platform_files)
         + leaks(temp_dir, people)
         + leaks(tmp_path / "agent", people)
         + leaks(tmp_path / "fleet", people)
     )
     assert found == [], "personal data outside the session:\n" + "\n".join(found)
+
+
+def no_trace_in_usage(runtime: Any, people: list[bytes]) -> list[str]:
+    """What the usage counters hold or would send that came from the journeys' people:
+    the planted values, the numbers their cases, complaints and ratings were given, the
+    text they typed. First: they did count the journeys, or the search proves nothing."""
+    docs = runtime.usage.preview()  # writes what is held, so the file below is complete
+    assert total(docs, "sessions_started") >= len(JOURNEYS), docs
+    assert total(docs, "journeys_started") >= len(JOURNEYS), docs
+    assert total(docs, "journeys_completed") >= len(JOURNEYS), docs
+    sandbox, outbox = runtime.sandbox.db, runtime.outbox.db
+    numbers = [
+        row[0]
+        for db, sql in (
+            (sandbox, "SELECT case_no FROM applications"),
+            (sandbox, "SELECT complaint_id FROM complaints"),
+            (sandbox, "SELECT rating_id FROM ratings"),
+            (sandbox, "SELECT appointment_id FROM appointments"),
+            (outbox, "SELECT provisional_no FROM items"),
+            (outbox, "SELECT reference FROM messages"),
+        )
+        for row in db.query(sql)
+    ]
+    assert numbers, "the journeys were given no numbers: the search would prove nothing"
+    typed = ["".join(char for _, char in WORDS), "东湖村三组", PHONE]
+    secrets = people + [t.encode("utf-8") for t in numbers + typed]
+    sent = b"\n".join(canonical(doc) for doc in docs)
+    found = [f"usage batch: {s!r}" for s in secrets if s in sent]
+    for path in sorted(runtime.state_dir.glob("usage.sqlite3*")):
+        found += [f"{path}: {s!r}" for s in secrets if s in path.read_bytes()]
+    return found

@@ -1,0 +1,201 @@
+"""Two kiosks (real runtimes on simulated devices, each with its embedded platform) serve
+scripted citizens; their agents send the hour's usage to a fleet server on loopback
+(tests/support/usage_fleet.py), and what arrives is what the journeys did: served,
+completed, abandoned at a known step, ratings, a complaint, the paper printed."""
+
+from __future__ import annotations
+
+import dataclasses as dc
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import pytest
+
+from kiosk.flows.base import (
+    Continue,
+    FormSubmitted,
+    Next,
+    NextMaterial,
+    NoticeAccepted,
+    PageCaptured,
+    Rated,
+    ReviewConfirmed,
+    Step,
+)
+from kiosk.flows.complaint import ComplaintFlow
+from kiosk.flows.effects import FileComplaint, SendRating, SubmitApplication
+from kiosk.flows.intents import Choose, PhoneEntered, TextEntered
+from kiosk.flows.promised import PromisedFlow
+from kiosk.identity import Identity
+from kiosk.session import CapturedPage, EndReason
+from kiosk.settings import load_settings, with_overrides
+from provisioning.agent import Agent
+from terminal.fleet import kiosk_agent
+from terminal.runtime import Runtime
+from tests.support import FakeClock
+from tests.support.usage import CST, WallClock, rows, total
+from tests.support.usage_fleet import UsageFleet
+
+ALLOWANCE = "33102300MZ-JF-0001"  # 高龄津贴申领: 承诺办
+ANSWERS = {"applicant": "self", "phone": "13800138000", "bank": "rcb",
+           "payment_card_number": "6222020200112233446", "address": "东湖村三组12号"}  # fmt: skip
+CITIZEN = Identity("idcard", "resident", "110101194501011236", "王秀英")
+START = dt.datetime(2026, 1, 5, 9, 5, tzinfo=CST)
+
+
+def _page_jpeg() -> bytes:
+    blank = np.full((1170, 827), 255, np.uint8)
+    cv2.putText(blank, "TEST PAGE", (100, 300), cv2.FONT_HERSHEY_SIMPLEX, 2, 0, 4)
+    ok, data = cv2.imencode(".jpg", blank, [cv2.IMWRITE_JPEG_QUALITY, 60])
+    assert ok
+    return bytes(data)
+
+
+PAGE = _page_jpeg()
+
+
+@dc.dataclass
+class Kiosk:
+    runtime: Runtime
+    agent: Agent
+    clock: FakeClock
+
+    def run(self, effect: Any) -> Any:
+        session = self.runtime.sessions.current
+        outcome = self.runtime.effects.run(effect, session)
+        return None if outcome is None else session.flow.handle(outcome)
+
+    def apply(self, *, until: Step = Step.DONE, rating: Rated | None = None) -> None:
+        """A citizen lays their card and applies for 高龄津贴, 20 s at each step, as far
+        as ``until``; then rates."""
+        rt = self.runtime
+        rt.sessions.begin()  # as the app does on leaving the attract screen
+        session = rt.sessions.current
+        session.identity = CITIZEN
+        flow = PromisedFlow(session, rt.catalogue.get(ALLOWANCE))
+        said: dict[Step, Any] = {Step.NOTICE: NoticeAccepted(), Step.FORM: FormSubmitted(ANSWERS),
+                                 Step.RECEIPT: Continue()}  # fmt: skip
+        while flow.step is not until:
+            self.clock.advance(20)
+            if flow.step is Step.MATERIALS:
+                if flow.current_material.required:
+                    flow.handle(PageCaptured(CapturedPage(flow.current_material.code, PAGE,
+                                                          827, 1170)))  # fmt: skip
+                flow.handle(NextMaterial())
+            elif flow.step is Step.REVIEW:
+                assert isinstance(flow.handle(ReviewConfirmed()).effect, SubmitApplication)
+                assert self.run(SubmitApplication()) == Next(Step.RECEIPT)
+            elif flow.step is Step.RATING:
+                assert rating is not None
+                result = flow.handle(rating)
+                assert isinstance(result, Next) and isinstance(result.effect, SendRating)
+                self.run(result.effect)
+            else:
+                flow.handle(said[flow.step])
+
+    def complain(self) -> None:
+        rt = self.runtime
+        rt.sessions.begin()
+        flow = ComplaintFlow(rt.sessions.current)
+        flow.handle(Choose("service_attitude"))
+        flow.handle(TextEntered("窗口工作人员态度不好"))
+        flow.handle(PhoneEntered(""))
+        assert self.run(FileComplaint()) == Next(Step.TICKET)
+        flow.handle(Continue())
+
+
+@pytest.fixture
+def fleet(tmp_path: Path) -> Iterator[tuple[UsageFleet, WallClock]]:
+    wall = WallClock(START)
+    server = UsageFleet(matters={ALLOWANCE}, now=wall).start()
+    yield server, wall
+    server.stop()
+
+
+@pytest.fixture
+def kiosks(tmp_path: Path, fleet: tuple[UsageFleet, WallClock]) -> Iterator[list[Kiosk]]:
+    server, wall = fleet
+    made: list[Kiosk] = []
+    try:
+        for station in ("s-0001", "s-0002"):
+            settings = with_overrides(
+                load_settings(),
+                paths={"state_dir": str(tmp_path / station)},
+                ui={"voice": False},
+                site={"station_id": station},
+            )
+            clock = FakeClock(1_000.0)
+            runtime = Runtime.start(settings, start_pump=False, clock=clock)
+            runtime.usage.now = wall  # the hours the test decides
+            agent = kiosk_agent(settings.state_dir, usage=runtime.usage)
+            server.enroll(agent, site_id=station)
+            made.append(Kiosk(runtime, agent, clock))
+        yield made
+    finally:
+        for kiosk in made:
+            kiosk.agent.close()
+            kiosk.runtime.close()
+
+
+def test_what_the_fleet_receives_is_what_the_journeys_did(
+    kiosks: list[Kiosk], fleet: tuple[UsageFleet, WallClock]
+) -> None:
+    server, wall = fleet
+    one, two = kiosks
+    one.apply(rating=Rated(5))
+    one.runtime.sessions.end(EndReason.FINISHED)
+    one.apply(until=Step.FORM)  # walks away at the form
+    one.clock.advance(60)
+    one.runtime.sessions.end(EndReason.TIMEOUT)
+    two.complain()
+    two.runtime.sessions.end(EndReason.FINISHED)
+    two.apply(rating=Rated(2, ("efficiency",)))
+    two.runtime.sessions.end(EndReason.CARD_REMOVED)  # took the card at once: done anyway
+
+    for kiosk in kiosks:  # still 09:xx: nothing is sent before the hour has ended
+        assert kiosk.agent.sync_once()["usage"]["sent"] == 0
+    wall.advance(hours=1)
+    for kiosk in kiosks:
+        assert kiosk.agent.sync_once()["usage"] == {"sent": 1, "refused": [], "kept": 0}
+
+    (first,) = server.batches(one.agent.key.device_id)
+    (second,) = server.batches(two.agent.key.device_id)
+    assert first["hour"] == second["hour"] == "2026-01-05T09:00:00+08:00"
+    journey = {"flow": "promised", "matter": ALLOWANCE}
+
+    assert total([first], "sessions_started") == 2  # served
+    assert total([first], "journeys_started", **journey) == 2
+    assert total([first], "journeys_completed", **journey) == 1
+    assert rows([first], "journeys_abandoned") == {
+        tuple(sorted({**journey, "step": "form", "reason": "timeout"}.items())): 1
+    }
+    assert rows([first], "ratings") == {tuple(sorted({**journey, "level": 5}.items())): 1}
+    assert total([first], "steps_reached", step="receipt") == 1
+    assert total([first], "steps_reached", step="form") == 2  # the funnel narrows after it
+    assert total([first], "step_seconds", step="form", **journey) == 20 + 60
+    assert total([first], "prints", result="printed") == 1  # the receipt
+    assert total([first], "identity_proven", method="id_card") == 2
+    assert rows([first], "sessions_ended") == {
+        (("reason", "finished"),): 1,
+        (("reason", "timeout"),): 1,
+    }
+
+    assert total([second], "sessions_started") == 2
+    assert rows([second], "complaints_filed") == {(("category", "service_attitude"),): 1}
+    assert total([second], "journeys_completed", flow="complaint") == 1
+    assert total([second], "journeys_completed", **journey) == 1
+    assert total([second], "journeys_abandoned") == 0
+    assert rows([second], "ratings") == {tuple(sorted({**journey, "level": 2}.items())): 1}
+    assert total([second], "prints", result="printed") == 2  # the complaint slip, a receipt
+    assert total([second], "identity_proven") == 1  # the complaint needed nobody's card
+
+    # a resend of the same hours (the answers lost, say) changes nothing
+    for kiosk in kiosks:
+        with kiosk.runtime.usage.store.db.tx() as conn:
+            conn.execute("UPDATE batches SET state = 'pending'")
+        assert kiosk.agent.sync_once()["usage"]["sent"] == 1
+    assert len(server.stored) == 2
