@@ -73,8 +73,21 @@ def imported(paths: list[str]) -> dict[str, set[str]]:
     return found
 
 
+def _owners() -> dict[str, list[str]]:
+    """Module → distributions, from top_level.txt and, where a wheel's top_level.txt leaves
+    a package out (dlib-bin names only its extension module), from the files it installs."""
+    found = {k: list(v) for k, v in md.packages_distributions().items()}
+    for dist in md.distributions():
+        for file in dist.files or []:
+            if len(file.parts) == 2 and file.parts[1] == "__init__.py":
+                names = found.setdefault(file.parts[0], [])
+                if dist.metadata["Name"] not in names:
+                    names.append(dist.metadata["Name"])
+    return found
+
+
 def _undeclared(paths: list[str], declared: set[str]) -> dict[str, list[str]]:
-    dists = md.packages_distributions()
+    dists = _owners()
     out = {}
     for module, files in imported(paths).items():
         owners = {_norm(d) for d in dists.get(module, [module])}

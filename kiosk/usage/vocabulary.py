@@ -109,6 +109,7 @@ FLOWS_WITH_MATTER = frozenset(
         FlowKind.DEFERRED,
         FlowKind.SELF_SERVICE,
         FlowKind.CORRECTION,
+        FlowKind.CERTIFICATION,
     }
 )
 
@@ -123,6 +124,7 @@ COMPLETED_AT: dict[FlowKind, frozenset[Step]] = {
     FlowKind.CORRECTION: frozenset({Step.RECEIPT}),
     FlowKind.COMPLAINT: frozenset({Step.TICKET}),
     FlowKind.ASSIST: frozenset({Step.DONE}),
+    FlowKind.CERTIFICATION: frozenset({Step.CERTIFIED}),
 }
 
 _JOURNEY: tuple[tuple[Dim, Domain], ...] = (

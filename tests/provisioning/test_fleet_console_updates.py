@@ -14,6 +14,7 @@ import requests
 
 from provisioning.agent import Agent
 from provisioning.server.app import FleetApp
+from tests.provisioning.conftest import form_login
 from tests.provisioning.test_fleet_rollouts import ACTOR, Kiosk, stand_in_release
 
 PASSWORD = "correct horse battery"
@@ -21,10 +22,9 @@ HOSTILE = "<script>alert(1)</script> wheel"
 
 
 class Console:
-    def __init__(self, base: str) -> None:
-        self.base, self.http = base, requests.Session()
-        self.http.post(base + "/console/login", data={"username": "alice", "password": PASSWORD},
-                       timeout=10)  # fmt: skip
+    def __init__(self, app: FleetApp) -> None:
+        self.base, self.http = app.base_url, requests.Session()
+        form_login(self.http, app)
         self.csrf = ""
 
     def get(self, path: str) -> str:
@@ -50,7 +50,7 @@ def console(
         kiosks.append(Kiosk(agent))
     sqlite_server.releases.add(ACTOR, stand_in_release(tmp_path / "rel", "0.2.0"), "0.2.0",
                                "修复凭条打印")  # fmt: skip
-    web = Console(sqlite_server.base_url)
+    web = Console(sqlite_server)
     yield web, kiosks
     web.http.close()
 

@@ -32,7 +32,7 @@ from typing import Any
 from provisioning.agent import Agent
 from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
-from provisioning.server.ratelimit import Admission, TokenBuckets
+from provisioning.server.ratelimit import Admission, ClientLimits, TokenBuckets
 from terminal.fleet import kiosk_agent
 from terminal.updater.install import install
 from terminal.updater.layout import Layout
@@ -153,8 +153,9 @@ class Fleet:
 
     def __init__(self, where: Path, built: dict[str, Path], n: int, workers: int = 4) -> None:
         self.where, self.built = where, built
-        self.app = FleetApp(where / "server", buckets=TokenBuckets(rate=1000, burst=1000),
-                            admission=Admission(max_inflight=64))  # fmt: skip
+        many = TokenBuckets(rate=1000, burst=1000)  # 50 kiosks enroll from one address
+        self.app = FleetApp(where / "server", buckets=many, admission=Admission(max_inflight=64),
+                            client_limits=ClientLimits(many, many))  # fmt: skip
         self.app.start()
         self.pool = ThreadPoolExecutor(max_workers=workers)
         self.kiosks: list[Kiosk] = []

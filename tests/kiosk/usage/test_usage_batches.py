@@ -17,8 +17,11 @@ import jsonschema_rs
 import pytest
 
 from kiosk.catalogue import Catalogue
+from kiosk.flows.base import Step
+from kiosk.flows.kinds import FlowKind
 from kiosk.usage import Metric, UsageRecorder, UsageRefused, UsageStore, check_batch
 from kiosk.usage.batch import MAX_COUNTERS, batch_schema, canonical
+from kiosk.usage.vocabulary import COMPLETED_AT, counter
 from tests.support import ROOT
 from tests.support.usage import total
 
@@ -214,3 +217,15 @@ def test_the_design_note_says_what_the_code_does(catalogue: Catalogue) -> None:
     assert check_batch(example, catalogue, LATER)
     table = re.findall(r"^\| `(\w+)` \|", note, flags=re.MULTILINE)
     assert sorted(table) == sorted(str(m) for m in Metric)
+
+
+def test_a_certification_journey_counts_with_its_matter_and_completes_at_the_slip() -> None:
+    """资格认证 (issue 17) is a matter's journey: counted with the matter, completed when
+    certified. Before, every count of it was refused ("this flow has no matter") and,
+    counting never raising, silently dropped."""
+    dims = {"flow": "certification", "matter": "M-1"}
+    assert counter("journeys_started", dims, 1, {"M-1"}).value == 1
+    with pytest.raises(UsageRefused):
+        counter("journeys_started", {"flow": "certification"}, 1, {"M-1"})
+    assert COMPLETED_AT[FlowKind.CERTIFICATION] == frozenset({Step.CERTIFIED})
+    assert set(COMPLETED_AT) == set(FlowKind)  # every flow can complete

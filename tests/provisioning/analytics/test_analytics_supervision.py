@@ -23,7 +23,7 @@ from provisioning.server.app import FleetApp
 from provisioning.server.errors import Conflict, Forbidden, Invalid
 from sandbox import SandboxPlatform
 from sandbox.review import ReviewPolicy
-from tests.provisioning.conftest import PASSWORD
+from tests.provisioning.conftest import PASSWORD, form_login, otp
 from tests.support import FakeClock
 
 DAY = 86_400.0
@@ -103,7 +103,7 @@ def test_a_follow_up_moves_in_order_with_who_did_what(
     _rate(sb, token, rated, 2)
     supervision.pull(server.db, supervision.Platform(sb.base_url, FLEET_CLIENT, token),
                      ["s-0101"], clock())  # fmt: skip
-    alice = server.fleet.actor(server.fleet.login("alice", PASSWORD)[0])
+    alice = server.fleet.actor(server.fleet.login("alice", PASSWORD, otp=otp(server, "alice"))[0])
     bob = server.fleet.actor(server.fleet.login("bob", PASSWORD)[0])  # 余杭区 only
 
     with pytest.raises(Conflict) as refused:  # nobody has called back an unassigned one
@@ -150,8 +150,7 @@ def test_the_console_form_moves_a_follow_up_and_refuses_without_its_token(
         assert supervision._store(tx, "s-0001", case, dt.date(2026, 1, 1), clock()) == 1
     http = requests.Session()
     base = sqlite_server.base_url
-    http.post(base + "/console/login", data={"username": "alice", "password": PASSWORD},
-              timeout=30)  # fmt: skip
+    form_login(http, sqlite_server)
     page = http.get(base + "/console/analytics/330110/followups", timeout=30).text
     assert 'data-case="C-1" data-state="open"' in page
     assert 'data-card="red"' not in page  # due 15 working days after the rating
