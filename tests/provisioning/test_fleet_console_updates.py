@@ -69,7 +69,8 @@ def test_a_rollout_started_watched_and_halted_in_the_console(
     assert bad.status_code == 404 and "没有这个软件版本" in bad.text
     made = web.post("/console/rollouts", version="0.2.0", target="33", canary="1",
                     wave="100%", max_failures="0%")  # fmt: skip
-    assert "/console/rollouts/1?msg=" in made.url
+    assert made.url.endswith("/console/rollouts/1?msg=rollout_started")
+    assert "升级任务已开始" in made.text
     page = web.get("/console/rollouts/1")
     assert 'data-status="running"' in page and page.count('<tr data-wave="') == 3
 

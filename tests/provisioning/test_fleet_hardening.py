@@ -71,9 +71,15 @@ def test_console_notices_are_shown_by_key_only(sqlite_server: FleetApp, msg: str
     # issue 15: ?msg= showed whatever text the link carried
     http = requests.Session()
     assert form_login(http, sqlite_server).status_code == 303
-    page = http.get(sqlite_server.base_url + "/console/", params={"msg": msg}, timeout=10)
-    assert page.status_code == 200 and "evil.example" not in page.text
-    assert 'id="flash"' not in page.text
+    for path in (
+        "/console/",
+        "/console/rollouts",
+        "/console/releases",
+        "/console/analytics/33/followups",
+    ):
+        page = http.get(sqlite_server.base_url + path, params={"msg": msg}, timeout=10)
+        assert page.status_code == 200 and "evil.example" not in page.text, path
+        assert 'id="flash"' not in page.text, path
     known = http.get(sqlite_server.base_url + "/console/?msg=device_approved", timeout=10)
     assert "终端已接入站点" in known.text
     http.close()

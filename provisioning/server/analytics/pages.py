@@ -27,7 +27,7 @@ from provisioning.server.accounts import Actor
 from provisioning.server.analytics import queries, report, supervision
 from provisioning.server.analytics.report import FLOW_NAMES
 from provisioning.server.console import labels
-from provisioning.server.console.gate import back, page_handler
+from provisioning.server.console.gate import back, notice, page_handler
 from provisioning.server.console.render import HEADERS, hours, label, num, query, when
 from provisioning.server.errors import Invalid, NotFound
 from provisioning.server.regions import ancestors, children, get_region, require_within
@@ -113,7 +113,7 @@ def _within(tx: Any, node: str, scope: str) -> bool:
 
 
 def _common(actor: Actor, req: Request) -> dict[str, Any]:
-    return {"user": actor.username, "csrf": actor.csrf, "flash": req.query.get("msg", ""),
+    return {"user": actor.username, "csrf": actor.csrf, "flash": notice(req),
             "can_write": actor.can_write}  # fmt: skip
 
 
@@ -248,7 +248,7 @@ def followup_step(app: FleetApp, req: Request, actor: Actor) -> Response:
                         note=form.get("note", ""))  # fmt: skip
     node = form.get("node", "")
     target = f"/console/analytics/{node}/followups" if node else "/console/analytics"
-    return back(target, f"{case_no}：已记录")
+    return back(target, "followup_recorded")  # a message key (console/gate.py NOTICES)
 
 
 def static(app: FleetApp, req: Request) -> Response:

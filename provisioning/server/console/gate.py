@@ -35,6 +35,11 @@ NOTICES = {
     "config_pushed": "配置已推送：内容有变化的站点已签发新版本",
     "config_approved": "已批准：配置已推送，内容有变化的站点已签发新版本",
     "config_proposed": "配置含须第二位省级管理员批准的设置（平台、设备地址、本地库），已提交待批准",
+    "rollout_started": "升级任务已开始",
+    "rollout_paused": "已暂停：尚未切换的终端撤回升级",
+    "rollout_resumed": "已继续",
+    "rollout_aborted": "已取消：尚未切换的终端撤回升级",
+    "followup_recorded": "差评回访已记录",
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from provisioning.server.accounts import Actor
-from provisioning.server.console.gate import back, page_handler
+from provisioning.server.console.gate import back, notice, page_handler
 from provisioning.server.console.render import page
 from provisioning.server.errors import NotFound
 from provisioning.server.rollout_service import DEFAULTS
@@ -31,7 +31,7 @@ STATUS_NAMES = {
 
 
 def _common(actor: Actor, req: Request) -> dict[str, Any]:
-    return {"user": actor.username, "csrf": actor.csrf, "flash": req.query.get("msg", ""),
+    return {"user": actor.username, "csrf": actor.csrf, "flash": notice(req),
             "can_write": actor.can_write, "STATE_NAMES": STATE_NAMES,
             "STATUS_NAMES": STATUS_NAMES, "STATES": STATES}  # fmt: skip
 
@@ -67,7 +67,7 @@ def start(app: FleetApp, req: Request, actor: Actor) -> Response:
         wave=fields.get("wave", DEFAULTS["wave"]),
         max_failures=fields.get("max_failures", DEFAULTS["max_failures"]),
     )  # fmt: skip
-    return back(f"/console/rollouts/{made['id']}", f"升级任务 #{made['id']} 已开始")
+    return back(f"/console/rollouts/{made['id']}", "rollout_started")
 
 
 @page_handler
@@ -88,6 +88,6 @@ def _mover(verb: str, done: str) -> Any:
     return move
 
 
-pause = _mover("pause", "已暂停：尚未切换的终端撤回升级")
-resume = _mover("resume", "已继续")
-abort = _mover("abort", "已取消：尚未切换的终端撤回升级")
+pause = _mover("pause", "rollout_paused")  # message keys (console/gate.py NOTICES)
+resume = _mover("resume", "rollout_resumed")
+abort = _mover("abort", "rollout_aborted")
