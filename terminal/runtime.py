@@ -43,7 +43,7 @@ from kiosk.staff.cases import DeskLists, station_desk
 from kiosk.upstream import HttpPlatformClient
 from kiosk.usage import UsageRecorder, UsageStore
 from kiosk.voice import Voice
-from provisioning.agent import Activation, Agent, active_catalogue_file
+from provisioning.agent import Activation, Agent, active_catalogue_file, active_exclusions
 from sandbox import SandboxPlatform
 from terminal import technician
 from terminal.control import ControlServer, OwnerLock
@@ -63,6 +63,13 @@ def catalogue_path(settings: Settings) -> Path:
     if settings.paths.catalogue:
         return Path(settings.paths.catalogue)
     return active_catalogue_file(settings.state_dir) or CATALOGUE_FILE
+
+
+def site_catalogue(settings: Settings) -> Catalogue:
+    """The catalogue this kiosk offers: :func:`catalogue_path`'s, less the matters the
+    fleet's active bundle excludes (a bundle without a catalogue of its own leaves the
+    built-in one, which the server cannot filter)."""
+    return load_catalogue(catalogue_path(settings)).without(active_exclusions(settings.state_dir))
 
 
 @dc.dataclass(eq=False)
@@ -107,7 +114,7 @@ class Runtime:
         clock: Callable[[], float] = time.monotonic,
         voice_output: Path | None = None,
     ) -> Runtime:
-        catalogue = load_catalogue(catalogue_path(settings))
+        catalogue = site_catalogue(settings)
         for problem in catalogue.check_site_order(popular_order(settings)):
             log.warning("site.popular: %s", problem)
         with contextlib.ExitStack() as stack:  # closes what was opened if a step fails

@@ -34,6 +34,15 @@ class Catalogue:
         self._default_order = sorted(self.matters, key=lambda m: (m.popularity, m.code))
         self._index = SearchIndex(self.matters)
 
+    def without(self, codes: Iterable[str]) -> Catalogue:
+        """This catalogue less the matters ``codes`` name (a fleet's exclude_matters);
+        itself when none of them is here."""
+        gone = set(codes) & self._by_code.keys()
+        if not gone:
+            return self
+        kept = (m for m in self.matters if m.code not in gone)
+        return Catalogue(kept, version=self.version, source=self.source, note=self.note)
+
     def __len__(self) -> int:
         return len(self.matters)
 

@@ -12,7 +12,7 @@ files are, for start-up.
 from provisioning.agent.agent import Activation, Agent
 from provisioning.agent.commands import Hooks
 from provisioning.agent.errors import AgentError, BundleRefused, NotEnrolled, Refused, Unreachable
-from provisioning.agent.paths import active_catalogue_file, active_site_file
+from provisioning.agent.paths import active_catalogue_file, active_exclusions, active_site_file
 from provisioning.agent.probe import health_from
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "Refused",
     "Unreachable",
     "active_catalogue_file",
+    "active_exclusions",
     "active_site_file",
     "health_from",
 ]

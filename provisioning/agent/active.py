@@ -38,6 +38,9 @@ def expected_files(payload: dict[str, Any]) -> dict[str, bytes]:
     files = {
         "settings.toml": tomlwrite.dumps(payload["settings"]).encode("utf-8"),
         "branding.json": json.dumps(payload["branding"], ensure_ascii=False, indent=1).encode(),
+        "exclude_matters.json": json.dumps(
+            payload.get("exclude_matters", []), ensure_ascii=False
+        ).encode("utf-8"),
     }
     if "provenance" in payload:
         provenance = json.dumps(payload["provenance"], ensure_ascii=False, indent=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from provisioning.agent.active import check_state_dir
@@ -20,3 +21,15 @@ def active_catalogue_file(state_dir: Path) -> Path | None:
     check_state_dir(state_dir)
     path = state_dir / "fleet" / "current" / "catalogue.json"
     return path if path.is_file() else None
+
+
+def active_exclusions(state_dir: Path) -> list[str]:
+    """The matter codes the active bundle excludes (none without a bundle). A bundle with
+    its own catalogue has them taken out already; the kiosk's built-in one needs this."""
+    check_state_dir(state_dir)
+    path = state_dir / "fleet" / "current" / "exclude_matters.json"
+    try:
+        codes = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    return [c for c in codes if isinstance(c, str)] if isinstance(codes, list) else []

@@ -10,11 +10,10 @@ from terminal.commands.base import add_config_argument, settings_from_args
 
 
 def _check(args: argparse.Namespace) -> int:
-    from kiosk.catalogue import load_catalogue
-    from terminal.runtime import catalogue_path
+    from terminal.runtime import site_catalogue
 
     settings = settings_from_args(args)
-    catalogue = load_catalogue(catalogue_path(settings))
+    catalogue = site_catalogue(settings)
     problems = catalogue.check_site_order(list(settings.site.popular))
     for problem in problems:
         sys.stderr.write(f"site.popular: {problem}\n")

@@ -6,6 +6,7 @@ codes in its configuration state, which the console shows on the device's page."
 
 from __future__ import annotations
 
+import dataclasses as dc
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -15,11 +16,13 @@ import pytest
 import requests
 
 from config import CATALOGUE_FILE
+from kiosk.settings import DEFAULTS_FILE, load_settings
 from provisioning.agent import Agent
 from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
 from provisioning.server.cli import main as fleet_main
 from terminal.fleet import validate_bundle
+from terminal.runtime import site_catalogue
 from tests.provisioning.conftest import form_login
 
 ACTOR = cli_actor("test")
@@ -95,11 +98,19 @@ def test_a_kiosk_reports_codes_its_built_in_catalogue_lacks_and_the_console_show
     sqlite_server: FleetApp,
     make_agent: Callable[..., Agent],
     accept: Callable[..., Any],
+    tmp_path: Path,
 ) -> None:
-    agent = make_agent(validate=validate_bundle)
+    agent = make_agent(validate=validate_bundle)  # its files in <state>/fleet, as a kiosk's
     accept(sqlite_server, agent)
+    settings = load_settings(defaults=DEFAULTS_FILE)
+    settings = dc.replace(
+        settings, paths=dc.replace(settings.paths, state_dir=str(tmp_path / "kiosk"))
+    )
+    assert REAL in site_catalogue(settings)
     sqlite_server.fleet.push(ACTOR, "s-0001", {"exclude_matters": [REAL, TYPO]})
     assert agent.sync_once(apply=True)["applied"] is not None
+    # the built-in catalogue, which the server could not filter, loses the excluded matter
+    assert REAL not in site_catalogue(settings) and len(site_catalogue(settings)) > 0
     expected = f"exclude_matters: {TYPO} 不在本机目录（{CATALOGUE['version']}）中"
     assert agent.summary()["config_warnings"] == [expected]  # `kiosk agent status`
     agent.sync_once()  # the next heartbeat carries the state of the bundle it applied
