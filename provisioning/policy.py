@@ -121,8 +121,9 @@ def check_value(key: str, value: Any) -> None:
     if key == "platform.url" and value != "":
         host = platform_host(str(value))
         if host not in pinned_hosts():
-            raise PolicyError(key, f"{host or value!r} is not a pinned platform host",
-                              "platform_host_not_pinned")  # fmt: skip
+            raise PolicyError(
+                key, f"{host or value!r} is not a pinned platform host", "platform_host_not_pinned"
+            )
 
 
 def check_layer_settings(settings: dict[str, Any], level: str) -> list[str]:
@@ -135,8 +136,9 @@ def check_layer_settings(settings: dict[str, Any], level: str) -> list[str]:
             check_value(key, value)
             limit = rule(key)
             if rank(level) < rank(limit.level):
-                raise PolicyError(key, f"may be set only at {limit.level} level",
-                                  "setting_level_too_low")  # fmt: skip
+                raise PolicyError(
+                    key, f"may be set only at {limit.level} level", "setting_level_too_low"
+                )
             if limit.approval:
                 needing.append(key)
     return needing
@@ -158,8 +160,9 @@ def check_bundle_settings(settings: dict[str, Any], provenance: dict[str, Any]) 
                 raise PolicyError(key, "the bundle does not say who set it")
             limit = rule(key)
             if rank(str(came.get("level", ""))) < rank(limit.level):
-                raise PolicyError(key, f"may be set only at {limit.level} level",
-                                  "setting_level_too_low")  # fmt: skip
+                raise PolicyError(
+                    key, f"may be set only at {limit.level} level", "setting_level_too_low"
+                )
             if limit.approval and not approved_by_another(came):
                 raise PolicyError(key, "needs a second admin's approval", "approval_required")
 

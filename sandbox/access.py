@@ -39,9 +39,13 @@ def token(conn: sqlite3.Connection, kind: str, ident: str) -> str:
 
 
 def require(
-    req: Request, conn: sqlite3.Connection, kind: str, ident: str, owner: str | None,
+    req: Request,
+    conn: sqlite3.Connection,
+    kind: str,
+    ident: str,
+    owner: str | None,
     not_found: Problem,
-) -> None:  # fmt: skip
+) -> None:
     """Refuse (``not_found``) a device that is not ``owner`` and sends no right token."""
     if owner is not None and hmac.compare_digest(owner.encode(), req.device_id.encode()):
         return

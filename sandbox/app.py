@@ -56,9 +56,12 @@ class SandboxPlatform:
         self.db = SandboxDB(db_path)
         self.clock = clock
         self.settings = Settings(
-            policy=review or ReviewPolicy(), speed=review_speed, dedupe=dedupe,
-            region_code=region_code, appointments=appointments or AppointmentRules(),
-        )  # fmt: skip
+            policy=review or ReviewPolicy(),
+            speed=review_speed,
+            dedupe=dedupe,
+            region_code=region_code,
+            appointments=appointments or AppointmentRules(),
+        )
         self._registry = DeviceRegistry(self.db, shared_token)
         self.faults = Faults(fault_seed)
         self.dispatcher = Dispatcher(self.db, self.settings, self._registry, self.faults, clock)

@@ -27,8 +27,11 @@ def issue_case_number(req: Request, ctx: Ctx) -> Response:
         "INSERT INTO case_numbers (case_no, device_id, matter_code, issued_at) VALUES (?,?,?,?)",
         (case_no, req.device_id, matter, req.now),
     )
-    answer = {"case_no": case_no, "issued_at": iso(req.now),
-              "access_token": access.token(ctx.conn, "case", case_no)}  # fmt: skip
+    answer = {
+        "case_no": case_no,
+        "issued_at": iso(req.now),
+        "access_token": access.token(ctx.conn, "case", case_no),
+    }
     if days is not None:
         answer["promised_date"] = promised_date(req.now, days, ctx.settings.calendar)
     return json_response(201, answer)
@@ -56,11 +59,17 @@ def submit_application(req: Request, ctx: Ctx) -> Response:
         "INSERT INTO applications (case_no, device_id, client_ref, idem_key, matter_code, mode,"
         " body, received_at, accepted_at) VALUES (?,?,?,?,?,?,?,?,?)",
         (
-            case_no, req.device_id, app.client_ref, req.header("idempotency-key"),
-            app.matter_code, app.mode, json.dumps(app.to_json(), ensure_ascii=False),
-            req.now, accepted,
+            case_no,
+            req.device_id,
+            app.client_ref,
+            req.header("idempotency-key"),
+            app.matter_code,
+            app.mode,
+            json.dumps(app.to_json(), ensure_ascii=False),
+            req.now,
+            accepted,
         ),
-    )  # fmt: skip
+    )
     status = CaseState.ACCEPTED if accepted is not None else CaseState.RECEIVED
     return json_response(
         201,

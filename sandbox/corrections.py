@@ -43,11 +43,16 @@ def submit(req: Request, ctx: Ctx, app: Application) -> Response:
         "INSERT INTO applications (case_no, device_id, client_ref, idem_key, matter_code, mode,"
         " body, received_at, accepted_at) VALUES (?,?,?,?,?,?,?,?,NULL)",
         (
-            app.case_no, req.device_id, app.client_ref, req.header("idempotency-key"),
-            original["matter_code"], original["mode"], json.dumps(body, ensure_ascii=False),
+            app.case_no,
+            req.device_id,
+            app.client_ref,
+            req.header("idempotency-key"),
+            original["matter_code"],
+            original["mode"],
+            json.dumps(body, ensure_ascii=False),
             req.now,
         ),
-    )  # fmt: skip
+    )
     ctx.conn.execute("DELETE FROM review_overrides WHERE case_no = ?", (app.case_no,))
     return json_response(
         201,

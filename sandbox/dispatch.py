@@ -99,9 +99,11 @@ class Dispatcher:
         scheme, _, token = headers.get("authorization", "").partition(" ")
         if not device or scheme.lower() != "bearer" or not token:
             raise Problem(
-                401, "auth_required", "send X-Device-Id and a Bearer token",
+                401,
+                "auth_required",
+                "send X-Device-Id and a Bearer token",
                 headers={"WWW-Authenticate": 'Bearer realm="bianmin"'},
-            )  # fmt: skip
+            )
         if not DEVICE_RE.fullmatch(device) or not self.devices.check(device, token.strip()):
             raise Problem(401, "auth_invalid", "device credentials refused")
         return device
@@ -132,10 +134,16 @@ class Dispatcher:
                     "INSERT OR IGNORE INTO idempotency (device_id, key, fingerprint, status,"
                     " content_type, body, headers, created_at) VALUES (?,?,?,?,?,?,?,?)",
                     (
-                        req.device_id, key, fingerprint, resp.status, resp.content_type,
-                        resp.body, json.dumps(resp.headers), req.now,
+                        req.device_id,
+                        key,
+                        fingerprint,
+                        resp.status,
+                        resp.content_type,
+                        resp.body,
+                        json.dumps(resp.headers),
+                        req.now,
                     ),
-                )  # fmt: skip
+                )
         return resp
 
     def _maybe_purge(self, now: float) -> None:

@@ -64,14 +64,22 @@ class ServerThread:
         host, port = sock.getsockname()[:2]
         self.address = (host, port)  # a restart binds the same port
         config = uvicorn.Config(
-            self.app, http=_Protocol, loop="asyncio", lifespan="off", log_config=None,
-            access_log=False, server_header=False, timeout_keep_alive=30, backlog=1024,
-        )  # fmt: skip
+            self.app,
+            http=_Protocol,
+            loop="asyncio",
+            lifespan="off",
+            log_config=None,
+            access_log=False,
+            server_header=False,
+            timeout_keep_alive=30,
+            backlog=1024,
+        )
         config.load()
         self._server = uvicorn.Server(config)
         ready = threading.Event()
-        self._thread = threading.Thread(target=asyncio.run, args=(self._serve(sock, ready),),
-                                        name="sandbox-http", daemon=True)  # fmt: skip
+        self._thread = threading.Thread(
+            target=asyncio.run, args=(self._serve(sock, ready),), name="sandbox-http", daemon=True
+        )
         self._thread.start()
         ready.wait()
         if not self._server.started:

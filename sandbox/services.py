@@ -79,11 +79,16 @@ def book(req: Request, ctx: Ctx) -> Response:
         "INSERT INTO appointments (appointment_id, station_id, slot_id, matter_code, id_number,"
         " status, body, at, device_id) VALUES (?,?,?,?,?,'booked',?,?,?)",
         (
-            appointment_id, ask.station_id, ask.slot_id, ask.matter_code,
-            ask.applicant.id_number, json.dumps(to_json(ask), ensure_ascii=False), req.now,
+            appointment_id,
+            ask.station_id,
+            ask.slot_id,
+            ask.matter_code,
+            ask.applicant.id_number,
+            json.dumps(to_json(ask), ensure_ascii=False),
+            req.now,
             req.device_id,
         ),
-    )  # fmt: skip
+    )
     return json_response(201, appointment_json(ctx.conn, appointment_id, with_token=True))
 
 
@@ -175,5 +180,4 @@ def appointment_json(
         "start": start.isoformat(timespec="seconds"),  # RFC 3339 date-time
         "end": end.isoformat(timespec="seconds"),  # RFC 3339 date-time
         "status": row["status"],
-    } | ({"access_token": access.token(conn, "appointment", appointment_id)}
-         if with_token else {})  # fmt: skip
+    } | ({"access_token": access.token(conn, "appointment", appointment_id)} if with_token else {})

@@ -40,10 +40,17 @@ def create(req: Request, ctx: Ctx) -> Response:
             "INSERT INTO uploads (upload_id, application_id, manifest_index, material_code,"
             " filename, content_type, length, sha256, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
             (
-                upload_id, app["id"], index, ref.material_code, ref.filename,
-                ref.content_type, ref.size, ref.sha256, req.now,
+                upload_id,
+                app["id"],
+                index,
+                ref.material_code,
+                ref.filename,
+                ref.content_type,
+                ref.size,
+                ref.sha256,
+                req.now,
             ),
-        )  # fmt: skip
+        )
         if ref.size == 0:
             _complete(ctx.conn, upload_id, app["id"], req.now)
         row = _upload(ctx.conn, upload_id)

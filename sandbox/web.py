@@ -121,8 +121,10 @@ async def send_response(send: Send, method: str, resp: Response) -> None:
     headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in resp.headers.items()]
     has_body = resp.status not in (204, 304)
     if has_body:
-        headers += [(b"content-type", resp.content_type.encode("latin-1")),
-                    (b"content-length", str(len(resp.body)).encode("ascii"))]  # fmt: skip
+        headers += [
+            (b"content-type", resp.content_type.encode("latin-1")),
+            (b"content-length", str(len(resp.body)).encode("ascii")),
+        ]
     await send({"type": "http.response.start", "status": resp.status, "headers": headers})
     body = resp.body if has_body and method != "HEAD" else b""
     await send({"type": "http.response.body", "body": body})
@@ -164,8 +166,11 @@ async def _failed(request: StarletteRequest, exc: Exception) -> StarletteRespons
 
 
 def build_app(dispatcher: Dispatcher) -> Starlette:
-    routes = [StarletteRoute(template, Operations(ops, dispatcher))
-              for template, ops in by_template().items()]  # fmt: skip
+    routes = [
+        StarletteRoute(template, Operations(ops, dispatcher))
+        for template, ops in by_template().items()
+    ]
     routes.append(StarletteRoute("/openapi.json", openapi_json, methods=["GET"]))
-    return Starlette(routes=routes, exception_handlers={HTTPException: _http_error,
-                                                        Exception: _failed})  # fmt: skip
+    return Starlette(
+        routes=routes, exception_handlers={HTTPException: _http_error, Exception: _failed}
+    )

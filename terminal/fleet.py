@@ -88,8 +88,9 @@ def check_fleet_policy(bundle_dir: Path) -> None:
     try:
         policy.check_bundle_settings(pushed, provenance if isinstance(provenance, dict) else {})
     except policy.PolicyError as exc:
-        raise BundleRefused(f"settings not allowed: {exc.key}: {exc.problem}",
-                            code=exc.code) from exc  # fmt: skip
+        raise BundleRefused(
+            f"settings not allowed: {exc.key}: {exc.problem}", code=exc.code
+        ) from exc
 
 
 def kiosk_agent(

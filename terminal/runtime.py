@@ -217,8 +217,11 @@ class Runtime:
         required = baseline.get("working")
         if not isinstance(required, list):
             required = [k for k, st in statuses.items() if st.device != DeviceState.NO_DEVICE]
-        bad = [f"{k} {statuses[k].device}" if k in statuses else f"{k} missing"
-               for k in sorted(required) if k not in working]  # fmt: skip
+        bad = [
+            f"{k} {statuses[k].device}" if k in statuses else f"{k} missing"
+            for k in sorted(required)
+            if k not in working
+        ]
         return not bad, ", ".join(bad), {"working": working}
 
     def outbox_readable(self) -> tuple[bool, str]:

@@ -106,11 +106,15 @@ class FollowUp:
             "state": str(self.state),
             "assignee": self.assignee,
             "history": [
-                {**dc.asdict(e), "action": str(e.action), "state": str(e.state),
-                 "at": e.at.isoformat()}
+                {
+                    **dc.asdict(e),
+                    "action": str(e.action),
+                    "state": str(e.state),
+                    "at": e.at.isoformat(),
+                }
                 for e in self.history
             ],
-        }  # fmt: skip
+        }
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> FollowUp:

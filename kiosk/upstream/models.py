@@ -179,8 +179,9 @@ class Receipt:
     """The platform's answer to an application: the case is on record."""
 
     case_no: f.Code
-    status: Annotated[str, Meta(pattern=f.one_of(["received", "accepted", "in_review",
-                                                  "completed", "returned"]))]  # fmt: skip
+    status: Annotated[
+        str, Meta(pattern=f.one_of(["received", "accepted", "in_review", "completed", "returned"]))
+    ]
     received_at: f.Text
     awaiting_uploads: f.Count
 
@@ -203,8 +204,9 @@ class UploadInfo:
         return f.convert(cls, d)
 
 
-CaseStateName = Annotated[str, Meta(pattern=f.one_of(["received", "accepted", "in_review",
-                                                      "completed", "returned"]))]  # fmt: skip
+CaseStateName = Annotated[
+    str, Meta(pattern=f.one_of(["received", "accepted", "in_review", "completed", "returned"]))
+]
 
 
 @dc.dataclass(frozen=True)

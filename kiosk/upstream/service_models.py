@@ -67,8 +67,12 @@ class SlotQuery:
 
     matter_code: f.Code
     station_id: f.Code
-    date: Annotated[str, Meta(pattern=f.pattern(r"\d{4}-\d{2}-\d{2}", "must be YYYY-MM-DD",
-                                                  optional=True))] | None = None  # fmt: skip
+    date: (
+        Annotated[
+            str, Meta(pattern=f.pattern(r"\d{4}-\d{2}-\d{2}", "must be YYYY-MM-DD", optional=True))
+        ]
+        | None
+    ) = None
 
     def __post_init__(self) -> None:
         f.blank_to_default(self)

@@ -107,10 +107,12 @@ class UsageRecorder:
             try:
                 check_batch(doc, matters, now)
             except UsageRefused as exc:
-                self.store.refused(doc["batch_id"], exc.code, f"{exc.field}: {exc.detail}",
-                                   now.timestamp())  # fmt: skip
-                log.warning("usage batch %s not sent: %s at %s", doc["batch_id"], exc.code,
-                            exc.field)  # fmt: skip
+                self.store.refused(
+                    doc["batch_id"], exc.code, f"{exc.field}: {exc.detail}", now.timestamp()
+                )
+                log.warning(
+                    "usage batch %s not sent: %s at %s", doc["batch_id"], exc.code, exc.field
+                )
             else:
                 out.append(doc)
         self.store.tried(doc["batch_id"] for doc in out)

@@ -61,12 +61,19 @@ def _verified(state: AgentState, folder: Path, version: int | None) -> dict[str,
         raise BundleRefused(f"active bundle unreadable: {exc}", code="active_invalid") from exc
     trusted = trusted_key_ids(state.server_trust) if state.server_trust else None
     payload = verify_bundle(
-        envelope, server_key=state.server_key, server_key_id=state.server_key_id,
-        site_id=state.site_id, highest_version=-1, now=float("-inf"), trusted=trusted,
-    )  # fmt: skip
+        envelope,
+        server_key=state.server_key,
+        server_key_id=state.server_key_id,
+        site_id=state.site_id,
+        highest_version=-1,
+        now=float("-inf"),
+        trusted=trusted,
+    )
     if version is not None and payload["version"] != version:
-        raise BundleRefused(f"active bundle is version {payload['version']}, the agent "
-                            f"activated {version}", code="active_invalid")  # fmt: skip
+        raise BundleRefused(
+            f"active bundle is version {payload['version']}, the agent activated {version}",
+            code="active_invalid",
+        )
     return payload
 
 

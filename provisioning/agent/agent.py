@@ -101,8 +101,9 @@ class Agent:
         if not self.state.enrolled:
             raise NotEnrolled("this kiosk is not enrolled: run `kiosk enroll` first")
         if self._client is None or self._client.base != self.state.server_url.rstrip("/"):
-            self._client = FleetClient(self.state.server_url, self.key, clock=self.clock,
-                                       session=self._session)  # fmt: skip
+            self._client = FleetClient(
+                self.state.server_url, self.key, clock=self.clock, session=self._session
+            )
         return self._client
 
     def close(self) -> None:
@@ -117,8 +118,12 @@ class Agent:
     ) -> dict[str, Any]:
         """Register this kiosk's key with a pairing code; pins the server's key."""
         client = FleetClient(server_url, self.key, clock=self.clock, session=self._session)
-        body = {"code": code, "serial": serial, "public_key": self.key.public_text,
-                "software_version": self.software_version}  # fmt: skip
+        body = {
+            "code": code,
+            "serial": serial,
+            "public_key": self.key.public_text,
+            "software_version": self.software_version,
+        }
         answer = client.call("POST", "/v1/enroll", body)
         pinned = str(answer.get("server_key", ""))
         if key_id(pinned) != answer.get("server_key_id") or (
@@ -127,15 +132,22 @@ class Agent:
             raise AgentError("the server's key is not the one expected", code="server_key_mismatch")
         with self._lock:
             self.state = AgentState(
-                server_url=server_url, server_key=pinned, server_key_id=key_id(pinned),
-                device_id=self.key.device_id, status=str(answer["status"]),
+                server_url=server_url,
+                server_key=pinned,
+                server_key_id=key_id(pinned),
+                device_id=self.key.device_id,
+                status=str(answer["status"]),
                 site_id=answer.get("site_id"),
-            )  # fmt: skip
+            )
             self.save()
         self._client = client
         s = self.state
-        return {"device_id": s.device_id, "status": s.status, "site_id": s.site_id,
-                "server_key_id": s.server_key_id}  # fmt: skip
+        return {
+            "device_id": s.device_id,
+            "status": s.status,
+            "site_id": s.site_id,
+            "server_key_id": s.server_key_id,
+        }
 
     # ---- one round -----------------------------------------------------------------------
 
@@ -233,8 +245,12 @@ class Agent:
         except BundleRefused as exc:
             log.warning("%s", exc.detail)
             self.state.config_error = f"{exc.code}: {exc.detail}"
-            return {"offered": offered, "action": "refused", "reason": exc.code,
-                    "detail": exc.detail}  # fmt: skip
+            return {
+                "offered": offered,
+                "action": "refused",
+                "reason": exc.code,
+                "detail": exc.detail,
+            }
         self.store.stage(envelope)
         return {"offered": offered, "action": "staged", "version": payload["version"]}
 
@@ -257,10 +273,14 @@ class Agent:
     def _verify(self, envelope: Any) -> dict[str, Any]:
         trusted = trusted_key_ids(self.state.server_trust) if self.state.server_trust else None
         return verify_bundle(
-            envelope, server_key=self.state.server_key, server_key_id=self.state.server_key_id,
-            site_id=self.state.site_id, highest_version=self.state.highest_version,
-            now=self.clock(), trusted=trusted,
-        )  # fmt: skip
+            envelope,
+            server_key=self.state.server_key,
+            server_key_id=self.state.server_key_id,
+            site_id=self.state.site_id,
+            highest_version=self.state.highest_version,
+            now=self.clock(),
+            trusted=trusted,
+        )
 
     def _refused(self, exc: Refused, report: dict[str, Any]) -> None:
         report["contacted"] = True
@@ -377,15 +397,21 @@ class Agent:
         s = self.state
         now = self.clock()
         return {
-            "enrolled": s.enrolled, "server": s.server_url, "status": s.status,
-            "site_id": s.site_id, "config_version": s.applied_version or None,
+            "enrolled": s.enrolled,
+            "server": s.server_url,
+            "status": s.status,
+            "site_id": s.site_id,
+            "config_version": s.applied_version or None,
             "config_expires_at": s.active_expires_at or None,
             "config_stale": bool(s.active_expires_at) and s.active_expires_at <= now,
-            "staged": self.store.staged() is not None, "in_service": s.in_service,
-            "service_message": s.service_message, "last_contact": s.last_contact or None,
-            "last_error": s.last_error or None, "config_error": s.config_error or None,
+            "staged": self.store.staged() is not None,
+            "in_service": s.in_service,
+            "service_message": s.service_message,
+            "last_contact": s.last_contact or None,
+            "last_error": s.last_error or None,
+            "config_error": s.config_error or None,
             "config_warnings": s.config_warnings,
-        }  # fmt: skip
+        }
 
     # ---- background loop -----------------------------------------------------------------
 

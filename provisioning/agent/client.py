@@ -52,8 +52,9 @@ class FleetClient:
             if exc.code != "stale_timestamp" or not exc.server_time:
                 raise
             self.clock_offset = float(exc.server_time) - self._clock()
-            log.warning("kiosk clock off by %.0f s; signing with the server's time",
-                        self.clock_offset)  # fmt: skip
+            log.warning(
+                "kiosk clock off by %.0f s; signing with the server's time", self.clock_offset
+            )
             return self._call(method, path, body)
 
     def _call(self, method: str, path: str, body: dict[str, Any] | None) -> Any:
@@ -66,9 +67,12 @@ class FleetClient:
             headers["Content-Type"] = "application/json"
         try:
             resp = self._session.request(
-                method, self.base + path, data=raw if body is not None else None,
-                headers=headers, timeout=self.timeout,
-            )  # fmt: skip
+                method,
+                self.base + path,
+                data=raw if body is not None else None,
+                headers=headers,
+                timeout=self.timeout,
+            )
         except requests.RequestException as exc:
             raise Unreachable(f"{type(exc).__name__}: cannot reach {self.base}") from exc
         if resp.status_code >= 400:

@@ -51,8 +51,11 @@ def run(state: AgentState, command: dict[str, Any], hooks: Hooks) -> dict[str, A
         result = {"command_id": command_id, "status": "done", "result": outcome}
     except Exception as exc:  # a failed command is reported, never fatal to the agent
         log.warning("command %s (%s) failed: %s", command_id, kind, type(exc).__name__)
-        result = {"command_id": command_id, "status": "failed",
-                  "result": {"error": f"{type(exc).__name__}: {exc}"}}  # fmt: skip
+        result = {
+            "command_id": command_id,
+            "status": "failed",
+            "result": {"error": f"{type(exc).__name__}: {exc}"},
+        }
     state.remember_result(command_id, result)
     return result
 

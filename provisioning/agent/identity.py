@@ -41,9 +41,12 @@ def load_or_create_device_key(path: Path) -> DeviceKey:
     return DeviceKey(key, public_key_text(key.public_key()))
 
 
-def read_serial(candidates: tuple[str, ...] = (
-    "/sys/class/dmi/id/product_serial", "/etc/machine-id",
-)) -> str:  # fmt: skip
+def read_serial(
+    candidates: tuple[str, ...] = (
+        "/sys/class/dmi/id/product_serial",
+        "/etc/machine-id",
+    ),
+) -> str:
     """The machine's serial number, or its machine id, or its host name."""
     import re
     import socket

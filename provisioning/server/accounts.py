@@ -109,8 +109,10 @@ def add_admin(
 def new_totp(tx: Tx, username: str) -> str:
     """(Re-)enroll an admin's second factor; the new secret. Codes of the old one stop."""
     secret = totp.new_secret()
-    if not tx.run("UPDATE admins SET totp_secret = ?, totp_last_step = NULL WHERE username = ?",
-                  (secret, username)):  # fmt: skip
+    if not tx.run(
+        "UPDATE admins SET totp_secret = ?, totp_last_step = NULL WHERE username = ?",
+        (secret, username),
+    ):
         raise NotFound(f"no admin {username}", code="unknown_admin")
     return secret
 

@@ -147,8 +147,7 @@ def revoke(app: FleetApp, req: Request) -> Response:
 
 def command(app: FleetApp, req: Request) -> Response:
     actor, body = admin(app, req), req.read(schemas.CommandRequest)
-    made = app.fleet.command(actor, req.params["device_id"], body.kind, body.args,
-                             body.command_id)  # fmt: skip
+    made = app.fleet.command(actor, req.params["device_id"], body.kind, body.args, body.command_id)
     return json_response(201, made)
 
 
@@ -174,8 +173,9 @@ def preauthorize(app: FleetApp, req: Request) -> Response:
 
 def get_config(app: FleetApp, req: Request) -> Response:
     version, layer = app.fleet.layer(admin(app, req), req.params["node_id"])
-    return json_response(200, {"node_id": req.params["node_id"], "version": version,
-                               "layer": layer})  # fmt: skip
+    return json_response(
+        200, {"node_id": req.params["node_id"], "version": version, "layer": layer}
+    )
 
 
 def put_config(app: FleetApp, req: Request) -> Response:
@@ -186,8 +186,9 @@ def put_config(app: FleetApp, req: Request) -> Response:
 
 def approve_config(app: FleetApp, req: Request) -> Response:
     actor, body = admin(app, req), req.read(schemas.LayerApproval)
-    return json_response(200, app.fleet.approve_layer(actor, req.params["node_id"],
-                                                      body.proposal_id))  # fmt: skip
+    return json_response(
+        200, app.fleet.approve_layer(actor, req.params["node_id"], body.proposal_id)
+    )
 
 
 def preview_config(app: FleetApp, req: Request) -> Response:

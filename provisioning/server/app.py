@@ -74,8 +74,9 @@ class FleetApp:
     def start_sweeping(self, every: float = 60.0) -> None:
         self.db.maintain()
         self._stop.clear()
-        self._sweeper = threading.Thread(target=self._sweep_loop, args=(every,),
-                                         name="fleet-sweep", daemon=True)  # fmt: skip
+        self._sweeper = threading.Thread(
+            target=self._sweep_loop, args=(every,), name="fleet-sweep", daemon=True
+        )
         self._sweeper.start()
 
     def _sweep_loop(self, every: float) -> None:

@@ -16,8 +16,9 @@ from provisioning.server.db import Tx
 from provisioning.server.errors import Conflict, Forbidden, NotFound
 
 
-def propose(tx: Tx, node_id: str, doc: dict[str, Any], needs: list[str], by: str,
-            now: float) -> int:  # fmt: skip
+def propose(
+    tx: Tx, node_id: str, doc: dict[str, Any], needs: list[str], by: str, now: float
+) -> int:
     """Keep a layer until a second admin approves it; the proposal's id."""
     row = tx.one(
         "INSERT INTO layer_proposals (node_id, document, needs, proposed_by, proposed_at,"
@@ -31,8 +32,9 @@ def propose(tx: Tx, node_id: str, doc: dict[str, Any], needs: list[str], by: str
 def take(tx: Tx, node_id: str, proposal_id: int, by: str, now: float) -> dict[str, Any]:
     """Approve a pending proposal for ``node_id`` as ``by``, who must not have made it:
     (document, {key: {"proposed_by", "approved_by"}}) to store as the layer."""
-    row = tx.one("SELECT * FROM layer_proposals WHERE id = ? AND node_id = ?",
-                 (proposal_id, node_id))  # fmt: skip
+    row = tx.one(
+        "SELECT * FROM layer_proposals WHERE id = ? AND node_id = ?", (proposal_id, node_id)
+    )
     if row is None:
         raise NotFound(f"no proposal {proposal_id} for {node_id}", code="unknown_proposal")
     if row["status"] != "pending":

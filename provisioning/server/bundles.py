@@ -42,9 +42,15 @@ def content_hash(content: dict[str, Any]) -> str:
 
 
 def issue(
-    tx: Tx, key: SigningKey, site_id: str, now: float, *, ttl_s: float = BUNDLE_TTL_S,
-    force: bool = False, content: dict[str, Any] | None = None,
-) -> dict[str, Any]:  # fmt: skip
+    tx: Tx,
+    key: SigningKey,
+    site_id: str,
+    now: float,
+    *,
+    ttl_s: float = BUNDLE_TTL_S,
+    force: bool = False,
+    content: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The site's newest bundle, signing a new one if the content changed (or ``force``).
     ``content``: the site's effective content when the caller has it already."""
     get_site(tx, site_id)
@@ -91,8 +97,9 @@ def for_device(
 
 
 def envelope(tx: Tx, site_id: str, version: int) -> dict[str, Any]:
-    row = tx.one("SELECT envelope FROM bundles WHERE site_id = ? AND version = ?",
-                 (site_id, version))  # fmt: skip
+    row = tx.one(
+        "SELECT envelope FROM bundles WHERE site_id = ? AND version = ?", (site_id, version)
+    )
     assert row is not None
     found: dict[str, Any] = json.loads(row["envelope"])
     return found

@@ -42,25 +42,37 @@ def _out(value: Any) -> None:
 def _serve(args: argparse.Namespace) -> int:
     sqlite = not (args.db or "").startswith(("postgresql://", "postgres://"))
     if args.workers > 1 and sqlite:
-        raise FleetError("SQLite takes one writer: run several workers only with "
-                         "--db postgresql://...", code="bad_option")  # fmt: skip
+        raise FleetError(
+            "SQLite takes one writer: run several workers only with --db postgresql://...",
+            code="bad_option",
+        )
     if bool(args.certfile) != bool(args.keyfile):
         raise FleetError("--certfile and --keyfile go together", code="bad_option")
     with FleetApp(args.data_dir, args.db) as app:  # migrate and make the key, once
         key_id = app.fleet.key.key_id
     low, _, high = args.retry_window.partition(",")
     opts = Options(
-        data_dir=str(args.data_dir), db=args.db, public_url=args.public_url or "",
-        host=args.host, port=args.port, workers=args.workers, certfile=args.certfile or "",
-        keyfile=args.keyfile or "", forwarded_allow_ips=args.forwarded_allow_ips or "",
-        max_inflight=args.max_inflight, retry_window=(int(low), int(high or low)),
-        db_pool=args.db_pool, timeout_keep_alive=args.timeout_keep_alive,
+        data_dir=str(args.data_dir),
+        db=args.db,
+        public_url=args.public_url or "",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        certfile=args.certfile or "",
+        keyfile=args.keyfile or "",
+        forwarded_allow_ips=args.forwarded_allow_ips or "",
+        max_inflight=args.max_inflight,
+        retry_window=(int(low), int(high or low)),
+        db_pool=args.db_pool,
+        timeout_keep_alive=args.timeout_keep_alive,
         limit_concurrency=args.limit_concurrency,
-    )  # fmt: skip
+    )
 
     def announce(url: str) -> None:
-        sys.stdout.write(f"kiosk-fleet: listening on {url} (key {key_id},"
-                         f" {args.workers} worker{'s' if args.workers > 1 else ''})\n")  # fmt: skip
+        sys.stdout.write(
+            f"kiosk-fleet: listening on {url} (key {key_id},"
+            f" {args.workers} worker{'s' if args.workers > 1 else ''})\n"
+        )
         sys.stdout.flush()
 
     serve(opts, announce)
@@ -78,8 +90,9 @@ def _password(args: argparse.Namespace) -> str:
 
 def _admin_add(args: argparse.Namespace) -> int:
     with _app(args) as app:
-        secret = app.fleet.add_admin(args.actor, args.username, _password(args), args.role,
-                                     args.scope)  # fmt: skip
+        secret = app.fleet.add_admin(
+            args.actor, args.username, _password(args), args.role, args.scope
+        )
     made: dict[str, Any] = {"added": args.username, "role": args.role, "scope": args.scope}
     if secret is not None:  # province admins sign in with a one-time code too
         made |= {"totp_secret": secret, "totp_uri": totp.uri(secret, args.username)}
@@ -90,8 +103,13 @@ def _admin_add(args: argparse.Namespace) -> int:
 def _admin_totp(args: argparse.Namespace) -> int:
     with _app(args) as app:
         secret = app.fleet.new_totp(args.actor, args.username)
-    _out({"username": args.username, "totp_secret": secret,
-          "totp_uri": totp.uri(secret, args.username)})  # fmt: skip
+    _out(
+        {
+            "username": args.username,
+            "totp_secret": secret,
+            "totp_uri": totp.uri(secret, args.username),
+        }
+    )
     return 0
 
 
@@ -107,8 +125,7 @@ def _pairing_code(args: argparse.Namespace) -> int:
         code, expires = app.fleet.pairing_code(args.actor, args.site, args.uses, args.ttl * 3600)
         key = app.fleet.key.key_id
     payload = make_payload(args.public_url, code, key) if args.public_url else ""
-    _out({"code": format_code(code), "site": args.site, "expires_at": expires,
-          "payload": payload})  # fmt: skip
+    _out({"code": format_code(code), "site": args.site, "expires_at": expires, "payload": payload})
     return 0
 
 
@@ -189,27 +206,44 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the HTTP API and the web console")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8470, help="0 = any free port")
-    serve.add_argument("--workers", type=int, default=1,
-                       help="server processes on the one socket (PostgreSQL only)")  # fmt: skip
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes on the one socket (PostgreSQL only)",
+    )
     serve.add_argument("--certfile", help="serve HTTPS with this PEM certificate (chain)")
     serve.add_argument("--keyfile", help="the certificate's PEM private key")
     serve.add_argument(
-        "--forwarded-allow-ips", default="",
+        "--forwarded-allow-ips",
+        default="",
         help="comma-separated addresses of load balancers whose X-Forwarded-For and"
         " X-Forwarded-Proto are trusted ('*' = any); none by default",
-    )  # fmt: skip
+    )
     serve.add_argument(
-        "--max-inflight", type=int, default=32,
+        "--max-inflight",
+        type=int,
+        default=32,
         help="device requests served at once per process; the rest get 429",
-    )  # fmt: skip
-    serve.add_argument("--retry-window", default="5,60",
-                       help="LOW,HIGH seconds: the Retry-After range sent with a 429")  # fmt: skip
-    serve.add_argument("--db-pool", type=int, default=10,
-                       help="PostgreSQL connections per process")  # fmt: skip
-    serve.add_argument("--timeout-keep-alive", type=int, default=5,
-                       help="seconds an idle keep-alive connection stays open")  # fmt: skip
-    serve.add_argument("--limit-concurrency", type=int, default=None,
-                       help="connections and requests at once per process before 503s")  # fmt: skip
+    )
+    serve.add_argument(
+        "--retry-window",
+        default="5,60",
+        help="LOW,HIGH seconds: the Retry-After range sent with a 429",
+    )
+    serve.add_argument("--db-pool", type=int, default=10, help="PostgreSQL connections per process")
+    serve.add_argument(
+        "--timeout-keep-alive",
+        type=int,
+        default=5,
+        help="seconds an idle keep-alive connection stays open",
+    )
+    serve.add_argument(
+        "--limit-concurrency",
+        type=int,
+        default=None,
+        help="connections and requests at once per process before 503s",
+    )
     serve.set_defaults(handler=_serve)
     admin = sub.add_parser("admin", help="admin accounts").add_subparsers(
         dest="what", required=True

@@ -54,8 +54,10 @@ def _release_list(args: argparse.Namespace) -> int:
     _write(f"{'version':<12} {'wheels':>6} {'MB':>8} {'downgrade':<9} {'added by':<16} notes")
     for r in found:
         mark = "yes" if r["downgrade"] else ""
-        _write(f"{r['version']:<12} {r['wheels']:>6} {r['bytes'] / 1e6:>8.1f} {mark:<9}"
-               f" {r['added_by']:<16} {r['notes']}")  # fmt: skip
+        _write(
+            f"{r['version']:<12} {r['wheels']:>6} {r['bytes'] / 1e6:>8.1f} {mark:<9}"
+            f" {r['added_by']:<16} {r['notes']}"
+        )
     return 0
 
 
@@ -77,9 +79,13 @@ def _release_rotate(args: argparse.Namespace) -> int:
 def _rollout_start(args: argparse.Namespace) -> int:
     with _app(args) as app:
         found = app.rollouts.start(
-            args.actor, args.version, args.target,
-            canary=args.canary, wave=args.wave, max_failures=args.max_failures,
-        )  # fmt: skip
+            args.actor,
+            args.version,
+            args.target,
+            canary=args.canary,
+            wave=args.wave,
+            max_failures=args.max_failures,
+        )
     _show(found, args.json)
     return 0
 
@@ -105,13 +111,17 @@ def _rollout_list(args: argparse.Namespace) -> int:
     if args.json:
         _out(found)
         return 0
-    _write(f"{'id':>4} {'version':<10} {'target':<14} {'status':<9} {'committed':>9}"
-           f" {'failed':>6} kiosks")  # fmt: skip
+    _write(
+        f"{'id':>4} {'version':<10} {'target':<14} {'status':<9} {'committed':>9}"
+        f" {'failed':>6} kiosks"
+    )
     for r in found:
         t = r["totals"]
         bad = sum(t[s] for s in FAILURES)
-        _write(f"{r['id']:>4} {r['version']:<10} {r['target']:<14} {r['status']:<9}"
-               f" {t['committed']:>9} {bad:>6} {sum(t.values())}")  # fmt: skip
+        _write(
+            f"{r['id']:>4} {r['version']:<10} {r['target']:<14} {r['status']:<9}"
+            f" {t['committed']:>9} {bad:>6} {sum(t.values())}"
+        )
     return 0
 
 
@@ -119,9 +129,11 @@ def _show(found: dict[str, Any], as_json: bool) -> None:
     if as_json:
         _out(found)
         return
-    _write(f"rollout {found['id']}: {found['version']} to {found['target']} — {found['status']}"
-           f" ({found['size']} kiosks, {found['waves']} waves,"
-           f" halt past {found['max_failures_pct']:g}% failures)")  # fmt: skip
+    _write(
+        f"rollout {found['id']}: {found['version']} to {found['target']} — {found['status']}"
+        f" ({found['size']} kiosks, {found['waves']} waves,"
+        f" halt past {found['max_failures_pct']:g}% failures)"
+    )
     if found["halted_reason"]:
         _write(f"  HALTED: {found['halted_reason']}")
     shown = [s for s in STATES if s != "pending"]
@@ -166,13 +178,15 @@ def add_commands(sub: Any) -> None:
     start.add_argument("--target", required=True, help="a region id (province … site)")
     start.add_argument("--canary", default=DEFAULTS["canary"], help="N kiosks or P%% (default 5%%)")
     start.add_argument(
-        "--wave", default=DEFAULTS["wave"],
+        "--wave",
+        default=DEFAULTS["wave"],
         help="each later wave's share of the kiosks, P%% (default 25%%)",
-    )  # fmt: skip
+    )
     start.add_argument(
-        "--max-failures", default=DEFAULTS["max_failures"],
+        "--max-failures",
+        default=DEFAULTS["max_failures"],
         help="failed + rolled back in a wave before it halts, P%% (default 10%%)",
-    )  # fmt: skip
+    )
     start.add_argument("--json", action="store_true")
     start.set_defaults(handler=_rollout_start)
     status = ro.add_parser("status", help="a rollout's waves and failures")

@@ -30,9 +30,14 @@ MAX_MESSAGE = 200
 
 
 def create(
-    tx: Tx, device_id: str, kind: str, args: dict[str, Any], by: str, now: float,
+    tx: Tx,
+    device_id: str,
+    kind: str,
+    args: dict[str, Any],
+    by: str,
+    now: float,
     command_id: str | None = None,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     if kind not in KINDS:
         raise Invalid(f"kind must be one of {', '.join(KINDS)}", field="kind")
     args = _check_args(kind, args)
@@ -103,10 +108,13 @@ def record_results(tx: Tx, device_id: str, results: list[Result], now: float) ->
             "UPDATE commands SET status = ?, result = ?, finished_at = ?"
             " WHERE id = ? AND device_id = ? AND status IN ('pending', 'delivered')",
             (
-                item.status, json.dumps(item.result, ensure_ascii=False), now,
-                item.command_id, device_id,
+                item.status,
+                json.dumps(item.result, ensure_ascii=False),
+                now,
+                item.command_id,
+                device_id,
             ),
-        )  # fmt: skip
+        )
         if changed and item.status == "done":
             _service_follows(tx, device_id, item.command_id)
         stored += changed

@@ -297,8 +297,9 @@ class _PgTx:
 
     def batch(self, statements: Sequence[Statement]) -> list[list[Row] | int]:
         with self._conn.pipeline():  # sent together, answered together
-            cursors = [self._conn.execute(to_pyformat(sql), tuple(args))
-                       for sql, args in statements]  # fmt: skip
+            cursors = [
+                self._conn.execute(to_pyformat(sql), tuple(args)) for sql, args in statements
+            ]
         return [list(c.fetchall()) if c.description else int(c.rowcount) for c in cursors]
 
 
@@ -319,10 +320,15 @@ class PostgresDatabase:
         self._busy = PoolTimeout
         self._returned: dict[int, float] = {}  # id(connection) -> when it came back
         self._pool = ConnectionPool(
-            url, min_size=min(2, pool_size), max_size=pool_size, open=False, timeout=timeout,
+            url,
+            min_size=min(2, pool_size),
+            max_size=pool_size,
+            open=False,
+            timeout=timeout,
             kwargs={"row_factory": dict_row, "connect_timeout": 10},
-            check=self._check, name="fleet",
-        )  # fmt: skip
+            check=self._check,
+            name="fleet",
+        )
         try:
             self._pool.open(wait=True, timeout=timeout)  # fail at start, not at a request
         except self._errors as exc:

@@ -67,8 +67,9 @@ def check_signature(
     if not verify(_public_key(public_key), signature, message):
         raise Unauthorized("the signature does not match", code="signature_invalid")
     if abs(now - stamp) > CLOCK_SKEW_S:
-        err = Unauthorized(f"timestamp more than {CLOCK_SKEW_S}s from server time",
-                           code="stale_timestamp")  # fmt: skip
+        err = Unauthorized(
+            f"timestamp more than {CLOCK_SKEW_S}s from server time", code="stale_timestamp"
+        )
         err.headers["X-Fleet-Server-Time"] = str(int(now))
         raise err
     return device, stamp, nonce
@@ -91,9 +92,15 @@ def authenticate(
 
 
 def verified(
-    tx: Tx, method: str, target: str, headers: dict[str, str], body: bytes, now: float, *,
+    tx: Tx,
+    method: str,
+    target: str,
+    headers: dict[str, str],
+    body: bytes,
+    now: float,
+    *,
     allow_pending: bool = False,
-) -> tuple[dict[str, Any], str]:  # fmt: skip
+) -> tuple[dict[str, Any], str]:
     """The device row and the nonce of a properly signed request, the nonce not yet
     remembered (the caller does that in the same transaction: ``remembering``)."""
     device_id = signed_parts(headers)[0]

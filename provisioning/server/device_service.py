@@ -31,8 +31,12 @@ class Signed:
         self, method: str, target: str, headers: dict[str, str], body: bytes, ip: str = ""
     ) -> None:
         self.method, self.target, self.headers, self.body, self.ip = (
-            method, target, headers, body, ip,
-        )  # fmt: skip
+            method,
+            target,
+            headers,
+            body,
+            ip,
+        )
 
 
 class DeviceService:
@@ -48,9 +52,14 @@ class DeviceService:
 
     def _auth(self, tx: Tx, req: Signed, *, allow_pending: bool = False) -> dict[str, Any]:
         row = devauth.authenticate(
-            tx, req.method, req.target, req.headers, req.body, self.fleet.clock(),
+            tx,
+            req.method,
+            req.target,
+            req.headers,
+            req.body,
+            self.fleet.clock(),
             allow_pending=allow_pending,
-        )  # fmt: skip
+        )
         self.charge(row["id"])
         return row
 
@@ -64,8 +73,9 @@ class DeviceService:
             devauth.remember_nonce(tx, device_id, nonce, now)
             view = enrollment.enroll(tx, body, device_id, now)
             if view["status"] == "accepted" and view["site_id"]:
-                bundles.issue(tx, self.fleet.key, view["site_id"], now,
-                              ttl_s=self.fleet.bundle_ttl_s)  # fmt: skip
+                bundles.issue(
+                    tx, self.fleet.key, view["site_id"], now, ttl_s=self.fleet.bundle_ttl_s
+                )
         return view | self.server_key()
 
     def server_key(self) -> dict[str, str]:
@@ -95,12 +105,14 @@ class DeviceService:
             row, nonce = devauth.verified(tx, req.method, req.target, req.headers, req.body, now)
             self.charge(row["id"])
             # what every heartbeat writes and reads, in one round trip to the database
-            inserted, _, alerts, unanswered = tx.batch([
-                devauth.remembering(row["id"], nonce, now),
-                health.storing(row["id"], report, now),
-                health.open_alerts_of(row["id"]),
-                commands.unanswered(row["id"]),
-            ])  # fmt: skip
+            inserted, _, alerts, unanswered = tx.batch(
+                [
+                    devauth.remembering(row["id"], nonce, now),
+                    health.storing(row["id"], report, now),
+                    health.open_alerts_of(row["id"]),
+                    commands.unanswered(row["id"]),
+                ]
+            )
             devauth.first_time(db.count(inserted))  # a replay: everything above is undone
             if beat.results:
                 commands.record_results(tx, row["id"], beat.results, now)
@@ -142,11 +154,14 @@ class DeviceService:
             )
             if owned is None:
                 raise NotFound("no collect_logs command with this id", code="unknown_command")
-            if tx.one("SELECT id FROM device_logs WHERE command_id = ? AND device_id = ?",
-                      (command_id, row["id"])):  # fmt: skip
+            if tx.one(
+                "SELECT id FROM device_logs WHERE command_id = ? AND device_id = ?",
+                (command_id, row["id"]),
+            ):
                 # one upload per command: five of 512,000 characters were all kept once
-                raise Conflict("the logs of this command were uploaded already",
-                               code="logs_already_uploaded")  # fmt: skip
+                raise Conflict(
+                    "the logs of this command were uploaded already", code="logs_already_uploaded"
+                )
             tx.run(
                 "INSERT INTO device_logs (device_id, command_id, uploaded_at, content)"
                 " VALUES (?,?,?,?)",

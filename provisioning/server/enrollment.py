@@ -94,10 +94,18 @@ def enroll(tx: Tx, body: Enrollment, device_id: str, now: float) -> dict[str, An
         " software_version, enrolled_at, decided_at, decided_by)"
         " VALUES (?,?,?,?,?,?,?,?,?,?)",
         (
-            device_id, public_key, serial, status, site_id, site, software, now,
-            now if pre else None, "preauthorized" if pre else None,
+            device_id,
+            public_key,
+            serial,
+            status,
+            site_id,
+            site,
+            software,
+            now,
+            now if pre else None,
+            "preauthorized" if pre else None,
         ),
-    )  # fmt: skip
+    )
     if pre:
         tx.run("UPDATE preauthorized SET used_by = ? WHERE serial = ?", (device_id, serial))
     return device_view(get_device(tx, device_id))
@@ -130,8 +138,9 @@ def approve(tx: Tx, device_id: str, site_id: str, by: str, now: float) -> dict[s
 def reject(tx: Tx, device_id: str, by: str, now: float) -> None:
     row = get_device(tx, device_id)
     if row["status"] != "pending":
-        raise Conflict(f"only a pending device can be rejected ({row['status']})",
-                       code="bad_transition")  # fmt: skip
+        raise Conflict(
+            f"only a pending device can be rejected ({row['status']})", code="bad_transition"
+        )
     tx.run(
         "UPDATE devices SET status = 'rejected', decided_at = ?, decided_by = ? WHERE id = ?",
         (now, by, device_id),
@@ -146,8 +155,11 @@ def revoke(tx: Tx, device_id: str, by: str, now: float) -> None:
         "UPDATE devices SET status = 'revoked', decided_at = ?, decided_by = ? WHERE id = ?",
         (now, by, device_id),
     )
-    tx.run("UPDATE commands SET status = 'cancelled' WHERE device_id = ? AND status IN"
-           " ('pending', 'delivered')", (device_id,))  # fmt: skip
+    tx.run(
+        "UPDATE commands SET status = 'cancelled' WHERE device_id = ? AND status IN"
+        " ('pending', 'delivered')",
+        (device_id,),
+    )
 
 
 def preauthorize_csv(tx: Tx, text: str, by: str, now: float) -> list[str]:

@@ -112,8 +112,9 @@ class Fleet:
             else:
                 regions.require_within(tx, parent_id, actor.scope)
             regions.add_region(tx, node_id, name, level, parent_id, self.clock())
-            audit.record(tx, actor, "region_add", node_id, self.clock(), level=level,
-                         parent=parent_id)  # fmt: skip
+            audit.record(
+                tx, actor, "region_add", node_id, self.clock(), level=level, parent=parent_id
+            )
 
     def regions(self, actor: Actor) -> list[dict[str, Any]]:
         with self.db.read() as tx:
@@ -130,8 +131,11 @@ class Fleet:
         with self.db.read() as tx:
             regions.require_within(tx, node_id, actor.scope)
             chain = regions.ancestors(tx, node_id)
-            return {"node": chain[-1], "chain": chain,
-                    "census": fleetview.census(tx, node_id, self.clock())}  # fmt: skip
+            return {
+                "node": chain[-1],
+                "chain": chain,
+                "census": fleetview.census(tx, node_id, self.clock()),
+            }
 
     def tops(self, actor: Actor) -> list[dict[str, Any]]:
         """Where the actor's tree starts: the node it is scoped to, or the provinces."""
@@ -149,8 +153,7 @@ class Fleet:
         if len(roots) == 1:  # one province (the usual case): start there
             return self.region(actor, roots[0]["id"])
         with self.db.read() as tx:
-            return {"node": None, "chain": [],
-                    "census": fleetview.census(tx, None, self.clock())}  # fmt: skip
+            return {"node": None, "chain": [], "census": fleetview.census(tx, None, self.clock())}
 
     def chain(self, actor: Actor, node_id: str) -> list[dict[str, Any]]:
         """A node and its ancestors, root first (breadcrumbs)."""
@@ -169,8 +172,10 @@ class Fleet:
         now = time.monotonic()
         if now - self._versions[0] > 60:
             with self.db.read() as tx:
-                rows = tx.all("SELECT DISTINCT software_version AS v FROM devices"
-                              " WHERE status = 'accepted' ORDER BY 1")  # fmt: skip
+                rows = tx.all(
+                    "SELECT DISTINCT software_version AS v FROM devices"
+                    " WHERE status = 'accepted' ORDER BY 1"
+                )
             self._versions = (now, [r["v"] for r in rows])
         return list(self._versions[1])
 
@@ -205,8 +210,7 @@ class Fleet:
             for serial in serials:
                 row = tx.one("SELECT site_id FROM preauthorized WHERE serial = ?", (serial,))
                 regions.require_within(tx, row["site_id"] if row else None, actor.scope)
-            audit.record(tx, actor, "preauthorize", f"{len(serials)} serials", now,
-                         serials=serials)  # fmt: skip
+            audit.record(tx, actor, "preauthorize", f"{len(serials)} serials", now, serials=serials)
             return serials
 
     def devices(
@@ -219,8 +223,9 @@ class Fleet:
         self, actor: Actor, status: str | None, region: str | None, limit: int, offset: int
     ) -> tuple[list[dict[str, Any]], int]:
         """A page of :meth:`devices`, narrowed to a region, and how many match in all."""
-        query = fleetview.DeviceQuery(status=status or "", region=region, sort="enrolled",
-                                      page_size=limit)  # fmt: skip
+        query = fleetview.DeviceQuery(
+            status=status or "", region=region, sort="enrolled", page_size=limit
+        )
         with self.db.read() as tx:
             if region is not None:
                 regions.get_region(tx, region)
@@ -286,8 +291,10 @@ class Fleet:
             sites = regions.sites_under(tx, node_id)
             before = layers.effective_contents(tx, sites)
             after = layers.effective_contents(tx, sites, replace=(node_id, layer))
-            return [{"site_id": s, "changes": layers.describe_changes(before[s], after[s])}
-                    for s in sites]  # fmt: skip
+            return [
+                {"site_id": s, "changes": layers.describe_changes(before[s], after[s])}
+                for s in sites
+            ]
 
     def warnings(self, actor: Actor, node_id: str, doc: Any) -> list[str]:
         """What an admin should hear before pushing ``doc``: excluded matter codes that
@@ -313,10 +320,15 @@ class Fleet:
             if needs:
                 actor.require_province()
                 proposal = approvals.propose(tx, node_id, layer, needs, actor.username, now)
-                audit.record(tx, actor, "config_propose", node_id, now, proposal=proposal,
-                             needs=needs)  # fmt: skip
-                return {"node_id": node_id, "status": "awaiting_approval",
-                        "proposal_id": proposal, "needs_approval": needs}  # fmt: skip
+                audit.record(
+                    tx, actor, "config_propose", node_id, now, proposal=proposal, needs=needs
+                )
+                return {
+                    "node_id": node_id,
+                    "status": "awaiting_approval",
+                    "proposal_id": proposal,
+                    "needs_approval": needs,
+                }
             version = layers.put_layer(tx, node_id, layer, actor.username, now)
             return self._publish(tx, actor, node_id, version, now)
 
@@ -328,8 +340,9 @@ class Fleet:
             regions.require_within(tx, node_id, actor.scope)
             taken = approvals.take(tx, node_id, proposal_id, actor.username, now)
             layers.needs_approval(tx, node_id, taken["document"])  # the rules still hold
-            version = layers.put_layer(tx, node_id, taken["document"], taken["proposed_by"],
-                                       now, taken["approved"])  # fmt: skip
+            version = layers.put_layer(
+                tx, node_id, taken["document"], taken["proposed_by"], now, taken["approved"]
+            )
             audit.record(tx, actor, "config_approve", node_id, now, proposal=proposal_id)
             return self._publish(tx, actor, node_id, version, now)
 
@@ -345,25 +358,31 @@ class Fleet:
         sites = regions.sites_under(tx, node_id)
         issued = bundles.publish(tx, self.key, sites, now, self.bundle_ttl_s)
         warnings = layers.exclusion_warnings(layers.unknown_exclusions(tx, sites))
-        audit.record(tx, actor, "config_push", node_id, now, layer_version=version,
-                     bundles=issued)  # fmt: skip
-        return {"node_id": node_id, "layer_version": version, "bundles": issued,
-                "warnings": warnings}  # fmt: skip
+        audit.record(tx, actor, "config_push", node_id, now, layer_version=version, bundles=issued)
+        return {
+            "node_id": node_id,
+            "layer_version": version,
+            "bundles": issued,
+            "warnings": warnings,
+        }
 
     # ---- commands, alerts, audit --------------------------------------------------------
 
     def command(
-        self, actor: Actor, device_id: str, kind: str, args: dict[str, Any],
+        self,
+        actor: Actor,
+        device_id: str,
+        kind: str,
+        args: dict[str, Any],
         command_id: str | None = None,
-    ) -> dict[str, Any]:  # fmt: skip
+    ) -> dict[str, Any]:
         actor.require_write()
         now = self.clock()
         with self.db.tx() as tx:
             row = enrollment.get_device(tx, device_id)
             regions.require_within(tx, row["site_id"], actor.scope)
             if row["status"] != "accepted":
-                raise Conflict("only an accepted device takes commands",
-                                        code="bad_transition")  # fmt: skip
+                raise Conflict("only an accepted device takes commands", code="bad_transition")
             made = commands.create(tx, device_id, kind, args, actor.username, now, command_id)
             audit.record(tx, actor, "command", device_id, now, kind=kind, command_id=made["id"])
             return made

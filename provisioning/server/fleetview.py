@@ -39,18 +39,23 @@ UNDER = "IN (SELECT node_id FROM region_ancestors WHERE ancestor_id = ?)"
 def census(tx: Tx, node_id: str | None, now: float) -> dict[str, Any]:
     """Counts for ``node_id`` and each child (``node_id`` None: the provinces)."""
     top = "k.parent_id IS NULL" if node_id is None else "k.parent_id = ?"
-    kids = tx.all(f"SELECT k.id, k.name, k.level FROM regions k WHERE {top} ORDER BY k.id",
-                  () if node_id is None else (node_id,))  # fmt: skip
+    kids = tx.all(
+        f"SELECT k.id, k.name, k.level FROM regions k WHERE {top} ORDER BY k.id",
+        () if node_id is None else (node_id,),
+    )
     if not kids and node_id is not None:  # a site: count it, as its own only group
         top = "k.id = ?"
     per_kid = {k["id"]: dict.fromkeys(COUNTS, 0) for k in kids} or (
-        {node_id: dict.fromkeys(COUNTS, 0)} if node_id is not None else {})  # fmt: skip
+        {node_id: dict.fromkeys(COUNTS, 0)} if node_id is not None else {}
+    )
     args: tuple[Any, ...] = () if node_id is None else (node_id,)
     under = "" if node_id is None else f" AND d.site_id {UNDER}"
     if node_id is not None and _whole_tree(tx, node_id):  # the one province: no filter
         under, args = "", ()
-    place = ("SELECT a.node_id AS site_id, a.ancestor_id AS child FROM region_ancestors a"
-             f" JOIN regions k ON k.id = a.ancestor_id WHERE {top}")  # fmt: skip
+    place = (
+        "SELECT a.node_id AS site_id, a.ancestor_id AS child FROM region_ancestors a"
+        f" JOIN regions k ON k.id = a.ancestor_id WHERE {top}"
+    )
     place_args: tuple[Any, ...] = () if node_id is None else (node_id,)
     online_since = now - OFFLINE_AFTER_S
     versions: dict[str, int] = {}
@@ -74,7 +79,7 @@ def census(tx: Tx, node_id: str | None, now: float) -> dict[str, Any]:
         " FROM per JOIN place ON place.site_id = per.site_id"
         " JOIN regions s ON s.id = per.site_id GROUP BY place.child, per.software_version",
         (online_since, online_since, *args, *place_args),
-    ):  # fmt: skip
+    ):
         counts = per_kid[row["child"]]
         for key in COUNTS[:4] + COUNTS[5:]:
             counts[key] += int(row[key] or 0)
@@ -88,7 +93,7 @@ def census(tx: Tx, node_id: str | None, now: float) -> dict[str, Any]:
         " JOIN place ON place.site_id = d.site_id"
         f" WHERE d.status = 'accepted'{under} GROUP BY place.child",
         (*place_args, *args),
-    ):  # fmt: skip
+    ):
         per_kid[row["child"]]["alerting"] = int(row["n"])
     kinds = tx.all(
         "SELECT a.kind, COUNT(*) AS n FROM alerts a JOIN devices d ON d.id = a.device_id"
@@ -158,19 +163,25 @@ class DeviceQuery:
         if self.alert == "any":
             terms.append("d.id IN (SELECT a.device_id FROM alerts a WHERE a.resolved_at IS NULL)")
         elif self.alert is not None:
-            terms.append("d.id IN (SELECT a.device_id FROM alerts a WHERE a.kind = ?"
-                         " AND a.resolved_at IS NULL)")  # fmt: skip
+            terms.append(
+                "d.id IN (SELECT a.device_id FROM alerts a WHERE a.kind = ?"
+                " AND a.resolved_at IS NULL)"
+            )
             args.append(self.alert)
         if self.version is not None:
             terms.append("d.software_version = ?")
             args.append(self.version)
         if self.config == "stale":  # joined: see tables()
-            terms.append("d.last_seen IS NOT NULL AND s.bundle_version IS NOT NULL AND"
-                         " (d.config_version < s.bundle_version OR"
-                         " d.config_version IS NULL)")  # fmt: skip
+            terms.append(
+                "d.last_seen IS NOT NULL AND s.bundle_version IS NOT NULL AND"
+                " (d.config_version < s.bundle_version OR"
+                " d.config_version IS NULL)"
+            )
         elif self.config == "error":
-            terms.append("d.id IN (SELECT a.device_id FROM alerts a"
-                         " WHERE a.kind = 'config_error' AND a.resolved_at IS NULL)")  # fmt: skip
+            terms.append(
+                "d.id IN (SELECT a.device_id FROM alerts a"
+                " WHERE a.kind = 'config_error' AND a.resolved_at IS NULL)"
+            )
         if self.out_of_service:
             terms.append("d.in_service = 0")
         if self.q:  # part of a serial (any case) or of a device id (lower case)
@@ -182,8 +193,11 @@ class DeviceQuery:
 
     def tables(self) -> str:
         """What the WHERE clause reads: the site's row too when staleness is asked."""
-        return "devices d JOIN regions s ON s.id = d.site_id" if self.config == "stale" else (
-            "devices d")  # fmt: skip
+        return (
+            "devices d JOIN regions s ON s.id = d.site_id"
+            if self.config == "stale"
+            else ("devices d")
+        )
 
 
 def device_page(
@@ -228,8 +242,9 @@ def device_slice(
         marks = ",".join("?" * len(ids))
         for a in tx.all(
             f"SELECT device_id, kind FROM alerts WHERE resolved_at IS NULL"
-            f" AND device_id IN ({marks}) ORDER BY opened_at, id", ids
-        ):  # fmt: skip
+            f" AND device_id IN ({marks}) ORDER BY opened_at, id",
+            ids,
+        ):
             alerts[a["device_id"]].append(a["kind"])
     return [summary(r, now, alerts[r["id"]]) for r in rows], total
 

@@ -31,13 +31,22 @@ ALERTS = {
 #: the peripherals a heartbeat reports, and their states (devices/status.py), in Chinese:
 #: alert details are read by admins in the console
 PERIPHERALS = {
-    "idcard": "身份证阅读器", "smartcard": "社保卡/银行卡读卡器", "printer": "凭条打印机",
-    "docscan": "高拍仪", "camera": "摄像头",
-}  # fmt: skip
+    "idcard": "身份证阅读器",
+    "smartcard": "社保卡/银行卡读卡器",
+    "printer": "凭条打印机",
+    "docscan": "高拍仪",
+    "camera": "摄像头",
+}
 DEVICE_STATES = {
-    "online": "正常", "offline": "离线", "noDevice": "未连接", "hardwareError": "硬件故障",
-    "userError": "操作错误", "busy": "忙", "unknown": "未知", "": "未报告",
-}  # fmt: skip
+    "online": "正常",
+    "offline": "离线",
+    "noDevice": "未连接",
+    "hardwareError": "硬件故障",
+    "userError": "操作错误",
+    "busy": "忙",
+    "unknown": "未知",
+    "": "未报告",
+}
 
 
 def check_heartbeat(body: dict[str, Any]) -> dict[str, Any]:
@@ -49,8 +58,10 @@ def report(beat: schemas.Heartbeat) -> dict[str, Any]:
     """What the device row keeps of a heartbeat (its events go to the audit log)."""
     out = schemas.to_dict(beat)
     out["config_error"] = beat.config_error or ""
-    out["devices"] = {k: {"device": v.device, "supplies": dict(v.supplies), "detail": v.detail}
-                      for k, v in beat.devices.items()}  # fmt: skip
+    out["devices"] = {
+        k: {"device": v.device, "supplies": dict(v.supplies), "detail": v.detail}
+        for k, v in beat.devices.items()
+    }
     del out["results"]
     return out
 
@@ -84,16 +95,18 @@ def storing(device_id: str, health: dict[str, Any], now: float) -> Statement:
         "UPDATE devices SET last_seen = ?, health = ?, software_version = ?,"
         " config_version = ?, in_service = ? WHERE id = ?",
         (
-            now, msgspec.json.encode({k: v for k, v in health.items() if k != "events"}).decode(),
-            health["software_version"], health["config_version"], int(health["in_service"]),
+            now,
+            msgspec.json.encode({k: v for k, v in health.items() if k != "events"}).decode(),
+            health["software_version"],
+            health["config_version"],
+            int(health["in_service"]),
             device_id,
         ),
-    )  # fmt: skip
+    )
 
 
 def open_alerts_of(device_id: str) -> Statement:
-    return ("SELECT id, kind FROM alerts WHERE device_id = ? AND resolved_at IS NULL",
-            (device_id,))  # fmt: skip
+    return ("SELECT id, kind FROM alerts WHERE device_id = ? AND resolved_at IS NULL", (device_id,))
 
 
 #: how far back a kiosk's event may be dated: events queue on the kiosk while it is
@@ -108,24 +121,39 @@ def event_time(reported: float, now: float) -> float:
 
 
 def after(
-    tx: Tx, device: dict[str, Any], health: dict[str, Any], open_rows: list[dict[str, Any]],
+    tx: Tx,
+    device: dict[str, Any],
+    health: dict[str, Any],
+    open_rows: list[dict[str, Any]],
     now: float,
-) -> None:  # fmt: skip
+) -> None:
     """What a stored heartbeat changes besides the row: its events into the fleet's audit
     log (under the kiosk's own name), and alerts opened or resolved."""
     for event in health.get("events", []):
         at = event_time(event["at"], now)
-        audit.record(tx, device["id"], f"kiosk.{event['kind']}", device["id"], at,
-                     technician=event["technician"], method=event["method"],
-                     detail=event["detail"], reported_at=event["at"])  # fmt: skip
+        audit.record(
+            tx,
+            device["id"],
+            f"kiosk.{event['kind']}",
+            device["id"],
+            at,
+            technician=event["technician"],
+            method=event["method"],
+            detail=event["detail"],
+            reported_at=event["at"],
+        )
     # offline_day is never in ``found``: the kiosk just spoke, so that alert resolves too
     _sync_alerts(tx, device["id"], conditions(health), set(ALERTS), open_rows, now)
 
 
 def _sync_alerts(
-    tx: Tx, device_id: str, found: dict[str, str], kinds: set[str],
-    open_rows: list[dict[str, Any]], now: float,
-) -> None:  # fmt: skip
+    tx: Tx,
+    device_id: str,
+    found: dict[str, str],
+    kinds: set[str],
+    open_rows: list[dict[str, Any]],
+    now: float,
+) -> None:
     open_kinds = {r["kind"]: r["id"] for r in open_rows}
     for kind in kinds:
         if kind in found and kind not in open_kinds:

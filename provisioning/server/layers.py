@@ -70,9 +70,11 @@ _NONE: Any = policy.Rule("none")
 
 
 def _flat(layer: dict[str, Any]) -> dict[str, Any]:
-    return {f"{section}.{name}": value
-            for section, values in layer.get("settings", {}).items()
-            for name, value in values.items()}  # fmt: skip
+    return {
+        f"{section}.{name}": value
+        for section, values in layer.get("settings", {}).items()
+        for name, value in values.items()
+    }
 
 
 def current_layer(tx: Tx, node_id: str) -> tuple[int, dict[str, Any]] | None:
@@ -85,9 +87,13 @@ def current_layer(tx: Tx, node_id: str) -> tuple[int, dict[str, Any]] | None:
 
 
 def put_layer(
-    tx: Tx, node_id: str, doc: dict[str, Any], by: str, now: float,
+    tx: Tx,
+    node_id: str,
+    doc: dict[str, Any],
+    by: str,
+    now: float,
     approved: dict[str, dict[str, str]] | None = None,
-) -> int:  # fmt: skip
+) -> int:
     """Store a layer. ``approved``: the sensitive keys a second admin approved in it;
     sensitive keys it leaves as they were keep the approval they had."""
     get_region(tx, node_id)
@@ -109,9 +115,15 @@ def put_layer(
     tx.run(
         "INSERT INTO config_layers (node_id, version, document, created_by, created_at,"
         " approvals) VALUES (?,?,?,?,?,?)",
-        (node_id, version, json.dumps(doc, ensure_ascii=False), by, now,
-         json.dumps(approvals, ensure_ascii=False)),
-    )  # fmt: skip
+        (
+            node_id,
+            version,
+            json.dumps(doc, ensure_ascii=False),
+            by,
+            now,
+            json.dumps(approvals, ensure_ascii=False),
+        ),
+    )
     return version
 
 
@@ -125,9 +137,12 @@ def effective_content(
 
 
 def effective_contents(
-    tx: Tx, site_ids: list[str], replace: tuple[str, dict[str, Any]] | None = None,
-    *, exclude: bool = True,
-) -> dict[str, dict[str, Any]]:  # fmt: skip
+    tx: Tx,
+    site_ids: list[str],
+    replace: tuple[str, dict[str, Any]] | None = None,
+    *,
+    exclude: bool = True,
+) -> dict[str, dict[str, Any]]:
     """:func:`effective_content` for many sites at once: three queries however many
     sites a push to a province touches (sites share their ancestors' layers).
     ``exclude=False``: the catalogue as pushed, its excluded matters still in it."""
@@ -211,17 +226,24 @@ def _current_layers(tx: Tx, nodes: set[str]) -> Layers:
         sorted(nodes),
     )
     return {
-        r["node_id"]: (int(r["version"]), json.loads(r["document"]),
-                       {"by": r["created_by"], "approvals": json.loads(r["approvals"])})
+        r["node_id"]: (
+            int(r["version"]),
+            json.loads(r["document"]),
+            {"by": r["created_by"], "approvals": json.loads(r["approvals"])},
+        )
         for r in rows
-    }  # fmt: skip
+    }
 
 
 def _merge(
-    chain: list[str], site_id: str, site_name: str, layers: Layers,
-    replace: tuple[str, dict[str, Any]] | None, levels: dict[str, str],
+    chain: list[str],
+    site_id: str,
+    site_name: str,
+    layers: Layers,
+    replace: tuple[str, dict[str, Any]] | None,
+    levels: dict[str, str],
     apply_exclusions: bool = True,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     settings: dict[str, dict[str, Any]] = {}
     provenance: dict[str, dict[str, Any]] = {}
     branding: dict[str, str] = {}
@@ -240,8 +262,11 @@ def _merge(
             settings.setdefault(section, {}).update(copy.deepcopy(values))
             for name in values:
                 key = f"{section}.{name}"
-                provenance[key] = {"node": node, "level": levels.get(node, ""),
-                                   "by": made["by"]} | made["approvals"].get(key, {})  # fmt: skip
+                provenance[key] = {
+                    "node": node,
+                    "level": levels.get(node, ""),
+                    "by": made["by"],
+                } | made["approvals"].get(key, {})
         branding.update(layer.get("branding", {}))
         if layer.get("catalogue") is not None:
             catalogue = copy.deepcopy(layer["catalogue"])

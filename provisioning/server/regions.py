@@ -40,8 +40,10 @@ def add_region(
         "INSERT INTO regions (id, name, level, parent_id, created_at) VALUES (?,?,?,?,?)",
         (node_id, name.strip(), level, parent_id, now),
     )
-    tx.run("INSERT INTO region_ancestors (node_id, ancestor_id, depth) VALUES (?, ?, 0)",
-           (node_id, node_id))  # fmt: skip
+    tx.run(
+        "INSERT INTO region_ancestors (node_id, ancestor_id, depth) VALUES (?, ?, 0)",
+        (node_id, node_id),
+    )
     if parent_id is not None:
         tx.run(
             "INSERT INTO region_ancestors (node_id, ancestor_id, depth)"

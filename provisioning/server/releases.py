@@ -132,9 +132,16 @@ class Releases:
                 tx.run(
                     "INSERT INTO releases (version, notes, wheels, bytes, platform, added_by,"
                     " added_at) VALUES (?,?,?,?,?,?,?)",
-                    (version, notes or str(manifest.get("notes", "")), len(manifest["wheels"]),
-                     size, json.dumps(manifest.get("built_on", {})), actor.username, now),
-                )  # fmt: skip
+                    (
+                        version,
+                        notes or str(manifest.get("notes", "")),
+                        len(manifest["wheels"]),
+                        size,
+                        json.dumps(manifest.get("built_on", {})),
+                        actor.username,
+                        now,
+                    ),
+                )
                 audit.record(tx, actor, "release_add", version, now, bytes=size)
         return self.get(version)
 
@@ -142,8 +149,9 @@ class Releases:
         for release in self.all():
             if release["version"] == version:
                 return release
-        raise NotFound(f"no release {version}: add it with kiosk-fleet release add",
-                       code="unknown_release")  # fmt: skip
+        raise NotFound(
+            f"no release {version}: add it with kiosk-fleet release add", code="unknown_release"
+        )
 
     def all(self) -> list[dict[str, Any]]:
         """Every release, newest first, with its TUF target's downgrade mark."""
@@ -155,9 +163,14 @@ class Releases:
         out = []
         for row in rows:
             target = signed.get(row["version"], {})
-            out.append(row | {"platform": json.loads(row["platform"] or "{}"),
-                              "signed": bool(target),
-                              "downgrade": bool(target.get("downgrade", False))})  # fmt: skip
+            out.append(
+                row
+                | {
+                    "platform": json.loads(row["platform"] or "{}"),
+                    "signed": bool(target),
+                    "downgrade": bool(target.get("downgrade", False)),
+                }
+            )
         return out
 
     def set_downgrade(self, actor: Actor, version: str, allowed: bool = True) -> dict[str, Any]:

@@ -61,11 +61,24 @@ class RolloutService:
                 )
             n = rollout_plan.canaries(canary, len(found))
             waves = rollout_plan.plan(found, n, wave_pct)
-            options = {"canary": n, "wave_pct": wave_pct, "max_failures_pct": fail_pct,
-                       "downgrade": release["downgrade"]}  # fmt: skip
+            options = {
+                "canary": n,
+                "wave_pct": wave_pct,
+                "max_failures_pct": fail_pct,
+                "downgrade": release["downgrade"],
+            }
             rid = rollouts.create(tx, actor.username, version, target, waves, options, now)
-            audit.record(tx, actor, "rollout_start", f"rollout:{rid}", now, version=version,
-                         region=target, kiosks=len(found), waves=len(waves))  # fmt: skip
+            audit.record(
+                tx,
+                actor,
+                "rollout_start",
+                f"rollout:{rid}",
+                now,
+                version=version,
+                region=target,
+                kiosks=len(found),
+                waves=len(waves),
+            )
             return rollout_views.status(tx, rid)
 
     def status(self, actor: Actor, rollout_id: int) -> dict[str, Any]:

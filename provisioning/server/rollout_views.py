@@ -24,9 +24,14 @@ def status(tx: Tx, rollout_id: int, problems: int = 200) -> dict[str, Any]:
         "SELECT * FROM rollout_waves WHERE rollout_id = ? ORDER BY number", (rollout_id,)
     ):
         states = {s: counts.get(int(w["number"]), {}).get(s, 0) for s in STATES}
-        waves.append(w | {"states": states,
-                          "failures": sum(states[s] for s in FAILURES),
-                          "done": sum(states[s] for s in DONE)})  # fmt: skip
+        waves.append(
+            w
+            | {
+                "states": states,
+                "failures": sum(states[s] for s in FAILURES),
+                "done": sum(states[s] for s in DONE),
+            }
+        )
     failed = tx.all(
         "SELECT rd.device_id, rd.wave, rd.state, rd.reason, rd.detail, rd.updated_at,"
         " d.serial, d.site_id FROM rollout_devices rd JOIN devices d ON d.id = rd.device_id"
@@ -34,8 +39,12 @@ def status(tx: Tx, rollout_id: int, problems: int = 200) -> dict[str, Any]:
         (rollout_id, *FAILURES, problems),
     )
     totals = {s: sum(w["states"][s] for w in waves) for s in STATES}
-    return r | {"waves_detail": waves, "totals": totals, "problems": failed,
-                "size": sum(int(w["size"]) for w in waves)}  # fmt: skip
+    return r | {
+        "waves_detail": waves,
+        "totals": totals,
+        "problems": failed,
+        "size": sum(int(w["size"]) for w in waves),
+    }
 
 
 def listing(tx: Tx, limit: int = 100) -> list[dict[str, Any]]:

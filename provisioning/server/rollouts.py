@@ -38,8 +38,16 @@ class Status(enum.StrEnum):
 
 UNDER_WAY = (Status.RUNNING, Status.PAUSED, Status.HALTED)
 #: per-device states; the middle three are an offer in flight, the last three are done
-STATES = ("pending", "offered", "downloading", "installed", "committed", "rolled_back",
-          "failed", "withdrawn")  # fmt: skip
+STATES = (
+    "pending",
+    "offered",
+    "downloading",
+    "installed",
+    "committed",
+    "rolled_back",
+    "failed",
+    "withdrawn",
+)
 IN_FLIGHT = ("offered", "downloading", "installed")
 DONE = ("committed", "rolled_back", "failed")
 FAILURES = ("rolled_back", "failed")
@@ -118,24 +126,41 @@ def busy_rollout(tx: Tx, target: str) -> int | None:
 
 
 def create(
-    tx: Tx, actor: str, version: str, target: str, waves: list[Wave], options: dict[str, Any],
+    tx: Tx,
+    actor: str,
+    version: str,
+    target: str,
+    waves: list[Wave],
+    options: dict[str, Any],
     now: float,
-) -> int:  # fmt: skip
+) -> int:
     row = tx.one(
         "INSERT INTO rollouts (version, target, status, canary, wave_pct, max_failures_pct,"
         " downgrade, waves, current_wave, created_by, created_at)"
         " VALUES (?,?,?,?,?,?,?,?,0,?,?) RETURNING id",
-        (version, target, Status.RUNNING.value, options["canary"], options["wave_pct"],
-         options["max_failures_pct"], int(options["downgrade"]), len(waves), actor, now),
-    )  # fmt: skip
+        (
+            version,
+            target,
+            Status.RUNNING.value,
+            options["canary"],
+            options["wave_pct"],
+            options["max_failures_pct"],
+            int(options["downgrade"]),
+            len(waves),
+            actor,
+            now,
+        ),
+    )
     assert row is not None
     rid = int(row["id"])
     tx.many(
         "INSERT INTO rollout_waves (rollout_id, number, label, region_id, size, started_at)"
         " VALUES (?,?,?,?,?,?)",
-        [(rid, n, w.label, w.region, len(w.devices), now if n == 0 else None)
-         for n, w in enumerate(waves)],
-    )  # fmt: skip
+        [
+            (rid, n, w.label, w.region, len(w.devices), now if n == 0 else None)
+            for n, w in enumerate(waves)
+        ],
+    )
     tx.many(
         "INSERT INTO rollout_devices (rollout_id, device_id, wave, state) VALUES (?,?,?,?)",
         [(rid, d, n, "pending") for n, w in enumerate(waves) for d in w.devices],
@@ -178,8 +203,12 @@ def heartbeat(tx: Tx, device_id: str, report: Any, now: float) -> tuple[bool, An
         return (row["state"] in (*IN_FLIGHT, "withdrawn")), None
     if row["state"] not in IN_FLIGHT:
         return False, None
-    offer = {"offer_id": row["offer_id"], "version": row["version"],
-             "repository": REPOSITORY, "downgrade": bool(row["downgrade"])}  # fmt: skip
+    offer = {
+        "offer_id": row["offer_id"],
+        "version": row["version"],
+        "repository": REPOSITORY,
+        "downgrade": bool(row["downgrade"]),
+    }
     return True, offer
 
 
@@ -194,17 +223,20 @@ def _record(tx: Tx, row: dict[str, Any], report: dict[str, Any], now: float) -> 
     if mine and state in STATES[1:7] and row["state"] not in DONE:
         new = str(state)
     elif (
-        row["state"] in IN_FLIGHT and row["rollout_status"] != Status.RUNNING
-        and report.get("offer_id") is None and state == "idle"
-    ):  # fmt: skip
+        row["state"] in IN_FLIGHT
+        and row["rollout_status"] != Status.RUNNING
+        and report.get("offer_id") is None
+        and state == "idle"
+    ):
         new = "withdrawn"  # the kiosk dropped the offer we withdrew
     else:
         return None
     progress = report.get("progress")
     if not isinstance(progress, dict):
         progress = {}
-    numbers = [progress.get(k) if isinstance(progress.get(k), int) else None
-               for k in ("bytes", "total")]  # fmt: skip
+    numbers = [
+        progress.get(k) if isinstance(progress.get(k), int) else None for k in ("bytes", "total")
+    ]
     values = (new, _text(report.get("reason"), 64), _text(report.get("detail"), 500), *numbers)
     stored = (row["state"], row["reason"], row["detail"], row["bytes"], row["total"])
     if values == stored:
@@ -234,11 +266,13 @@ def evaluate(tx: Tx, rollout_id: int, now: float) -> None:
     failures = sum(int(x["n"]) for x in rows if x["state"] in FAILURES)
     done = sum(int(x["n"]) for x in rows if x["state"] in DONE)
     if wave != r["tolerated_wave"] and failures * 100 > r["max_failures_pct"] * size:
-        reasons = Counter({x["reason"] or x["state"]: int(x["n"]) for x in rows
-                           if x["state"] in FAILURES})  # fmt: skip
+        reasons = Counter(
+            {x["reason"] or x["state"]: int(x["n"]) for x in rows if x["state"] in FAILURES}
+        )
         why = "、".join(f"{k}×{n}" for k, n in reasons.most_common(3))
-        reason = (f"第 {wave + 1} 批失败 {failures}/{size} 台，超过上限"
-                  f" {r['max_failures_pct']:g}%：{why}")  # fmt: skip
+        reason = (
+            f"第 {wave + 1} 批失败 {failures}/{size} 台，超过上限 {r['max_failures_pct']:g}%：{why}"
+        )
         if tx.run(
             "UPDATE rollouts SET status = ?, halted_at = ?, halted_reason = ?"
             " WHERE id = ? AND status = ?",
@@ -246,21 +280,34 @@ def evaluate(tx: Tx, rollout_id: int, now: float) -> None:
         ):
             _close_wave(tx, rollout_id, wave, "halted", now)
             audit.record(
-                tx, "fleet", "rollout_halted", f"rollout:{rollout_id}", now,
-                wave=wave, failures=failures, size=size, reasons=dict(reasons),
-            )  # fmt: skip
+                tx,
+                "fleet",
+                "rollout_halted",
+                f"rollout:{rollout_id}",
+                now,
+                wave=wave,
+                failures=failures,
+                size=size,
+                reasons=dict(reasons),
+            )
             log.warning("rollout %d halted: %s", rollout_id, reason)
         return
     if size and done == size:
         _close_wave(tx, rollout_id, wave, "done", now)
         if wave + 1 < r["waves"]:
-            tx.run("UPDATE rollouts SET current_wave = ? WHERE id = ? AND current_wave = ?",
-                   (wave + 1, rollout_id, wave))  # fmt: skip
-            tx.run("UPDATE rollout_waves SET started_at = ? WHERE rollout_id = ? AND number = ?",
-                   (now, rollout_id, wave + 1))  # fmt: skip
+            tx.run(
+                "UPDATE rollouts SET current_wave = ? WHERE id = ? AND current_wave = ?",
+                (wave + 1, rollout_id, wave),
+            )
+            tx.run(
+                "UPDATE rollout_waves SET started_at = ? WHERE rollout_id = ? AND number = ?",
+                (now, rollout_id, wave + 1),
+            )
         else:
-            tx.run("UPDATE rollouts SET status = ?, finished_at = ? WHERE id = ?",
-                   (Status.FINISHED.value, now, rollout_id))  # fmt: skip
+            tx.run(
+                "UPDATE rollouts SET status = ?, finished_at = ? WHERE id = ?",
+                (Status.FINISHED.value, now, rollout_id),
+            )
             audit.record(tx, "fleet", "rollout_finished", f"rollout:{rollout_id}", now)
 
 
@@ -304,8 +351,9 @@ def move(tx: Tx, rollout_id: int, verb: str, now: float) -> dict[str, Any]:
     r = get(tx, rollout_id)
     allowed, to = _MOVES[verb]
     if r["status"] not in allowed:
-        raise Conflict(f"rollout {rollout_id} is {r['status']}: it cannot {verb}",
-                       code="bad_transition")  # fmt: skip
+        raise Conflict(
+            f"rollout {rollout_id} is {r['status']}: it cannot {verb}", code="bad_transition"
+        )
     tolerated = r["current_wave"] if r["status"] == Status.HALTED else r["tolerated_wave"]
     finished = now if to == Status.ABORTED else None
     tx.run(

@@ -48,8 +48,12 @@ class Outbox(msgspec.Struct):
     oldest_pending_age_s: NonNegative | None = None
 
 
-EVENT_KINDS = ("maintenance_entered", "maintenance_pin_failed", "maintenance_locked",
-               "maintenance_left")  # fmt: skip
+EVENT_KINDS = (
+    "maintenance_entered",
+    "maintenance_pin_failed",
+    "maintenance_locked",
+    "maintenance_left",
+)
 EventKind = typing.Literal[
     "maintenance_entered", "maintenance_pin_failed", "maintenance_locked", "maintenance_left"
 ]
@@ -79,8 +83,7 @@ class Result(msgspec.Struct):
 def check_results(results: list[Result], root: str) -> None:
     for i, item in enumerate(results):
         if len(msgspec.json.encode(item.result)) > MAX_RESULT_BYTES:
-            raise Invalid(f"at most {MAX_RESULT_BYTES} bytes of JSON",
-                          field=f"{root}[{i}].result")  # fmt: skip
+            raise Invalid(f"at most {MAX_RESULT_BYTES} bytes of JSON", field=f"{root}[{i}].result")
 
 
 class Heartbeat(msgspec.Struct):
@@ -192,8 +195,9 @@ class Layer(msgspec.Struct, forbid_unknown_fields=True):
     def check(self) -> None:
         for section in self.settings:
             if section in FORBIDDEN_SECTIONS:
-                raise Invalid(f"[{section}] cannot be set by the fleet",
-                              field=f"settings.{section}")  # fmt: skip
+                raise Invalid(
+                    f"[{section}] cannot be set by the fleet", field=f"settings.{section}"
+                )
 
 
 # ---- reading ------------------------------------------------------------------------------

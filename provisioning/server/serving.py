@@ -84,12 +84,22 @@ class Options:
 def _config(app: Any, opts: Options, **extra: Any) -> uvicorn.Config:
     allow = opts.forwarded_allow_ips
     return uvicorn.Config(
-        app, http=FleetProtocol, lifespan="on", log_config=None, access_log=False,
-        server_header=False, backlog=2048, timeout_keep_alive=opts.timeout_keep_alive,
-        limit_concurrency=opts.limit_concurrency, timeout_graceful_shutdown=10,
-        proxy_headers=bool(allow), forwarded_allow_ips=allow or None,
-        ssl_certfile=opts.certfile or None, ssl_keyfile=opts.keyfile or None, **extra,
-    )  # fmt: skip
+        app,
+        http=FleetProtocol,
+        lifespan="on",
+        log_config=None,
+        access_log=False,
+        server_header=False,
+        backlog=2048,
+        timeout_keep_alive=opts.timeout_keep_alive,
+        limit_concurrency=opts.limit_concurrency,
+        timeout_graceful_shutdown=10,
+        proxy_headers=bool(allow),
+        forwarded_allow_ips=allow or None,
+        ssl_certfile=opts.certfile or None,
+        ssl_keyfile=opts.keyfile or None,
+        **extra,
+    )
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -113,9 +123,13 @@ def create_app() -> Starlette:
     raw["retry_window"] = tuple(raw["retry_window"])
     opts = Options(**raw)
     fleet = FleetApp(
-        Path(opts.data_dir), opts.db, public_url=opts.public_url, db_pool=opts.db_pool,
-        admission=Admission(opts.max_inflight, opts.retry_window), migrate_schema=False,
-    )  # fmt: skip
+        Path(opts.data_dir),
+        opts.db,
+        public_url=opts.public_url,
+        db_pool=opts.db_pool,
+        admission=Admission(opts.max_inflight, opts.retry_window),
+        migrate_schema=False,
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -136,8 +150,9 @@ def serve(opts: Options, announce: Any = None) -> None:
     shown = f"[{host}]" if ":" in str(host) else host
     if announce is not None:
         announce(f"{opts.scheme}://{shown}:{port}")
-    config = _config("provisioning.server.serving:create_app", opts, factory=True,
-                     workers=opts.workers)  # fmt: skip
+    config = _config(
+        "provisioning.server.serving:create_app", opts, factory=True, workers=opts.workers
+    )
     server = uvicorn.Server(config)
     for sig in (signal.SIGTERM, signal.SIGINT):  # uvicorn stops gracefully, then re-raises
         signal.signal(sig, lambda *_: None)  # its signal here: a clean stop exits 0
@@ -170,8 +185,9 @@ class ServerThread:
         config.load()
         self._server = uvicorn.Server(config)
         ready = threading.Event()
-        self._thread = threading.Thread(target=asyncio.run, args=(self._serve(sock, ready),),
-                                        name="fleet-http", daemon=True)  # fmt: skip
+        self._thread = threading.Thread(
+            target=asyncio.run, args=(self._serve(sock, ready),), name="fleet-http", daemon=True
+        )
         self._thread.start()
         ready.wait()
         if not self._server.started:

@@ -34,8 +34,9 @@ def check(tx: Tx, username: str, ip: str, now: float) -> None:
     for key, _ in _keys(username, ip):
         row = tx.one("SELECT locked_until FROM login_failures WHERE key = ?", (key,))
         if row is not None and row["locked_until"] > now:
-            err = TooMany(int(row["locked_until"] - now) + 1,
-                          "too many failed sign-ins: try again later")  # fmt: skip
+            err = TooMany(
+                int(row["locked_until"] - now) + 1, "too many failed sign-ins: try again later"
+            )
             err.code = "login_locked"
             raise err
 
@@ -52,8 +53,9 @@ def failed(tx: Tx, username: str, ip: str, now: float) -> None:
             " last_at = excluded.last_at, locked_until = excluded.locked_until",
             (key, count, now, locked),
         )
-        if locked and not tx.one("SELECT id FROM security_alerts WHERE subject = ?"
-                                 " AND resolved_at IS NULL", (key,)):  # fmt: skip
+        if locked and not tx.one(
+            "SELECT id FROM security_alerts WHERE subject = ? AND resolved_at IS NULL", (key,)
+        ):
             tx.run(
                 "INSERT INTO security_alerts (kind, subject, detail, opened_at)"
                 " VALUES ('login_locked', ?, ?, ?)",
@@ -69,12 +71,16 @@ def check_second_factor(tx: Tx, row: dict[str, object], otp: str, now: float) ->
     """A province admin's one-time code: right, current, and not used before."""
     secret = row.get("totp_secret")
     if not isinstance(secret, str) or not secret:
-        raise Unauthorized("province admins sign in with a one-time code: enroll one with"
-                           " `kiosk-fleet admin totp`", code="second_factor_required")  # fmt: skip
+        raise Unauthorized(
+            "province admins sign in with a one-time code: enroll one with"
+            " `kiosk-fleet admin totp`",
+            code="second_factor_required",
+        )
     step = totp.matching_step(secret, otp.strip(), now)
     if step is None:
-        raise Unauthorized("send the one-time code from the authenticator (otp)",
-                           code="second_factor_required")  # fmt: skip
+        raise Unauthorized(
+            "send the one-time code from the authenticator (otp)", code="second_factor_required"
+        )
     last = row.get("totp_last_step")
     if isinstance(last, int) and step <= last:  # a code seen before: replayed
         raise Unauthorized("this one-time code was used already", code="second_factor_required")
@@ -82,5 +88,7 @@ def check_second_factor(tx: Tx, row: dict[str, object], otp: str, now: float) ->
 
 
 def open_alerts(tx: Tx) -> list[dict[str, object]]:
-    return tx.all("SELECT * FROM security_alerts WHERE resolved_at IS NULL"
-                  " ORDER BY opened_at DESC, id DESC LIMIT 100")  # fmt: skip
+    return tx.all(
+        "SELECT * FROM security_alerts WHERE resolved_at IS NULL"
+        " ORDER BY opened_at DESC, id DESC LIMIT 100"
+    )

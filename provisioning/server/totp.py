@@ -49,5 +49,7 @@ def matching_step(secret: str, code: str, now: float, window: int = 1) -> int | 
 
 
 def uri(secret: str, username: str, issuer: str = "Bianmin Fleet") -> str:
-    return (f"otpauth://totp/{quote(issuer)}:{quote(username)}?secret={secret}"
-            f"&issuer={quote(issuer)}&digits={DIGITS}&period={STEP_S}")  # fmt: skip
+    return (
+        f"otpauth://totp/{quote(issuer)}:{quote(username)}?secret={secret}"
+        f"&issuer={quote(issuer)}&digits={DIGITS}&period={STEP_S}"
+    )

@@ -102,6 +102,11 @@ def _header(scope: Scope, name: bytes) -> str:
 
 
 async def _plain(send: Send, status: int, headers: list[tuple[bytes, bytes]] | None = None) -> None:
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-length", b"0"), *(headers or [])]})  # fmt: skip
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-length", b"0"), *(headers or [])],
+        }
+    )
     await send({"type": "http.response.body", "body": b""})

@@ -125,9 +125,11 @@ def _failed_device_request(route: Route | None, error: FleetError) -> bool:
     """A forged or unknown device request, charged to its address. Not a genuine kiosk
     whose clock is off (its signature was good): kiosks share NAT addresses."""
     return (
-        route is not None and route.kind == "device" and error.status == 401
+        route is not None
+        and route.kind == "device"
+        and error.status == 401
         and error.code != "stale_timestamp"
-    )  # fmt: skip
+    )
 
 
 def _not_allowed(ops: dict[str, Route]) -> FleetError:
@@ -143,12 +145,16 @@ def _request(scope: Scope) -> Request:
     headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
     client = scope.get("client")
     return Request(
-        method=scope["method"], target=target, path=scope["path"],
-        query=dict(parse_qsl(raw_query, keep_blank_values=True)), headers=headers, body=b"",
+        method=scope["method"],
+        target=target,
+        path=scope["path"],
+        query=dict(parse_qsl(raw_query, keep_blank_values=True)),
+        headers=headers,
+        body=b"",
         ip=client[0] if client else "",
         params={k: str(v) for k, v in scope.get("path_params", {}).items()},
         scheme=scope.get("scheme", "http"),
-    )  # fmt: skip
+    )
 
 
 def _check_target(route: Route, req: Request) -> None:
@@ -198,8 +204,10 @@ async def send_response(send: Send, method: str, resp: Response) -> None:
     headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in resp.headers.items()]
     has_body = resp.status not in (204, 304)
     if has_body:
-        headers += [(b"content-type", resp.content_type.encode("latin-1")),
-                    (b"content-length", str(len(resp.body)).encode("ascii"))]  # fmt: skip
+        headers += [
+            (b"content-type", resp.content_type.encode("latin-1")),
+            (b"content-length", str(len(resp.body)).encode("ascii")),
+        ]
     await send({"type": "http.response.start", "status": resp.status, "headers": headers})
     body = resp.body if has_body and method != "HEAD" else b""
     await send({"type": "http.response.body", "body": body})
@@ -243,7 +251,8 @@ def build_app(app: FleetApp, lifespan: Lifespan[Any] | None = None) -> Starlette
     table.append(StarletteRoute("/openapi.json", _openapi, methods=["GET"]))
     table.append(Mount("/tuf", app=TufFiles(app.releases.path)))  # releases: tufserve.py
     return Starlette(
-        routes=table, lifespan=lifespan,
+        routes=table,
+        lifespan=lifespan,
         exception_handlers={HTTPException: _http_error, Exception: _failed},
         middleware=[Middleware(SecurityHeaders)],
-    )  # fmt: skip
+    )

@@ -40,8 +40,9 @@ def _state_dir(args: argparse.Namespace) -> Path:
         return settings_from_args(args).state_dir
     except SettingsError as exc:
         sys.stderr.write(f"kiosk agent: settings not loaded ({exc}); syncing anyway\n")
-    site = args.config or (Path(os.environ["KIOSK_CONFIG"]) if os.environ.get("KIOSK_CONFIG")
-                           else None)  # fmt: skip
+    site = args.config or (
+        Path(os.environ["KIOSK_CONFIG"]) if os.environ.get("KIOSK_CONFIG") else None
+    )
     try:
         with site.open("rb") as fh:  # type: ignore[union-attr]
             named = tomllib.load(fh).get("paths", {}).get("state_dir", "")

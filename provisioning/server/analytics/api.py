@@ -21,6 +21,13 @@ def usage(app: FleetApp, req: Request) -> Response:
     if req.header("content-type").split(";")[0].strip() != JSON_TYPE:
         raise UnsupportedMedia("expected application/json")
     with app.fleet.db.tx() as tx:
-        status, answer = ingest(tx, req.method, req.target, req.headers, req.body,
-                                app.fleet.clock(), _MATTERS.setdefault(app.db, {}))  # fmt: skip
+        status, answer = ingest(
+            tx,
+            req.method,
+            req.target,
+            req.headers,
+            req.body,
+            app.fleet.clock(),
+            _MATTERS.setdefault(app.db, {}),
+        )
     return json_response(status, answer)

@@ -36,8 +36,11 @@ def add_commands(sub: Any, make_app: AppFactory) -> None:
     pull.add_argument("--region", required=True)
     pull.add_argument("--platform", required=True, help="the platform API's base URL")
     pull.add_argument("--client-id", required=True, help="the fleet's id at the platform")
-    pull.add_argument("--token-env", default="PLATFORM_TOKEN",
-                      help="the variable holding the token (default PLATFORM_TOKEN)")  # fmt: skip
+    pull.add_argument(
+        "--token-env",
+        default="PLATFORM_TOKEN",
+        help="the variable holding the token (default PLATFORM_TOKEN)",
+    )
     pull.set_defaults(handler=lambda args: _pull(args, make_app))
 
 

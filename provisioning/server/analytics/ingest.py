@@ -89,8 +89,15 @@ def day_of(hour: dt.datetime) -> int:
 MattersCache = dict[tuple[str, int | None], frozenset[str]]
 
 
-def ingest(tx: Tx, method: str, target: str, headers: dict[str, str], body: bytes,
-           now: float, cache: MattersCache) -> tuple[int, dict[str, Any]]:  # fmt: skip
+def ingest(
+    tx: Tx,
+    method: str,
+    target: str,
+    headers: dict[str, str],
+    body: bytes,
+    now: float,
+    cache: MattersCache,
+) -> tuple[int, dict[str, Any]]:
     """(status, answer) for one usage request; a FleetError for a refusal. ``cache``:
     the sites' matters by bundle version, kept by the caller for its database."""
     if len(body) > MAX_BODY:
@@ -113,9 +120,16 @@ def ingest(tx: Tx, method: str, target: str, headers: dict[str, str], body: byte
     tx.run(
         "INSERT INTO usage_batches (device_id, hour, batch_id, digest, site_id, counters,"
         " received_at) VALUES (?,?,?,?,?,?,?)",
-        (row["id"], int(batch.hour.timestamp()), batch.batch_id, _digest(doc), row["site_id"],
-         len(batch.counters), now),
-    )  # fmt: skip
+        (
+            row["id"],
+            int(batch.hour.timestamp()),
+            batch.batch_id,
+            _digest(doc),
+            row["site_id"],
+            len(batch.counters),
+            now,
+        ),
+    )
     add_to_rollups(tx, row["site_id"], [batch])
     return 201, {"batch_id": batch.batch_id, "status": "stored"}
 
@@ -196,8 +210,13 @@ def rollup_rows(
     return day, matter, funnel
 
 
-def _one(c: Counter, d: int, day: dict[tuple[Any, ...], int], matter: dict[tuple[Any, ...], int],
-         funnel: dict[tuple[Any, ...], int]) -> None:  # fmt: skip
+def _one(
+    c: Counter,
+    d: int,
+    day: dict[tuple[Any, ...], int],
+    matter: dict[tuple[Any, ...], int],
+    funnel: dict[tuple[Any, ...], int],
+) -> None:
     dim = DAY_DIM.get(c.metric)
     if dim is not None:
         day[(d, c.metric, str(c.dim(dim)) if dim else "")] += c.value

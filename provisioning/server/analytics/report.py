@@ -19,10 +19,16 @@ from provisioning.server.db import Database
 from provisioning.server.regions import ancestors, children, get_region, require_within
 
 FLOW_NAMES = {
-    "instant": "即时办", "promised": "承诺办", "appointment": "预约办", "deferred": "延时办",
-    "self_service": "自助办", "tracking": "办件查询", "correction": "补正", "complaint": "投诉",
+    "instant": "即时办",
+    "promised": "承诺办",
+    "appointment": "预约办",
+    "deferred": "延时办",
+    "self_service": "自助办",
+    "tracking": "办件查询",
+    "correction": "补正",
+    "complaint": "投诉",
     "assist": "帮办",
-}  # fmt: skip
+}
 
 
 def build(db: Database, actor: Actor, node_id: str, s: Span) -> dict[str, Any]:
@@ -68,9 +74,10 @@ def for_file(report: dict[str, Any]) -> dict[str, Any]:
         out["usage"], out["matters"] = hide(report["usage"]), hide(report["matters"])
     out["children"] = [
         {k: (v if k in ("id", "name", "level") else hide(v)) for k, v in c.items()}
-        if c["level"] == "site" else c
+        if c["level"] == "site"
+        else c
         for c in report["children"]
-    ]  # fmt: skip
+    ]
     return out
 
 
@@ -84,8 +91,14 @@ def rows(report: dict[str, Any]) -> list[list[Any]]:
     site = report["site_level"]
     u = report["usage"]
     out: list[list[Any]] = [["section", "item", "measure", "value"]]
-    out.append(["region", report["region"]["id"], " / ".join(report["region"]["path"]),
-                f"{report['from']}..{report['to']}"])  # fmt: skip
+    out.append(
+        [
+            "region",
+            report["region"]["id"],
+            " / ".join(report["region"]["path"]),
+            f"{report['from']}..{report['to']}",
+        ]
+    )
     out.append(["summary", "all", "served", _c(u["served"], site)])
     for k, v in u["journeys"].items():
         out.append(["summary", "all", f"journeys_{k}", _c(v, site)])
@@ -113,8 +126,9 @@ def rows(report: dict[str, Any]) -> list[list[Any]]:
     for group in ("department", "site", "matter"):
         for r in cards[group]:
             out.append([f"cards_by_{group}", f"{r['key']} {r['name']}".strip(), "red", r["red"]])
-            out.append([f"cards_by_{group}", f"{r['key']} {r['name']}".strip(), "yellow",
-                        r["yellow"]])  # fmt: skip
+            out.append(
+                [f"cards_by_{group}", f"{r['key']} {r['name']}".strip(), "yellow", r["yellow"]]
+            )
     return out
 
 

@@ -59,15 +59,19 @@ class Platform:
             query["cursor"] = cursor
         req = urllib.request.Request(
             f"{self.url.rstrip('/')}/v1/supervision/cases?{urllib.parse.urlencode(query)}",
-            headers={"X-Device-Id": self.client_id, "Authorization": f"Bearer {self.token}",
-                     "Accept": "application/json"},
-        )  # fmt: skip
+            headers={
+                "X-Device-Id": self.client_id,
+                "Authorization": f"Bearer {self.token}",
+                "Accept": "application/json",
+            },
+        )
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as resp:
                 doc: dict[str, Any] = json.loads(resp.read())
         except (OSError, ValueError) as exc:
-            raise FleetError(f"the platform did not answer: {exc}",
-                             code="platform_unreachable") from exc  # fmt: skip
+            raise FleetError(
+                f"the platform did not answer: {exc}", code="platform_unreachable"
+            ) from exc
         return doc
 
 
@@ -81,8 +85,9 @@ class _Case:
 
 
 def card_of(row: dict[str, Any], today: dt.date) -> str | None:
-    found = case_card(_Case(row["status"], row["promised_date"], row["completed_at"]), today,
-                      WARN_DAYS)  # fmt: skip
+    found = case_card(
+        _Case(row["status"], row["promised_date"], row["completed_at"]), today, WARN_DAYS
+    )
     return None if found is None else str(found)
 
 
@@ -110,13 +115,19 @@ def _store(tx: Tx, site: str, case: dict[str, Any], today: dt.date, now: float) 
     rating = case.get("rating") or {}
     case_no = str(case["case_no"])
     row: dict[str, Any] = {
-        "case_no": case_no, "site_id": site,
-        "matter_code": str(case["matter_code"]), "matter_name": str(case["matter_name"]),
-        "department": str(case["department"]), "status": str(case["status"]),
-        "received_at": str(case["received_at"]), "promised_date": case.get("promised_date"),
-        "completed_at": case.get("completed_at"), "rating_level": rating.get("level"),
-        "rating_id": rating.get("rating_id"), "rated_at": rating.get("rated_at"),
-    }  # fmt: skip
+        "case_no": case_no,
+        "site_id": site,
+        "matter_code": str(case["matter_code"]),
+        "matter_name": str(case["matter_name"]),
+        "department": str(case["department"]),
+        "status": str(case["status"]),
+        "received_at": str(case["received_at"]),
+        "promised_date": case.get("promised_date"),
+        "completed_at": case.get("completed_at"),
+        "rating_level": rating.get("level"),
+        "rating_id": rating.get("rating_id"),
+        "rated_at": rating.get("rated_at"),
+    }
     row["card"] = card_of(row, today)
     cols = [*row, "card_day", "pulled_at"]
     values = [*row.values(), day_key(today), now]
@@ -136,11 +147,29 @@ def _store(tx: Tx, site: str, case: dict[str, Any], today: dt.date, now: float) 
     tx.run(
         "INSERT INTO sv_followups (case_no, site_id, matter_code, level, state, assignee,"
         " due_date, opened_at, updated_at, doc) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        (row["case_no"], site, row["matter_code"], int(level), str(follow.state), None,
-         follow.due.isoformat(), now, now, json.dumps(follow.to_json(), ensure_ascii=False)),
-    )  # fmt: skip
-    audit.record(tx, "platform-pull", "followup_open", case_no, now, level=int(level),
-                 site=site, due=follow.due.isoformat())  # fmt: skip
+        (
+            row["case_no"],
+            site,
+            row["matter_code"],
+            int(level),
+            str(follow.state),
+            None,
+            follow.due.isoformat(),
+            now,
+            now,
+            json.dumps(follow.to_json(), ensure_ascii=False),
+        ),
+    )
+    audit.record(
+        tx,
+        "platform-pull",
+        "followup_open",
+        case_no,
+        now,
+        level=int(level),
+        site=site,
+        due=follow.due.isoformat(),
+    )
     return 1
 
 
@@ -157,8 +186,10 @@ def refresh_cards(db: Database, now: float) -> int:
         )
         for row in rows:
             card = card_of(row, today)
-            tx.run("UPDATE sv_cases SET card = ?, card_day = ? WHERE case_no = ?",
-                   (card, day_key(today), row["case_no"]))  # fmt: skip
+            tx.run(
+                "UPDATE sv_cases SET card = ?, card_day = ? WHERE case_no = ?",
+                (card, day_key(today), row["case_no"]),
+            )
             changed += card != row["card"]
         count_cards(tx)
     return changed
@@ -204,8 +235,17 @@ def followups(tx: Tx, node: str, limit: int = 200) -> list[dict[str, Any]]:
 ACTIONS = {str(a): a for a in Action}
 
 
-def advance(db: Database, actor: Actor, case_no: str, action: str, now: float, *,
-            assignee: str = "", outcome: str = "", note: str = "") -> dict[str, Any]:  # fmt: skip
+def advance(
+    db: Database,
+    actor: Actor,
+    case_no: str,
+    action: str,
+    now: float,
+    *,
+    assignee: str = "",
+    outcome: str = "",
+    note: str = "",
+) -> dict[str, Any]:
     """One step of a follow-up by ``actor``, stored and audited together."""
     if action not in ACTIONS:
         raise Invalid(f"action is one of {', '.join(ACTIONS)}", field="action")
@@ -219,8 +259,15 @@ def advance(db: Database, actor: Actor, case_no: str, action: str, now: float, *
         require_within(tx, row["site_id"], actor.scope)
         current = FollowUp.from_json(json.loads(row["doc"]))
         try:
-            moved = advance_follow_up(current, ACTIONS[action], actor=actor.username, at=at,
-                                      assignee=assignee, outcome=outcome, note=note)  # fmt: skip
+            moved = advance_follow_up(
+                current,
+                ACTIONS[action],
+                actor=actor.username,
+                at=at,
+                assignee=assignee,
+                outcome=outcome,
+                note=note,
+            )
         except FollowUpError as exc:
             if exc.code == "not_allowed":
                 raise Conflict(exc.detail, code="followup_not_allowed") from None
@@ -228,9 +275,23 @@ def advance(db: Database, actor: Actor, case_no: str, action: str, now: float, *
         tx.run(
             "UPDATE sv_followups SET state = ?, assignee = ?, updated_at = ?, doc = ?"
             " WHERE case_no = ?",
-            (str(moved.state), moved.assignee or None, now,
-             json.dumps(moved.to_json(), ensure_ascii=False), case_no),
-        )  # fmt: skip
-        audit.record(tx, actor, f"followup_{action}", case_no, now, state=str(moved.state),
-                     assignee=assignee, outcome=outcome, note=note)  # fmt: skip
+            (
+                str(moved.state),
+                moved.assignee or None,
+                now,
+                json.dumps(moved.to_json(), ensure_ascii=False),
+                case_no,
+            ),
+        )
+        audit.record(
+            tx,
+            actor,
+            f"followup_{action}",
+            case_no,
+            now,
+            state=str(moved.state),
+            assignee=assignee,
+            outcome=outcome,
+            note=note,
+        )
     return moved.to_json()

@@ -39,8 +39,9 @@ def login_page(app: FleetApp, req: Request) -> Response:
     if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
         return _login_form(req, 403, "表单已过期，请重新登录（csrf_failed）")
     try:
-        token, _, _ = app.fleet.login(fields.get("username", ""), fields.get("password", ""),
-                                      req.ip, fields.get("otp", ""))  # fmt: skip
+        token, _, _ = app.fleet.login(
+            fields.get("username", ""), fields.get("password", ""), req.ip, fields.get("otp", "")
+        )
     except TooMany as exc:
         response = _login_form(req, 429, "登录失败次数过多，请稍后再试（login_locked）")
         response.headers["Retry-After"] = str(exc.retry_after)
@@ -54,8 +55,7 @@ def login_page(app: FleetApp, req: Request) -> Response:
 
 def _login_form(req: Request, status: int, note: str) -> Response:
     token = secrets.token_urlsafe(16)
-    response = page("login.html", status, title="登录", flash=note, error=status != 200,
-                    csrf=token)  # fmt: skip
+    response = page("login.html", status, title="登录", flash=note, error=status != 200, csrf=token)
     response.headers["Set-Cookie"] = session_cookie(token, 3600, secure(req), LOGIN_COOKIE)
     return response
 
@@ -67,32 +67,49 @@ def logout(app: FleetApp, req: Request, actor: Actor) -> Response:
 
 
 def _common(actor: Actor, req: Request) -> dict[str, Any]:
-    return {"user": actor.username, "csrf": actor.csrf, "flash": notice(req),
-            "can_write": actor.can_write}  # fmt: skip
+    return {
+        "user": actor.username,
+        "csrf": actor.csrf,
+        "flash": notice(req),
+        "can_write": actor.can_write,
+    }
 
 
 @page_handler
 def config_index(app: FleetApp, req: Request, actor: Actor) -> Response:
-    return page("config_index.html", title="配置", nodes=app.fleet.tops(actor),
-                **_common(actor, req))  # fmt: skip
+    return page(
+        "config_index.html", title="配置", nodes=app.fleet.tops(actor), **_common(actor, req)
+    )
 
 
 def _node_page(
-    app: FleetApp, req: Request, actor: Actor, text: str | None = None,
-    preview: list[dict[str, Any]] | None = None, warnings: list[str] | None = None,
-) -> Response:  # fmt: skip
+    app: FleetApp,
+    req: Request,
+    actor: Actor,
+    text: str | None = None,
+    preview: list[dict[str, Any]] | None = None,
+    warnings: list[str] | None = None,
+) -> Response:
     node_id = req.params["node_id"]
     version, layer = app.fleet.layer(actor, node_id)
     chain = app.fleet.chain(actor, node_id)
     shown = text if text is not None else json.dumps(layer, ensure_ascii=False, indent=2)
     if warnings is None:  # the standing layer's: a push's flash is a message key only
         warnings = app.fleet.warnings(actor, node_id, layer)
-    return page("config_node.html", title=f"配置：{chain[-1]['name']}", node=chain[-1],
-                chain=chain, version=version, text=shown, preview=preview,
-                warnings=warnings,
-                children=app.fleet.children(actor, node_id),
-                proposals=app.fleet.proposals(actor, node_id),
-                can_approve=actor.role == "province_admin", **_common(actor, req))  # fmt: skip
+    return page(
+        "config_node.html",
+        title=f"配置：{chain[-1]['name']}",
+        node=chain[-1],
+        chain=chain,
+        version=version,
+        text=shown,
+        preview=preview,
+        warnings=warnings,
+        children=app.fleet.children(actor, node_id),
+        proposals=app.fleet.proposals(actor, node_id),
+        can_approve=actor.role == "province_admin",
+        **_common(actor, req),
+    )
 
 
 @page_handler

@@ -20,17 +20,36 @@ if TYPE_CHECKING:
 
 #: what each count of the region page links to in the device list
 FILTERS: dict[str, dict[str, str]] = {
-    "total": {}, "online": {"health": "online"}, "offline": {"health": "offline"},
-    "never": {"health": "never"}, "alerting": {"alert": "any"},
-    "out_of_service": {"service": "out"}, "stale": {"config": "stale"},
-}  # fmt: skip
-QUERY = ("region", "health", "alert", "version", "config", "service", "q", "sort",
-              "order", "page", "msg")  # fmt: skip
+    "total": {},
+    "online": {"health": "online"},
+    "offline": {"health": "offline"},
+    "never": {"health": "never"},
+    "alerting": {"alert": "any"},
+    "out_of_service": {"service": "out"},
+    "stale": {"config": "stale"},
+}
+QUERY = (
+    "region",
+    "health",
+    "alert",
+    "version",
+    "config",
+    "service",
+    "q",
+    "sort",
+    "order",
+    "page",
+    "msg",
+)
 
 
 def _common(actor: Actor, req: Request) -> dict[str, Any]:
-    return {"user": actor.username, "csrf": actor.csrf, "flash": notice(req),
-            "can_write": actor.can_write}  # fmt: skip
+    return {
+        "user": actor.username,
+        "csrf": actor.csrf,
+        "flash": notice(req),
+        "can_write": actor.can_write,
+    }
 
 
 @page_handler
@@ -38,16 +57,29 @@ def overview(app: FleetApp, req: Request, actor: Actor) -> Response:
     """The landing page: the admin's whole scope, with counts per region below it."""
     found = app.fleet.top(actor)
     title = found["node"]["name"] if found["node"] else "全省概况"
-    return page("region.html", title=title, filters=FILTERS, **found,
-                security=app.fleet.security_alerts(actor), halted=app.rollouts.halted(actor),
-                **_common(actor, req))  # fmt: skip
+    return page(
+        "region.html",
+        title=title,
+        filters=FILTERS,
+        **found,
+        security=app.fleet.security_alerts(actor),
+        halted=app.rollouts.halted(actor),
+        **_common(actor, req),
+    )
 
 
 @page_handler
 def region(app: FleetApp, req: Request, actor: Actor) -> Response:
     found = app.fleet.region(actor, req.params["node_id"])
-    return page("region.html", title=found["node"]["name"], filters=FILTERS, **found,
-                security=[], halted=app.rollouts.halted(actor), **_common(actor, req))  # fmt: skip
+    return page(
+        "region.html",
+        title=found["node"]["name"],
+        filters=FILTERS,
+        **found,
+        security=[],
+        halted=app.rollouts.halted(actor),
+        **_common(actor, req),
+    )
 
 
 def _choice(req: Request, name: str, allowed: tuple[str, ...] | list[str]) -> str | None:
@@ -85,22 +117,38 @@ def devices(app: FleetApp, req: Request, actor: Actor) -> Response:
     rows, total = app.fleet.device_page(actor, query)
     pages = max(1, math.ceil(total / query.page_size))
     if query.page > pages:  # past the end (the list shrank): show the last page
-        rows, _ = app.fleet.device_page(actor, fleetview.DeviceQuery(
-            **{**query.__dict__, "page": pages}))  # fmt: skip
+        rows, _ = app.fleet.device_page(
+            actor, fleetview.DeviceQuery(**{**query.__dict__, "page": pages})
+        )
     params = {k: v for k, v in req.query.items() if k in QUERY and k != "msg" and v}
     shown = {k: params.get(k, "") for k in QUERY}  # what the filter form shows
     chain = app.fleet.chain(actor, query.region) if query.region else []
     title = f"终端列表：{chain[-1]['name']}" if chain else "终端列表"
-    return page("devices.html", title=title, rows=rows, total=total, page=min(query.page, pages),
-                pages=pages, params=params, f=shown, chain=chain, versions=app.fleet.versions(),
-                **_common(actor, req))  # fmt: skip
+    return page(
+        "devices.html",
+        title=title,
+        rows=rows,
+        total=total,
+        page=min(query.page, pages),
+        pages=pages,
+        params=params,
+        f=shown,
+        chain=chain,
+        versions=app.fleet.versions(),
+        **_common(actor, req),
+    )
 
 
 @page_handler
 def device(app: FleetApp, req: Request, actor: Actor) -> Response:
     d = app.fleet.device(actor, req.params["device_id"])
-    return page("device.html", title=f"终端 {d['device_id']}", d=d,
-                updates=app.rollouts.device(d["device_id"]), **_common(actor, req))  # fmt: skip
+    return page(
+        "device.html",
+        title=f"终端 {d['device_id']}",
+        d=d,
+        updates=app.rollouts.device(d["device_id"]),
+        **_common(actor, req),
+    )
 
 
 @page_handler
@@ -136,12 +184,18 @@ def revoke(app: FleetApp, req: Request, actor: Actor) -> Response:
 def pending(app: FleetApp, req: Request, actor: Actor) -> Response:
     page_text = req.query.get("page") or "1"
     number = int(page_text) if page_text.isdigit() and int(page_text) >= 1 else 1
-    query = fleetview.DeviceQuery(status="pending", sort="enrolled", descending=True,
-                                  page=number)  # fmt: skip
+    query = fleetview.DeviceQuery(status="pending", sort="enrolled", descending=True, page=number)
     rows, total = app.fleet.device_page(actor, query)
     pages = max(1, math.ceil(total / query.page_size))
-    return page("pending.html", title="待审批终端", rows=rows, total=total, page=number,
-                pages=pages, **_common(actor, req))  # fmt: skip
+    return page(
+        "pending.html",
+        title="待审批终端",
+        rows=rows,
+        total=total,
+        page=number,
+        pages=pages,
+        **_common(actor, req),
+    )
 
 
 @page_handler
@@ -151,5 +205,13 @@ def pairing_code(app: FleetApp, req: Request, actor: Actor) -> Response:
     site = fields.get("site_id", "").strip()
     code, expires = app.fleet.pairing_code(actor, site, uses)
     payload = make_payload(app.public_url, code, app.fleet.key.key_id)
-    return page("pairing.html", title="配对码", code=format_code(code), expires=expires,
-                uses=uses, site_id=site, payload=payload, **_common(actor, req))  # fmt: skip
+    return page(
+        "pairing.html",
+        title="配对码",
+        code=format_code(code),
+        expires=expires,
+        uses=uses,
+        site_id=site,
+        payload=payload,
+        **_common(actor, req),
+    )

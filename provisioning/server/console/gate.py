@@ -51,8 +51,10 @@ def cookie_name(secure: bool, name: str = COOKIE) -> str:
 
 def session_cookie(token: str, max_age: int, secure: bool = False, name: str = COOKIE) -> str:
     if secure:
-        return (f"{cookie_name(True, name)}={token}; Path=/; Secure; HttpOnly; SameSite=Strict;"
-                f" Max-Age={max_age}")  # fmt: skip
+        return (
+            f"{cookie_name(True, name)}={token}; Path=/; Secure; HttpOnly; SameSite=Strict;"
+            f" Max-Age={max_age}"
+        )
     return f"{name}={token}; Path=/console; HttpOnly; SameSite=Strict; Max-Age={max_age}"
 
 
@@ -87,8 +89,15 @@ def page_handler(handler: ConsoleHandler) -> Callable[[FleetApp, Request], Respo
                     raise Forbidden("表单已过期，请刷新页面后重试", code="csrf_failed")
             return handler(app, req, actor)
         except FleetError as exc:
-            return page("error.html", exc.status, title="出错了", user=actor.username,
-                        csrf=actor.csrf, flash=explain(exc), error=True)  # fmt: skip
+            return page(
+                "error.html",
+                exc.status,
+                title="出错了",
+                user=actor.username,
+                csrf=actor.csrf,
+                flash=explain(exc),
+                error=True,
+            )
 
     run.__name__ = handler.__name__
     return run

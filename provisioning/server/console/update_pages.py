@@ -21,19 +21,34 @@ if TYPE_CHECKING:
     from provisioning.server.app import FleetApp
 
 STATE_NAMES = {
-    "pending": "未开始", "offered": "已下发", "downloading": "下载中", "installed": "已安装",
-    "committed": "已完成", "rolled_back": "已回退", "failed": "失败", "withdrawn": "已撤回",
-}  # fmt: skip
+    "pending": "未开始",
+    "offered": "已下发",
+    "downloading": "下载中",
+    "installed": "已安装",
+    "committed": "已完成",
+    "rolled_back": "已回退",
+    "failed": "失败",
+    "withdrawn": "已撤回",
+}
 STATUS_NAMES = {
-    "running": ("进行中", "ok"), "paused": ("已暂停", "warn"), "halted": ("已自动停止", "bad"),
-    "aborted": ("已取消", "warn"), "finished": ("已完成", "ok"),
-}  # fmt: skip
+    "running": ("进行中", "ok"),
+    "paused": ("已暂停", "warn"),
+    "halted": ("已自动停止", "bad"),
+    "aborted": ("已取消", "warn"),
+    "finished": ("已完成", "ok"),
+}
 
 
 def _common(actor: Actor, req: Request) -> dict[str, Any]:
-    return {"user": actor.username, "csrf": actor.csrf, "flash": notice(req),
-            "can_write": actor.can_write, "STATE_NAMES": STATE_NAMES,
-            "STATUS_NAMES": STATUS_NAMES, "STATES": STATES}  # fmt: skip
+    return {
+        "user": actor.username,
+        "csrf": actor.csrf,
+        "flash": notice(req),
+        "can_write": actor.can_write,
+        "STATE_NAMES": STATE_NAMES,
+        "STATUS_NAMES": STATUS_NAMES,
+        "STATES": STATES,
+    }
 
 
 def _rollout_id(req: Request) -> int:
@@ -45,8 +60,9 @@ def _rollout_id(req: Request) -> int:
 
 @page_handler
 def releases(app: FleetApp, req: Request, actor: Actor) -> Response:
-    return page("releases.html", title="软件版本", releases=app.releases.all(),
-                **_common(actor, req))  # fmt: skip
+    return page(
+        "releases.html", title="软件版本", releases=app.releases.all(), **_common(actor, req)
+    )
 
 
 @page_handler
@@ -54,27 +70,35 @@ def rollouts(app: FleetApp, req: Request, actor: Actor) -> Response:
     found = app.rollouts.all(actor)
     halted = [r for r in found if r["status"] == "halted"]
     versions = [r["version"] for r in app.releases.all()]
-    return page("rollouts.html", title="升级任务", rollouts=found, halted=halted,
-                versions=versions, defaults=DEFAULTS, **_common(actor, req))  # fmt: skip
+    return page(
+        "rollouts.html",
+        title="升级任务",
+        rollouts=found,
+        halted=halted,
+        versions=versions,
+        defaults=DEFAULTS,
+        **_common(actor, req),
+    )
 
 
 @page_handler
 def start(app: FleetApp, req: Request, actor: Actor) -> Response:
     fields = req.form()
     made = app.rollouts.start(
-        actor, fields.get("version", ""), fields.get("target", "").strip(),
+        actor,
+        fields.get("version", ""),
+        fields.get("target", "").strip(),
         canary=fields.get("canary", DEFAULTS["canary"]),
         wave=fields.get("wave", DEFAULTS["wave"]),
         max_failures=fields.get("max_failures", DEFAULTS["max_failures"]),
-    )  # fmt: skip
+    )
     return back(f"/console/rollouts/{made['id']}", "rollout_started")
 
 
 @page_handler
 def rollout(app: FleetApp, req: Request, actor: Actor) -> Response:
     found = app.rollouts.status(actor, _rollout_id(req))
-    return page("rollout.html", title=f"升级任务 #{found['id']}", r=found,
-                **_common(actor, req))  # fmt: skip
+    return page("rollout.html", title=f"升级任务 #{found['id']}", r=found, **_common(actor, req))
 
 
 def _mover(verb: str, done: str) -> Any:
