@@ -84,7 +84,10 @@ def submit_application(req: Request, ctx: Ctx) -> Response:
 
 
 def get_case(req: Request, ctx: Ctx) -> Response:
-    row = _visible(req, ctx.conn, req.params["case_no"])
+    """A case's progress, to any authenticated kiosk: 办件查询 by number works at every
+    station, and the answer names no person (state, timeline, dates, materials asked
+    for). What does name the person, the certificate, stays with :func:`_visible`."""
+    row = _require(ctx.conn, req.params["case_no"])
     return json_response(200, case_status(ctx, row, req.now))
 
 

@@ -26,15 +26,16 @@ def submit(req: Request, ctx: Ctx, app: Application) -> Response:
     missing = Problem(404, "case_not_found", "no application with this case number")
     if original is None:
         raise missing
-    # materials for someone's case come from the station that filed it, or from a kiosk
-    # where the citizen proved who they are (the case's access token: access.py)
-    access.require(req, ctx.conn, "case", app.case_no, str(original["device_id"]), missing)
+    # materials for someone's case come from the station that filed it, from a kiosk
+    # holding the case's access token (access.py), or from the case's own applicant, whom
+    # the kiosk knows only from the card it read; anyone else finds no such case
+    applicant = json.loads(original["body"])["applicant"]
+    if applicant["id_number"] != app.applicant.id_number:
+        access.require(req, ctx.conn, "case", app.case_no, str(original["device_id"]), missing)
+        raise Problem(422, "not_applicant", "a correction comes from the case's applicant")
     line = case_timeline(ctx, original, req.now)
     if line.state is not CaseState.RETURNED:
         raise Problem(409, "case_not_returned", "the case is not waiting for materials")
-    applicant = json.loads(original["body"])["applicant"]
-    if applicant["id_number"] != app.applicant.id_number:
-        raise Problem(422, "not_applicant", "a correction comes from the case's applicant")
     given = {m.material_code for m in app.materials}
     if not set(line.missing) <= given:
         raise Problem(422, "materials_incomplete", "every material asked for must be sent")

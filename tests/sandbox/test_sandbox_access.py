@@ -47,10 +47,13 @@ def test_another_station_cannot_read_a_case_or_its_certificate(
     case_no = client.submit_application(make_app(mode="instant"), "a1").case_no
     fields = client.certificate_content(case_no).fields  # the filing kiosk still may
     assert any(f.value == CITIZEN.id_number for f in fields)
-    for call in (kiosk_b.certificate_content, kiosk_b.certificate, kiosk_b.get_case):
+    for call in (kiosk_b.certificate_content, kiosk_b.certificate):
         with pytest.raises(PlatformRejected) as refused:
             call(case_no)
         assert (refused.value.status, refused.value.code) == (404, "case_not_found")
+    progress = kiosk_b.get_case(case_no)  # 办件查询 at any station: progress, no person
+    assert progress.case_no == case_no and CITIZEN.id_number not in repr(progress)
+    assert CITIZEN.name not in repr(progress)
     unknown = _raw(sandbox, "GET", "/v1/cases/33011020260101999999/certificate")
     probing = _raw(sandbox, "GET", f"/v1/cases/{case_no}/certificate")
     assert probing.status_code == unknown.status_code == 404  # ids cannot be probed
@@ -79,11 +82,12 @@ def test_case_and_appointment_tokens_are_unguessable(
     assert all(TOKEN.fullmatch(t) for t in tokens) and len(set(tokens)) == 3
     numbers = [a["case_no"] for a in answers]
     assert all(t not in n and n not in t for t, n in zip(tokens, numbers, strict=True))
-    # one case's token opens no other case
-    other = _raw(sandbox, "GET", f"/v1/cases/{numbers[1]}", **{"X-Access-Token": tokens[0]})
+    # one case's token opens no other case's certificate (its progress is open to all)
+    path = f"/v1/cases/{numbers[1]}/certificate"
+    other = _raw(sandbox, "GET", path, **{"X-Access-Token": tokens[0]})
     assert other.status_code == 404
-    own = _raw(sandbox, "GET", f"/v1/cases/{numbers[1]}", **{"X-Access-Token": tokens[1]})
-    assert own.status_code == 200
+    own = _raw(sandbox, "GET", path, **{"X-Access-Token": tokens[1]})
+    assert (own.status_code, own.json()["code"]) == (409, "certificate_not_available")
 
 
 def _raw_submit(
@@ -124,7 +128,14 @@ def test_a_correction_for_another_stations_case_needs_the_citizen(
     make_app: Callable[..., Application],
 ) -> None:  # fmt: skip
     case_no = client.submit_application(make_app(), "a1").case_no
-    fix = make_app(case_no=case_no, kind="correction")
+    someone = Applicant("resident_id", "110101194305120026", "李四", None)
+    fix = make_app(case_no=case_no, kind="correction", applicant=someone)
     with pytest.raises(PlatformRejected) as refused:
         kiosk_b.submit_application(fix, idem_key="b1")
     assert (refused.value.status, refused.value.code) == (404, "case_not_found")
+    # the case's own applicant (their card read at kiosk B) gets past the check; this
+    # case waits for no materials, which is what the answer then says
+    own = make_app(case_no=case_no, kind="correction")
+    with pytest.raises(PlatformRejected) as refused:
+        kiosk_b.submit_application(own, idem_key="b2")
+    assert (refused.value.status, refused.value.code) == (409, "case_not_returned")
