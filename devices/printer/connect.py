@@ -116,9 +116,22 @@ def _simulated(
         sim.stop()
         raise
     printer = ReceiptPrinter(
-        transport, profile, settle=False, status_timeout=0.3, on_close=sim.stop
+        transport, profile, settle=False, status_timeout=_sim_wait(params), on_close=sim.stop
     )
     if simulators is not None:
         simulators.printer = sim
     log.info("printer: simulator on %s:%d (profile %s)", host, port, profile.name)
     return printer
+
+
+def _sim_wait(params: dict[str, str]) -> float:
+    """How long the driver waits for the simulator's status answer.
+
+    The simulator answers on loopback, but a loaded machine can hold its thread for
+    longer than a real printer takes, so an answering simulator gets a long wait (the
+    answer ends it early). Silence is only waited out where the URL asks for it
+    (``answers=0`` at once, ``silent_after`` after some lines), and there briefly.
+    """
+    if params.get("answers", "1") in ("0", "false", "no"):
+        return 0.3
+    return 2.0 if "silent_after" in params else 5.0
