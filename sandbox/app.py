@@ -26,9 +26,10 @@ from sandbox.dispatch import Dispatcher
 from sandbox.faults import Faults
 from sandbox.review import ReviewPolicy
 from sandbox.rounds import rounds
-from sandbox.server import ServerThread
+from sandbox.server import serve_options
 from sandbox.storage import SandboxDB, get_setting, set_setting
 from sandbox.web import build_app
+from webstack.serving import ServerThread
 
 log = logging.getLogger(__name__)
 
@@ -65,14 +66,14 @@ class SandboxPlatform:
         self._registry = DeviceRegistry(self.db, shared_token)
         self.faults = Faults(fault_seed)
         self.dispatcher = Dispatcher(self.db, self.settings, self._registry, self.faults, clock)
-        self._server = ServerThread(build_app(self.dispatcher), host, port)
+        self._server = ServerThread(build_app(self.dispatcher), host, port, name="sandbox-http")
         self._serving = False
         self.base_url = ""
 
     # -- life cycle ---------------------------------------------------------------------
 
     def start(self) -> str:
-        host, port = self._server.start()
+        host, port = self._server.start(**serve_options())
         self._serving = True
         self.base_url = f"http://{host}:{port}"
         log.info("sandbox platform listening on %s", self.base_url)

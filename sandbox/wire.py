@@ -1,8 +1,8 @@
 """Requests, responses and ``application/problem+json`` errors (RFC 9457) of the sandbox.
 
-Handlers are plain functions ``(Request, Connection) -> Response`` that raise ``Problem``
-for any refusal; the server turns a Problem into a 4xx answer and rolls the transaction
-back, so a refused request never leaves anything half-stored.
+Handlers are plain functions ``(Request, Connection) -> Response`` (webstack's Response)
+that raise ``Problem`` for any refusal; the server turns a Problem into a 4xx answer and
+rolls the transaction back, so a refused request never leaves anything half-stored.
 """
 
 from __future__ import annotations
@@ -12,19 +12,12 @@ import json
 from typing import Any, TypeVar
 
 from kiosk.upstream import fields
+from webstack.messages import JSON_TYPE, Response, problem_response
 
 T = TypeVar("T")
 
-PROBLEM_TYPE = "application/problem+json"
-JSON_TYPE = "application/json"
-
-
-@dc.dataclass
-class Response:
-    status: int
-    body: bytes = b""
-    content_type: str = JSON_TYPE
-    headers: dict[str, str] = dc.field(default_factory=dict)
+#: where the platform's problem codes are documented (a problem's type is this plus its code)
+PROBLEMS = "https://bianmin.example/problems/"
 
 
 def json_response(status: int, value: Any, headers: dict[str, str] | None = None) -> Response:
@@ -50,17 +43,7 @@ class Problem(Exception):
         self.headers = dict(headers or {})
 
     def response(self) -> Response:
-        body: dict[str, Any] = {
-            "type": f"https://bianmin.example/problems/{self.code}",
-            "title": self.code.replace("_", " "),
-            "status": self.status,
-            "code": self.code,
-            "detail": self.detail,
-        }
-        if self.field:
-            body["field"] = self.field
-        raw = json.dumps(body, ensure_ascii=False).encode()
-        return Response(self.status, raw, PROBLEM_TYPE, self.headers)
+        return problem_response(self, PROBLEMS)
 
 
 @dc.dataclass

@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/mypy kiosk devices screens terminal sandbox provisioning config
+.venv/bin/mypy kiosk devices screens terminal sandbox provisioning config webstack
 exec .venv/bin/pytest "$@"

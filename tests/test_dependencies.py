@@ -21,11 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 FIRST_PARTY = {"kiosk", "devices", "screens", "terminal", "sandbox", "provisioning", "config",
-               "tests", "bench"}  # fmt: skip
+               "webstack", "tests", "bench"}  # fmt: skip
 #: bench/ scripts import their sibling modules by name
 LOCAL = {p.stem for p in (ROOT / "bench").glob("*.py")}
-FLEET_CODE = ["provisioning/server", "provisioning/protocol.py", "provisioning/__init__.py"]
-KIOSK_CODE = ["kiosk", "devices", "screens", "terminal", "sandbox", "config",
+FLEET_CODE = ["provisioning/server", "provisioning/protocol.py", "provisioning/__init__.py",
+              "webstack"]  # fmt: skip
+KIOSK_CODE = ["kiosk", "devices", "screens", "terminal", "sandbox", "config", "webstack",
               "provisioning/agent", "provisioning/protocol.py"]  # fmt: skip
 KIOSK_ONLY = {"kivy", "opencv-python-headless", "pyscard", "pyzbar", "zxing-cpp", "numpy",
               "python-escpos", "pyusb"}  # fmt: skip

@@ -12,7 +12,7 @@ from tests.support import ROOT
 
 # screens/ and what imports it are left to the UI tests: importing Kivy's window module
 # opens the window, and they do that under a virtual display
-PACKAGES = ("kiosk", "devices", "terminal", "sandbox", "provisioning", "config")
+PACKAGES = ("kiosk", "devices", "terminal", "sandbox", "provisioning", "config", "webstack")
 NEEDS_A_WINDOW = {"terminal.demo.script"}
 
 

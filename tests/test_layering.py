@@ -10,12 +10,16 @@ layering").
 - screens/: the only place Kivy is imported; talks to the core, never to a device.
 - terminal/: assembles a kiosk from all of the above.
 - sandbox/: the stand-in provincial platform, an application of its own: it shares only
-  the platform API's wire models and a few pure rules with the kiosk.
+  the platform API's wire models and a few pure rules with the kiosk, and webstack with
+  the fleet server.
+- webstack/: the ASGI plumbing the fleet server and the stand-in platform share (serving,
+  problem documents, bounded bodies); it imports no first-party package.
 - provisioning/server/, provisioning/agent/ and provisioning/release/: each stands
   alone beside provisioning/protocol.py; the agent is handed what it needs of the kiosk.
   The server also reads provisioning/policy.py, the fleet's allow-list of settings that
   the kiosk checks bundles against too, and keeps its releases with provisioning/release's
-  TUF repository (docs/updates.md); the release tool never imports the server.
+  TUF repository (docs/updates.md); the release tool never imports the server. It runs
+  on webstack, as the stand-in platform does.
 - config/: data files and their paths.
 
 Function-level imports count like top-level ones: ``ast.walk`` sees them all.
@@ -28,7 +32,16 @@ from pathlib import Path
 
 from tests.support import ROOT
 
-FIRST_PARTY = {"kiosk", "devices", "screens", "terminal", "sandbox", "provisioning", "config"}
+FIRST_PARTY = {
+    "kiosk",
+    "devices",
+    "screens",
+    "terminal",
+    "sandbox",
+    "provisioning",
+    "config",
+    "webstack",
+}
 
 # package (folder) -> module prefixes it must not import
 FORBIDDEN: dict[str, set[str]] = {
@@ -38,6 +51,7 @@ FORBIDDEN: dict[str, set[str]] = {
     "config": {"kiosk", "devices", "screens", "terminal", "sandbox", "provisioning", "kivy"},
     "terminal": {"kivy", "provisioning.server"},
     "provisioning": {"screens", "terminal", "sandbox", "kivy"},
+    "webstack": FIRST_PARTY - {"webstack"},
 }
 # package -> the only first-party modules (prefixes) it may import besides its own
 ONLY: dict[str, set[str]] = {
@@ -51,6 +65,7 @@ ONLY: dict[str, set[str]] = {
         "kiosk.storage",
         "kiosk.appointments",
         "kiosk.workdays",
+        "webstack",
     },
     "provisioning/server": {
         "provisioning.server",
@@ -59,6 +74,7 @@ ONLY: dict[str, set[str]] = {
         "provisioning.release",
         "kiosk.supervision",  # pure: red and yellow cards, 差评 follow-ups (docs/analytics.md)
         "kiosk.workdays",
+        "webstack",
     },
     "provisioning/agent": {"provisioning.agent", "provisioning.protocol"},
     "provisioning/release": {"provisioning.release", "provisioning.protocol"},
@@ -147,6 +163,15 @@ def test_the_checker_sees_a_violation(tmp_path: Path) -> None:
         "kiosk.session.Session",
     ]
     assert "kiosk.session" in violations("sandbox", sample)
+    # the shared web plumbing imports nothing of ours
+    assert violations("webstack", sample) == [
+        "devices.printer.simulator",
+        "devices.printer.simulator.PrinterSimulator",
+        "kiosk.session",
+        "kiosk.session.Session",
+        "provisioning.agent",
+        "provisioning.agent.Agent",
+    ]
     ok = tmp_path / "ok.py"
     ok.write_text("from kiosk.upstream.models import CODE\nimport sandbox.app\n", encoding="utf-8")
     assert violations("sandbox", ok) == []

@@ -5,8 +5,8 @@ small ASGI app here, which:
 
 - refuses other methods with 405 naming the allowed ones, odd path parameters with 404,
   query parameters an admin route does not take with 422;
-- bounds the body before reading it (411 without a Content-Length or with chunked
-  encoding, 413 over 4 MB; both close the connection);
+- bounds the body before reading it (webstack.body: 411 without a Content-Length or with
+  chunked encoding, 413 over 4 MB; both close the connection);
 - admits device requests under the storm limits (ratelimit.py) on the event loop, so a
   refused kiosk costs no worker thread; an address whose device requests keep failing
   authentication is refused there too;
@@ -14,26 +14,20 @@ small ASGI app here, which:
   FleetError into a problem document, a busy database into 503, anything else into 500.
 
 Console pages say how long the server took in a ``Server-Timing`` header (the console
-benchmark reads it). ``/openapi.json`` serves openapi.yaml.
+benchmark reads it). ``/openapi.json`` serves openapi.yaml; Starlette's own refusals and
+failures are problem documents too (webstack.routing).
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
 
-import yaml
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request as StarletteRequest
-from starlette.responses import JSONResponse
-from starlette.responses import Response as StarletteResponse
 from starlette.routing import BaseRoute, Mount
 from starlette.routing import Route as StarletteRoute
 from starlette.types import Lifespan, Receive, Scope, Send
@@ -54,7 +48,10 @@ from provisioning.server.errors import (
 from provisioning.server.hardening import SecurityHeaders
 from provisioning.server.routes import Route
 from provisioning.server.tufserve import TufFiles
-from provisioning.server.wire import PROBLEM_TYPE, Request, Response, problem_response
+from provisioning.server.wire import PROBLEMS, Request, Response, problem_response
+from webstack.body import BodyCut, read_body
+from webstack.messages import headers_of, path_params_of, query_of, send_response
+from webstack.routing import openapi_route, problem_handlers
 
 if TYPE_CHECKING:
     from provisioning.server.app import FleetApp
@@ -64,8 +61,6 @@ log = logging.getLogger(__name__)
 MAX_BODY = 4_000_000
 SPEC_PATH = Path(__file__).with_name("openapi.yaml")
 ALL_ROUTES = routes.API_ROUTES + console.ROUTES + analytics_pages.ROUTES
-_BODY_METHODS = ("POST", "PUT", "PATCH")
-DRAIN_FACTOR = 4  # a body up to 4 times the limit is read before it is refused
 
 
 class Operations:
@@ -83,7 +78,7 @@ class Operations:
                 raise _not_allowed(self.ops)
             req = _request(scope)
             _check_target(route, req)
-            req.body = await read_body(req, receive, route.max_body or MAX_BODY)
+            req.body = await _read_body(req, receive, route.max_body or MAX_BODY)
             if route.kind == "device":
                 admitted = self._admit(req, enrolling=route.template == "/v1/enroll")
             resp = await run_in_threadpool(self._run, route, req)
@@ -142,17 +137,16 @@ def _not_allowed(ops: dict[str, Route]) -> FleetError:
 def _request(scope: Scope) -> Request:
     raw_query = scope["query_string"].decode("latin-1")
     target = scope["raw_path"].decode("latin-1") + (f"?{raw_query}" if raw_query else "")
-    headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
     client = scope.get("client")
     return Request(
         method=scope["method"],
         target=target,
         path=scope["path"],
-        query=dict(parse_qsl(raw_query, keep_blank_values=True)),
-        headers=headers,
+        query=query_of(raw_query),
+        headers=headers_of(scope),
         body=b"",
         ip=client[0] if client else "",
-        params={k: str(v) for k, v in scope.get("path_params", {}).items()},
+        params=path_params_of(scope),
         scheme=scope.get("scheme", "http"),
     )
 
@@ -165,81 +159,12 @@ def _check_target(route: Route, req: Request) -> None:
         raise Invalid(f"unknown query parameter {unknown[0]!r}", field=unknown[0])
 
 
-async def read_body(req: Request, receive: Receive, limit: int = MAX_BODY) -> bytes:
-    """The whole body, bounded (by ``limit``) before it is read."""
-    if "transfer-encoding" in req.headers:
-        raise BodyRefused(411, "length_required", "send Content-Length, not chunked encoding")
-    raw = req.headers.get("content-length")
-    if raw is None:
-        if req.method in _BODY_METHODS:
-            raise BodyRefused(411, "length_required", "Content-Length is required")
-        return b""
-    if not raw.strip().isdigit():
-        raise BodyRefused(400, "bad_content_length", "Content-Length is not a number")
-    size = int(raw)
-    if size > limit:
-        if size <= DRAIN_FACTOR * limit:  # take in what is on its way, so that closing
-            await drain(receive)  # does not reset the connection before the answer is read
-        raise BodyRefused(413, "body_too_large", f"body over {limit} bytes")
-    chunks: list[bytes] = []
-    more = size > 0
-    while more:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise BodyRefused(400, "bad_content_length", "the body ended early")
-        chunks.append(message.get("body", b""))
-        more = message.get("more_body", False)
-    return b"".join(chunks)
-
-
-async def drain(receive: Receive) -> None:
-    """Read a request's body and drop it."""
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect" or not message.get("more_body", False):
-            return
-
-
-async def send_response(send: Send, method: str, resp: Response) -> None:
-    headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in resp.headers.items()]
-    has_body = resp.status not in (204, 304)
-    if has_body:
-        headers += [
-            (b"content-type", resp.content_type.encode("latin-1")),
-            (b"content-length", str(len(resp.body)).encode("ascii")),
-        ]
-    await send({"type": "http.response.start", "status": resp.status, "headers": headers})
-    body = resp.body if has_body and method != "HEAD" else b""
-    await send({"type": "http.response.body", "body": body})
-
-
-@functools.cache
-def openapi_document() -> dict[str, Any]:
-    document: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
-    return document
-
-
-async def _openapi(request: StarletteRequest) -> StarletteResponse:
-    return JSONResponse(openapi_document())
-
-
-def _problem(error: FleetError) -> StarletteResponse:
-    resp = problem_response(error)
-    return StarletteResponse(resp.body, resp.status, resp.headers, media_type=PROBLEM_TYPE)
-
-
-async def _http_error(request: StarletteRequest, exc: Exception) -> StarletteResponse:
-    assert isinstance(exc, HTTPException)
-    if exc.status_code == 404:
-        return _problem(NotFound("no such resource"))
-    error = FleetError(exc.detail, code="bad_request")
-    error.status = exc.status_code
-    return _problem(error)
-
-
-async def _failed(request: StarletteRequest, exc: Exception) -> StarletteResponse:
-    log.error("fleet failed for %s %s", request.method, request.url.path, exc_info=exc)
-    return _problem(ServerFailed("the server failed"))
+async def _read_body(req: Request, receive: Receive, limit: int) -> bytes:
+    """The whole body, bounded (by ``limit``) before it is read (webstack.body)."""
+    try:
+        return await read_body(req.headers, req.method, receive, limit, BodyRefused)
+    except BodyCut:
+        raise BodyRefused(400, "bad_content_length", "the body ended early") from None
 
 
 def build_app(app: FleetApp, lifespan: Lifespan[Any] | None = None) -> Starlette:
@@ -248,11 +173,11 @@ def build_app(app: FleetApp, lifespan: Lifespan[Any] | None = None) -> Starlette
     for route in ALL_ROUTES:
         grouped.setdefault(route.template, {})[route.method] = route
     table: list[BaseRoute] = [StarletteRoute(t, Operations(app, ops)) for t, ops in grouped.items()]
-    table.append(StarletteRoute("/openapi.json", _openapi, methods=["GET"]))
+    table.append(openapi_route(SPEC_PATH))
     table.append(Mount("/tuf", app=TufFiles(app.releases.path)))  # releases: tufserve.py
     return Starlette(
         routes=table,
         lifespan=lifespan,
-        exception_handlers={HTTPException: _http_error, Exception: _failed},
+        exception_handlers=problem_handlers(PROBLEMS, "the server failed"),
         middleware=[Middleware(SecurityHeaders)],
     )

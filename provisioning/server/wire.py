@@ -1,13 +1,13 @@
 """Requests and responses of the fleet server, and errors as RFC 9457 problem documents.
 
 Handlers see a :class:`Request` (what the ASGI layer in web.py read, body included) and
-return a :class:`Response`; they run on worker threads and never touch the event loop.
+return a :class:`Response` (webstack's); they run on worker threads and never touch the
+event loop.
 """
 
 from __future__ import annotations
 
 import dataclasses as dc
-import json
 from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
@@ -15,20 +15,14 @@ import msgspec
 
 from provisioning.server import schemas
 from provisioning.server.errors import FleetError, Invalid, UnsupportedMedia
+from webstack import messages
+from webstack.messages import JSON_TYPE, Response
 
 T = TypeVar("T")
 
-JSON_TYPE = "application/json"
-PROBLEM_TYPE = "application/problem+json"
 HTML_TYPE = "text/html; charset=utf-8"
-
-
-@dc.dataclass
-class Response:
-    status: int
-    body: bytes = b""
-    content_type: str = JSON_TYPE
-    headers: dict[str, str] = dc.field(default_factory=dict)
+#: where the fleet's problem codes are documented (a problem's type is this plus its code)
+PROBLEMS = "https://bianmin.example/fleet/problems/"
 
 
 def json_response(status: int, value: Any, headers: dict[str, str] | None = None) -> Response:
@@ -37,17 +31,7 @@ def json_response(status: int, value: Any, headers: dict[str, str] | None = None
 
 
 def problem_response(error: FleetError) -> Response:
-    body: dict[str, Any] = {
-        "type": f"https://bianmin.example/fleet/problems/{error.code}",
-        "title": error.code.replace("_", " "),
-        "status": error.status,
-        "code": error.code,
-        "detail": error.detail,
-    }
-    if error.field:
-        body["field"] = error.field
-    raw = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    return Response(error.status, raw, PROBLEM_TYPE, dict(error.headers))
+    return messages.problem_response(error, PROBLEMS)
 
 
 def redirect(location: str, headers: dict[str, str] | None = None) -> Response:
