@@ -35,6 +35,7 @@ from provisioning.server.app import FleetApp
 from provisioning.server.cli import main as fleet_main
 from provisioning.server.totp import STEP_S, code_at
 from tests.provisioning.conftest import PASSWORD, Served, otp
+from tests.support.raw_http import exchange
 
 IDLE = 1000
 
@@ -212,17 +213,6 @@ def test_several_workers_need_postgresql(
 # ---- bad input, on the in-process server ------------------------------------------------------
 
 
-def _raw(base: str, request: bytes) -> tuple[bytes, bytes]:
-    host, port = base.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=10) as s:
-        s.sendall(request)
-        data = b""
-        while chunk := s.recv(65536):
-            data += chunk
-    head, _, rest = data.partition(b"\r\n")
-    return head, rest
-
-
 def _problem(resp: requests.Response, status: int, code: str) -> None:
     assert resp.status_code == status, resp.text
     assert resp.headers["Content-Type"] == "application/problem+json"
@@ -243,7 +233,7 @@ def _problem(resp: requests.Response, status: int, code: str) -> None:
 def test_bad_framing_is_refused_and_the_connection_closed(
     sqlite_server: FleetApp, framing: bytes, status: bytes, code: bytes
 ) -> None:
-    head, rest = _raw(sqlite_server.base_url, b"POST /v1/admin/login HTTP/1.1\r\nHost: x\r\n"
+    head, rest = exchange(sqlite_server.base_url, b"POST /v1/admin/login HTTP/1.1\r\nHost: x\r\n"
                       b"Content-Type: application/json\r\n" + framing)  # fmt: skip
     assert head.split()[1] == status and b"connection: close" in rest.lower()
     assert b"application/problem+json" in rest and b'"code": "' + code + b'"' in rest

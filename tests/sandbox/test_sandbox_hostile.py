@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import socket
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +16,7 @@ from hypothesis import strategies as st
 
 from kiosk.upstream import Application, HttpPlatformClient, MaterialRef
 from sandbox import SandboxPlatform
+from tests.support.raw_http import exchange
 
 MakeApp = Callable[..., Application]
 
@@ -55,18 +55,6 @@ def _problem(resp: requests.Response, status: int, code: str) -> dict[str, Any]:
 def _stored(sandbox: SandboxPlatform) -> tuple[int, ...]:
     tables = ("applications", "case_numbers", "idempotency", "uploads", "upload_chunks")
     return tuple(int(sandbox.db.query(f"SELECT COUNT(*) FROM {t}")[0][0]) for t in tables)
-
-
-def _raw(sandbox: SandboxPlatform, request: bytes) -> tuple[bytes, bytes]:
-    """Send raw bytes; return the status line and whatever follows until close."""
-    port = int(sandbox.base_url.rsplit(":", 1)[1])
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
-        s.sendall(request)
-        data = b""
-        while chunk := s.recv(65536):
-            data += chunk
-    head, _, rest = data.partition(b"\r\n")
-    return head, rest
 
 
 def test_malformed_json(sandbox: SandboxPlatform, api: Api) -> None:
@@ -131,8 +119,8 @@ def test_path_tricks_in_file_names_are_refused(
 def test_an_oversized_body_is_refused_unread_and_the_connection_closed(
     sandbox: SandboxPlatform, token: str
 ) -> None:
-    head, rest = _raw(
-        sandbox,
+    head, rest = exchange(
+        sandbox.base_url,
         b"POST /v1/applications HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
         b"X-Device-Id: K-0001\r\nAuthorization: Bearer " + token.encode() + b"\r\n"
         b"Idempotency-Key: k\r\nContent-Length: 104857600\r\n\r\n{",
@@ -151,8 +139,8 @@ def test_an_oversized_body_is_refused_unread_and_the_connection_closed(
     ],
 )
 def test_bodies_need_a_content_length(sandbox: SandboxPlatform, token: str, framing: bytes) -> None:
-    head, rest = _raw(
-        sandbox,
+    head, rest = exchange(
+        sandbox.base_url,
         b"POST /v1/case-numbers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
         b"X-Device-Id: K-0001\r\nAuthorization: Bearer " + token.encode() + b"\r\n" + framing,
     )
@@ -172,8 +160,8 @@ def test_bodies_need_a_content_length(sandbox: SandboxPlatform, token: str, fram
 def test_ambiguous_framing_is_refused_as_a_problem(
     sandbox: SandboxPlatform, token: str, framing: bytes
 ) -> None:
-    head, rest = _raw(
-        sandbox,
+    head, rest = exchange(
+        sandbox.base_url,
         b"POST /v1/case-numbers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
         b"X-Device-Id: K-0001\r\nAuthorization: Bearer " + token.encode() + b"\r\n"
         b"Idempotency-Key: k\r\n" + framing,
