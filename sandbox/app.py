@@ -11,6 +11,7 @@ import dataclasses
 import json
 import logging
 import secrets
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -25,7 +26,7 @@ from sandbox.devices import DeviceRegistry
 from sandbox.dispatch import Dispatcher
 from sandbox.faults import Faults
 from sandbox.review import ReviewPolicy
-from sandbox.rounds import rounds
+from sandbox.rounds import first_round, rounds
 from sandbox.server import serve_options
 from sandbox.storage import SandboxDB, get_setting, set_setting
 from sandbox.web import build_app
@@ -111,17 +112,9 @@ class SandboxPlatform:
     def application(self, case_no: str) -> dict[str, Any]:
         """Status, form, applicant and attachments (count, sizes) of a case."""
         with self.db.tx() as conn:
-            row = conn.execute(
-                "SELECT * FROM applications WHERE case_no = ? ORDER BY id LIMIT 1", (case_no,)
-            ).fetchone()
-            if row is None:
-                raise KeyError(case_no)
+            row = _opening(conn, case_no)
             status = case_status(Ctx(conn, self.settings), row, self.clock())
-            ups = conn.execute(
-                "SELECT manifest_index, material_code, length, offset, complete FROM uploads"
-                " WHERE application_id = ? ORDER BY manifest_index",
-                (row["id"],),
-            ).fetchall()
+            ups = _uploads(conn, row, "manifest_index, material_code, length, offset, complete")
         body = json.loads(row["body"])
         return {
             **status,
@@ -131,7 +124,7 @@ class SandboxPlatform:
             "form": body.get("answers", {}),
             "applicant": body["applicant"],
             "materials": body.get("materials", []),
-            "attachments": [dict(u) for u in ups],
+            "attachments": ups,
         }
 
     def applications(self, client_ref: str | None = None) -> list[dict[str, Any]]:
@@ -200,30 +193,39 @@ class SandboxPlatform:
     def corrections(self, case_no: str) -> list[dict[str, Any]]:
         """The corrections sent to a case: their materials and uploads, in order."""
         with self.db.tx() as conn:
-            original = conn.execute(
-                "SELECT * FROM applications WHERE case_no = ? ORDER BY id LIMIT 1", (case_no,)
-            ).fetchone()
-            if original is None:
-                raise KeyError(case_no)
             out = []
-            for row in rounds(conn, original)[1:]:
-                ups = conn.execute(
-                    "SELECT manifest_index, material_code, length, complete FROM uploads"
-                    " WHERE application_id = ? ORDER BY manifest_index",
-                    (row["id"],),
-                ).fetchall()
+            for row in rounds(conn, _opening(conn, case_no))[1:]:
                 body = json.loads(row["body"])
                 out.append(
                     {
                         "device_id": row["device_id"],
                         "materials": [m["material_code"] for m in body.get("materials", [])],
-                        "attachments": [dict(u) for u in ups],
+                        "attachments": _uploads(
+                            conn, row, "manifest_index, material_code, length, complete"
+                        ),
                     }
                 )
         return out
 
     def purge_idempotency(self) -> int:
         return self.dispatcher.purge_idempotency(self.clock())
+
+
+def _opening(conn: sqlite3.Connection, case_no: str) -> sqlite3.Row:
+    """The application that opened case ``case_no``; KeyError if there is none."""
+    row = first_round(conn, case_no)
+    if row is None:
+        raise KeyError(case_no)
+    return row
+
+
+def _uploads(conn: sqlite3.Connection, round_: sqlite3.Row, columns: str) -> list[dict[str, Any]]:
+    """``columns`` of one round's uploads, in the manifest's order."""
+    rows = conn.execute(
+        f"SELECT {columns} FROM uploads WHERE application_id = ? ORDER BY manifest_index",
+        (round_["id"],),
+    ).fetchall()
+    return [dict(u) for u in rows]
 
 
 def shared_token_for(db_path: Path) -> str:

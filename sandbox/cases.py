@@ -12,7 +12,7 @@ from kiosk.upstream.models import Application, CaseNumberRequest, CaseState, iso
 from sandbox import access, corrections, pdf
 from sandbox.context import Ctx, check_filename, new_case_no
 from sandbox.review import promised_date
-from sandbox.rounds import case_timeline, rounds
+from sandbox.rounds import case_timeline, first_round, rounds
 from sandbox.wire import Problem, Request, Response, json_response
 
 
@@ -52,7 +52,7 @@ def submit_application(req: Request, ctx: Ctx) -> Response:
         ).fetchone()
         if issued is None or issued[0] != req.device_id:
             raise Problem(422, "unknown_case_no", "case number was not issued to this device")
-        if ctx.settings.dedupe and _find(ctx.conn, case_no) is not None:
+        if ctx.settings.dedupe and first_round(ctx.conn, case_no) is not None:
             raise Problem(409, "case_exists", "an application already uses this case number")
     accepted = req.now if not app.materials else None
     ctx.conn.execute(
@@ -155,15 +155,8 @@ def case_status(ctx: Ctx, row: sqlite3.Row, now: float) -> dict[str, Any]:
     }
 
 
-def _find(conn: sqlite3.Connection, case_no: str) -> sqlite3.Row | None:
-    row: sqlite3.Row | None = conn.execute(
-        "SELECT * FROM applications WHERE case_no = ? ORDER BY id LIMIT 1", (case_no,)
-    ).fetchone()
-    return row
-
-
 def _require(conn: sqlite3.Connection, case_no: str) -> sqlite3.Row:
-    row = _find(conn, case_no)
+    row = first_round(conn, case_no)
     if row is None:
         raise Problem(404, "case_not_found", "no application with this case number")
     return row
@@ -173,7 +166,7 @@ def _visible(req: Request, conn: sqlite3.Connection, case_no: str) -> sqlite3.Ro
     """The case's first application if the asking device may see it; 404 otherwise, the
     same answer as for a case that does not exist."""
     missing = Problem(404, "case_not_found", "no application with this case number")
-    row = _find(conn, case_no)
+    row = first_round(conn, case_no)
     if row is None:
         raise missing
     access.require(req, conn, "case", case_no, str(row["device_id"]), missing)

@@ -14,15 +14,13 @@ import sqlite3
 from kiosk.upstream.models import Application, CaseState, iso
 from sandbox import access
 from sandbox.context import Ctx
-from sandbox.rounds import case_timeline
+from sandbox.rounds import case_timeline, first_round
 from sandbox.wire import Problem, Request, Response, json_response
 
 
 def submit(req: Request, ctx: Ctx, app: Application) -> Response:
     assert app.case_no is not None  # Application.from_json insists
-    original = ctx.conn.execute(
-        "SELECT * FROM applications WHERE case_no = ? ORDER BY id LIMIT 1", (app.case_no,)
-    ).fetchone()
+    original = first_round(ctx.conn, app.case_no)
     missing = Problem(404, "case_not_found", "no application with this case number")
     if original is None:
         raise missing

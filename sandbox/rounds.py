@@ -23,6 +23,14 @@ ROUNDS_SQL = (
 )
 
 
+def first_round(conn: sqlite3.Connection, case_no: str) -> sqlite3.Row | None:
+    """The application that opened case ``case_no``, if there is one."""
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT * FROM applications WHERE case_no = ? ORDER BY id LIMIT 1", (case_no,)
+    ).fetchone()
+    return row
+
+
 def rounds(conn: sqlite3.Connection, original: sqlite3.Row) -> list[sqlite3.Row]:
     """The original row, then its corrections (duplicates of the original left out)."""
     rows = conn.execute(ROUNDS_SQL, (original["case_no"],)).fetchall()

@@ -28,23 +28,24 @@ SLOT_CAPACITY = 2
 
 
 def rate(req: Request, ctx: Ctx) -> Response:
-    rating = req.read(Rating)
-    rating_id = f"R{next_value(ctx.conn, 'rating'):08d}"
-    ctx.conn.execute(
-        "INSERT INTO ratings (rating_id, device_id, body, at) VALUES (?,?,?,?)",
-        (rating_id, req.device_id, json.dumps(to_json(rating), ensure_ascii=False), req.now),
-    )
+    rating_id = _received(req, ctx, "rating", "R", req.read(Rating))
     return json_response(201, {"rating_id": rating_id})
 
 
 def complain(req: Request, ctx: Ctx) -> Response:
-    complaint = req.read(Complaint)
-    complaint_id = f"C{next_value(ctx.conn, 'complaint'):08d}"
-    ctx.conn.execute(
-        "INSERT INTO complaints (complaint_id, device_id, body, at) VALUES (?,?,?,?)",
-        (complaint_id, req.device_id, json.dumps(to_json(complaint), ensure_ascii=False), req.now),
-    )
+    complaint_id = _received(req, ctx, "complaint", "C", req.read(Complaint))
     return json_response(201, {"complaint_id": complaint_id, "status": "received"})
+
+
+def _received(req: Request, ctx: Ctx, kind: str, prefix: str, record: object) -> str:
+    """Keep a rating or a complaint as sent (table ``{kind}s``); its new id, ``prefix``
+    and eight digits."""
+    new_id = f"{prefix}{next_value(ctx.conn, kind):08d}"
+    ctx.conn.execute(
+        f"INSERT INTO {kind}s ({kind}_id, device_id, body, at) VALUES (?,?,?,?)",
+        (new_id, req.device_id, json.dumps(to_json(record), ensure_ascii=False), req.now),
+    )
+    return new_id
 
 
 def slots(req: Request, ctx: Ctx) -> Response:
