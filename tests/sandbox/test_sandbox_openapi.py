@@ -18,10 +18,10 @@ import sandbox
 from sandbox import SandboxPlatform
 from sandbox.routes import ROUTES
 from tests.support import ROOT
+from tests.support.openapi import operations, served_description
 
 SPEC_PATH = Path(upstream_pkg.__file__).with_name("openapi.yaml")
 SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
-METHODS = ("get", "post", "put", "patch", "delete", "head")
 
 
 def _resolve(node: dict[str, Any]) -> dict[str, Any]:
@@ -73,10 +73,6 @@ def _errors(value: Any, schema: dict[str, Any], where: str = "$") -> list[str]:
     return out
 
 
-def _operations() -> set[tuple[str, str]]:
-    return {(m.upper(), p) for p, item in SPEC["paths"].items() for m in item if m in METHODS}
-
-
 def test_the_spec_is_openapi_3_1_with_resolvable_refs() -> None:
     assert SPEC["openapi"].startswith("3.1")
     refs = re.findall(r'\$ref: "([^"]+)"', SPEC_PATH.read_text(encoding="utf-8"))
@@ -86,17 +82,13 @@ def test_the_spec_is_openapi_3_1_with_resolvable_refs() -> None:
 
 
 def test_the_sandbox_implements_exactly_the_documented_operations() -> None:
-    assert {(r.method, r.template) for r in ROUTES} == _operations()
+    assert {(r.method, r.template) for r in ROUTES} == operations(SPEC)
 
 
 def test_the_served_description_is_the_file_and_the_routes(sandbox: SandboxPlatform) -> None:
-    resp = requests.get(sandbox.base_url + "/openapi.json", timeout=5)
-    assert resp.status_code == 200 and resp.headers["Content-Type"] == "application/json"
-    served = resp.json()
+    served = served_description(sandbox.base_url)
     assert served == SPEC
-    served_ops = {(m.upper(), p) for p, item in served["paths"].items() for m in item
-                  if m in METHODS}  # fmt: skip
-    assert served_ops == {(r.method, r.template) for r in ROUTES}
+    assert operations(served) == {(r.method, r.template) for r in ROUTES}
 
 
 def test_every_problem_code_the_sandbox_uses_is_documented() -> None:
@@ -251,4 +243,4 @@ def test_answers_match_the_documented_schemas(call: Any) -> None:
     call("GET", "/v1/supervision/cases?station_id=ST&region_code=33", "/v1/supervision/cases")
     statuses = {(m, t, s) for m, t, s in call.seen}
     assert ("PATCH", tmpl, 409) in statuses and ("POST", "/v1/ratings", 422) in statuses
-    assert {(m, t) for m, t, _ in statuses} == _operations()  # every operation exercised
+    assert {(m, t) for m, t, _ in statuses} == operations(SPEC)  # every operation exercised
