@@ -27,7 +27,7 @@ from provisioning.server.accounts import Actor
 from provisioning.server.analytics import queries, report, supervision
 from provisioning.server.analytics.report import FLOW_NAMES
 from provisioning.server.console import labels
-from provisioning.server.console.gate import back, notice, page_handler
+from provisioning.server.console.gate import back, layout, page_handler
 from provisioning.server.console.render import HEADERS, hours, label, num, query, when
 from provisioning.server.errors import Invalid, NotFound
 from provisioning.server.regions import ancestors, children, get_region, require_within
@@ -169,15 +169,6 @@ def _within(tx: Any, node: str, scope: str) -> bool:
     )
 
 
-def _common(actor: Actor, req: Request) -> dict[str, Any]:
-    return {
-        "user": actor.username,
-        "csrf": actor.csrf,
-        "flash": notice(req),
-        "can_write": actor.can_write,
-    }
-
-
 # ---- pages -------------------------------------------------------------------------------
 
 
@@ -228,7 +219,7 @@ def dashboard(app: FleetApp, req: Request, actor: Actor) -> Response:
         shown=queries.shown,
         share=queries.share,
         followups=open_followups,
-        **_common(actor, req),
+        **layout(actor, req),
     )
 
 
@@ -334,7 +325,7 @@ def weekly(app: FleetApp, req: Request, actor: Actor) -> Response:
         shown=queries.shown,
         prev=(monday - dt.timedelta(days=7)).isoformat(),
         next=(monday + dt.timedelta(days=7)).isoformat(),
-        **_common(actor, req),
+        **layout(actor, req),
     )
 
 
@@ -353,7 +344,7 @@ def followups(app: FleetApp, req: Request, actor: Actor) -> Response:
         node=node,
         chain=chain,
         rows=rows,
-        **_common(actor, req),
+        **layout(actor, req),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from provisioning.server.accounts import ROLE_NAMES
 from provisioning.server.commands import KINDS
 from provisioning.server.health import ALERTS, DEVICE_STATES, PERIPHERALS
+from provisioning.server.rollouts import STATES as UPDATE_ORDER  # the columns' order
 
 #: status and connectivity: (label, tone for the badge)
 STATUS = {
@@ -73,6 +74,25 @@ ACTIONS = {
     "rollout_halted": "升级自动停止",
     "rollout_finished": "升级完成",
 }
+#: a kiosk's part in a rollout (rollouts.STATES)
+UPDATE_STATES = {
+    "pending": "未开始",
+    "offered": "已下发",
+    "downloading": "下载中",
+    "installed": "已安装",
+    "committed": "已完成",
+    "rolled_back": "已回退",
+    "failed": "失败",
+    "withdrawn": "已撤回",
+}
+#: a rollout's status: (label, tone for the badge)
+ROLLOUT_STATUS = {
+    "running": ("进行中", "ok"),
+    "paused": ("已暂停", "warn"),
+    "halted": ("已自动停止", "bad"),
+    "aborted": ("已取消", "warn"),
+    "finished": ("已完成", "ok"),
+}
 ERRORS = {
     "outside_scope": "超出您的管辖范围",
     "read_only": "技术员账号只能查看，不能修改",
@@ -111,7 +131,10 @@ __all__ = [
     "PAPER",
     "PERIPHERALS",
     "ROLE_NAMES",
+    "ROLLOUT_STATUS",
     "SORTS",
     "STATUS",
     "SUPPLIES",
+    "UPDATE_ORDER",
+    "UPDATE_STATES",
 ]
