@@ -133,8 +133,9 @@ _ENV.globals.update(
 )
 
 
-def _page(template: str, **context: Any) -> Response:
-    context = {"user": "", "csrf": "", "flash": "", "error": False} | context
+def _page(template: str, actor: Actor, req: Request, **context: Any) -> Response:
+    """A page for a signed-in admin, from analytics/templates (or the console's)."""
+    context = {"error": False, **layout(actor, req), **context}
     html = _ENV.get_template(template).render(**context)
     return Response(200, html.encode("utf-8"), HTML_TYPE, dict(HEADERS))
 
@@ -201,6 +202,8 @@ def dashboard(app: FleetApp, req: Request, actor: Actor) -> Response:
     charts = _charts(usage, mix, steps, site)
     return _page(
         "analytics.html",
+        actor,
+        req,
         title=f"统计分析：{node['name']}",
         node=node,
         chain=chain,
@@ -219,7 +222,6 @@ def dashboard(app: FleetApp, req: Request, actor: Actor) -> Response:
         shown=queries.shown,
         share=queries.share,
         followups=open_followups,
-        **layout(actor, req),
     )
 
 
@@ -316,6 +318,8 @@ def weekly(app: FleetApp, req: Request, actor: Actor) -> Response:
     found = report.build(app.db, actor, node["id"], span)
     return _page(
         "weekly.html",
+        actor,
+        req,
         title=f"{node['name']} 便民终端周报",
         node=node,
         chain=chain,
@@ -325,7 +329,6 @@ def weekly(app: FleetApp, req: Request, actor: Actor) -> Response:
         shown=queries.shown,
         prev=(monday - dt.timedelta(days=7)).isoformat(),
         next=(monday + dt.timedelta(days=7)).isoformat(),
-        **layout(actor, req),
     )
 
 
@@ -340,11 +343,12 @@ def followups(app: FleetApp, req: Request, actor: Actor) -> Response:
         row["card"] = None if card is None else str(card)
     return _page(
         "followups.html",
+        actor,
+        req,
         title=f"差评回访整改：{node['name']}",
         node=node,
         chain=chain,
         rows=rows,
-        **layout(actor, req),
     )
 
 

@@ -12,7 +12,7 @@ from provisioning.server.commands import KINDS
 from provisioning.server.health import ALERTS, DEVICE_STATES, PERIPHERALS
 from provisioning.server.rollouts import STATES as UPDATE_ORDER  # the columns' order
 
-#: status and connectivity: (label, tone for the badge)
+#: a kiosk's, a command's or a rollout's status, or connectivity: (label, badge tone)
 STATUS = {
     "online": ("在线", "ok"),
     "offline": ("离线", "bad"),
@@ -25,6 +25,11 @@ STATUS = {
     "done": ("已完成", "ok"),
     "failed": ("失败", "bad"),
     "cancelled": ("已取消", "bad"),
+    "running": ("进行中", "ok"),  # a rollout's, from here on
+    "paused": ("已暂停", "warn"),
+    "halted": ("已自动停止", "bad"),
+    "aborted": ("已取消", "warn"),
+    "finished": ("已完成", "ok"),
 }
 LEVELS = {"province": "省", "county": "县（区）", "township": "乡镇（街道）", "site": "站点"}
 CHILD_LEVEL = {None: "省", "province": "县（区）", "county": "乡镇（街道）", "township": "站点"}
@@ -85,14 +90,6 @@ UPDATE_STATES = {
     "failed": "失败",
     "withdrawn": "已撤回",
 }
-#: a rollout's status: (label, tone for the badge)
-ROLLOUT_STATUS = {
-    "running": ("进行中", "ok"),
-    "paused": ("已暂停", "warn"),
-    "halted": ("已自动停止", "bad"),
-    "aborted": ("已取消", "warn"),
-    "finished": ("已完成", "ok"),
-}
 ERRORS = {
     "outside_scope": "超出您的管辖范围",
     "read_only": "技术员账号只能查看，不能修改",
@@ -131,7 +128,6 @@ __all__ = [
     "PAPER",
     "PERIPHERALS",
     "ROLE_NAMES",
-    "ROLLOUT_STATUS",
     "SORTS",
     "STATUS",
     "SUPPLIES",

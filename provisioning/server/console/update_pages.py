@@ -51,6 +51,12 @@ def rollouts(app: FleetApp, req: Request, actor: Actor) -> Response:
 
 
 @page_handler
+def rollout(app: FleetApp, req: Request, actor: Actor) -> Response:
+    found = app.rollouts.status(actor, _rollout_id(req))
+    return page("rollout.html", title=f"升级任务 #{found['id']}", r=found, **layout(actor, req))
+
+
+@page_handler
 def start(app: FleetApp, req: Request, actor: Actor) -> Response:
     fields = req.form()
     made = app.rollouts.start(
@@ -62,12 +68,6 @@ def start(app: FleetApp, req: Request, actor: Actor) -> Response:
         max_failures=fields.get("max_failures", DEFAULTS["max_failures"]),
     )
     return back(f"/console/rollouts/{made['id']}", "rollout_started")
-
-
-@page_handler
-def rollout(app: FleetApp, req: Request, actor: Actor) -> Response:
-    found = app.rollouts.status(actor, _rollout_id(req))
-    return page("rollout.html", title=f"升级任务 #{found['id']}", r=found, **layout(actor, req))
 
 
 def _mover(verb: str, done: str) -> Any:
