@@ -29,13 +29,10 @@ the goal is under 500 ms server time for every page.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
-import os
 import random
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -43,10 +40,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_console import measure, serve, signed_in
+from bench_console import page_bench, page_rows, serve, signed_in
 from fleet_population import sites_of
 from pgcluster import PgCluster
-from results_file import write_section
 
 from provisioning.server.analytics.ingest import BAD_LEVELS
 from provisioning.server.analytics.queries import day_key, zh
@@ -284,7 +280,7 @@ def pages(days: int) -> Iterator[tuple[str, str]]:
     yield f"export county csv, {days} days", f"/console/analytics/c3/export?{full}&format=csv"
 
 
-def run_engine(engine: str, pg: PgCluster | None, data: Path, days: int,
+def run_engine(engine: str, data: Path, pg: PgCluster | None, days: int,
                runs: int) -> list[list[str]]:  # fmt: skip
     made = populate(data, pg.url if pg else None, days)
     if pg is not None:
@@ -294,13 +290,7 @@ def run_engine(engine: str, pg: PgCluster | None, data: Path, days: int,
     rows = []
     try:
         http, csrf = signed_in(base, "alice")
-        for name, path in pages(days):
-            m = measure(http, base, csrf, path, runs)
-            ok = m["server_max"] < GOAL_MS and m["status"] == 200
-            rows.append([engine, name, f"{m['server']:.1f}", f"{m['server_max']:.1f}",
-                         f"{m['wall']:.1f}", f"{m['kb']:.1f}", str(m["status"]),
-                         "yes" if ok else "**no**"])  # fmt: skip
-            print(" | ".join(rows[-1]), flush=True)
+        rows += page_rows(engine, http, base, csrf, pages(days), runs, GOAL_MS)
         http.close()
     finally:
         proc.terminate()
@@ -311,48 +301,18 @@ def run_engine(engine: str, pg: PgCluster | None, data: Path, days: int,
     return rows
 
 
-HEAD = ["engine", "page", "server ms (median)", "server ms (max)", "wall ms (median)", "KB",
-        "status", f"< {GOAL_MS} ms"]  # fmt: skip
+LEAD = """\
+`bench/bench_analytics.py --days {days} --runs {runs}` (load average at the end: {load}):
+one `kiosk-fleet serve` process, requests from the same machine; {engines}. 100,000
+kiosks as 500 sites of 200 (10 counties × 5 townships × 10 sites), {days} days of rollups
+ending {end}, **written in bulk straight into the rollup tables** (no batch went through
+the API; usage_batches left empty: see the module docstring), 500,000 cases (3 % red, 2 %
+yellow), 20,000 follow-ups. Server time from the Server-Timing header."""
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--days", type=int, default=90)
-    parser.add_argument("--engines", default="sqlite,postgresql")
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    rows: list[list[str]] = []
-    versions = []
-    with tempfile.TemporaryDirectory(prefix="bench-analytics-") as tmp:
-        os.chmod(tmp, 0o755)  # the cluster runs as the postgres user
-        for engine in args.engines.split(","):
-            root = Path(tmp) / engine
-            root.mkdir()
-            cluster = PgCluster(root) if engine == "postgresql" else None
-            if cluster is not None:
-                versions.append(f"PostgreSQL {cluster.version} (defaults, fsync on)")
-            try:
-                rows += run_engine(engine, cluster, root / "data", args.days, args.runs)
-            finally:
-                if cluster is not None:
-                    cluster.stop()
-    table = ["| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD)]
-    table += ["| " + " | ".join(r) + " |" for r in rows]
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    body = "\n".join([
-        f"`bench/bench_analytics.py --days {args.days} --runs {args.runs}` (load average at"
-        f" the end: {load}): one `kiosk-fleet serve` process, requests from the same"
-        f" machine; SQLite (WAL, synchronous=FULL)"
-        f"{', ' + ', '.join(versions) if versions else ''}. 100,000 kiosks as 500 sites of"
-        f" 200 (10 counties × 5 townships × 10 sites), {args.days} days of rollups ending"
-        f" {END}, **written in bulk straight into the rollup tables** (no batch went through"
-        " the API; usage_batches left empty: see the module docstring), 500,000 cases (3 %"
-        " red, 2 % yellow), 20,000 follow-ups. Server time from the Server-Timing header.",
-        "", *table,
-    ])  # fmt: skip
-    write_section("Fleet", "Analytics pages at 100,000 kiosks × 90 days (bench_analytics.py)",
-                  body)  # fmt: skip
-    print("\n".join(table))
+    title = "Analytics pages at 100,000 kiosks × 90 days (bench_analytics.py)"
+    page_bench(__doc__, "days", 90, run_engine, f"< {GOAL_MS} ms", title, LEAD, end=END)
 
 
 if __name__ == "__main__":

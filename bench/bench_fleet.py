@@ -23,14 +23,11 @@ import argparse
 import heapq
 import http.client
 import json
-import os
 import random
 import secrets
 import select
 import signal
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -43,10 +40,11 @@ from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pgcluster import PgCluster
+from bench_console import load_average, serve
+from fleet_population import region_tree
+from pgcluster import each_engine
 from results_file import write_section
 
-ROOT = Path(__file__).resolve().parents[1]
 BODY = {"devices": {"printer": {"device": "online", "supplies": {"paper": "full"}, "detail": ""}},
         "paper": "full", "outbox": {"depth": 0, "oldest_pending_age_s": None}, "uptime_s": 3600,
         "software_version": "0.1.0", "config_version": None, "in_service": True,
@@ -65,16 +63,7 @@ def populate(data: Path, db_url: str | None, kiosks: int) -> list[tuple[str, Ed2
     """500 sites under 10 counties, ``kiosks`` accepted devices, a signed bundle per site."""
     app = FleetApp(data, db_url)
     fleet, actor = app.fleet, cli_actor("bench")
-    fleet.add_region(actor, "33", "浙江省", "province", None)
-    sites = []
-    for c in range(10):
-        fleet.add_region(actor, f"c{c}", f"县{c}", "county", "33")
-        for t in range(5):
-            fleet.add_region(actor, f"t{c}{t}", f"镇{c}{t}", "township", f"c{c}")
-            for s in range(10):
-                site = f"s{c}{t}{s}"
-                fleet.add_region(actor, site, f"站{site}", "site", f"t{c}{t}")
-                sites.append(site)
+    sites = region_tree(fleet, actor)
     keys = [Ed25519PrivateKey.generate() for _ in range(kiosks)]
     devices = []
     with app.db.tx() as tx:
@@ -90,22 +79,11 @@ def populate(data: Path, db_url: str | None, kiosks: int) -> list[tuple[str, Ed2
     return devices
 
 
-def serve(
+def serve_fleet(
     data: Path, db_url: str | None, inflight: int, window: str, workers: int = 1
 ) -> tuple[Any, str]:
-    env = os.environ | {"PYTHONPATH": str(ROOT)}
-    argv = [sys.executable, "-c", "import sys; from provisioning.server.cli import main;"
-            " sys.exit(main())", "--data-dir", str(data)]  # fmt: skip
-    if db_url:
-        argv += ["--db", db_url]
-    argv += ["serve", "--port", "0", "--max-inflight", str(inflight), "--retry-window", window,
-             "--workers", str(workers)]  # fmt: skip
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                            env=env)  # fmt: skip
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    url = line.split("listening on ")[1].split()[0]
-    return proc, url
+    return serve(data, db_url, "--max-inflight", str(inflight), "--retry-window", window,
+                 "--workers", str(workers))  # fmt: skip
 
 
 # ---- the load ------------------------------------------------------------------------------
@@ -203,7 +181,7 @@ def capacity(url: str, devices: list[Any], kiosks: int) -> tuple[Stats, float]:
 def run_engine(name: str, db_url: str | None, data: Path, kiosks: int, nominal_s: float,
                storm_limit: float) -> list[list[str]]:  # fmt: skip
     devices = populate(data, db_url, kiosks)
-    proc, url = serve(data, db_url, 32, "5,60")  # the server's defaults
+    proc, url = serve_fleet(data, db_url, 32, "5,60")  # the server's defaults
     rows = []
     try:
         rate = kiosks / 300
@@ -223,7 +201,7 @@ def run_engine(name: str, db_url: str | None, data: Path, kiosks: int, nominal_s
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
     if db_url:  # several processes need PostgreSQL (SQLite takes one writer)
-        proc, url = serve(data, db_url, 32, "5,60", workers=2)
+        proc, url = serve_fleet(data, db_url, 32, "5,60", workers=2)
         try:
             stats, took = capacity(url, devices, kiosks)
             rows.append(_row(name, "capacity, 16 conns, 2 processes", stats, took))
@@ -273,9 +251,8 @@ HEAD = ["engine", "phase", "ok req/s", "p50 ms", "p99 ms", "429s", "errors", "al
 def write_results(rows: list[list[str]], kiosks: int, pg_version: str) -> str:
     lines = ["| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD)]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     body = "\n".join([
-        f"`bench/bench_fleet.py --kiosks {kiosks}` (load average at the end: {load}):"
+        f"`bench/bench_fleet.py --kiosks {kiosks}` (load average at the end: {load_average()}):"
         " `kiosk-fleet serve` (uvicorn with"
         " httptools and uvloop, Starlette; max 32 device requests in flight per process,"
         " Retry-After 5-60 s, the defaults) and the load generator on the same machine."
@@ -295,20 +272,13 @@ def main() -> None:
     parser.add_argument("--nominal", type=float, default=20.0, help="seconds of nominal load")
     parser.add_argument("--storm-limit", type=float, default=240.0)
     args = parser.parse_args()
-    rows, pg_version = [], "-"
-    with tempfile.TemporaryDirectory(prefix="bench-fleet-") as tmp:
-        os.chmod(tmp, 0o755)  # the cluster runs as the postgres user
-        for engine in args.engines.split(","):
-            root = Path(tmp) / engine
-            root.mkdir()
-            cluster = PgCluster(root) if engine == "postgresql" else None
-            pg_version = cluster.version if cluster else pg_version
-            try:
-                rows += run_engine(engine, cluster.url if cluster else None, root / "data",
-                                   args.kiosks, args.nominal, args.storm_limit)  # fmt: skip
-            finally:
-                if cluster is not None:
-                    cluster.stop()
+    rows, versions = each_engine(
+        args.engines,
+        "bench-fleet-",
+        lambda engine, data, cluster: run_engine(engine, cluster.url if cluster else None, data,
+                                                 args.kiosks, args.nominal, args.storm_limit),
+    )  # fmt: skip
+    pg_version = versions[-1] if versions else "-"
     print(write_results(rows, args.kiosks, pg_version))
 
 

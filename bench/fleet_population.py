@@ -16,8 +16,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from provisioning.server.accounts import cli_actor
+from provisioning.server.accounts import Actor, cli_actor
 from provisioning.server.app import FleetApp
+from provisioning.server.fleet import Fleet
 from provisioning.server.health import OFFLINE_AFTER_S
 
 PASSWORD = "correct horse battery"
@@ -32,9 +33,8 @@ HEALTH = {
 }  # fmt: skip
 
 
-def sites_of(app: FleetApp) -> list[str]:
-    """The region tree, made once; the site ids."""
-    fleet, actor = app.fleet, cli_actor("bench")
+def region_tree(fleet: Fleet, actor: Actor) -> list[str]:
+    """The province: 10 counties x 5 townships x 10 sites; the site ids."""
     fleet.add_region(actor, "33", "浙江省", "province", None)
     sites = []
     for c in range(10):
@@ -45,6 +45,14 @@ def sites_of(app: FleetApp) -> list[str]:
                 site = f"s{c}{t}{s}"
                 fleet.add_region(actor, site, f"第{c}{t}{s}村便民服务站", "site", f"t{c}{t}")
                 sites.append(site)
+    return sites
+
+
+def sites_of(app: FleetApp) -> list[str]:
+    """The region tree and its admins (alice for the province, bob for county c3), made
+    once; the site ids."""
+    fleet, actor = app.fleet, cli_actor("bench")
+    sites = region_tree(fleet, actor)
     secret = fleet.add_admin(actor, "alice", PASSWORD, "province_admin", None)
     assert secret is not None
     TOTP_SECRETS["alice"] = secret  # province admins sign in with a one-time code too

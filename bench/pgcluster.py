@@ -1,5 +1,6 @@
 """A private PostgreSQL cluster for the fleet benchmarks (defaults: fsync on), run as the
-postgres user when the benchmark runs as root; stopped and deleted at the end."""
+postgres user when the benchmark runs as root; stopped and deleted at the end. And
+:func:`each_engine`, which runs a benchmark on SQLite and on such a cluster in turn."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -49,3 +52,30 @@ class PgCluster:
 
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.dir / "data"), "-m", "fast", "-w", "stop")
+
+
+Rows = list[list[str]]
+
+
+def each_engine(
+    names: str, prefix: str, run: Callable[[str, Path, PgCluster | None], Rows]
+) -> tuple[Rows, list[str]]:
+    """``run(engine, data_dir, cluster)`` for each engine of ``names`` ("sqlite,postgresql"),
+    in a temporary folder; PostgreSQL on a private cluster, stopped when its run ends.
+    The rows of all runs, and the version of each PostgreSQL used (for the report)."""
+    rows: Rows = []
+    versions: list[str] = []
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        os.chmod(tmp, 0o755)  # the cluster runs as the postgres user
+        for engine in names.split(","):
+            root = Path(tmp) / engine
+            root.mkdir()
+            cluster = PgCluster(root) if engine == "postgresql" else None
+            if cluster is not None:
+                versions.append(cluster.version)
+            try:
+                rows += run(engine, root / "data", cluster)
+            finally:
+                if cluster is not None:
+                    cluster.stop()
+    return rows, versions

@@ -15,6 +15,7 @@ import base64
 import hashlib
 import json
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -140,13 +141,18 @@ def open_envelope(envelope: Any, key: Ed25519PublicKey, kid: str) -> dict[str, A
     text = envelope["payload"]
     if not isinstance(text, str) or not verify(key, str(envelope["signature"]), text.encode()):
         raise ProtocolError("bad signature")
+    return _document(text, BUNDLE_FORMAT, "bundle")
+
+
+def _document(raw: str | bytes, form: str, what: str) -> dict[str, Any]:
+    """A JSON object whose ``format`` is ``form``; ProtocolError naming ``what`` otherwise."""
     try:
-        payload = json.loads(text)
+        doc = json.loads(raw)
     except ValueError as exc:
-        raise ProtocolError("payload is not JSON") from exc
-    if not isinstance(payload, dict) or payload.get("format") != BUNDLE_FORMAT:
-        raise ProtocolError("unknown bundle format")
-    return payload
+        raise ProtocolError(f"{what} is not JSON") from exc
+    if not isinstance(doc, dict) or doc.get("format") != form:
+        raise ProtocolError(f"unknown {what} format")
+    return doc
 
 
 # ---- pairing codes and the enrollment payload ------------------------------------------
@@ -223,12 +229,7 @@ def follow_rotation(trusted: dict[str, Any], statement: Any) -> dict[str, Any]:
     if not isinstance(statement, dict) or not isinstance(statement.get("payload"), str):
         raise ProtocolError("not a key rotation statement")
     signatures = statement.get("signatures")
-    try:
-        nxt = json.loads(statement["payload"])
-    except ValueError as exc:
-        raise ProtocolError("rotation payload is not JSON") from exc
-    if not isinstance(nxt, dict) or nxt.get("format") != KEYS_FORMAT:
-        raise ProtocolError("unknown key rotation format")
+    nxt = _document(statement["payload"], KEYS_FORMAT, "key rotation")
     keys, threshold = nxt.get("keys"), nxt.get("threshold")
     if not isinstance(keys, list) or not keys or not all(isinstance(k, str) for k in keys):
         raise ProtocolError("a key set names at least one key")
@@ -268,6 +269,15 @@ _VERSION = re.compile(r"[0-9]+(\.[0-9]+){1,3}([a-z]+[0-9]*)?(\.post[0-9]+|\.dev[
 _WHEEL = re.compile(r"[A-Za-z0-9_.+-]+\.whl")
 
 
+def sha256_of(path: Path) -> str:
+    """A file's SHA-256 as a release manifest names its wheels, read a MiB at a time."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def release_target(version: str) -> str:
     return f"releases/{version}.json"
 
@@ -284,12 +294,7 @@ def check_version(text: Any) -> str:
 
 def parse_release(raw: bytes) -> dict[str, Any]:
     """A release manifest (already TUF-verified bytes), checked for shape."""
-    try:
-        doc = json.loads(raw)
-    except ValueError as exc:
-        raise ProtocolError("release manifest is not JSON") from exc
-    if not isinstance(doc, dict) or doc.get("format") != RELEASE_FORMAT:
-        raise ProtocolError("unknown release manifest format")
+    doc = _document(raw, RELEASE_FORMAT, "release manifest")
     check_version(doc.get("version"))
     wheels = doc.get("wheels")
     if not isinstance(wheels, list) or not wheels:

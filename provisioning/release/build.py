@@ -10,7 +10,6 @@ test rigs whose environments share their dependencies (the kiosk refuses one oth
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import json
 import re
@@ -23,7 +22,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from provisioning.protocol import EXTRA, PROJECT, RELEASE_FORMAT, check_version, wheel_target
+from provisioning.protocol import (
+    EXTRA,
+    PROJECT,
+    RELEASE_FORMAT,
+    check_version,
+    sha256_of,
+    wheel_target,
+)
 
 SKIP = (
     ".git",
@@ -65,14 +71,6 @@ def _pip(python: str, *args: str) -> None:
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
         raise BuildFailed(f"pip {args[0]} failed: " + " | ".join(tail))
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def build_release(

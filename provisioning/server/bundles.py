@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from provisioning.protocol import BUNDLE_FORMAT, canonical_json, seal
-from provisioning.server.db import Tx
+from provisioning.server.db import Tx, rows_in
 from provisioning.server.keys import SigningKey
 from provisioning.server.layers import effective_content, effective_contents
 from provisioning.server.regions import get_site
@@ -111,16 +111,14 @@ def publish(
     """Issue bundles for sites whose content changed; (site, version) of each new one."""
     contents = effective_contents(tx, site_ids)
     hashes: dict[str, str] = {}
-    for start in range(0, len(site_ids), 500):
-        chunk = site_ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        for row in tx.all(
-            "SELECT b.site_id, b.content_hash FROM bundles b JOIN regions r"
-            " ON r.id = b.site_id AND r.bundle_version = b.version"
-            f" WHERE b.site_id IN ({marks})",
-            chunk,
-        ):
-            hashes[row["site_id"]] = row["content_hash"]
+    for row in rows_in(
+        tx,
+        "SELECT b.site_id, b.content_hash FROM bundles b JOIN regions r"
+        " ON r.id = b.site_id AND r.bundle_version = b.version"
+        " WHERE b.site_id IN ({marks})",
+        site_ids,
+    ):
+        hashes[row["site_id"]] = row["content_hash"]
     issued = []
     for site_id in site_ids:
         if hashes.get(site_id) == content_hash(contents[site_id]):

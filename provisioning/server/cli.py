@@ -193,6 +193,17 @@ def default_data_dir() -> Path:
     return Path.home() / ".local" / "state" / "bianmin-fleet"
 
 
+#: ``serve``'s whole-number options: flag, default, what it sets
+SERVE_NUMBERS: tuple[tuple[str, int | None, str], ...] = (
+    ("--port", 8470, "0 = any free port"),
+    ("--workers", 1, "server processes on the one socket (PostgreSQL only)"),
+    ("--max-inflight", 32, "device requests served at once per process; the rest get 429"),
+    ("--db-pool", 10, "PostgreSQL connections per process"),
+    ("--timeout-keep-alive", 5, "seconds an idle keep-alive connection stays open"),
+    ("--limit-concurrency", None, "connections and requests at once per process before 503s"),
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk-fleet", description="Bianmin fleet server")
     parser.add_argument("--data-dir", type=Path, default=default_data_dir())
@@ -205,13 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the HTTP API and the web console")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=int, default=8470, help="0 = any free port")
-    serve.add_argument(
-        "--workers",
-        type=int,
-        default=1,
-        help="server processes on the one socket (PostgreSQL only)",
-    )
+    for flag, default, text in SERVE_NUMBERS:
+        serve.add_argument(flag, type=int, default=default, help=text)
     serve.add_argument("--certfile", help="serve HTTPS with this PEM certificate (chain)")
     serve.add_argument("--keyfile", help="the certificate's PEM private key")
     serve.add_argument(
@@ -221,28 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
         " X-Forwarded-Proto are trusted ('*' = any); none by default",
     )
     serve.add_argument(
-        "--max-inflight",
-        type=int,
-        default=32,
-        help="device requests served at once per process; the rest get 429",
-    )
-    serve.add_argument(
         "--retry-window",
         default="5,60",
         help="LOW,HIGH seconds: the Retry-After range sent with a 429",
-    )
-    serve.add_argument("--db-pool", type=int, default=10, help="PostgreSQL connections per process")
-    serve.add_argument(
-        "--timeout-keep-alive",
-        type=int,
-        default=5,
-        help="seconds an idle keep-alive connection stays open",
-    )
-    serve.add_argument(
-        "--limit-concurrency",
-        type=int,
-        default=None,
-        help="connections and requests at once per process before 503s",
     )
     serve.set_defaults(handler=_serve)
     admin = sub.add_parser("admin", help="admin accounts").add_subparsers(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -160,9 +161,7 @@ def add_commands(sub: Any) -> None:
     add.add_argument("--version", required=True)
     add.add_argument("--notes", default="")
     add.set_defaults(handler=_release_add)
-    lst = rel.add_parser("list", help="the releases")
-    lst.add_argument("--json", action="store_true")
-    lst.set_defaults(handler=_release_list)
+    _listing(rel, "the releases", _release_list)
     down = rel.add_parser("downgrade", help="sign an order that kiosks may go back to V")
     down.add_argument("version")
     down.add_argument("--withdraw", action="store_true")
@@ -189,15 +188,21 @@ def add_commands(sub: Any) -> None:
     )
     start.add_argument("--json", action="store_true")
     start.set_defaults(handler=_rollout_start)
-    status = ro.add_parser("status", help="a rollout's waves and failures")
-    status.add_argument("id", type=int)
-    status.add_argument("--json", action="store_true")
-    status.set_defaults(handler=_rollout_status)
-    for verb in ("pause", "resume", "abort"):
-        p = ro.add_parser(verb, help=f"{verb} a rollout")
-        p.add_argument("id", type=int)
-        p.add_argument("--json", action="store_true")
-        p.set_defaults(handler=_rollout_move)
-    lst = ro.add_parser("list", help="the rollouts, newest first")
-    lst.add_argument("--json", action="store_true")
-    lst.set_defaults(handler=_rollout_list)
+    for verb, text, handler in (
+        ("status", "a rollout's waves and failures", _rollout_status),
+        ("pause", "pause a rollout", _rollout_move),
+        ("resume", "resume a rollout", _rollout_move),
+        ("abort", "abort a rollout", _rollout_move),
+    ):
+        one = ro.add_parser(verb, help=text)
+        one.add_argument("id", type=int)
+        one.add_argument("--json", action="store_true")
+        one.set_defaults(handler=handler)
+    _listing(ro, "the rollouts, newest first", _rollout_list)
+
+
+def _listing(commands: Any, text: str, handler: Callable[[argparse.Namespace], int]) -> None:
+    """A ``list`` command (``--json`` for scripts) among ``commands``."""
+    listing = commands.add_parser("list", help=text)
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=handler)

@@ -68,6 +68,14 @@ def count(result: list[Row] | int) -> int:
     return result
 
 
+def rows_in(tx: Tx, sql: str, ids: Sequence[str], chunk: int = 500) -> Iterator[Row]:
+    """The rows of ``sql`` for many ids, asked ``chunk`` ids at a time (an engine caps a
+    statement's parameters): ``sql`` holds ``IN ({marks})`` where the ids go."""
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        yield from tx.all(sql.format(marks=",".join("?" * len(part))), part)
+
+
 class Database(Protocol):
     dialect: str
     url: str

@@ -27,7 +27,7 @@ from typing import Any
 
 from provisioning import policy
 from provisioning.server import schemas
-from provisioning.server.db import Tx
+from provisioning.server.db import Tx, rows_in
 from provisioning.server.errors import Forbidden, Invalid
 from provisioning.server.regions import get_region
 
@@ -151,18 +151,16 @@ def effective_contents(
     chains: dict[str, list[str]] = {s: [] for s in site_ids}
     names: dict[str, str] = {}
     levels: dict[str, str] = {}
-    for start in range(0, len(site_ids), 500):
-        chunk = site_ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        for row in tx.all(
-            "SELECT a.node_id, a.ancestor_id, r.name, u.level FROM region_ancestors a"
-            " JOIN regions r ON r.id = a.node_id JOIN regions u ON u.id = a.ancestor_id"
-            f" WHERE a.node_id IN ({marks}) ORDER BY a.node_id, a.depth DESC",
-            chunk,
-        ):
-            chains[row["node_id"]].append(row["ancestor_id"])
-            names[row["node_id"]] = row["name"]
-            levels[row["ancestor_id"]] = row["level"]
+    for row in rows_in(
+        tx,
+        "SELECT a.node_id, a.ancestor_id, r.name, u.level FROM region_ancestors a"
+        " JOIN regions r ON r.id = a.node_id JOIN regions u ON u.id = a.ancestor_id"
+        " WHERE a.node_id IN ({marks}) ORDER BY a.node_id, a.depth DESC",
+        site_ids,
+    ):
+        chains[row["node_id"]].append(row["ancestor_id"])
+        names[row["node_id"]] = row["name"]
+        levels[row["ancestor_id"]] = row["level"]
     layers = _current_layers(tx, {n for chain in chains.values() for n in chain})
     return {s: _merge(chains[s], s, names[s], layers, replace, levels, exclude) for s in site_ids}
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import hashlib
 import json
 import logging
 import threading
@@ -23,7 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from provisioning.protocol import ProtocolError, check_version, parse_release
+from provisioning.protocol import ProtocolError, check_version, parse_release, sha256_of
 from provisioning.release.repo import Repository
 from provisioning.server import audit
 from provisioning.server.accounts import Actor
@@ -39,14 +38,6 @@ ROLES = ("root", "targets", "snapshot", "timestamp")
 class BadRelease(FleetError):
     status = 422
     code = "bad_release"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def check_release_folder(folder: Path, version: str) -> dict[str, Any]:
@@ -78,7 +69,7 @@ def check_release_folder(folder: Path, version: str) -> dict[str, Any]:
                 f" {wheel['length']} (truncated or tampered)",
                 code="tampered_release",
             )
-        if _sha256(path) != wheel["sha256"]:
+        if sha256_of(path) != wheel["sha256"]:
             raise BadRelease(
                 f"{wheel['filename']}: SHA-256 differs from the manifest (tampered)",
                 code="tampered_release",

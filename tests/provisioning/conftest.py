@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import glob
 import itertools
+import json
 import os
 import pwd
 import re
@@ -20,14 +21,18 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import pytest
 import requests
 
+from config import CATALOGUE_FILE
 from provisioning.agent import Agent
+from provisioning.protocol import load_public_key, open_envelope
+from provisioning.server import bundles
 from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
 from provisioning.server.ratelimit import Admission, ClientLimits, TokenBuckets
@@ -36,6 +41,24 @@ from tests.support import FakeClock
 START = 1_767_229_200.0  # 2026-01-01 09:00 CST
 PASSWORD = "correct horse battery"
 SITES = ("s-0001", "s-0002", "s-0101")
+CATALOGUE = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))  # the shipped matters
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def closing_all(make: Callable[P, T], close: Callable[[T], object]) -> Iterator[Callable[P, T]]:
+    """A factory fixture's body: ``make`` for the test, then ``close`` for each thing it
+    made (servers, sessions, agents), once the test is over."""
+    made: list[T] = []
+
+    def tracked(*args: P.args, **kwargs: P.kwargs) -> T:
+        thing = make(*args, **kwargs)
+        made.append(thing)
+        return thing
+
+    yield tracked
+    for thing in made:
+        close(thing)
 
 
 @pytest.fixture
@@ -170,17 +193,13 @@ class Served:
 @pytest.fixture
 def serve_fleet(tmp_path: Path) -> Iterator[Callable[..., Served]]:
     """``serve_fleet(*args, db=..., data=...)``: a ``kiosk-fleet serve`` process."""
-    started: list[Served] = []
+    logs = itertools.count()
 
     def start(*args: str, db: str | None = None, data: Path | None = None) -> Served:
-        served = Served(data or tmp_path / "fleet", *args, db=db,
-                        log=tmp_path / f"serve-{len(started)}.log")  # fmt: skip
-        started.append(served)
-        return served
+        log = tmp_path / f"serve-{next(logs)}.log"
+        return Served(data or tmp_path / "fleet", *args, db=db, log=log)
 
-    yield start
-    for served in started:
-        served.stop()
+    yield from closing_all(start, Served.stop)
 
 
 def generous_limits() -> ClientLimits:
@@ -277,16 +296,19 @@ class AdminApi:
 
 @pytest.fixture
 def admin_api(server: FleetApp) -> Iterator[Callable[..., AdminApi]]:
-    made: list[AdminApi] = []
-
     def login(username: str = "alice", password: str = PASSWORD) -> AdminApi:
-        api = AdminApi(server.base_url, username, password, otp(server, username))
-        made.append(api)
-        return api
+        return AdminApi(server.base_url, username, password, otp(server, username))
 
-    yield login
-    for api in made:
-        api.close()
+    yield from closing_all(login, AdminApi.close)
+
+
+def bundle_payload(server: FleetApp, site: str) -> dict[str, Any]:
+    """The payload of the site's latest bundle, its signature checked."""
+    with server.db.tx() as tx:
+        row = bundles.latest(tx, site)
+    assert row is not None
+    key = server.fleet.key
+    return open_envelope(json.loads(row["envelope"]), load_public_key(key.public_text), key.key_id)
 
 
 # ---- kiosks ------------------------------------------------------------------------------
@@ -298,19 +320,13 @@ def no_validation(bundle_dir: Path) -> None:
 
 @pytest.fixture
 def make_agent(tmp_path: Path, clock: FakeClock) -> Iterator[Callable[..., Agent]]:
-    agents: list[Agent] = []
-
     def make(name: str = "kiosk", **kwargs: Any) -> Agent:
         kwargs.setdefault("clock", clock)
         kwargs.setdefault("validate", no_validation)
         kwargs.setdefault("software_version", "0.1.0")
-        agent = Agent(tmp_path / name, **kwargs)
-        agents.append(agent)
-        return agent
+        return Agent(tmp_path / name, **kwargs)
 
-    yield make
-    for agent in agents:
-        agent.close()
+    yield from closing_all(make, Agent.close)
 
 
 @pytest.fixture
@@ -324,3 +340,54 @@ def accept() -> Callable[..., Any]:
         return app.fleet.approve(actor, agent.key.device_id, site)
 
     return run
+
+
+@pytest.fixture
+def accepted(make_agent: Callable[..., Agent], accept: Callable[..., Any]) -> Callable[..., Agent]:
+    """``accepted(app)``: a new kiosk, enrolled with a fresh code and approved into s-0001."""
+
+    def make(app: FleetApp) -> Agent:
+        agent = make_agent()
+        accept(app, agent)
+        return agent
+
+    return make
+
+
+class RealTime:
+    """The server on real time, for a kiosk whose agent runs on the wall clock (``kiosk
+    agent sync``, the kiosk's runtime): a test overrides ``clock`` with it."""
+
+    def __call__(self) -> float:
+        return time.time()
+
+    def advance(self, seconds: float) -> None:
+        raise AssertionError("the wall clock cannot be moved")
+
+
+@pytest.fixture
+def on_first_bundle(
+    sqlite_server: FleetApp, make_agent: Callable[..., Agent], accept: Callable[..., Any]
+) -> Callable[..., Agent]:
+    """``on_first_bundle(**agent_args)``: an accepted kiosk running a first good bundle
+    (idle timeout 180 s, the shipped catalogue)."""
+
+    def make(**agent_args: Any) -> Agent:
+        agent = make_agent(**agent_args)
+        first = {"settings": {"session": {"idle_timeout_s": 180}}, "catalogue": CATALOGUE}
+        sqlite_server.fleet.push(cli_actor("test"), "33", first)
+        accept(sqlite_server, agent)
+        report = agent.sync_once(apply=True)
+        assert report["applied"] is not None, report
+        return agent
+
+    return make
+
+
+def as_kiosk_default(agent: Agent, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The agent's state directory made the kiosk's default (no KIOSK_CONFIG), the agent
+    stopped: what a kiosk starting up reads."""
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    monkeypatch.setenv("KIOSK_STATE_DIR", str(agent.root.parent))
+    agent.close()
+    return agent.root.parent

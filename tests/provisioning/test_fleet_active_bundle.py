@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from config import CATALOGUE_FILE
 from kiosk.settings import load_settings
 from provisioning.agent import Agent, active_site_file
 from provisioning.agent.active import check_active
@@ -24,35 +21,22 @@ from provisioning.server.app import FleetApp
 from terminal.cli import main as kiosk_main
 from terminal.commands.base import settings_from_args
 from terminal.fleet import validate_bundle
+from tests.provisioning.conftest import RealTime, as_kiosk_default
 
 ACTOR = cli_actor("test")
-CATALOGUE = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
 EDITED = "[session]\nidle_timeout_s = 3600\n[staff]\nmax_pin_failures = 1000\n"
 
 
-class WallClock:
-    """The server on real time: ``kiosk agent sync`` runs its agent on the wall clock."""
-
-    def __call__(self) -> float:
-        return time.time()
+@pytest.fixture
+def clock() -> RealTime:
+    return RealTime()
 
 
 @pytest.fixture
-def clock() -> WallClock:
-    return WallClock()
-
-
-@pytest.fixture
-def kiosk(
-    sqlite_server: FleetApp, make_agent: Callable[..., Agent], accept: Callable[..., Any]
-) -> Agent:
+def kiosk(sqlite_server: FleetApp, on_first_bundle: Callable[..., Agent]) -> Agent:
     """An accepted kiosk on its second good bundle (idle timeout 240 s; the first, 180 s,
     is kept as the previous one)."""
-    agent = make_agent(validate=validate_bundle)
-    sqlite_server.fleet.push(ACTOR, "33", {"settings": {"session": {"idle_timeout_s": 180}},
-                                           "catalogue": CATALOGUE})  # fmt: skip
-    accept(sqlite_server, agent)
-    assert agent.sync_once(apply=True)["applied"] is not None
+    agent = on_first_bundle(validate=validate_bundle)
     sqlite_server.fleet.push(ACTOR, "s-0001", {"settings": {"session": {"idle_timeout_s": 240}}})
     assert agent.sync_once(apply=True)["applied"] is not None
     return agent
@@ -61,10 +45,7 @@ def kiosk(
 @pytest.fixture
 def started(kiosk: Agent, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The kiosk's state directory as the kiosk's default, its agent stopped."""
-    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
-    monkeypatch.setenv("KIOSK_STATE_DIR", str(kiosk.root.parent))
-    kiosk.close()
-    return kiosk.root.parent
+    return as_kiosk_default(kiosk, monkeypatch)
 
 
 def _current(agent: Agent) -> Path:

@@ -14,7 +14,6 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from requests.adapters import HTTPAdapter
 
-from config import CATALOGUE_FILE
 from kiosk.catalogue import load_catalogue
 from kiosk.settings import load_settings
 from provisioning.agent import Agent, active_catalogue_file, active_site_file
@@ -22,9 +21,9 @@ from provisioning.protocol import seal
 from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
 from terminal.fleet import kiosk_agent, validate_bundle
+from tests.provisioning.conftest import CATALOGUE
 
 ACTOR = cli_actor("test")
-CATALOGUE = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
 
 
 class Interceptor(HTTPAdapter):
@@ -47,22 +46,11 @@ def wire() -> Interceptor:
 
 
 @pytest.fixture
-def kiosk(
-    sqlite_server: FleetApp,
-    make_agent: Callable[..., Agent],
-    accept: Callable[..., Any],
-    wire: Interceptor,
-) -> Agent:
+def kiosk(on_first_bundle: Callable[..., Agent], wire: Interceptor) -> Agent:
     """An accepted kiosk running a first good bundle (idle timeout 180 s)."""
     session = requests.Session()
     session.mount("http://", wire)
-    agent = make_agent(session=session, validate=validate_bundle)
-    sqlite_server.fleet.push(ACTOR, "33", {"settings": {"session": {"idle_timeout_s": 180}},
-                                           "catalogue": CATALOGUE})  # fmt: skip
-    accept(sqlite_server, agent)
-    report = agent.sync_once(apply=True)
-    assert report["applied"] is not None, report
-    return agent
+    return on_first_bundle(session=session, validate=validate_bundle)
 
 
 def _idle_timeout(agent: Agent) -> int:

@@ -3,30 +3,19 @@ and signed bundles with versions that only go up — on SQLite and PostgreSQL.""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from config import CATALOGUE_FILE
 from provisioning.agent import Agent
-from provisioning.protocol import load_public_key, open_envelope
 from provisioning.server import bundles
 from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
 from provisioning.server.errors import Invalid
+from tests.provisioning.conftest import CATALOGUE, bundle_payload
 
 ACTOR = cli_actor("test")
-CATALOGUE = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
-
-
-def _payload(server: FleetApp, site: str) -> dict[str, Any]:
-    with server.db.tx() as tx:
-        row = bundles.latest(tx, site)
-    assert row is not None
-    key = server.fleet.key
-    return open_envelope(json.loads(row["envelope"]), load_public_key(key.public_text), key.key_id)
 
 
 def test_layers_inherit_with_the_nearest_level_winning(server: FleetApp) -> None:
@@ -44,14 +33,14 @@ def test_layers_inherit_with_the_nearest_level_winning(server: FleetApp) -> None
                                  "exclude_matters": ["33102300RS-GG-0001"]})  # fmt: skip
     fleet.push(ACTOR, "s-0001", {"settings": {"ui": {"elderly_default": True}},
                                  "branding": {"title": "仓前村"}})  # fmt: skip
-    site = _payload(server, "s-0001")
+    site = bundle_payload(server, "s-0001")
     assert site["settings"]["session"] == {"idle_timeout_s": 240, "idle_warning_s": 40}
     assert site["settings"]["ui"] == {"elderly_default": True}
     assert site["settings"]["site"] == {"station_id": "s-0001", "station_name": "仓前村便民服务站"}
     assert site["branding"] == {"title": "仓前村"}
     assert len(site["catalogue"]["matters"]) == len(CATALOGUE["matters"]) - 1
     assert site["sources"] == [["33", 1], ["330110", 1], ["s-0001", 1]]
-    other_county = _payload(server, "s-0101")
+    other_county = bundle_payload(server, "s-0101")
     assert other_county["settings"]["session"]["idle_timeout_s"] == 180
     assert len(other_county["catalogue"]["matters"]) == len(CATALOGUE["matters"])
 

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 import requests
 
-from config import CATALOGUE_FILE
 from kiosk.settings import DEFAULTS_FILE, load_settings
 from provisioning.agent import Agent
 from provisioning.server.accounts import cli_actor
@@ -23,10 +22,9 @@ from provisioning.server.app import FleetApp
 from provisioning.server.cli import main as fleet_main
 from terminal.fleet import validate_bundle
 from terminal.runtime import site_catalogue
-from tests.provisioning.conftest import form_login
+from tests.provisioning.conftest import CATALOGUE, form_login
 
 ACTOR = cli_actor("test")
-CATALOGUE = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
 REAL = CATALOGUE["matters"][0]["code"]
 TYPO = REAL[:-1] + "9"  # one digit off: a code no catalogue has
 assert TYPO not in {m["code"] for m in CATALOGUE["matters"]}

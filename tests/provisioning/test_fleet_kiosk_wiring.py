@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from config import CATALOGUE_FILE
 from kiosk.settings import with_overrides
 from provisioning.agent import Agent, active_catalogue_file
 from provisioning.server.accounts import cli_actor
@@ -20,38 +17,20 @@ from provisioning.server.app import FleetApp
 from terminal.commands.base import settings_from_args
 from terminal.fleet import kiosk_agent
 from terminal.runtime import Runtime, catalogue_path
+from tests.provisioning.conftest import RealTime, as_kiosk_default
 
 ACTOR = cli_actor("test")
-CATALOGUE = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
-
-
-class WallClock:
-    """The server on real time: the kiosk's runtime runs its agent on the wall clock."""
-
-    def __call__(self) -> float:
-        return time.time()
-
-    def advance(self, seconds: float) -> None:
-        raise AssertionError("the wall clock cannot be moved")
 
 
 @pytest.fixture
-def clock() -> WallClock:
-    return WallClock()
+def clock() -> RealTime:
+    return RealTime()
 
 
 @pytest.fixture
-def kiosk(
-    sqlite_server: FleetApp, make_agent: Callable[..., Agent], accept: Callable[..., Any]
-) -> Agent:
+def kiosk(on_first_bundle: Callable[..., Agent]) -> Agent:
     """An accepted kiosk running a first good bundle (idle timeout 180 s)."""
-    agent = make_agent()
-    sqlite_server.fleet.push(
-        ACTOR, "33", {"settings": {"session": {"idle_timeout_s": 180}}, "catalogue": CATALOGUE}
-    )
-    accept(sqlite_server, agent)
-    assert agent.sync_once(apply=True)["applied"] is not None
-    return agent
+    return on_first_bundle()
 
 
 def no_config() -> argparse.Namespace:
@@ -61,10 +40,7 @@ def no_config() -> argparse.Namespace:
 @pytest.fixture
 def state_dir(kiosk: Agent, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An enrolled, accepted kiosk running its first bundle; the kiosk's default state."""
-    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
-    monkeypatch.setenv("KIOSK_STATE_DIR", str(kiosk.root.parent))
-    kiosk.close()
-    return kiosk.root.parent
+    return as_kiosk_default(kiosk, monkeypatch)
 
 
 def test_start_up_takes_the_fleet_settings_and_catalogue(state_dir: Path) -> None:

@@ -16,13 +16,12 @@ import requests
 from provisioning import policy
 from provisioning.agent import Agent, BundleRefused
 from provisioning.agent.tomlwrite import dumps
-from provisioning.protocol import load_public_key, open_envelope
 from provisioning.server import bundles
 from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
 from provisioning.server.errors import Forbidden
 from terminal.fleet import validate_bundle
-from tests.provisioning.conftest import PASSWORD, form_login, otp
+from tests.provisioning.conftest import PASSWORD, bundle_payload, form_login, otp
 
 ACTOR = cli_actor("test")
 PINNED = "https://zwfw.zj.gov.cn/api"
@@ -73,7 +72,7 @@ def test_province_only_settings_need_the_province_layer_and_a_second_admin(
     assert (status, own["code"]) == (403, "second_admin_required")
     status, done = carol.call("POST", "/v1/admin/config/33/approve", proposal)
     assert status == 200 and done["layer_version"] == 1, done
-    payload = _payload(server, "s-0001")
+    payload = bundle_payload(server, "s-0001")
     assert payload["settings"]["platform"] == {"url": PINNED, "token": "s3cret"}
     came = payload["provenance"]["platform.url"]
     assert (came["level"], came["proposed_by"], came["approved_by"]) == ("province", "alice",
@@ -92,7 +91,8 @@ def test_province_only_settings_need_the_province_layer_and_a_second_admin(
         },
     )
     assert status == 200, body
-    assert _payload(server, "s-0001")["provenance"]["platform.token"]["approved_by"] == "carol"
+    provenance = bundle_payload(server, "s-0001")["provenance"]
+    assert provenance["platform.token"]["approved_by"] == "carol"
 
 
 def test_a_county_admin_can_still_set_what_the_county_may(
@@ -102,17 +102,9 @@ def test_a_county_admin_can_still_set_what_the_county_may(
     layer = {"settings": {"staff": {"lockout_s": 600}, "session": {"idle_timeout_s": 200}}}
     status, body = bob.call("PUT", "/v1/admin/config/330110", layer)
     assert status == 200, body
-    assert _payload(server, "s-0001")["provenance"]["staff.lockout_s"]["level"] == "county"
+    assert bundle_payload(server, "s-0001")["provenance"]["staff.lockout_s"]["level"] == "county"
     with pytest.raises(Forbidden):  # a township layer is too low for a county setting
         server.fleet.push(ACTOR, "330110001", {"settings": {"staff": {"lockout_s": 600}}})
-
-
-def _payload(server: FleetApp, site: str) -> dict[str, Any]:
-    with server.db.tx() as tx:
-        row = bundles.latest(tx, site)
-    assert row is not None
-    key = server.fleet.key
-    return open_envelope(json.loads(row["envelope"]), load_public_key(key.public_text), key.key_id)
 
 
 # ---- the kiosk's own check, whatever the server signed ----------------------------------
@@ -210,5 +202,5 @@ def test_a_second_province_admin_approves_in_the_console(sqlite_server: FleetApp
     finally:
         alice.close()
         carol.close()
-    came = _payload(sqlite_server, "s-0001")["provenance"]["platform.url"]
+    came = bundle_payload(sqlite_server, "s-0001")["provenance"]["platform.url"]
     assert (came["proposed_by"], came["approved_by"]) == ("alice", "carol")

@@ -6,6 +6,7 @@ import weakref
 from typing import TYPE_CHECKING
 
 from provisioning.server.analytics.ingest import MattersCache, ingest
+from provisioning.server.device_service import Signed
 from provisioning.server.errors import UnsupportedMedia
 from provisioning.server.wire import JSON_TYPE, Request, Response, json_response
 
@@ -21,13 +22,6 @@ def usage(app: FleetApp, req: Request) -> Response:
     if req.header("content-type").split(";")[0].strip() != JSON_TYPE:
         raise UnsupportedMedia("expected application/json")
     with app.fleet.db.tx() as tx:
-        status, answer = ingest(
-            tx,
-            req.method,
-            req.target,
-            req.headers,
-            req.body,
-            app.fleet.clock(),
-            _MATTERS.setdefault(app.db, {}),
-        )
+        signed = Signed(req.method, req.target, req.headers, req.body, req.ip)
+        status, answer = ingest(tx, signed, app.fleet.clock(), _MATTERS.setdefault(app.db, {}))
     return json_response(status, answer)

@@ -18,7 +18,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from provisioning.server import devauth, layers, schemas
 from provisioning.server.analytics.batch import (
@@ -33,6 +33,9 @@ from provisioning.server.analytics.batch import (
 )
 from provisioning.server.db import Tx
 from provisioning.server.errors import BodyRefused, Conflict, FleetError, Forbidden
+
+if TYPE_CHECKING:
+    from provisioning.server.device_service import Signed
 
 log = logging.getLogger(__name__)
 
@@ -89,20 +92,13 @@ def day_of(hour: dt.datetime) -> int:
 MattersCache = dict[tuple[str, int | None], frozenset[str]]
 
 
-def ingest(
-    tx: Tx,
-    method: str,
-    target: str,
-    headers: dict[str, str],
-    body: bytes,
-    now: float,
-    cache: MattersCache,
-) -> tuple[int, dict[str, Any]]:
+def ingest(tx: Tx, req: Signed, now: float, cache: MattersCache) -> tuple[int, dict[str, Any]]:
     """(status, answer) for one usage request; a FleetError for a refusal. ``cache``:
     the sites' matters by bundle version, kept by the caller for its database."""
+    body = req.body
     if len(body) > MAX_BODY:
         raise BodyRefused(413, "body_too_large", f"body over {MAX_BODY} bytes")
-    row = devauth.authenticate(tx, method, target, headers, body, now)
+    row = devauth.authenticate(tx, req.method, req.target, req.headers, body, now)
     if row["status"] != "accepted" or not row["site_id"]:
         raise Forbidden("this device is not accepted into a site", code="device_not_accepted")
     doc = schemas.parse(body)  # 400 malformed_json

@@ -27,7 +27,7 @@ from provisioning.server.accounts import Actor
 from provisioning.server.analytics import queries, report, supervision
 from provisioning.server.analytics.report import FLOW_NAMES
 from provisioning.server.console import labels
-from provisioning.server.console.gate import back, notice, page_handler
+from provisioning.server.console.gate import back, layout, page_handler
 from provisioning.server.console.render import HEADERS, hours, label, num, query, when
 from provisioning.server.errors import Invalid, NotFound
 from provisioning.server.regions import ancestors, children, get_region, require_within
@@ -133,8 +133,9 @@ _ENV.globals.update(
 )
 
 
-def _page(template: str, **context: Any) -> Response:
-    context = {"user": "", "csrf": "", "flash": "", "error": False} | context
+def _page(template: str, actor: Actor, req: Request, **context: Any) -> Response:
+    """A page for a signed-in admin, from analytics/templates (or the console's)."""
+    context = {"error": False, **layout(actor, req), **context}
     html = _ENV.get_template(template).render(**context)
     return Response(200, html.encode("utf-8"), HTML_TYPE, dict(HEADERS))
 
@@ -169,15 +170,6 @@ def _within(tx: Any, node: str, scope: str) -> bool:
     )
 
 
-def _common(actor: Actor, req: Request) -> dict[str, Any]:
-    return {
-        "user": actor.username,
-        "csrf": actor.csrf,
-        "flash": notice(req),
-        "can_write": actor.can_write,
-    }
-
-
 # ---- pages -------------------------------------------------------------------------------
 
 
@@ -210,6 +202,8 @@ def dashboard(app: FleetApp, req: Request, actor: Actor) -> Response:
     charts = _charts(usage, mix, steps, site)
     return _page(
         "analytics.html",
+        actor,
+        req,
         title=f"统计分析：{node['name']}",
         node=node,
         chain=chain,
@@ -228,7 +222,6 @@ def dashboard(app: FleetApp, req: Request, actor: Actor) -> Response:
         shown=queries.shown,
         share=queries.share,
         followups=open_followups,
-        **_common(actor, req),
     )
 
 
@@ -325,6 +318,8 @@ def weekly(app: FleetApp, req: Request, actor: Actor) -> Response:
     found = report.build(app.db, actor, node["id"], span)
     return _page(
         "weekly.html",
+        actor,
+        req,
         title=f"{node['name']} 便民终端周报",
         node=node,
         chain=chain,
@@ -334,7 +329,6 @@ def weekly(app: FleetApp, req: Request, actor: Actor) -> Response:
         shown=queries.shown,
         prev=(monday - dt.timedelta(days=7)).isoformat(),
         next=(monday + dt.timedelta(days=7)).isoformat(),
-        **_common(actor, req),
     )
 
 
@@ -349,11 +343,12 @@ def followups(app: FleetApp, req: Request, actor: Actor) -> Response:
         row["card"] = None if card is None else str(card)
     return _page(
         "followups.html",
+        actor,
+        req,
         title=f"差评回访整改：{node['name']}",
         node=node,
         chain=chain,
         rows=rows,
-        **_common(actor, req),
     )
 
 

@@ -12,7 +12,7 @@ from provisioning.server.console.gate import (
     LOGIN_COOKIE,
     back,
     cookie_name,
-    notice,
+    layout,
     page_handler,
     secure,
     session_cookie,
@@ -66,19 +66,10 @@ def logout(app: FleetApp, req: Request, actor: Actor) -> Response:
     return redirect("/console/login", {"Set-Cookie": session_cookie("", 0, secure(req))})
 
 
-def _common(actor: Actor, req: Request) -> dict[str, Any]:
-    return {
-        "user": actor.username,
-        "csrf": actor.csrf,
-        "flash": notice(req),
-        "can_write": actor.can_write,
-    }
-
-
 @page_handler
 def config_index(app: FleetApp, req: Request, actor: Actor) -> Response:
     return page(
-        "config_index.html", title="配置", nodes=app.fleet.tops(actor), **_common(actor, req)
+        "config_index.html", title="配置", nodes=app.fleet.tops(actor), **layout(actor, req)
     )
 
 
@@ -108,7 +99,7 @@ def _node_page(
         children=app.fleet.children(actor, node_id),
         proposals=app.fleet.proposals(actor, node_id),
         can_approve=actor.role == "province_admin",
-        **_common(actor, req),
+        **layout(actor, req),
     )
 
 
@@ -168,4 +159,4 @@ def config_approve(app: FleetApp, req: Request, actor: Actor) -> Response:
 @page_handler
 def audit(app: FleetApp, req: Request, actor: Actor) -> Response:
     entries = app.fleet.audit_log(actor, 200)
-    return page("audit.html", title="审计日志", entries=entries, **_common(actor, req))
+    return page("audit.html", title="审计日志", entries=entries, **layout(actor, req))

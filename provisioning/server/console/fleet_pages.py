@@ -3,13 +3,14 @@ with its commands, pending enrollments and pairing codes."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import TYPE_CHECKING, Any
 
 from provisioning.protocol import format_code, make_payload
 from provisioning.server import fleetview
 from provisioning.server.accounts import Actor
-from provisioning.server.console.gate import back, notice, page_handler
+from provisioning.server.console.gate import back, layout, page_handler
 from provisioning.server.console.render import page
 from provisioning.server.errors import Invalid
 from provisioning.server.health import ALERTS
@@ -43,15 +44,6 @@ QUERY = (
 )
 
 
-def _common(actor: Actor, req: Request) -> dict[str, Any]:
-    return {
-        "user": actor.username,
-        "csrf": actor.csrf,
-        "flash": notice(req),
-        "can_write": actor.can_write,
-    }
-
-
 @page_handler
 def overview(app: FleetApp, req: Request, actor: Actor) -> Response:
     """The landing page: the admin's whole scope, with counts per region below it."""
@@ -64,7 +56,7 @@ def overview(app: FleetApp, req: Request, actor: Actor) -> Response:
         **found,
         security=app.fleet.security_alerts(actor),
         halted=app.rollouts.halted(actor),
-        **_common(actor, req),
+        **layout(actor, req),
     )
 
 
@@ -78,7 +70,7 @@ def region(app: FleetApp, req: Request, actor: Actor) -> Response:
         **found,
         security=[],
         halted=app.rollouts.halted(actor),
-        **_common(actor, req),
+        **layout(actor, req),
     )
 
 
@@ -111,15 +103,19 @@ def list_query(req: Request) -> fleetview.DeviceQuery:
     )
 
 
+def _paged(app: FleetApp, actor: Actor, query: fleetview.DeviceQuery) -> dict[str, Any]:
+    """One page of a device list and what the pager reads; past the end (the list
+    shrank since the link was made), the last page."""
+    rows, total = app.fleet.device_page(actor, query)
+    pages = max(1, math.ceil(total / query.page_size))
+    if query.page > pages:
+        rows, _ = app.fleet.device_page(actor, dataclasses.replace(query, page=pages))
+    return {"rows": rows, "total": total, "page": min(query.page, pages), "pages": pages}
+
+
 @page_handler
 def devices(app: FleetApp, req: Request, actor: Actor) -> Response:
     query = list_query(req)
-    rows, total = app.fleet.device_page(actor, query)
-    pages = max(1, math.ceil(total / query.page_size))
-    if query.page > pages:  # past the end (the list shrank): show the last page
-        rows, _ = app.fleet.device_page(
-            actor, fleetview.DeviceQuery(**{**query.__dict__, "page": pages})
-        )
     params = {k: v for k, v in req.query.items() if k in QUERY and k != "msg" and v}
     shown = {k: params.get(k, "") for k in QUERY}  # what the filter form shows
     chain = app.fleet.chain(actor, query.region) if query.region else []
@@ -127,15 +123,12 @@ def devices(app: FleetApp, req: Request, actor: Actor) -> Response:
     return page(
         "devices.html",
         title=title,
-        rows=rows,
-        total=total,
-        page=min(query.page, pages),
-        pages=pages,
+        **_paged(app, actor, query),
         params=params,
         f=shown,
         chain=chain,
         versions=app.fleet.versions(),
-        **_common(actor, req),
+        **layout(actor, req),
     )
 
 
@@ -147,7 +140,7 @@ def device(app: FleetApp, req: Request, actor: Actor) -> Response:
         title=f"终端 {d['device_id']}",
         d=d,
         updates=app.rollouts.device(d["device_id"]),
-        **_common(actor, req),
+        **layout(actor, req),
     )
 
 
@@ -185,16 +178,8 @@ def pending(app: FleetApp, req: Request, actor: Actor) -> Response:
     page_text = req.query.get("page") or "1"
     number = int(page_text) if page_text.isdigit() and int(page_text) >= 1 else 1
     query = fleetview.DeviceQuery(status="pending", sort="enrolled", descending=True, page=number)
-    rows, total = app.fleet.device_page(actor, query)
-    pages = max(1, math.ceil(total / query.page_size))
     return page(
-        "pending.html",
-        title="待审批终端",
-        rows=rows,
-        total=total,
-        page=number,
-        pages=pages,
-        **_common(actor, req),
+        "pending.html", title="待审批终端", **_paged(app, actor, query), **layout(actor, req)
     )
 
 
@@ -213,5 +198,5 @@ def pairing_code(app: FleetApp, req: Request, actor: Actor) -> Response:
         uses=uses,
         site_id=site,
         payload=payload,
-        **_common(actor, req),
+        **layout(actor, req),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from provisioning.server.accounts import Actor
@@ -65,6 +65,17 @@ def secure(req: Request) -> bool:
 def notice(req: Request) -> str:
     """The text for the ``msg`` key a redirect carried; nothing for any other value."""
     return NOTICES.get(req.query.get("msg", ""), "")
+
+
+def layout(actor: Actor, req: Request) -> dict[str, Any]:
+    """What the layout of a signed-in admin's page reads: who, the form token, the notice
+    a redirect named, and whether the admin may change anything."""
+    return {
+        "user": actor.username,
+        "csrf": actor.csrf,
+        "flash": notice(req),
+        "can_write": actor.can_write,
+    }
 
 
 def explain(error: FleetError) -> str:

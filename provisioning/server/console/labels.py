@@ -10,8 +10,9 @@ from __future__ import annotations
 from provisioning.server.accounts import ROLE_NAMES
 from provisioning.server.commands import KINDS
 from provisioning.server.health import ALERTS, DEVICE_STATES, PERIPHERALS
+from provisioning.server.rollouts import STATES as UPDATE_ORDER  # the columns' order
 
-#: status and connectivity: (label, tone for the badge)
+#: a kiosk's, a command's or a rollout's status, or connectivity: (label, badge tone)
 STATUS = {
     "online": ("在线", "ok"),
     "offline": ("离线", "bad"),
@@ -24,6 +25,11 @@ STATUS = {
     "done": ("已完成", "ok"),
     "failed": ("失败", "bad"),
     "cancelled": ("已取消", "bad"),
+    "running": ("进行中", "ok"),  # a rollout's, from here on
+    "paused": ("已暂停", "warn"),
+    "halted": ("已自动停止", "bad"),
+    "aborted": ("已取消", "warn"),
+    "finished": ("已完成", "ok"),
 }
 LEVELS = {"province": "省", "county": "县（区）", "township": "乡镇（街道）", "site": "站点"}
 CHILD_LEVEL = {None: "省", "province": "县（区）", "county": "乡镇（街道）", "township": "站点"}
@@ -73,6 +79,17 @@ ACTIONS = {
     "rollout_halted": "升级自动停止",
     "rollout_finished": "升级完成",
 }
+#: a kiosk's part in a rollout (rollouts.STATES)
+UPDATE_STATES = {
+    "pending": "未开始",
+    "offered": "已下发",
+    "downloading": "下载中",
+    "installed": "已安装",
+    "committed": "已完成",
+    "rolled_back": "已回退",
+    "failed": "失败",
+    "withdrawn": "已撤回",
+}
 ERRORS = {
     "outside_scope": "超出您的管辖范围",
     "read_only": "技术员账号只能查看，不能修改",
@@ -114,4 +131,6 @@ __all__ = [
     "SORTS",
     "STATUS",
     "SUPPLIES",
+    "UPDATE_ORDER",
+    "UPDATE_STATES",
 ]

@@ -10,45 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from provisioning.server.accounts import Actor
-from provisioning.server.console.gate import back, notice, page_handler
+from provisioning.server.console.gate import back, layout, page_handler
 from provisioning.server.console.render import page
 from provisioning.server.errors import NotFound
 from provisioning.server.rollout_service import DEFAULTS
-from provisioning.server.rollouts import STATES
 from provisioning.server.wire import Request, Response
 
 if TYPE_CHECKING:
     from provisioning.server.app import FleetApp
-
-STATE_NAMES = {
-    "pending": "未开始",
-    "offered": "已下发",
-    "downloading": "下载中",
-    "installed": "已安装",
-    "committed": "已完成",
-    "rolled_back": "已回退",
-    "failed": "失败",
-    "withdrawn": "已撤回",
-}
-STATUS_NAMES = {
-    "running": ("进行中", "ok"),
-    "paused": ("已暂停", "warn"),
-    "halted": ("已自动停止", "bad"),
-    "aborted": ("已取消", "warn"),
-    "finished": ("已完成", "ok"),
-}
-
-
-def _common(actor: Actor, req: Request) -> dict[str, Any]:
-    return {
-        "user": actor.username,
-        "csrf": actor.csrf,
-        "flash": notice(req),
-        "can_write": actor.can_write,
-        "STATE_NAMES": STATE_NAMES,
-        "STATUS_NAMES": STATUS_NAMES,
-        "STATES": STATES,
-    }
 
 
 def _rollout_id(req: Request) -> int:
@@ -61,7 +30,7 @@ def _rollout_id(req: Request) -> int:
 @page_handler
 def releases(app: FleetApp, req: Request, actor: Actor) -> Response:
     return page(
-        "releases.html", title="软件版本", releases=app.releases.all(), **_common(actor, req)
+        "releases.html", title="软件版本", releases=app.releases.all(), **layout(actor, req)
     )
 
 
@@ -77,8 +46,14 @@ def rollouts(app: FleetApp, req: Request, actor: Actor) -> Response:
         halted=halted,
         versions=versions,
         defaults=DEFAULTS,
-        **_common(actor, req),
+        **layout(actor, req),
     )
+
+
+@page_handler
+def rollout(app: FleetApp, req: Request, actor: Actor) -> Response:
+    found = app.rollouts.status(actor, _rollout_id(req))
+    return page("rollout.html", title=f"升级任务 #{found['id']}", r=found, **layout(actor, req))
 
 
 @page_handler
@@ -93,12 +68,6 @@ def start(app: FleetApp, req: Request, actor: Actor) -> Response:
         max_failures=fields.get("max_failures", DEFAULTS["max_failures"]),
     )
     return back(f"/console/rollouts/{made['id']}", "rollout_started")
-
-
-@page_handler
-def rollout(app: FleetApp, req: Request, actor: Actor) -> Response:
-    found = app.rollouts.status(actor, _rollout_id(req))
-    return page("rollout.html", title=f"升级任务 #{found['id']}", r=found, **_common(actor, req))
 
 
 def _mover(verb: str, done: str) -> Any:

@@ -6,6 +6,7 @@ tests/provisioning/conftest.py; and the console's headless Chromium (``browser``
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -16,6 +17,7 @@ import requests
 from provisioning.agent import Agent
 from provisioning.protocol import sign_request
 from provisioning.server.app import FleetApp
+from tests.provisioning.conftest import closing_all
 from tests.provisioning.test_fleet_console import browser, web  # noqa: F401 (the console's)
 from tests.support import FakeClock
 
@@ -62,16 +64,12 @@ def batch(hour: str, *counters: dict[str, Any], bid: str | None = None) -> dict[
 def kiosk_at(
     make_agent: Callable[..., Agent], accept: Callable[..., Any], clock: FakeClock
 ) -> Iterator[Callable[..., Kiosk]]:
-    made: list[Kiosk] = []
+    names = (f"kiosk-{n}" for n in itertools.count())
 
     def make(app: FleetApp, site: str = "s-0001", name: str | None = None) -> Kiosk:
-        name = name or f"kiosk-{len(made)}"
+        name = name or next(names)
         agent = make_agent(name)
         accept(app, agent, site, serial=f"SN-{name}")
-        kiosk = Kiosk(app, agent, clock)
-        made.append(kiosk)
-        return kiosk
+        return Kiosk(app, agent, clock)
 
-    yield make
-    for kiosk in made:
-        kiosk.http.close()
+    yield from closing_all(make, lambda kiosk: kiosk.http.close())
