@@ -18,6 +18,7 @@ from kiosk.settings import Settings, load_settings, with_overrides
 from kiosk.upstream import Applicant
 from terminal.runtime import Runtime
 from tests.support import ROOT
+from tests.support.closing import closing_all
 
 NAME, ID_NUMBER = "欧阳明月", "33010219851231987X"
 
@@ -40,12 +41,14 @@ def state_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def kiosk_cmd(state_dir: Path) -> Callable[..., Done]:
-    def run(*args: str, timeout: float = 120) -> Done:
+    def run(*args: str, stdin: str | None = None, timeout: float = 120) -> Done:
+        """``kiosk *args``, ``stdin`` written to its standard input (a PIN, say)."""
         env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "KIOSK_CONFIG")}
         env["KIOSK_STATE_DIR"] = str(state_dir)
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
         proc = subprocess.run(
             [sys.executable, "-m", "terminal.cli", *args],
+            input=stdin,
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -66,16 +69,14 @@ def settings(state_dir: Path) -> Settings:
 
 @pytest.fixture
 def start(settings: Settings) -> Iterator[Callable[..., Runtime]]:
-    started: list[Runtime] = []
+    """Start a kiosk core in this process (the pump off unless asked); every one is
+    closed at the end."""
 
     def make(start_pump: bool = False) -> Runtime:
-        runtime = Runtime.start(settings, start_pump=start_pump)
-        started.append(runtime)
-        return runtime
+        return Runtime.start(settings, start_pump=start_pump)
 
-    yield make
-    for runtime in started:
-        runtime.close()
+    with closing_all(make) as tracked:
+        yield tracked
 
 
 @pytest.fixture
