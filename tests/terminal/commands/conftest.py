@@ -41,14 +41,12 @@ def state_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def kiosk_cmd(state_dir: Path) -> Callable[..., Done]:
-    def run(*args: str, stdin: str | None = None, timeout: float = 120) -> Done:
-        """``kiosk *args``, ``stdin`` written to its standard input (a PIN, say)."""
+    def run(*args: str, timeout: float = 120) -> Done:
         env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "KIOSK_CONFIG")}
         env["KIOSK_STATE_DIR"] = str(state_dir)
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
         proc = subprocess.run(
             [sys.executable, "-m", "terminal.cli", *args],
-            input=stdin,
             capture_output=True,
             text=True,
             timeout=timeout,
