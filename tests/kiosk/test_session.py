@@ -7,20 +7,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.identity import Identity
-from kiosk.session import CapturedPage, EndReason, IdlePhase, IdleTimer, SessionManager
+from kiosk.session import CapturedPage, EndReason, IdlePhase, IdleTimer
 from tests.support import FakeClock
-
-
-def make_manager(tmp_path: Path, clock: FakeClock) -> SessionManager:
-    return SessionManager(
-        tmp_path / "tmp",
-        idle_timeout=120,
-        idle_warning=30,
-        max_extensions=2,
-        language="zh_CN",
-        elderly=False,
-        clock=clock,
-    )
+from tests.support.kiosk import session_manager
 
 
 def test_idle_phases_follow_the_clock() -> None:
@@ -78,7 +67,7 @@ def test_warning_must_precede_timeout() -> None:
 
 def test_end_wipes_data_and_temp_files_and_tells_listeners(tmp_path: Path) -> None:
     clock = FakeClock(1000.0)
-    manager = make_manager(tmp_path, clock)
+    manager = session_manager(tmp_path / "tmp", clock)
     heard: list[EndReason] = []
     manager.on_end(heard.append)
     session = manager.current
@@ -99,7 +88,7 @@ def test_stale_session_dirs_from_a_crash_are_purged(tmp_path: Path) -> None:
     stale = tmp_path / "tmp" / "session-deadbeef"
     stale.mkdir(parents=True)
     (stale / "page.jpg").write_bytes(b"left by a crash")
-    make_manager(tmp_path, FakeClock(1000.0))
+    session_manager(tmp_path / "tmp", FakeClock(1000.0))
     assert not stale.exists()
 
 

@@ -1,7 +1,8 @@
 """Fixtures for the platform API's tests, on the client's side (tests/kiosk/upstream) and
 the stand-in platform's (tests/sandbox): a sandbox on loopback with a frozen clock, a
-registered device and a client whose sleeps are recorded instead of slept. Each of those
-folders' conftest.py takes them from here."""
+registered device, a client whose sleeps are recorded instead of slept, and our
+fault-injecting proxy in front of the sandbox. Each of those folders' conftest.py (and
+tests/kiosk/outbox's, for the proxy) takes them from here."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 
 from kiosk.upstream import Applicant, Application, Backoff, HttpPlatformClient, MaterialRef
 from sandbox import SandboxPlatform
+from sandbox.faultproxy import FaultProxy
 from tests.support import FakeClock
 
 DEVICE = "K-0001"
@@ -58,6 +60,15 @@ def client(
     )
     yield c
     c.close()
+
+
+@pytest.fixture
+def proxy(sandbox: SandboxPlatform) -> Iterator[FaultProxy]:
+    """The fault-injecting proxy in front of ``sandbox``: faults are set on it."""
+    p = FaultProxy(("127.0.0.1", int(sandbox.base_url.rsplit(":", 1)[1])))
+    p.start()
+    yield p
+    p.stop()
 
 
 def _ref(code: str, data: bytes, name: str = "scan.jpg") -> MaterialRef:

@@ -21,16 +21,14 @@ import pytest
 
 from kiosk.flows.base import Rated, Step
 from kiosk.session import EndReason
-from kiosk.settings import load_settings, with_overrides
 from provisioning.server.accounts import cli_actor
 from provisioning.server.analytics import queries, report
 from provisioning.server.app import FleetApp
 from provisioning.server.ratelimit import TokenBuckets
-from terminal.fleet import kiosk_agent
-from terminal.runtime import Runtime
-from tests.support import FakeClock
+from tests.support.allowance import ALLOWANCE
+from tests.support.closing import closing_all
 from tests.support.usage import CST, WallClock
-from tests.terminal.test_usage_kiosks import ALLOWANCE, Kiosk
+from tests.terminal.test_usage_kiosks import Kiosk
 
 START = dt.datetime(2026, 1, 5, 9, 5, tzinfo=CST)
 DAY = "2026-01-05"
@@ -56,29 +54,15 @@ def fleet(tmp_path: Path) -> Iterator[tuple[FleetApp, WallClock]]:
 def kiosks(tmp_path: Path, fleet: tuple[FleetApp, WallClock]) -> Iterator[list[Kiosk]]:
     app, wall = fleet
     actor = cli_actor("test")
-    made: list[Kiosk] = []
-    try:
+    with closing_all(Kiosk.start) as start:
+        made: list[Kiosk] = []
         for n, station in enumerate(("s-0001", "s-0001", "s-0002")):
-            settings = with_overrides(
-                load_settings(),
-                paths={"state_dir": str(tmp_path / f"kiosk-{n}")},
-                ui={"voice": False},
-                site={"station_id": station},
-            )
-            clock = FakeClock(1_000.0)
-            runtime = Runtime.start(settings, start_pump=False, clock=clock)
-            runtime.usage.now = wall  # the hours the test decides
-            agent = kiosk_agent(settings.state_dir, usage=runtime.usage,
-                                clock=lambda: wall().timestamp())  # fmt: skip
+            kiosk = start(tmp_path / f"kiosk-{n}", station, wall, clock=lambda: wall().timestamp())
             code, _ = app.fleet.pairing_code(actor, station)
-            agent.enroll(app.base_url, code, f"SN-{n}")
-            app.fleet.approve(actor, agent.key.device_id, station)
-            made.append(Kiosk(runtime, agent, clock))
+            kiosk.agent.enroll(app.base_url, code, f"SN-{n}")
+            app.fleet.approve(actor, kiosk.agent.key.device_id, station)
+            made.append(kiosk)
         yield made
-    finally:
-        for kiosk in made:
-            kiosk.agent.close()
-            kiosk.runtime.close()
 
 
 def _matter(found: dict[str, Any]) -> dict[str, Any]:

@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import cv2
-import numpy as np
 import pytest
 
 from kiosk.flows.base import (
@@ -30,32 +28,18 @@ from kiosk.flows.complaint import ComplaintFlow
 from kiosk.flows.effects import FileComplaint, SendRating, SubmitApplication
 from kiosk.flows.intents import Choose, PhoneEntered, TextEntered
 from kiosk.flows.promised import PromisedFlow
-from kiosk.identity import Identity
-from kiosk.session import CapturedPage, EndReason
+from kiosk.session import EndReason
 from kiosk.settings import load_settings, with_overrides
 from provisioning.agent import Agent
 from terminal.fleet import kiosk_agent
 from terminal.runtime import Runtime
 from tests.support import FakeClock
+from tests.support.allowance import ALLOWANCE, ANSWERS, CITIZEN, scanned_page
+from tests.support.closing import closing_all
 from tests.support.usage import CST, WallClock, rows, total
 from tests.support.usage_fleet import UsageFleet
 
-ALLOWANCE = "33102300MZ-JF-0001"  # 高龄津贴申领: 承诺办
-ANSWERS = {"applicant": "self", "phone": "13800138000", "bank": "rcb",
-           "payment_card_number": "6222020200112233446", "address": "东湖村三组12号"}  # fmt: skip
-CITIZEN = Identity("idcard", "resident", "110101194501011236", "王秀英")
 START = dt.datetime(2026, 1, 5, 9, 5, tzinfo=CST)
-
-
-def _page_jpeg() -> bytes:
-    blank = np.full((1170, 827), 255, np.uint8)
-    cv2.putText(blank, "TEST PAGE", (100, 300), cv2.FONT_HERSHEY_SIMPLEX, 2, 0, 4)
-    ok, data = cv2.imencode(".jpg", blank, [cv2.IMWRITE_JPEG_QUALITY, 60])
-    assert ok
-    return bytes(data)
-
-
-PAGE = _page_jpeg()
 
 
 @dc.dataclass
@@ -63,6 +47,25 @@ class Kiosk:
     runtime: Runtime
     agent: Agent
     clock: FakeClock
+
+    @classmethod
+    def start(cls, state_dir: Path, station: str, wall: WallClock, **agent: Any) -> Kiosk:
+        """A kiosk core of ``station`` on ``state_dir``, its usage hours read from
+        ``wall``, and its fleet agent (``agent``: kiosk_agent's options), not enrolled."""
+        settings = with_overrides(
+            load_settings(),
+            paths={"state_dir": str(state_dir)},
+            ui={"voice": False},
+            site={"station_id": station},
+        )
+        clock = FakeClock(1_000.0)
+        runtime = Runtime.start(settings, start_pump=False, clock=clock)
+        runtime.usage.now = wall  # the hours the test decides
+        return cls(runtime, kiosk_agent(settings.state_dir, usage=runtime.usage, **agent), clock)
+
+    def close(self) -> None:
+        self.agent.close()
+        self.runtime.close()
 
     def run(self, effect: Any) -> Any:
         session = self.runtime.sessions.current
@@ -83,8 +86,7 @@ class Kiosk:
             self.clock.advance(20)
             if flow.step is Step.MATERIALS:
                 if flow.current_material.required:
-                    flow.handle(PageCaptured(CapturedPage(flow.current_material.code, PAGE,
-                                                          827, 1170)))  # fmt: skip
+                    flow.handle(PageCaptured(scanned_page(flow.current_material.code)))
                 flow.handle(NextMaterial())
             elif flow.step is Step.REVIEW:
                 assert isinstance(flow.handle(ReviewConfirmed()).effect, SubmitApplication)
@@ -119,26 +121,13 @@ def fleet(tmp_path: Path) -> Iterator[tuple[UsageFleet, WallClock]]:
 @pytest.fixture
 def kiosks(tmp_path: Path, fleet: tuple[UsageFleet, WallClock]) -> Iterator[list[Kiosk]]:
     server, wall = fleet
-    made: list[Kiosk] = []
-    try:
+    with closing_all(Kiosk.start) as start:
+        made: list[Kiosk] = []
         for station in ("s-0001", "s-0002"):
-            settings = with_overrides(
-                load_settings(),
-                paths={"state_dir": str(tmp_path / station)},
-                ui={"voice": False},
-                site={"station_id": station},
-            )
-            clock = FakeClock(1_000.0)
-            runtime = Runtime.start(settings, start_pump=False, clock=clock)
-            runtime.usage.now = wall  # the hours the test decides
-            agent = kiosk_agent(settings.state_dir, usage=runtime.usage)
-            server.enroll(agent, site_id=station)
-            made.append(Kiosk(runtime, agent, clock))
+            kiosk = start(tmp_path / station, station, wall)
+            server.enroll(kiosk.agent, site_id=station)
+            made.append(kiosk)
         yield made
-    finally:
-        for kiosk in made:
-            kiosk.agent.close()
-            kiosk.runtime.close()
 
 
 def test_what_the_fleet_receives_is_what_the_journeys_did(

@@ -13,7 +13,6 @@ from kiosk.identity import Identity
 from kiosk.settings import load_settings, with_overrides
 from terminal.runtime import Runtime
 
-CITIZEN = Identity("idcard", "resident", "110101194501011236", "王秀英")
 OTHER = Identity("idcard", "resident", "110101195002021234", "李四")
 
 

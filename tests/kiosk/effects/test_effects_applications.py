@@ -4,9 +4,6 @@ says who calls back by when."""
 
 from __future__ import annotations
 
-import cv2
-import numpy as np
-
 from kiosk.appointments import AppointmentRules
 from kiosk.flows.assist import ConsentFlow
 from kiosk.flows.base import (
@@ -27,36 +24,13 @@ from kiosk.flows.effects import FindByNumber, RecordConsent, SendRating, SubmitA
 from kiosk.flows.intents import ConsentGiven, NumberEntered
 from kiosk.flows.promised import PromisedFlow
 from kiosk.flows.tracking import TrackingFlow
-from kiosk.session import CapturedPage, EndReason
+from kiosk.session import EndReason
 from terminal.runtime import Runtime
+from tests.support.allowance import ALLOWANCE, ANSWERS, CITIZEN, capture_required, scanned_page
 
-from .conftest import CITIZEN, flush, printed_text, run
+from .conftest import flush, printed_text, run
 
-ALLOWANCE = "33102300MZ-JF-0001"
 PENSION_CHECK = "33102300RS-GG-0003"
-ANSWERS = {
-    "applicant": "self",
-    "phone": "13800138000",
-    "payment_card_number": "6222020200112233446",
-    "bank": "rcb",
-    "address": "东湖村三组12号",
-}
-
-
-def _page_jpeg() -> bytes:
-    """A small real page: the journey stamps the watermark on the image it sends."""
-    blank = np.full((1170, 827), 255, np.uint8)
-    cv2.putText(blank, "TEST PAGE", (100, 300), cv2.FONT_HERSHEY_SIMPLEX, 2, 0, 4)
-    ok, data = cv2.imencode(".jpg", blank, [cv2.IMWRITE_JPEG_QUALITY, 60])
-    assert ok
-    return bytes(data)
-
-
-PAGE_JPEG = _page_jpeg()
-
-
-def page(code: str) -> CapturedPage:
-    return CapturedPage(code, PAGE_JPEG, 827, 1170)
 
 
 def apply(rt: Runtime) -> PromisedFlow:
@@ -65,10 +39,7 @@ def apply(rt: Runtime) -> PromisedFlow:
     flow = PromisedFlow(session, rt.catalogue.get(ALLOWANCE))
     flow.handle(NoticeAccepted())
     assert flow.handle(FormSubmitted(ANSWERS)) == Next(Step.MATERIALS)
-    while flow.step is Step.MATERIALS:
-        if flow.current_material.required:
-            flow.handle(PageCaptured(page(flow.current_material.code)))
-        flow.handle(NextMaterial())
+    capture_required(flow)
     assert isinstance(flow.handle(ReviewConfirmed()).effect, SubmitApplication)
     assert run(rt, SubmitApplication()) == Next(Step.RECEIPT)
     return flow
@@ -128,7 +99,7 @@ def test_a_returned_case_is_corrected_at_this_kiosk_and_goes_to_the_same_case(
     session.identity = CITIZEN
     fix.step = Step.NOTICE  # the owner check is covered in the flow tests
     fix.handle(NoticeAccepted())
-    fix.handle(PageCaptured(page("household_register")))
+    fix.handle(PageCaptured(scanned_page("household_register")))
     fix.handle(NextMaterial())
     fix.handle(ReviewConfirmed())
     assert run(runtime, SubmitApplication()) == Next(Step.RECEIPT)

@@ -9,8 +9,9 @@ from kiosk.flows.instant import InstantFlow
 from kiosk.flows.intents import Failed, PrintRequested
 from sandbox.app import SandboxPlatform
 from terminal.runtime import Runtime
+from tests.support.allowance import CITIZEN
 
-from .conftest import CITIZEN, printed_text, run
+from .conftest import printed_text, run
 
 CERT = "33102300RS-GG-0002"
 ANSWERS = {"record": "certificate", "from_date": "2020-01-01", "to_date": "2025-12-31"}

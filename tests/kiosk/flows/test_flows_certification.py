@@ -45,6 +45,12 @@ def flow_for(catalogue: Catalogue, session: Session, identified: bool = True) ->
     return factory.for_matter(session, catalogue.get(PENSION_CHECK))
 
 
+@pytest.fixture
+def flow(catalogue: Catalogue, session: Session) -> CertificationFlow:
+    """资格认证 for a citizen whose card has been read."""
+    return flow_for(catalogue, session)
+
+
 def test_the_matter_is_certified_here_and_now_by_face(
     catalogue: Catalogue, session: Session
 ) -> None:
@@ -69,9 +75,8 @@ def test_other_instant_matters_that_ask_for_a_face_check_stay_instant(
 
 
 def test_consent_then_capture_then_verification_then_the_slip_and_rating(
-    catalogue: Catalogue, session: Session
+    flow: CertificationFlow,
 ) -> None:
-    flow = flow_for(catalogue, session)
     assert flow.step is Step.FACE_CONSENT  # nothing filmed before the answer
     started = flow.handle(FaceConsent(True))
     assert started == Next(Step.FACE) and isinstance(started.effect, fx.CaptureFace)
@@ -87,10 +92,7 @@ def test_consent_then_capture_then_verification_then_the_slip_and_rating(
     assert flow.handle(Continue()) == Next(Step.RATING)
 
 
-def test_three_attempts_each_with_its_reason_then_the_other_ways(
-    catalogue: Catalogue, session: Session
-) -> None:
-    flow = flow_for(catalogue, session)
+def test_three_attempts_each_with_its_reason_then_the_other_ways(flow: CertificationFlow) -> None:
     flow.handle(FaceConsent(True))
     assert flow.handle(FaceNotCaptured("liveness")) == Next(Step.FACE)
     assert flow.notice == "face.failed.liveness" and flow.attempts_left == 2
@@ -107,19 +109,13 @@ def test_three_attempts_each_with_its_reason_then_the_other_ways(
         flow.handle(Retry())  # no fourth attempt
 
 
-def test_declining_leads_to_the_other_ways_and_the_mind_may_change(
-    catalogue: Catalogue, session: Session
-) -> None:
-    flow = flow_for(catalogue, session)
+def test_declining_leads_to_the_other_ways_and_the_mind_may_change(flow: CertificationFlow) -> None:
     assert flow.handle(FaceConsent(False)) == Next(Step.FACE_OTHER)
     assert flow.declined and flow.notice == "face.failed.declined"
     assert flow.handle(Retry()) == Next(Step.FACE_CONSENT)
 
 
-def test_no_photo_on_record_goes_to_the_other_ways_at_once(
-    catalogue: Catalogue, session: Session
-) -> None:
-    flow = flow_for(catalogue, session)
+def test_no_photo_on_record_goes_to_the_other_ways_at_once(flow: CertificationFlow) -> None:
     flow.handle(FaceConsent(True))
     flow.handle(FaceCaptured(capture()))
     moved = flow.handle(Failed("face.failed.no_reference", code="no_reference"))
@@ -128,9 +124,8 @@ def test_no_photo_on_record_goes_to_the_other_ways_at_once(
 
 
 def test_the_platform_not_there_is_a_problem_and_a_retry_sends_the_same_capture(
-    catalogue: Catalogue, session: Session
+    flow: CertificationFlow,
 ) -> None:
-    flow = flow_for(catalogue, session)
     flow.handle(FaceConsent(True))
     flow.handle(FaceCaptured(capture()))
     assert flow.handle(Failed("error.upstream.live", retry=True)) == Next(Step.PROBLEM)
@@ -138,8 +133,7 @@ def test_the_platform_not_there_is_a_problem_and_a_retry_sends_the_same_capture(
     assert again == Next(Step.VERIFYING) and isinstance(again.effect, fx.VerifyFace)
 
 
-def test_an_agents_check_needs_a_signed_in_agent(catalogue: Catalogue, session: Session) -> None:
-    flow = flow_for(catalogue, session)
+def test_an_agents_check_needs_a_signed_in_agent(flow: CertificationFlow, session: Session) -> None:
     flow.handle(FaceConsent(False))
     assert flow.handle(Choose("agent")) == Invalid({"_": "face.error.no_agent"})
     staff = StaffMember("1007", "李代办", "demo-0001")
@@ -154,9 +148,8 @@ def test_an_agents_check_needs_a_signed_in_agent(catalogue: Catalogue, session: 
 
 
 def test_back_from_the_capture_returns_to_the_consent_and_drops_the_capture(
-    catalogue: Catalogue, session: Session
+    flow: CertificationFlow,
 ) -> None:
-    flow = flow_for(catalogue, session)
     flow.handle(FaceConsent(True))
     assert flow.handle(Choose("other")) == Next(Step.FACE_OTHER)
     assert flow.handle(Back()) == Next(Step.FACE_CONSENT)

@@ -7,12 +7,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kiosk.outbox import Attachment, Outbox, Submission, new_key
 from kiosk.upstream import Agent, Applicant, Backoff, HttpPlatformClient
 from sandbox import SandboxPlatform
+from tests.support.closing import closing_all
+from tests.support.platform import proxy  # noqa: F401  (a fixture)
 
 NAME = "欧阳明月"
 ID_NUMBER = "33010219851231987X"
@@ -48,10 +51,20 @@ def key() -> bytes:
 
 
 @pytest.fixture
-def outbox(tmp_path: Path, key: bytes) -> Iterator[Outbox]:
-    ob = Outbox(tmp_path / "state" / "outbox.db", key)
-    yield ob
-    ob.close()
+def open_outbox(tmp_path: Path, key: bytes) -> Iterator[Callable[..., Outbox]]:
+    """Open the outbox of ``tmp_path/state`` with ``key`` (``Outbox``'s options: a clock,
+    a failpoint), again after a close if need be; every one is closed at the end."""
+
+    def make(**options: Any) -> Outbox:
+        return Outbox(tmp_path / "state" / "outbox.db", key, **options)
+
+    with closing_all(make) as opened:
+        yield opened
+
+
+@pytest.fixture
+def outbox(open_outbox: Callable[..., Outbox]) -> Outbox:
+    return open_outbox()
 
 
 @pytest.fixture

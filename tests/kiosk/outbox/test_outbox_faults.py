@@ -4,7 +4,7 @@ every submission completes, and no acknowledged chunk is uploaded twice."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -15,14 +15,6 @@ from sandbox.faultproxy import FaultProxy
 
 MakeSub = Callable[..., Submission]
 KB = 1024
-
-
-@pytest.fixture
-def proxy(sandbox: SandboxPlatform) -> Iterator[FaultProxy]:
-    p = FaultProxy(("127.0.0.1", int(sandbox.base_url.rsplit(":", 1)[1])))
-    p.start()
-    yield p
-    p.stop()
 
 
 def _client(proxy: FaultProxy, token: str, timeout: float) -> HttpPlatformClient:

@@ -13,6 +13,7 @@ from kiosk.outbox.report import status_report
 from kiosk.upstream import HttpPlatformClient
 
 MakeSub = Callable[..., Submission]
+OpenOutbox = Callable[..., Outbox]
 JOB = "受理回执 张* 3301**********987X JOB-MARKER".encode("gb18030")
 
 
@@ -71,10 +72,10 @@ def test_kept_jobs_are_sealed_at_rest_and_bound_to_their_item(
 
 
 def test_jobs_older_than_the_retention_are_purged(
-    tmp_path: Path, key: bytes, make_sub: MakeSub
+    open_outbox: OpenOutbox, make_sub: MakeSub
 ) -> None:
     now = [1_767_229_200.0]
-    ob = Outbox(tmp_path / "o.db", key, clock=lambda: now[0])
+    ob = open_outbox(clock=lambda: now[0])
     old = ob.enqueue(make_sub(sizes=())).provisional_no
     ob.jobs.keep(old, old, b"old")
     now[0] += RETENTION_S - 60

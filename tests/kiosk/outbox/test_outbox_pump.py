@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
@@ -13,6 +12,7 @@ from kiosk.upstream import Backoff, HttpPlatformClient
 from sandbox import SandboxPlatform
 
 MakeSub = Callable[..., Submission]
+OpenOutbox = Callable[..., Outbox]
 KB = 1024
 
 
@@ -74,14 +74,10 @@ def test_offline_the_kiosk_keeps_accepting_and_maps_numbers_later(
 
 
 def test_retries_back_off_with_full_jitter_and_honour_retry_after(
-    tmp_path: Path,
-    key: bytes,
-    sandbox: SandboxPlatform,
-    client: HttpPlatformClient,
-    make_sub: MakeSub,
+    open_outbox: OpenOutbox, sandbox: SandboxPlatform, client: HttpPlatformClient, make_sub: MakeSub
 ) -> None:
     now = [1_767_229_200.0]
-    outbox = Outbox(tmp_path / "o.db", key, clock=lambda: now[0])
+    outbox = open_outbox(clock=lambda: now[0])
     pump = OutboxPump(outbox, client, backoff=Backoff(base=2.0, cap=10.0), rand=lambda: 1.0)
     prov = outbox.enqueue(make_sub(sizes=())).provisional_no
     sandbox.faults.add("status", count=4, status=503)
@@ -123,13 +119,8 @@ class _Crash(BaseException):
 
 
 def test_after_a_crash_mid_upload_the_next_start_resumes_at_the_stored_offset(
-    tmp_path: Path,
-    key: bytes,
-    sandbox: SandboxPlatform,
-    client: HttpPlatformClient,
-    make_sub: MakeSub,
+    open_outbox: OpenOutbox, sandbox: SandboxPlatform, client: HttpPlatformClient, make_sub: MakeSub
 ) -> None:
-    db = tmp_path / "state" / "outbox.db"
     chunks = []
 
     def crash_after_two_chunks(name: str) -> None:
@@ -138,13 +129,13 @@ def test_after_a_crash_mid_upload_the_next_start_resumes_at_the_stored_offset(
             if len(chunks) == 2:
                 raise _Crash
 
-    first = Outbox(db, key, failpoint=crash_after_two_chunks)
+    first = open_outbox(failpoint=crash_after_two_chunks)
     sub = make_sub(sizes=(900 * KB,))
     prov = first.enqueue(sub).provisional_no
     with pytest.raises(_Crash):
         OutboxPump(first, client).run_once()
     first.close()
-    second = Outbox(db, key)
+    second = open_outbox()
     status = second.lookup(prov)
     assert status is not None and status.bytes_acked == 256 * KB  # the 2nd ack was not stored
     assert OutboxPump(second, client).run_once().sent == 1

@@ -16,6 +16,7 @@ from sandbox import SandboxPlatform
 from tests.support import FakeClock
 
 MakeSub = Callable[..., Submission]
+OpenOutbox = Callable[..., Outbox]
 T0 = 1_767_229_200.0  # 2026-01-01 09:00 CST
 
 
@@ -44,10 +45,10 @@ def test_the_database_is_durable_and_private(tmp_path: Path, outbox: Outbox) -> 
 
 
 def test_provisional_numbers_count_per_station_and_day(
-    tmp_path: Path, key: bytes, make_sub: MakeSub
+    open_outbox: OpenOutbox, make_sub: MakeSub
 ) -> None:
     clock = FakeClock(T0)
-    ob = Outbox(tmp_path / "o.db", key, clock=clock)
+    ob = open_outbox(clock=clock)
     first = ob.enqueue(make_sub(sizes=())).provisional_no
     second = ob.enqueue(make_sub(sizes=())).provisional_no
     other_station = ob.enqueue(make_sub(sizes=(), station_id="ST-0002")).provisional_no
@@ -110,9 +111,9 @@ def test_saved_but_unconfirmed_receipts_are_listed_until_confirmed(
     assert outbox.unconfirmed() == []
 
 
-def test_heartbeat_figures(tmp_path: Path, key: bytes, make_sub: MakeSub) -> None:
+def test_heartbeat_figures(open_outbox: OpenOutbox, make_sub: MakeSub) -> None:
     clock = FakeClock(T0)
-    ob = Outbox(tmp_path / "o.db", key, clock=clock)
+    ob = open_outbox(clock=clock)
     assert ob.depth() == 0 and ob.oldest_pending_age() is None and ob.last_success() is None
     first = ob.enqueue(make_sub(sizes=()))
     clock.now += 60

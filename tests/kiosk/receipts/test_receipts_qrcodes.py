@@ -10,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from devices.qr import open_reader
-from devices.qr.encode import qr_matrix
 from kiosk.receipts.qrcodes import (
     CodeKind,
     QrKeyring,
@@ -20,6 +19,7 @@ from kiosk.receipts.qrcodes import (
     our_code,
     receipt_qr,
 )
+from tests.devices.qr.conftest import clean_code
 
 KEYS = QrKeyring(b"k" * 32)
 OTHER = QrKeyring(b"o" * 32)
@@ -136,17 +136,7 @@ def test_any_text_is_classified_without_error(text: str) -> None:
 
 
 def test_a_printed_receipt_code_is_recognised_through_the_camera_path() -> None:
-    import cv2
-    import numpy as np
-
-    payload = receipt_qr("LS-demo-0001-20241101-0007", KEYS)
-    img = cv2.resize(
-        np.where(qr_matrix(payload), 0, 255).astype(np.uint8),
-        None,
-        fx=4,
-        fy=4,
-        interpolation=cv2.INTER_NEAREST,
-    )
+    img = clean_code(receipt_qr("LS-demo-0001-20241101-0007", KEYS), module=4)
     (read,) = open_reader().read(img)
     assert classify(read.text, KEYS).number == "LS-demo-0001-20241101-0007"
 

@@ -86,11 +86,9 @@ def test_refused_connection_is_unavailable(sandbox: SandboxPlatform, token: str)
     client.close()
 
 
-def test_a_stalled_platform_times_out(sandbox: SandboxPlatform, token: str) -> None:
-    proxy = FaultProxy(("127.0.0.1", int(sandbox.base_url.rsplit(":", 1)[1])))
-    url = proxy.start()
+def test_a_stalled_platform_times_out(proxy: FaultProxy, token: str) -> None:
     proxy.set(stall=True)
-    client = HttpPlatformClient(url, "K-0001", token, timeout=0.3, sleep=lambda s: None)
+    client = HttpPlatformClient(proxy.url, "K-0001", token, timeout=0.3, sleep=lambda s: None)
     try:
         with pytest.raises(PlatformUnavailable) as err:
             client.issue_case_number("key-1", "330110-RS-001", attempts=1)
@@ -99,7 +97,6 @@ def test_a_stalled_platform_times_out(sandbox: SandboxPlatform, token: str) -> N
         assert client.issue_case_number("key-1", "330110-RS-001").isdigit()
     finally:
         client.close()
-        proxy.stop()
 
 
 def test_typed_errors(

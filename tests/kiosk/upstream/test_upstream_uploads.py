@@ -26,14 +26,6 @@ def _patches(sandbox: SandboxPlatform) -> list[tuple[int, int]]:
 
 
 @pytest.fixture
-def proxy(sandbox: SandboxPlatform) -> Iterator[FaultProxy]:
-    p = FaultProxy(("127.0.0.1", int(sandbox.base_url.rsplit(":", 1)[1])))
-    p.start()
-    yield p
-    p.stop()
-
-
-@pytest.fixture
 def via_proxy(proxy: FaultProxy, token: str, sleeps: list[float]) -> Iterator[HttpPlatformClient]:
     c = HttpPlatformClient(
         proxy.url, "K-0001", token, timeout=5, sleep=sleeps.append, rand=lambda: 0.5

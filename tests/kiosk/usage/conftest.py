@@ -15,6 +15,7 @@ from kiosk.catalogue import Catalogue, load_catalogue
 from kiosk.session import SessionManager
 from kiosk.usage import UsageRecorder, UsageStore
 from tests.support import FakeClock
+from tests.support.kiosk import session_manager
 from tests.support.usage import CST, WallClock
 
 NOW = dt.datetime(2026, 1, 5, 9, 10, tzinfo=CST)  # a Monday, 09:10
@@ -47,15 +48,6 @@ def kiosk(tmp_path: Path, catalogue: Catalogue) -> Iterator[Kiosk]:
         clock=clock,
         voice_on=lambda: voice[0],
     )
-    sessions = SessionManager(
-        tmp_path / "tmp",
-        idle_timeout=120,
-        idle_warning=20,
-        max_extensions=3,
-        language="zh_CN",
-        elderly=False,
-        clock=clock,
-        observer=recorder.journeys,
-    )
+    sessions = session_manager(tmp_path / "tmp", clock, observer=recorder.journeys)
     yield Kiosk(recorder, sessions, wall, clock, voice)
     recorder.close()

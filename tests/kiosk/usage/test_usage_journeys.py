@@ -15,7 +15,6 @@ from kiosk.flows.base import (
     Continue,
     FormSubmitted,
     Identified,
-    NextMaterial,
     NoticeAccepted,
     PageCaptured,
     Rated,
@@ -28,30 +27,17 @@ from kiosk.flows.complaint import ComplaintFlow
 from kiosk.flows.intents import Choose, Failed, Filed, PhoneEntered, Scanned, StartScan, TextEntered
 from kiosk.flows.promised import PromisedFlow
 from kiosk.flows.tracking import TrackingFlow
-from kiosk.identity import Identity
 from kiosk.receipts.qrcodes import CodeKind, ScannedCode
-from kiosk.session import CapturedPage, EndReason, Submission
+from kiosk.session import EndReason, Submission
 from kiosk.usage.vocabulary import AbandonReason
+from tests.support.allowance import ALLOWANCE, ANSWERS, CITIZEN, capture_required, scanned_page
 from tests.support.usage import rows, total
 
 from .conftest import NOW, Kiosk
 
-ALLOWANCE = "33102300MZ-JF-0001"  # 高龄津贴申领: 承诺办 with a form and materials
-ANSWERS = {
-    "applicant": "self",
-    "phone": "13800138000",
-    "payment_card_number": "6222020200112233446",
-    "bank": "rcb",
-    "address": "东湖村三组12号",
-}
-CITIZEN = Identity("idcard", "resident", "110101194501011236", "王秀英")
 PROMISED = [Step.IDENTITY, Step.NOTICE, Step.FORM, Step.MATERIALS, Step.REVIEW,
             Step.SUBMIT, Step.RECEIPT, Step.RATING]  # fmt: skip
 SECONDS = 30  # spent at every step
-
-
-def page(code: str) -> CapturedPage:
-    return CapturedPage(code, b"jpeg", 827, 1170)
 
 
 def walk(kiosk: Kiosk, flow: PromisedFlow, until: Step) -> None:
@@ -68,11 +54,7 @@ def walk(kiosk: Kiosk, flow: PromisedFlow, until: Step) -> None:
     while flow.step is not until:
         kiosk.clock.advance(SECONDS)
         if flow.step is Step.MATERIALS:
-            while flow.step is Step.MATERIALS:
-                material = flow.current_material
-                if material.required:
-                    flow.handle(PageCaptured(page(material.code)))
-                flow.handle(NextMaterial())
+            capture_required(flow)
         else:
             flow.handle(said[flow.step])
 
@@ -153,7 +135,7 @@ def test_retakes_complaints_and_failed_scans(kiosk: Kiosk, catalogue: Catalogue)
     flow = start(kiosk, catalogue)
     walk(kiosk, flow, Step.MATERIALS)
     code = flow.current_material.code
-    flow.handle(PageCaptured(page(code)))
+    flow.handle(PageCaptured(scanned_page(code)))
     flow.handle(Retake())
     flow.handle(Retake())  # nothing left to retake: still counted as the citizen asked
     session = kiosk.sessions.current

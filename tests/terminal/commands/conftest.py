@@ -18,6 +18,7 @@ from kiosk.settings import Settings, load_settings, with_overrides
 from kiosk.upstream import Applicant
 from terminal.runtime import Runtime
 from tests.support import ROOT
+from tests.support.closing import closing_all
 
 NAME, ID_NUMBER = "欧阳明月", "33010219851231987X"
 
@@ -66,16 +67,14 @@ def settings(state_dir: Path) -> Settings:
 
 @pytest.fixture
 def start(settings: Settings) -> Iterator[Callable[..., Runtime]]:
-    started: list[Runtime] = []
+    """Start a kiosk core in this process (the pump off unless asked); every one is
+    closed at the end."""
 
     def make(start_pump: bool = False) -> Runtime:
-        runtime = Runtime.start(settings, start_pump=start_pump)
-        started.append(runtime)
-        return runtime
+        return Runtime.start(settings, start_pump=start_pump)
 
-    yield make
-    for runtime in started:
-        runtime.close()
+    with closing_all(make) as tracked:
+        yield tracked
 
 
 @pytest.fixture
