@@ -24,7 +24,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 import pytest
 import requests
@@ -37,28 +37,12 @@ from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
 from provisioning.server.ratelimit import Admission, ClientLimits, TokenBuckets
 from tests.support import FakeClock
+from tests.support.closing import closing_all
 
 START = 1_767_229_200.0  # 2026-01-01 09:00 CST
 PASSWORD = "correct horse battery"
 SITES = ("s-0001", "s-0002", "s-0101")
 CATALOGUE = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))  # the shipped matters
-P = ParamSpec("P")
-T = TypeVar("T")
-
-
-def closing_all(make: Callable[P, T], close: Callable[[T], object]) -> Iterator[Callable[P, T]]:
-    """A factory fixture's body: ``make`` for the test, then ``close`` for each thing it
-    made (servers, sessions, agents), once the test is over."""
-    made: list[T] = []
-
-    def tracked(*args: P.args, **kwargs: P.kwargs) -> T:
-        thing = make(*args, **kwargs)
-        made.append(thing)
-        return thing
-
-    yield tracked
-    for thing in made:
-        close(thing)
 
 
 @pytest.fixture
@@ -199,7 +183,8 @@ def serve_fleet(tmp_path: Path) -> Iterator[Callable[..., Served]]:
         log = tmp_path / f"serve-{next(logs)}.log"
         return Served(data or tmp_path / "fleet", *args, db=db, log=log)
 
-    yield from closing_all(start, Served.stop)
+    with closing_all(start, Served.stop) as made:
+        yield made
 
 
 def generous_limits() -> ClientLimits:
@@ -299,7 +284,8 @@ def admin_api(server: FleetApp) -> Iterator[Callable[..., AdminApi]]:
     def login(username: str = "alice", password: str = PASSWORD) -> AdminApi:
         return AdminApi(server.base_url, username, password, otp(server, username))
 
-    yield from closing_all(login, AdminApi.close)
+    with closing_all(login, AdminApi.close) as made:
+        yield made
 
 
 def bundle_payload(server: FleetApp, site: str) -> dict[str, Any]:
@@ -326,7 +312,8 @@ def make_agent(tmp_path: Path, clock: FakeClock) -> Iterator[Callable[..., Agent
         kwargs.setdefault("software_version", "0.1.0")
         return Agent(tmp_path / name, **kwargs)
 
-    yield from closing_all(make, Agent.close)
+    with closing_all(make, Agent.close) as made:
+        yield made
 
 
 @pytest.fixture

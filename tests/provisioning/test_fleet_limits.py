@@ -18,8 +18,9 @@ from provisioning.protocol import sign_request
 from provisioning.server.accounts import cli_actor
 from provisioning.server.app import FleetApp
 from provisioning.server.ratelimit import ClientLimits, TokenBuckets
-from tests.provisioning.conftest import closing_all, make_tree
+from tests.provisioning.conftest import make_tree
 from tests.support import FakeClock
+from tests.support.closing import closing_all
 
 ACTOR = cli_actor("test")
 Rate = tuple[float, float]  # a bucket's refill per second and burst
@@ -46,7 +47,8 @@ def limited(tmp_path: Path, clock: FakeClock) -> Iterator[Callable[..., FleetApp
                               TokenBuckets(*enrollments, clock=clock))  # fmt: skip
         return _app(tmp_path, clock, client_limits=limits)
 
-    yield from closing_all(start, FleetApp.stop)
+    with closing_all(start, FleetApp.stop) as made:
+        yield made
 
 
 @pytest.fixture

@@ -17,9 +17,9 @@ import requests
 from provisioning.agent import Agent
 from provisioning.protocol import sign_request
 from provisioning.server.app import FleetApp
-from tests.provisioning.conftest import closing_all
 from tests.provisioning.test_fleet_console import browser, web  # noqa: F401 (the console's)
 from tests.support import FakeClock
+from tests.support.closing import closing_all
 
 CST = dt.timezone(dt.timedelta(hours=8))
 ALLOWANCE = "33102300MZ-JF-0001"  # a matter of the release's catalogue (config/catalogue.json)
@@ -72,4 +72,5 @@ def kiosk_at(
         accept(app, agent, site, serial=f"SN-{name}")
         return Kiosk(app, agent, clock)
 
-    yield from closing_all(make, lambda kiosk: kiosk.http.close())
+    with closing_all(make, lambda kiosk: kiosk.http.close()) as made:
+        yield made
