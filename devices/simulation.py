@@ -13,6 +13,8 @@ from __future__ import annotations
 import dataclasses as dc
 from typing import TYPE_CHECKING
 
+from devices.status import DeviceState
+
 if TYPE_CHECKING:  # only the types: opening a real device never imports a simulator
     from devices.camera.simulator import CameraSimulator
     from devices.docscan.simulator import DocScanSimulator
@@ -31,3 +33,32 @@ class Simulators:
     printer: PrinterSimulator | None = None
     docscan: DocScanSimulator | None = None
     camera: CameraSimulator | None = None
+
+
+class SimulatedCable:
+    """A simulated USB camera's cable, for the camera and document camera simulators:
+    ``unplug``, ``replug`` and ``stall`` exercise fault handling without sleeping, and
+    :meth:`state` is what the camera's status reports."""
+
+    _plugged = True
+    _stalled = False
+
+    def unplug(self) -> None:
+        """The USB cable comes out: the camera cannot be opened and reads fail."""
+        self._plugged = False
+
+    def replug(self) -> None:
+        self._plugged = True
+        self._stalled = False
+
+    def stall(self) -> None:
+        """The camera stays enumerated but delivers no more frames."""
+        self._stalled = True
+
+    def state(self) -> tuple[DeviceState, str]:
+        """Unplugged, frozen or fine."""
+        if not self._plugged:
+            return DeviceState.OFFLINE, "unplugged"
+        if self._stalled:
+            return DeviceState.HARDWARE_ERROR, "no frames"
+        return DeviceState.ONLINE, ""
