@@ -11,7 +11,8 @@ camera — passes a :class:`Simulators` to the opener, which records each simula
 from __future__ import annotations
 
 import dataclasses as dc
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Self, TypeVar
 
 from devices.status import DeviceState
 
@@ -33,6 +34,43 @@ class Simulators:
     printer: PrinterSimulator | None = None
     docscan: DocScanSimulator | None = None
     camera: CameraSimulator | None = None
+
+
+T = TypeVar("T")
+
+
+def named_fixture(fixtures: Mapping[str, T], name: str, kind: str) -> T:
+    """The test card ``name`` of a simulator's ``fixtures``; a ValueError listing the
+    known names otherwise (``kind`` says whose: "ID card", "smartcard")."""
+    try:
+        return fixtures[name]
+    except KeyError as exc:
+        known = ", ".join(sorted(fixtures))
+        raise ValueError(f"unknown {kind} fixture {name!r}; known: {known}") from exc
+
+
+class DeviceHandle:
+    """An opened device: closed by :meth:`close` or at the end of a ``with`` block, after
+    which its ``on_close`` runs, once (the opener of a ``sim://`` device stops its
+    simulator there). A driver sets ``_on_close`` and says what closing releases."""
+
+    _on_close: Callable[[], object] | None = None
+
+    def close(self) -> None:
+        """Release the device (see :meth:`_release`), then run ``on_close``."""
+        self._release()
+        on_close, self._on_close = self._on_close, None
+        if on_close is not None:
+            on_close()
+
+    def _release(self) -> None:
+        """Give back what the device holds: its port, transport or PC/SC context."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 class SimulatedCable:
