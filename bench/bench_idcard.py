@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import time
 
 from results_file import write_section
+from timing import times_ms
 
 from devices.idcard import FIXTURES, IdCardReader, SamSimulator
 from devices.transport import SerialTransport
@@ -35,15 +35,10 @@ def run(cycles: int, baud: int, pace: bool) -> list[float]:
     """Milliseconds per full read cycle."""
     sim = SamSimulator("elder", baud=baud, pace=pace).start()
     port = sim.port_path
-    reader = IdCardReader(lambda: SerialTransport(port, baud), simulator=sim)
+    reader = IdCardReader(lambda: SerialTransport(port, baud), on_close=sim.stop)
     try:
         assert reader.read_card() == FIXTURES["elder"]  # warm-up, and a correctness check
-        times = []
-        for _ in range(cycles):
-            start = time.perf_counter()
-            reader.read_card()
-            times.append((time.perf_counter() - start) * 1000)
-        return times
+        return times_ms(reader.read_card, cycles)
     finally:
         reader.close()
 
