@@ -19,3 +19,10 @@ def times_ms(fn: Callable[[], object], runs: int) -> list[float]:
 
 def median_ms(fn: Callable[[], object], runs: int) -> float:
     return statistics.median(times_ms(fn, runs))
+
+
+def spread_ms(times: list[float]) -> tuple[float, float, float, float]:
+    """Mean, median, 95th percentile (nearest rank) and maximum of ``times``."""
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.fmean(ordered), statistics.median(ordered), p95, ordered[-1]
