@@ -73,6 +73,24 @@ class DeviceHandle:
         self.close()
 
 
+class ServedSimulator:
+    """A simulator that serves its end of the wire on a thread of its own, from
+    :meth:`start` to :meth:`stop`; a ``with`` block does both."""
+
+    def start(self) -> object:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
 class SimulatedCable:
     """A simulated USB camera's cable, for the camera and document camera simulators:
     ``unplug``, ``replug`` and ``stall`` exercise fault handling without sleeping, and
