@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import dataclasses as dc
 import functools
-import statistics
 import time
 import unicodedata
 from collections.abc import Callable
+
+from timing import median_ms
 
 from config import CATALOGUE_FILE
 from kiosk.catalogue import Catalogue, Text, load_catalogue, pinyin
@@ -40,15 +41,6 @@ _CHINESE_NUMBER = "零一二三四五六七八九"
 def _load() -> Catalogue:
     pinyin.clear_caches()  # each run pays for the whole index, as at start-up
     return load_catalogue(CATALOGUE_FILE)
-
-
-def _median_ms(fn: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def _scaled(base: Catalogue, size: int) -> Callable[[], Catalogue]:
@@ -79,17 +71,17 @@ def main() -> None:
     rows.append(
         (
             f"load + index, {len(shipped)} matters",
-            _median_ms(_load, 10),
+            median_ms(_load, 10),
         )
     )
     catalogues = {len(shipped): shipped}
     for size in (300, 1000):
         build = _scaled(shipped, size)
-        rows.append((f"index only, {size} matters", _median_ms(build, 3)))
+        rows.append((f"index only, {size} matters", median_ms(build, 3)))
         catalogues[size] = build()
     for size, catalogue in catalogues.items():
         for query in QUERIES:
-            ms = _median_ms(functools.partial(catalogue.search, query), 20 if size < 500 else 5)
+            ms = median_ms(functools.partial(catalogue.search, query), 20 if size < 500 else 5)
             rows.append((f"search {query[:12]!r}, {size} matters", ms))
     width = max(_width(name) for name, _ in rows)
     print(f"{'case':<{width}}  {'median ms':>10}")

@@ -15,10 +15,9 @@ read time on top.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 from results_file import write_section
+from timing import spread_ms, times_ms
 
 from devices.idcard import FIXTURES, IdCardReader, SamSimulator
 from devices.transport import SerialTransport
@@ -35,15 +34,10 @@ def run(cycles: int, baud: int, pace: bool) -> list[float]:
     """Milliseconds per full read cycle."""
     sim = SamSimulator("elder", baud=baud, pace=pace).start()
     port = sim.port_path
-    reader = IdCardReader(lambda: SerialTransport(port, baud), simulator=sim)
+    reader = IdCardReader(lambda: SerialTransport(port, baud), on_close=sim.stop)
     try:
         assert reader.read_card() == FIXTURES["elder"]  # warm-up, and a correctness check
-        times = []
-        for _ in range(cycles):
-            start = time.perf_counter()
-            reader.read_card()
-            times.append((time.perf_counter() - start) * 1000)
-        return times
+        return times_ms(reader.read_card, cycles)
     finally:
         reader.close()
 
@@ -62,10 +56,8 @@ def main() -> None:
     print(f"{'mode':<10}{'mean ms':>10}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}{'vs wire':>10}")
     rows = []
     for label, pace in (("paced", True), ("unpaced", False)):
-        times = sorted(run(args.cycles, args.baud, pace))
-        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-        mean = statistics.fmean(times)
-        row = (label, mean, statistics.median(times), p95, times[-1], mean / wire)
+        mean, p50, p95, top = spread_ms(run(args.cycles, args.baud, pace))
+        row = (label, mean, p50, p95, top, mean / wire)
         rows.append(row)
         print(
             f"{label:<10}{row[1]:>10.1f}{row[2]:>10.1f}{row[3]:>10.1f}{row[4]:>10.1f}{row[5]:>9.2f}x"

@@ -12,10 +12,10 @@ Targets (issue 5): encode + render under 50 ms; raster under 3 s at 115200 baud.
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
-from collections.abc import Callable
 from urllib.parse import parse_qsl
+
+from timing import median_ms
 
 from devices.printer import (
     QR,
@@ -70,15 +70,6 @@ def receipt() -> list[Element]:
         Cut(),
     ]
     return doc
-
-
-def median_ms(fn: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def cold_ms(doc: list[Element], profile: PrinterProfile) -> float:

@@ -41,6 +41,7 @@ import zxingcpp
 from pyzbar import pyzbar
 
 from devices.qr import QrReader, open_backend
+from devices.qr.encode import code_image
 from devices.qr.photos import Photo, labelled_photos
 from devices.qr.samples import LEVELS, Sample, make_payload, payload_matrix, sample_set
 from devices.qr.synth import random_scene, render_frame
@@ -93,13 +94,7 @@ def chinese_exactness(n: int = 80) -> dict[str, dict[str, int]]:
         counts = {"zxing": 0, "zbar": 0, "pyzbar text": 0}
         for _ in range(n):
             payload = make_payload(rng, kind)
-            img = cv2.resize(
-                np.where(payload_matrix(payload), 0, 255).astype(np.uint8),
-                None,
-                fx=4,
-                fy=4,
-                interpolation=cv2.INTER_NEAREST,
-            )
+            img = code_image(payload_matrix(payload), module=4)
             for backend in ("zxing", "zbar"):
                 texts = [c.text for c in QrReader(open_backend(backend)).read(img)]
                 counts[backend] += texts == [payload.text]

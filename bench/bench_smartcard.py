@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import argparse
 import queue
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
 from results_file import write_section
+from timing import spread_ms, times_ms
 
 from devices.smartcard import CardChannel, ReaderSupervisor, SmartCardReader, VirtualCard, read_any
 from devices.smartcard.fixtures import DEBIT, FIXTURES, SSC_CARD
@@ -33,12 +33,6 @@ from devices.smartcard.pcscd import PcscdService, assert_readers_empty
 from devices.smartcard.simcard import SimCard
 
 CARDS = {"ssc": SSC_CARD, "bank": DEBIT}
-
-
-def stats(times: list[float]) -> tuple[float, float, float, float]:
-    ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.fmean(ordered), statistics.median(ordered), p95, ordered[-1]
 
 
 def in_memory(name: str, cycles: int) -> tuple[list[float], int]:
@@ -56,11 +50,7 @@ def through_pcscd(name: str, cycles: int) -> tuple[list[float], int]:
     with VirtualCard(name), SmartCardReader("Virtual PCD 00 00") as reader:
         assert reader.read_card(10) == CARDS[name]  # warm-up, and a correctness check
         slot = reader.last_reader
-        times = []
-        for _ in range(cycles):
-            start = time.perf_counter()
-            reader.read_present(slot)
-            times.append((time.perf_counter() - start) * 1000)
+        times = times_ms(lambda: reader.read_present(slot), cycles)
         exchanges = reader.exchanges
     assert_readers_empty()
     return times, exchanges
@@ -103,7 +93,7 @@ def main() -> None:
         for name in CARDS:
             for label, run in (("pcscd", through_pcscd), ("in memory", in_memory)):
                 times, apdus = run(name, args.cycles)
-                rows.append((f"{name}, {label}", apdus, *stats(times)))
+                rows.append((f"{name}, {label}", apdus, *spread_ms(times)))
         inserts = insert_to_event(args.inserts)
     finally:
         service.stop()
@@ -113,7 +103,7 @@ def main() -> None:
         f"{r[2] / r[1]:.2f} |"
         for r in rows
     ]
-    mean, p50, p95, top = stats(inserts)
+    mean, p50, p95, top = spread_ms(inserts)
     lines.append(
         f"| insert → on_inserted (bank) | – | {mean:.0f} | {p50:.0f} | {p95:.0f} | {top:.0f} | – |"
     )

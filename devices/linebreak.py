@@ -94,48 +94,47 @@ def break_lines(text: str, fits: Fits) -> list[str]:
 
 
 def _break_paragraph(paragraph: str, fits: Fits) -> list[str]:
-    lines: list[str] = []
-    line = ""
-    for piece in pieces(paragraph):
-        if fits(line + piece):
-            line += piece
-            continue
-        if line.strip(" "):
-            lines.append(line.rstrip(" "))
-        line = ""
-        if _blank(piece):
-            continue  # the break eats the spaces
-        if fits(piece):
-            line = piece
-        else:  # longer than a whole line: split it, and go on after its last part
-            *full, line = _split(piece, fits)
-            lines += full
-    if line.strip(" ") or not lines:
-        lines.append(line.rstrip(" "))
+    *lines, last = _fill(pieces(paragraph), fits, lambda piece: _split(piece, fits))
+    if last.strip(" ") or not lines:
+        lines.append(last.rstrip(" "))
     return lines
 
 
 def _split(piece: str, fits: Fits) -> list[str]:
     """A piece too long for a line: at its units first, then at its characters. Every
     line gets at least one character, so even an impossible width ends."""
+    return _fill(units(piece), fits, lambda unit: _characters(unit, fits))
+
+
+def _fill(parts: list[str], fits: Fits, cut: Callable[[str], list[str]]) -> list[str]:
+    """``parts`` laid on lines greedily, breaking only between parts; the spaces at a
+    break are dropped, and a part too long for a whole line is ``cut`` into lines, the
+    last of which goes on. The last line, unfinished, is the last item."""
     lines: list[str] = []
     line = ""
-    for unit in units(piece):
-        if fits(line + unit):
-            line += unit
+    for part in parts:
+        if fits(line + part):
+            line += part
             continue
         if line.strip(" "):
             lines.append(line.rstrip(" "))
         line = ""
-        if _blank(unit):
-            continue  # a break eats spaces here too
-        if fits(unit):
-            line = unit
-            continue
-        for ch in unit:
-            if line and not fits(line + ch):
-                lines.append(line)
-                line = ""
-            line += ch
-    lines.append(line)
-    return lines
+        if _blank(part):
+            continue  # the break eats the spaces
+        if fits(part):
+            line = part
+        else:
+            *full, line = cut(part)
+            lines += full
+    return [*lines, line]
+
+
+def _characters(unit: str, fits: Fits) -> list[str]:
+    lines: list[str] = []
+    line = ""
+    for ch in unit:
+        if line and not fits(line + ch):
+            lines.append(line)
+            line = ""
+        line += ch
+    return [*lines, line]

@@ -11,7 +11,10 @@ camera — passes a :class:`Simulators` to the opener, which records each simula
 from __future__ import annotations
 
 import dataclasses as dc
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Self, TypeVar
+
+from devices.status import DeviceState
 
 if TYPE_CHECKING:  # only the types: opening a real device never imports a simulator
     from devices.camera.simulator import CameraSimulator
@@ -31,3 +34,87 @@ class Simulators:
     printer: PrinterSimulator | None = None
     docscan: DocScanSimulator | None = None
     camera: CameraSimulator | None = None
+
+
+T = TypeVar("T")
+
+
+def named_fixture(fixtures: Mapping[str, T], name: str, kind: str) -> T:
+    """The test card ``name`` of a simulator's ``fixtures``; a ValueError listing the
+    known names otherwise (``kind`` says whose: "ID card", "smartcard")."""
+    try:
+        return fixtures[name]
+    except KeyError as exc:
+        known = ", ".join(sorted(fixtures))
+        raise ValueError(f"unknown {kind} fixture {name!r}; known: {known}") from exc
+
+
+class DeviceHandle:
+    """An opened device: closed by :meth:`close` or at the end of a ``with`` block, after
+    which its ``on_close`` runs, once (the opener of a ``sim://`` device stops its
+    simulator there). A driver sets ``_on_close`` and says what closing releases."""
+
+    _on_close: Callable[[], object] | None = None
+
+    def close(self) -> None:
+        """Release the device (see :meth:`_release`), then run ``on_close``."""
+        self._release()
+        on_close, self._on_close = self._on_close, None
+        if on_close is not None:
+            on_close()
+
+    def _release(self) -> None:
+        """Give back what the device holds: its port, transport or PC/SC context."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class ServedSimulator:
+    """A simulator that serves its end of the wire on a thread of its own, from
+    :meth:`start` to :meth:`stop`; a ``with`` block does both."""
+
+    def start(self) -> object:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class SimulatedCable:
+    """A simulated USB camera's cable, for the camera and document camera simulators:
+    ``unplug``, ``replug`` and ``stall`` exercise fault handling without sleeping, and
+    :meth:`state` is what the camera's status reports."""
+
+    _plugged = True
+    _stalled = False
+
+    def unplug(self) -> None:
+        """The USB cable comes out: the camera cannot be opened and reads fail."""
+        self._plugged = False
+
+    def replug(self) -> None:
+        self._plugged = True
+        self._stalled = False
+
+    def stall(self) -> None:
+        """The camera stays enumerated but delivers no more frames."""
+        self._stalled = True
+
+    def state(self) -> tuple[DeviceState, str]:
+        """Unplugged, frozen or fine."""
+        if not self._plugged:
+            return DeviceState.OFFLINE, "unplugged"
+        if self._stalled:
+            return DeviceState.HARDWARE_ERROR, "no frames"
+        return DeviceState.ONLINE, ""

@@ -27,11 +27,23 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from typing import Any, Self
+from typing import Generic, NotRequired, Self, TypedDict, TypeVar, Unpack
 
 from devices.status import DeviceError, DeviceState
 
 log = logging.getLogger(__name__)
+
+
+R = TypeVar("R")
+
+
+class Callbacks(TypedDict, Generic[R]):
+    """What a watch reports, as its keyword arguments (see the module docstring)."""
+
+    on_inserted: Callable[[R], None]
+    on_removed: Callable[[], None]
+    on_error: NotRequired[Callable[[DeviceError], None] | None]
+    on_state: NotRequired[Callable[[DeviceState], None] | None]
 
 
 class Card(enum.Enum):
@@ -40,26 +52,19 @@ class Card(enum.Enum):
     REFUSED = "refused"  # present but unreadable; on_error was called once
 
 
-class CardWatch:
-    """See the module docstring. ``name`` prefixes the log lines and names the thread."""
+class CardWatch(Generic[R]):
+    """See the module docstring. ``name`` prefixes the log lines and names the thread;
+    ``R`` is the type of the records the reader reads."""
 
     name = "card watch"
     thread_name = "card-watch"
 
-    def __init__(
-        self,
-        *,
-        on_inserted: Callable[[Any], None],
-        on_removed: Callable[[], None],
-        on_error: Callable[[DeviceError], None] | None,
-        on_state: Callable[[DeviceState], None] | None,
-        interval: float,
-    ) -> None:
+    def __init__(self, *, interval: float, **callbacks: Unpack[Callbacks[R]]) -> None:
         self.interval = interval
-        self._on_inserted = on_inserted
-        self._on_removed = on_removed
-        self._on_error = on_error
-        self._on_state = on_state
+        self._on_inserted = callbacks["on_inserted"]
+        self._on_removed = callbacks["on_removed"]
+        self._on_error = callbacks.get("on_error")
+        self._on_state = callbacks.get("on_state")
         self._card = Card.ABSENT
         self._held: bytes | None = None  # digest of the card reported (Card.REPORTED)
         self._key = os.urandom(16)
@@ -95,7 +100,7 @@ class CardWatch:
     def _pause(self) -> float:
         return self.interval
 
-    def card_identity(self, record: Any) -> bytes:
+    def card_identity(self, record: R) -> bytes:
         """What tells this card from any other (a subclass knows its records); the base
         knows none, so every card looks alike to it."""
         return b""
@@ -110,7 +115,7 @@ class CardWatch:
 
     # ---- what a poll found ----
 
-    def _inserted(self, record: Any) -> None:
+    def _inserted(self, record: R) -> None:
         self._card = Card.REPORTED
         self._held = self._digest(record)
         self._call("on_inserted", self._on_inserted, record)
@@ -124,7 +129,7 @@ class CardWatch:
         if was is Card.REPORTED:
             self._call("on_removed", self._on_removed)
 
-    def _seen_again(self, record: Any) -> None:
+    def _seen_again(self, record: R) -> None:
         """A card read while one is held: quiet if it is the card reported; otherwise the
         first was taken away and this one put down within one poll."""
         if self._card is Card.REPORTED and self._digest(record) == self._held:
@@ -141,7 +146,7 @@ class CardWatch:
         self._gone()
         self._refused(exc)
 
-    def _digest(self, record: Any) -> bytes:
+    def _digest(self, record: R) -> bytes:
         return hashlib.blake2b(self.card_identity(record), key=self._key, digest_size=16).digest()
 
     def _set_state(self, state: DeviceState) -> None:

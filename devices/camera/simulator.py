@@ -21,7 +21,8 @@ import numpy as np
 
 from devices.qr.encode import qr_matrix
 from devices.qr.synth import Scene, render_frame
-from devices.status import DeviceState, DeviceUnavailable
+from devices.simulation import SimulatedCable
+from devices.status import DeviceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class Shown:
     eci: int | None = None
 
 
-class CameraSimulator:
+class CameraSimulator(SimulatedCable):
     """The scene in front of a simulated camera, and whether the camera works."""
 
     def __init__(
@@ -54,8 +55,6 @@ class CameraSimulator:
         self._shown: Shown | None = None
         self._lock = threading.Lock()
         self._frame: np.ndarray | None = None
-        self._plugged = True
-        self._stalled = False
         self._clip: tuple[np.ndarray, ...] = ()
         self._clip_at = 0
 
@@ -94,25 +93,6 @@ class CameraSimulator:
     @property
     def playing(self) -> bool:
         return bool(self._clip)
-
-    def unplug(self) -> None:
-        """The USB cable comes out: reads fail and the device cannot be opened."""
-        self._plugged = False
-
-    def replug(self) -> None:
-        self._plugged = True
-        self._stalled = False
-
-    def stall(self) -> None:
-        """The camera stays enumerated but delivers no frames."""
-        self._stalled = True
-
-    def state(self) -> tuple[DeviceState, str]:
-        if not self._plugged:
-            return DeviceState.OFFLINE, "unplugged"
-        if self._stalled:
-            return DeviceState.HARDWARE_ERROR, "no frames"
-        return DeviceState.ONLINE, ""
 
     def open(self) -> SimSource:
         if not self._plugged:

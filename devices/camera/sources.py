@@ -19,13 +19,12 @@ from typing import Any, Protocol
 import cv2
 import numpy as np
 
-from devices.docscan.codec import decode_image
+from devices.docscan.codec import decode_image, still_files
 from devices.docscan.page import CorruptImage
 from devices.status import DeviceUnavailable
 
 log = logging.getLogger(__name__)
 
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp")
 CaptureFactory = Callable[..., Any]  # cv2.VideoCapture's signature
 
 
@@ -109,18 +108,9 @@ class FolderSource:
     """Every image in a folder (or one image file), in name order, looping, at ``fps``."""
 
     def __init__(self, path: str, *, fps: float = 5.0) -> None:
-        p = Path(path)
-        if p.is_dir():
-            files = sorted(f for f in p.iterdir() if f.suffix.lower() in IMAGE_SUFFIXES)
-        elif p.is_file():
-            files = [p]
-        else:
-            raise DeviceUnavailable(f"no image file or folder at {path}")
-        if not files:
-            raise DeviceUnavailable(f"no images ({', '.join(IMAGE_SUFFIXES)}) in {path}")
-        self.name = str(p)
+        self.name = str(Path(path))
         self.fps = fps
-        self._files = files
+        self._files = still_files(path)
         self._next = 0
 
     def read(self) -> np.ndarray | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -17,13 +18,30 @@ from PIL import Image, ImageOps, TiffImagePlugin, UnidentifiedImageError
 
 from devices.docscan.page import CorruptImage, ScannedPage
 from devices.docscan.pdf import PdfImage, build_pdf
+from devices.status import DeviceUnavailable
 
 log = logging.getLogger(__name__)
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "TIFF", "BMP", "WEBP")
+STILL_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp")  # those formats
 MAX_PIXELS = 64_000_000  # a 50 MP phone photo passes; an absurd header does not
 _EXIF_ORIENTATION = 0x0112
 _TIFF_STRIP_OFFSETS, _TIFF_STRIP_BYTE_COUNTS = 273, 279
+
+
+def still_files(path: str) -> list[Path]:
+    """The still at ``path``, or every still in the folder ``path`` in name order: what a
+    ``file:`` camera shows. :class:`DeviceUnavailable` when there is none."""
+    p = Path(path)
+    if p.is_dir():
+        files = sorted(f for f in p.iterdir() if f.suffix.lower() in STILL_SUFFIXES)
+    elif p.is_file():
+        files = [p]
+    else:
+        raise DeviceUnavailable(f"no image file or folder at {path}")
+    if not files:
+        raise DeviceUnavailable(f"no images ({', '.join(STILL_SUFFIXES)}) in {path}")
+    return files
 
 
 def decode_image(

@@ -14,13 +14,12 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, Protocol
 
 import cv2
 import numpy as np
 
-from devices.docscan.codec import decode_image, fit_within
+from devices.docscan.codec import decode_image, fit_within, still_files
 from devices.docscan.page import CorruptImage
 from devices.docscan.simulator import DocScanSimulator
 from devices.simulation import Simulators
@@ -30,7 +29,6 @@ from devices.transport import parse_url
 log = logging.getLogger(__name__)
 
 PREVIEW_WIDTH = 960
-STILL_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp")
 
 
 class DocCamera(Protocol):
@@ -68,16 +66,7 @@ class FolderSource:
     """
 
     def __init__(self, path: str) -> None:
-        p = Path(path)
-        if p.is_dir():
-            files = sorted(f for f in p.iterdir() if f.suffix.lower() in STILL_SUFFIXES)
-        elif p.is_file():
-            files = [p]
-        else:
-            raise DeviceUnavailable(f"no image file or folder at {path}")
-        if not files:
-            raise DeviceUnavailable(f"no images ({', '.join(STILL_SUFFIXES)}) in {path}")
-        self._files = files
+        self._files = still_files(path)
         self._next = 0
 
     def grab(self, preview: bool) -> bytes:

@@ -14,12 +14,13 @@ import threading
 import cv2
 
 from devices.docscan.synth import SCENARIOS, synth_photo
-from devices.status import DeviceState, DeviceTimeout, DeviceUnavailable
+from devices.simulation import SimulatedCable
+from devices.status import DeviceTimeout, DeviceUnavailable
 
 log = logging.getLogger(__name__)
 
 
-class DocScanSimulator:
+class DocScanSimulator(SimulatedCable):
     """The desk under the camera: which page lies there, and whether the camera works.
 
     The page stays until :meth:`set_next` or :meth:`remove_page` changes it, as a sheet
@@ -46,8 +47,6 @@ class DocScanSimulator:
         self._seed = seed
         self._scene = (title, scenario, landscape)
         self._cache: dict[bool, bytes] = {}
-        self._plugged = True
-        self._stalled = False
 
     @property
     def scene(self) -> tuple[str, str]:
@@ -64,26 +63,6 @@ class DocScanSimulator:
 
     def remove_page(self) -> None:
         self.set_next(self._scene[0], "no_page")
-
-    def unplug(self) -> None:
-        """The USB cable comes out: every later frame request fails."""
-        self._plugged = False
-
-    def replug(self) -> None:
-        self._plugged = True
-        self._stalled = False
-
-    def stall(self) -> None:
-        """The camera stays enumerated but delivers no more frames."""
-        self._stalled = True
-
-    def state(self) -> tuple[DeviceState, str]:
-        """What the camera's status reports: unplugged, frozen or fine."""
-        if not self._plugged:
-            return DeviceState.OFFLINE, "unplugged"
-        if self._stalled:
-            return DeviceState.HARDWARE_ERROR, "no frames"
-        return DeviceState.ONLINE, ""
 
     def grab(self, preview: bool) -> bytes:
         """One MJPEG frame: ``preview`` ones are ``preview_width`` wide, captures full size."""

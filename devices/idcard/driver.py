@@ -38,7 +38,7 @@ from devices.transport import SerialTransport, Transport, open_transport, parse_
 
 if TYPE_CHECKING:
     from devices.idcard.simulator import SamSimulator
-from devices.simulation import Simulators
+from devices.simulation import DeviceHandle, Simulators
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class Backoff:
     factor: float = 2.0
 
 
-class IdCardReader:
+class IdCardReader(DeviceHandle):
     """A SAM-protocol ID card reader. ``on_close`` runs when it closes (the opener of a
     ``sim://`` reader stops its simulator there)."""
 
@@ -124,21 +124,13 @@ class IdCardReader:
     def connected(self) -> bool:
         return self._link is not None
 
-    def close(self) -> None:
-        """Close the port (and stop the simulator if it was opened with one)."""
+    def _release(self) -> None:
+        """Close the port."""
         with self.lock:
             if self._link is not None:
                 self._link.close()
                 self._link = None
             self._problem = "closed"
-        if self._on_close is not None:
-            self._on_close()
-
-    def __enter__(self) -> IdCardReader:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # -- status ---------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from typing import Any
 from devices.idcard.nations import nation, sex
 from devices.idcard.protocol import PHOTO_SIZE
 from devices.idcard.records import CardType, IdCardRecord, with_check_digit
+from devices.simulation import named_fixture
 
 
 def fake_photo(seed: str) -> bytes:
@@ -114,8 +115,4 @@ DEFAULT_FIXTURE = "elder"
 
 def fixture(name: str) -> IdCardRecord:
     """A fixture by name; ValueError listing the known names otherwise."""
-    try:
-        return FIXTURES[name]
-    except KeyError as exc:
-        known = ", ".join(sorted(FIXTURES))
-        raise ValueError(f"unknown ID card fixture {name!r}; known: {known}") from exc
+    return named_fixture(FIXTURES, name, "ID card")

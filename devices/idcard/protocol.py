@@ -15,18 +15,7 @@ from __future__ import annotations
 import dataclasses as dc
 import enum
 
-from devices.idcard.errors import (
-    CardAuthenticationFailed,
-    CardRemoved,
-    IdCardError,
-    MalformedFrame,
-    NoCard,
-    SamError,
-    SamFault,
-    SamNotAuthorised,
-    SamTransmissionError,
-    UnsupportedCard,
-)
+from devices.idcard import errors
 from devices.idcard.framing import PREAMBLE as PREAMBLE
 from devices.idcard.framing import Frame as Frame
 from devices.idcard.framing import FrameDecoder as FrameDecoder
@@ -102,18 +91,18 @@ STATUS_TEXT: dict[int, str] = {
     0x81: "select card failed (选取证/卡失败)",
 }
 
-_ERRORS: dict[int, type[IdCardError]] = {
-    0x80: NoCard,
-    0x81: CardRemoved,
-    0x41: CardRemoved,
-    0x40: UnsupportedCard,
-    0x66: SamNotAuthorised,
-    0x10: SamTransmissionError,
-    0x11: SamTransmissionError,
-    0x31: CardAuthenticationFailed,
-    0x32: CardAuthenticationFailed,
-    0x33: CardAuthenticationFailed,
-    0x60: SamFault,
+_ERRORS: dict[int, type[errors.IdCardError]] = {
+    0x80: errors.NoCard,
+    0x81: errors.CardRemoved,
+    0x41: errors.CardRemoved,
+    0x40: errors.UnsupportedCard,
+    0x66: errors.SamNotAuthorised,
+    0x10: errors.SamTransmissionError,
+    0x11: errors.SamTransmissionError,
+    0x31: errors.CardAuthenticationFailed,
+    0x32: errors.CardAuthenticationFailed,
+    0x33: errors.CardAuthenticationFailed,
+    0x60: errors.SamFault,
 }
 
 
@@ -121,9 +110,9 @@ def describe_status(sw3: int) -> str:
     return STATUS_TEXT.get(sw3, f"unknown SAM status 0x{sw3:02X}")
 
 
-def error_for_status(sw3: int) -> IdCardError:
+def error_for_status(sw3: int) -> errors.IdCardError:
     """The typed exception for a failing SW3 (caller decides which values are failures)."""
-    return _ERRORS.get(sw3, SamError)(describe_status(sw3), status=sw3)
+    return _ERRORS.get(sw3, errors.SamError)(describe_status(sw3), status=sw3)
 
 
 def encode_request(command: Command, data: bytes = b"") -> bytes:
@@ -151,13 +140,13 @@ class Response:
 
 def parse_request(frame: Frame) -> Request:
     if len(frame.body) < 2:
-        raise MalformedFrame(f"request of {len(frame.body)} bytes has no CMD/PARA")
+        raise errors.MalformedFrame(f"request of {len(frame.body)} bytes has no CMD/PARA")
     return Request(frame.body[0], frame.body[1], frame.body[2:])
 
 
 def parse_response(frame: Frame) -> Response:
     if len(frame.body) < 3:
-        raise MalformedFrame(f"response of {len(frame.body)} bytes has no SW1-SW3")
+        raise errors.MalformedFrame(f"response of {len(frame.body)} bytes has no SW1-SW3")
     b = frame.body
     return Response(b[0], b[1], b[2], b[3:])
 
@@ -195,12 +184,14 @@ def split_card_data(data: bytes, *, with_fingerprint: bool) -> CardData:
     """Split a read reply: big-endian lengths (2 or 3 of them) then the blocks in order."""
     count = 3 if with_fingerprint else 2
     if len(data) < 2 * count:
-        raise MalformedFrame("read reply too short for its length fields")
+        raise errors.MalformedFrame("read reply too short for its length fields")
     sizes = [int.from_bytes(data[2 * i : 2 * i + 2], "big") for i in range(count)]
     if 2 * count + sum(sizes) != len(data):
-        raise MalformedFrame(f"read reply lengths {sizes} do not add up to {len(data)} bytes")
+        raise errors.MalformedFrame(
+            f"read reply lengths {sizes} do not add up to {len(data)} bytes"
+        )
     if sizes[0] != TEXT_SIZE:
-        raise MalformedFrame(f"text block is {sizes[0]} bytes, expected {TEXT_SIZE}")
+        raise errors.MalformedFrame(f"text block is {sizes[0]} bytes, expected {TEXT_SIZE}")
     pos = 2 * count
     blocks = []
     for size in sizes:
@@ -224,7 +215,7 @@ def format_sam_id(data: bytes) -> str:
     Two little-endian 16-bit and three 32-bit fields, after public SDK code [P].
     """
     if len(data) < SAM_ID_SIZE:
-        raise MalformedFrame(f"SAM id reply has {len(data)} bytes, expected {SAM_ID_SIZE}")
+        raise errors.MalformedFrame(f"SAM id reply has {len(data)} bytes, expected {SAM_ID_SIZE}")
     h1, h2 = (int.from_bytes(data[i : i + 2], "little") for i in (0, 2))
     d1, d2, d3 = (int.from_bytes(data[i : i + 4], "little") for i in (4, 8, 12))
     return f"{h1:02d}.{h2:02d}-{d1:08d}-{d2:010d}-{d3:010d}"

@@ -36,6 +36,7 @@ from devices.idcard.protocol import (
     parse_request,
 )
 from devices.idcard.records import IdCardRecord
+from devices.simulation import ServedSimulator
 from devices.transport import parse_url
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ SCENARIOS: dict[str, Faults] = {
 }
 
 
-class SamSimulator:
+class SamSimulator(ServedSimulator):
     """The SAM side of a reader, serving ``port_path`` from a daemon thread."""
 
     def __init__(
@@ -181,12 +182,6 @@ class SamSimulator:
         for fd in self._fds:
             os.close(fd)
         self._fds = []
-
-    def __enter__(self) -> SamSimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- serving --------------------------------------------------------------------------
 

@@ -18,18 +18,18 @@ The loop, the callbacks and their rules are the shared ones of :mod:`devices.wat
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from typing import Unpack
 
 from devices.idcard.driver import IdCardReader, Presence
 from devices.idcard.errors import CardRemoved, InvalidCardData, SamNotAuthorised, UnsupportedCard
 from devices.idcard.records import IdCardRecord
 from devices.status import DeviceError, DeviceState, DeviceUnavailable
-from devices.watch import Card, CardWatch
+from devices.watch import Callbacks, Card, CardWatch
 
 log = logging.getLogger(__name__)
 
 
-class CardWatcher(CardWatch):
+class CardWatcher(CardWatch[IdCardRecord]):
     """Poll ``reader`` every ``interval`` seconds; see the module docstring."""
 
     name, thread_name = "idcard watcher", "idcard-watch"
@@ -38,20 +38,11 @@ class CardWatcher(CardWatch):
         self,
         reader: IdCardReader,
         *,
-        on_inserted: Callable[[IdCardRecord], None],
-        on_removed: Callable[[], None],
-        on_error: Callable[[DeviceError], None] | None = None,
-        on_state: Callable[[DeviceState], None] | None = None,
         interval: float = 0.5,
         with_fingerprint: bool = False,
+        **callbacks: Unpack[Callbacks[IdCardRecord]],
     ) -> None:
-        super().__init__(
-            on_inserted=on_inserted,
-            on_removed=on_removed,
-            on_error=on_error,
-            on_state=on_state,
-            interval=interval,
-        )
+        super().__init__(interval=interval, **callbacks)
         self.reader = reader
         self.with_fingerprint = with_fingerprint
 

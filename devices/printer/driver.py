@@ -21,6 +21,7 @@ from devices.printer.decode import DecodeError, decode
 from devices.printer.document import Element
 from devices.printer.encoder import Encoder, Unencodable
 from devices.printer.profiles import PrinterProfile, get_profile
+from devices.simulation import DeviceHandle
 from devices.status import DeviceError, DeviceState, DeviceStatus, ProtocolError, SupplyLevel
 from devices.transport import Transport
 
@@ -59,7 +60,7 @@ class PrintOutcome:
         }
 
 
-class ReceiptPrinter:
+class ReceiptPrinter(DeviceHandle):
     """Encode, send, and judge print jobs on one printer.
 
     ``can_read`` is False for write-only transports (``file://``); ``settle`` waits for
@@ -166,20 +167,12 @@ class ReceiptPrinter:
         log.info("print job of %d bytes: %s %s", len(data), outcome.result, outcome.reason)
         return outcome
 
-    def close(self) -> None:
-        """Close the transport (and stop the simulator it was opened with)."""
+    def _release(self) -> None:
+        """Close the transport."""
         if self._closed:
             return
         self._closed = True
         self._transport.close()
-        if self._on_close is not None:
-            self._on_close()
-
-    def __enter__(self) -> ReceiptPrinter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def _drain(self) -> None:
         """Drop stale bytes (a late answer to an earlier query) before asking again."""

@@ -21,6 +21,7 @@ from typing import Literal
 from devices.printer import ops, protocol
 from devices.printer.decode import DecodeError, StreamDecoder
 from devices.printer.profiles import PrinterProfile, get_profile
+from devices.simulation import ServedSimulator
 
 log = logging.getLogger(__name__)
 Paper = Literal["ok", "near_end", "out"]
@@ -39,7 +40,7 @@ class _Connection(socketserver.BaseRequestHandler):
         sim._serve(self.request)
 
 
-class PrinterSimulator:
+class PrinterSimulator(ServedSimulator):
     """See the module docstring. ``start()`` returns the ``(host, port)`` to connect to."""
 
     def __init__(
@@ -101,13 +102,6 @@ class PrinterSimulator:
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._server = None
-
-    def __enter__(self) -> PrinterSimulator:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # --- what the test sets -----------------------------------------------------------
     def set_paper(self, paper: Paper) -> None:

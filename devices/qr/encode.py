@@ -67,6 +67,13 @@ def qr_matrix(
     return np.array(qr.get_matrix(), dtype=bool)
 
 
+def code_image(matrix: np.ndarray, module: int = 5) -> np.ndarray:
+    """A printed-looking code: ``matrix``'s dark modules black on white, ``module`` px
+    square each (grey uint8)."""
+    img = np.where(matrix, 0, 255).astype(np.uint8)
+    return np.repeat(np.repeat(img, module, axis=0), module, axis=1)
+
+
 def _eci_bits(eci: int, data: bytes, version: int) -> util.BitBuffer:
     """ECI segment, then one byte-mode segment (§7.4.2.2 designator lengths: 8/16/24 bits)."""
     buf = util.BitBuffer()

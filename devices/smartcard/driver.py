@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
-from devices.simulation import Simulators
+from devices.simulation import DeviceHandle, Simulators
 from devices.smartcard.cardread import App, read_any
 from devices.smartcard.channel import CardChannel
 from devices.smartcard.emv import Terminal
@@ -50,7 +50,7 @@ REMOVAL_GRACE = 1.0  # how long a failed read waits to learn whether the card wa
 RETRY_AFTER_REMOVAL = 2.0  # how long read_card() waits for a card back after a removal
 
 
-class SmartCardReader:
+class SmartCardReader(DeviceHandle):
     """One PC/SC reader slot chosen by name. ``on_close`` runs when it closes (the opener
     of a ``sim://`` reader stops its virtual card there)."""
 
@@ -198,17 +198,10 @@ class SmartCardReader:
         media = MediaState.PRESENT if state.present else MediaState.NOT_PRESENT
         return DeviceStatus(DeviceState.ONLINE, media=media, vendor={"reader": reader})
 
-    def close(self) -> None:
+    def _release(self) -> None:
+        """Release the PC/SC context."""
         with self.lock:
             self.pcsc.release()
-        if self._on_close is not None:
-            self._on_close()
-
-    def __enter__(self) -> SmartCardReader:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 # Obstacles worth waiting on in read_card(): the service, the reader or the card may come.

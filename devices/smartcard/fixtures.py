@@ -15,6 +15,7 @@ import datetime as dt
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from devices.idcard.fixtures import FIXTURES as ID_FIXTURES
+from devices.simulation import named_fixture
 from devices.smartcard.records import (
     BankCardRecord,
     PersonalAccess,
@@ -159,8 +160,4 @@ DEFAULT_CARD = "ssc"
 
 def card_spec(name: str) -> CardSpec:
     """A fixture by name; ValueError listing the known names otherwise."""
-    try:
-        return FIXTURES[name]
-    except KeyError as exc:
-        known = ", ".join(sorted(FIXTURES))
-        raise ValueError(f"unknown smartcard fixture {name!r}; known: {known}") from exc
+    return named_fixture(FIXTURES, name, "smartcard")

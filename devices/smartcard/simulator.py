@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from devices.simulation import ServedSimulator
 from devices.smartcard.fixtures import DEFAULT_CARD, CardSpec, card_spec
 from devices.smartcard.simcard import SimCard
 from devices.smartcard.vpcd import (
@@ -63,7 +64,7 @@ def reader_name(slot: int) -> str:
     return f"{READER_PREFIX} 00 {slot:02d}"
 
 
-class VirtualCard:
+class VirtualCard(ServedSimulator):
     """One virtual card on one vpcd slot; see the module docstring."""
 
     def __init__(
@@ -186,12 +187,6 @@ class VirtualCard:
         self._thread = None
         os.close(self._wake_r)
         os.close(self._wake_w)
-
-    def __enter__(self) -> VirtualCard:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- serving --------------------------------------------------------------------------
 

@@ -22,18 +22,19 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import Unpack
 
 from devices.smartcard.driver import SmartCardReader
 from devices.smartcard.errors import CardRemoved, NoCard, ReaderNotFound, SmartcardError
 from devices.smartcard.pcsc import SlotState
 from devices.smartcard.records import CardRecord
 from devices.status import DeviceError, DeviceState, DeviceUnavailable
-from devices.watch import Card, CardWatch
+from devices.watch import Callbacks, Card, CardWatch
 
 log = logging.getLogger(__name__)
 
 
-class ReaderSupervisor(CardWatch):
+class ReaderSupervisor(CardWatch[CardRecord]):
     """Watch ``reader`` (blocking at most ``interval`` s per poll); see the module docstring."""
 
     name, thread_name = "smartcard supervisor", "smartcard-watch"
@@ -42,21 +43,12 @@ class ReaderSupervisor(CardWatch):
         self,
         reader: SmartCardReader,
         *,
-        on_inserted: Callable[[CardRecord], None],
-        on_removed: Callable[[], None],
-        on_error: Callable[[DeviceError], None] | None = None,
-        on_state: Callable[[DeviceState], None] | None = None,
         interval: float = 0.25,
         backoff_max: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
+        **callbacks: Unpack[Callbacks[CardRecord]],
     ) -> None:
-        super().__init__(
-            on_inserted=on_inserted,
-            on_removed=on_removed,
-            on_error=on_error,
-            on_state=on_state,
-            interval=interval,
-        )
+        super().__init__(interval=interval, **callbacks)
         self.reader = reader
         self.backoff_max = backoff_max
         self._clock = clock

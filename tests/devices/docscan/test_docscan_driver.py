@@ -127,11 +127,6 @@ def test_v4l2_missing_device_is_unavailable() -> None:
         open_docscan("v4l2:///dev/video97?width=2592&height=1944")
 
 
-def test_unknown_scheme_is_a_value_error() -> None:
-    with pytest.raises(ValueError, match="scheme"):
-        open_docscan("usb://1234:5678")
-
-
 def image_sequence(folder: Path):
     """OpenCV's own image-sequence backend standing in for /dev/video0 (none here)."""
     pattern = str(folder / "page%02d.jpg")

@@ -4,20 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from devices.idcard import errors
 from devices.idcard import protocol as p
-from devices.idcard.errors import (
-    CardAuthenticationFailed,
-    CardRemoved,
-    ChecksumMismatch,
-    IdCardError,
-    MalformedFrame,
-    NoCard,
-    SamError,
-    SamFault,
-    SamNotAuthorised,
-    SamTransmissionError,
-    UnsupportedCard,
-)
 from devices.status import DeviceError, ProtocolError
 
 # Request frames as published (research/devices.md §2.3); their check bytes were verified
@@ -56,7 +44,7 @@ def test_replies_match_the_published_frames(sw3: int, data: bytes, published: st
 def test_a_published_sample_with_a_wrong_check_byte_is_rejected() -> None:
     # research §2.3: one public sample gives find card as "20 01 21"; the XOR says 22.
     items = p.FrameDecoder().feed(bytes.fromhex("AA AA AA 96 69 00 03 20 01 21"))
-    assert [type(i) for i in items] == [ChecksumMismatch]
+    assert [type(i) for i in items] == [errors.ChecksumMismatch]
 
 
 def test_the_read_reply_is_1295_bytes_with_the_published_header() -> None:
@@ -88,20 +76,20 @@ def test_every_status_code_has_a_description() -> None:
 @pytest.mark.parametrize(
     ("sw3", "kind", "code"),
     [
-        (0x80, NoCard, "noCard"),
-        (0x81, CardRemoved, "cardRemoved"),
-        (0x41, CardRemoved, "cardRemoved"),
-        (0x40, UnsupportedCard, "unsupportedCard"),
-        (0x66, SamNotAuthorised, "samNotAuthorised"),
-        (0x10, SamTransmissionError, "samTransmissionError"),
-        (0x11, SamTransmissionError, "samTransmissionError"),
-        (0x31, CardAuthenticationFailed, "cardAuthFailed"),
-        (0x32, CardAuthenticationFailed, "cardAuthFailed"),
-        (0x33, CardAuthenticationFailed, "cardAuthFailed"),
-        (0x60, SamFault, "samFault"),
-        (0x21, SamError, "samError"),
-        (0x47, SamError, "samError"),
-        (0x55, SamError, "samError"),
+        (0x80, errors.NoCard, "noCard"),
+        (0x81, errors.CardRemoved, "cardRemoved"),
+        (0x41, errors.CardRemoved, "cardRemoved"),
+        (0x40, errors.UnsupportedCard, "unsupportedCard"),
+        (0x66, errors.SamNotAuthorised, "samNotAuthorised"),
+        (0x10, errors.SamTransmissionError, "samTransmissionError"),
+        (0x11, errors.SamTransmissionError, "samTransmissionError"),
+        (0x31, errors.CardAuthenticationFailed, "cardAuthFailed"),
+        (0x32, errors.CardAuthenticationFailed, "cardAuthFailed"),
+        (0x33, errors.CardAuthenticationFailed, "cardAuthFailed"),
+        (0x60, errors.SamFault, "samFault"),
+        (0x21, errors.SamError, "samError"),
+        (0x47, errors.SamError, "samError"),
+        (0x55, errors.SamError, "samError"),
     ],
 )
 def test_failing_statuses_become_typed_errors(sw3: int, kind: type, code: str) -> None:
@@ -113,16 +101,16 @@ def test_failing_statuses_become_typed_errors(sw3: int, kind: type, code: str) -
 
 
 def test_frame_errors_are_protocol_errors_too() -> None:
-    error = ChecksumMismatch("x")
+    error = errors.ChecksumMismatch("x")
     assert isinstance(error, ProtocolError)
-    assert isinstance(error, IdCardError)
+    assert isinstance(error, errors.IdCardError)
     assert error.code == "checksumError"
 
 
 def test_short_frames_are_malformed() -> None:
-    with pytest.raises(MalformedFrame):
+    with pytest.raises(errors.MalformedFrame):
         p.parse_response(p.Frame(b"\x00\x00"))
-    with pytest.raises(MalformedFrame):
+    with pytest.raises(errors.MalformedFrame):
         p.parse_request(p.Frame(b"\x20"))
     assert p.parse_request(p.Frame(b"\x20\x01")) == p.Request(0x20, 0x01)
     assert p.parse_response(p.Frame(b"\x00\x00\x9f\x01")) == p.Response(0, 0, 0x9F, b"\x01")
@@ -137,7 +125,7 @@ def test_short_frames_are_malformed() -> None:
     ],
 )
 def test_read_replies_with_inconsistent_lengths_are_malformed(data: bytes) -> None:
-    with pytest.raises(MalformedFrame):
+    with pytest.raises(errors.MalformedFrame):
         p.split_card_data(data, with_fingerprint=False)
 
 
@@ -145,7 +133,7 @@ def test_the_sam_id_format() -> None:
     data = bytes.fromhex("05000100") + (20101209).to_bytes(4, "little")
     data += (16372569).to_bytes(4, "little") + (3221192013).to_bytes(4, "little")
     assert p.format_sam_id(data) == "05.01-20101209-0016372569-3221192013"
-    with pytest.raises(MalformedFrame):
+    with pytest.raises(errors.MalformedFrame):
         p.format_sam_id(data[:10])
 
 

@@ -2,45 +2,21 @@
 
 from __future__ import annotations
 
-import queue
 import threading
 from typing import Any
 
 from devices.idcard import FIXTURES, CardWatcher, IdCardReader, InvalidCardData
 from devices.idcard.records import IdCardRecord
 from devices.status import DeviceError, DeviceState
+from tests.support.card_watch import WatchEvents
 from tests.support.devices import ReaderMaker
 
 MakeReader = ReaderMaker
 
 
-class Events:
-    """Collects watcher callbacks in order, as (kind, payload) pairs."""
-
-    def __init__(self) -> None:
-        self.queue: queue.Queue[tuple[str, Any]] = queue.Queue()
-
+class Events(WatchEvents):
     def watch(self, reader: IdCardReader, **options: Any) -> CardWatcher:
-        return CardWatcher(
-            reader,
-            on_inserted=lambda record: self.queue.put(("inserted", record)),
-            on_removed=lambda: self.queue.put(("removed", None)),
-            on_error=lambda exc: self.queue.put(("error", exc)),
-            on_state=lambda state: self.queue.put(("state", state)),
-            **options,
-        )
-
-    def drain(self) -> list[tuple[str, Any]]:
-        out = []
-        while not self.queue.empty():
-            out.append(self.queue.get_nowait())
-        return out
-
-    def next(self, kind: str, timeout: float = 10.0) -> Any:
-        while True:
-            got, payload = self.queue.get(timeout=timeout)
-            if got == kind:
-                return payload
+        return CardWatcher(reader, **options, **self.callbacks)
 
 
 def test_insert_and_remove_are_reported_once_each(make_reader: MakeReader) -> None:
@@ -145,9 +121,10 @@ def test_the_thread_reports_events_and_survives_a_failing_callback(
         sim.insert("elder")
         assert first_call.wait(10.0)
         sim.remove()
-        assert events.next("removed") is None  # the failing callback did not stop the watch
+        # the failing callback did not stop the watch
+        assert events.next("removed") == ("removed", None)
         sim.insert("young")
-        assert events.next("inserted") == FIXTURES["young"]
+        assert events.next("inserted") == ("inserted", FIXTURES["young"])
     finally:
         watcher.stop()
     assert calls == ["resident", "resident"]
@@ -224,11 +201,11 @@ def test_a_swap_is_heard_by_the_watch_thread_too(make_reader: MakeReader) -> Non
     reader, events = make_reader("young"), Events()
     watcher = events.watch(reader, interval=0.05).start()
     try:
-        assert events.next("inserted") == FIXTURES["young"]
+        assert events.next("inserted") == ("inserted", FIXTURES["young"])
         with reader.lock:  # no poll can run between the two: a swap within one poll
             make_reader.sim(reader).remove()
             make_reader.sim(reader).insert("hmt")
-        assert events.next("removed") is None
-        assert events.next("inserted") == FIXTURES["hmt"]
+        assert events.next("removed") == ("removed", None)
+        assert events.next("inserted") == ("inserted", FIXTURES["hmt"])
     finally:
         watcher.stop()

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 import pytest
 
-from devices.qr.encode import qr_matrix
+from devices.qr.encode import code_image, qr_matrix
 
 
 def clean_code(
@@ -18,9 +17,7 @@ def clean_code(
     pad: tuple[int, int] = (0, 0),
 ) -> np.ndarray:
     """A printed-looking code: black modules on white, ``module`` px, offset by ``pad``."""
-    matrix = qr_matrix(text, encoding=encoding, eci=eci)
-    img = np.where(matrix, 0, 255).astype(np.uint8)
-    img = cv2.resize(img, None, fx=module, fy=module, interpolation=cv2.INTER_NEAREST)
+    img = code_image(qr_matrix(text, encoding=encoding, eci=eci), module)
     return np.pad(img, ((pad[1], 0), (pad[0], 0)), constant_values=255)
 
 

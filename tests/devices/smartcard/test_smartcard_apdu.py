@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from devices.smartcard import errors
 from devices.smartcard.apdu import (
     CommandApdu,
     ResponseApdu,
@@ -17,14 +18,6 @@ from devices.smartcard.apdu import (
     select_by_name,
     status_error,
     verify_pin,
-)
-from devices.smartcard.errors import (
-    AccessDenied,
-    ApduError,
-    CardStatusError,
-    FileNotFound,
-    PinBlocked,
-    PinRejected,
 )
 from devices.smartcard.sscfiles import SSSE_DF_NAME
 
@@ -76,7 +69,7 @@ def test_every_short_apdu_parses_back(
     ["00A404", "00A40400050102", "00A404000301020304FF", "00A40400000001"],
 )
 def test_malformed_commands_are_apdu_errors(raw: str) -> None:
-    with pytest.raises(ApduError):
+    with pytest.raises(errors.ApduError):
         CommandApdu.parse(bytes.fromhex(raw))
 
 
@@ -85,13 +78,13 @@ def test_le_00_asks_for_256_bytes() -> None:
 
 
 def test_command_data_beyond_a_short_apdu_is_refused() -> None:
-    with pytest.raises(ApduError, match="extended"):
+    with pytest.raises(errors.ApduError, match="extended"):
         CommandApdu(0, 0xA4, 4, 0, bytes(256))
 
 
 def test_a_response_without_a_status_word_is_an_apdu_error() -> None:
     # pyscard issue #18: an empty response crashed on the missing SW
-    with pytest.raises(ApduError):
+    with pytest.raises(errors.ApduError):
         ResponseApdu.parse(b"\x90")
     assert ResponseApdu.parse(b"\x01\x02\x90\x00").data == b"\x01\x02"
 
@@ -105,16 +98,16 @@ def test_a_response_repr_never_shows_its_data() -> None:
 @pytest.mark.parametrize(
     ("sw", "kind"),
     [
-        (0x6A82, FileNotFound),
-        (0x6A83, FileNotFound),
-        (0x6982, AccessDenied),
-        (0x6985, AccessDenied),
-        (0x6983, PinBlocked),
-        (0x63C2, PinRejected),
-        (0x6F00, CardStatusError),
+        (0x6A82, errors.FileNotFound),
+        (0x6A83, errors.FileNotFound),
+        (0x6982, errors.AccessDenied),
+        (0x6985, errors.AccessDenied),
+        (0x6983, errors.PinBlocked),
+        (0x63C2, errors.PinRejected),
+        (0x6F00, errors.CardStatusError),
     ],
 )
-def test_status_words_become_typed_errors(sw: int, kind: type[CardStatusError]) -> None:
+def test_status_words_become_typed_errors(sw: int, kind: type[errors.CardStatusError]) -> None:
     error = status_error(sw, "READ RECORD")
     assert type(error) is kind
     assert error.sw == sw
@@ -123,4 +116,4 @@ def test_status_words_become_typed_errors(sw: int, kind: type[CardStatusError]) 
 
 def test_wrong_pin_says_how_many_tries_are_left() -> None:
     error = status_error(0x63C1, "VERIFY")
-    assert isinstance(error, PinRejected) and error.tries_left == 1
+    assert isinstance(error, errors.PinRejected) and error.tries_left == 1

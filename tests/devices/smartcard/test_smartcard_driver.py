@@ -147,12 +147,3 @@ def test_pcscd_not_running_then_started(pcscd: PcscdService) -> None:
         pcscd.ensure()
         with VirtualCard("bank"):
             assert r.read_card(10) == DEBIT  # the same reader object recovers
-
-
-def test_bad_urls_are_refused() -> None:
-    with pytest.raises(ValueError, match="unsupported"):
-        open_reader("serial:///dev/ttyS0")
-    with pytest.raises(ValueError, match="app must be"):
-        open_reader("pcsc://x?app=atm")
-    with pytest.raises(ValueError, match="unknown smartcard fixture"):
-        open_reader("sim://smartcard?card=nope")

@@ -13,42 +13,15 @@ from devices.smartcard import ReaderSupervisor, SmartCardReader, UnsupportedCard
 from devices.smartcard.fixtures import DEBIT, SSC_CARD
 from devices.smartcard.pcscd import PcscdService
 from devices.status import DeviceState
+from tests.support.card_watch import WatchEvents
 
 MakeCard = Callable[..., VirtualCard]
 WAIT = 15.0  # generous: pcscd restarts and backoff; never a timing assertion
 
 
-class Events:
-    """Collects supervisor callbacks in order, as (kind, payload) pairs."""
-
-    def __init__(self) -> None:
-        self.queue: queue.Queue[tuple[str, Any]] = queue.Queue()
-
+class Events(WatchEvents):
     def supervise(self, reader: SmartCardReader, **options: Any) -> ReaderSupervisor:
-        return ReaderSupervisor(
-            reader,
-            on_inserted=lambda record: self.queue.put(("inserted", record)),
-            on_removed=lambda: self.queue.put(("removed", None)),
-            on_error=lambda exc: self.queue.put(("error", exc)),
-            on_state=lambda state: self.queue.put(("state", state)),
-            **options,
-        )
-
-    def next(self, *kinds: str, timeout: float = WAIT) -> tuple[str, Any]:
-        """The next event of one of ``kinds``, skipping others."""
-        while True:
-            got = self.queue.get(timeout=timeout)
-            if got[0] in kinds:
-                return got
-
-    def until(self, event: tuple[str, Any], timeout: float = WAIT) -> list[tuple[str, Any]]:
-        """Every event up to and including ``event``."""
-        seen = []
-        while True:
-            got = self.queue.get(timeout=timeout)
-            seen.append(got)
-            if got == event:
-                return seen
+        return ReaderSupervisor(reader, **options, **self.callbacks)
 
 
 @pytest.fixture
