@@ -11,7 +11,7 @@ camera — passes a :class:`Simulators` to the opener, which records each simula
 from __future__ import annotations
 
 import dataclasses as dc
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Self, TypeVar
 
 from devices.status import DeviceState
@@ -47,30 +47,6 @@ def named_fixture(fixtures: Mapping[str, T], name: str, kind: str) -> T:
     except KeyError as exc:
         known = ", ".join(sorted(fixtures))
         raise ValueError(f"unknown {kind} fixture {name!r}; known: {known}") from exc
-
-
-class DeviceHandle:
-    """An opened device: closed by :meth:`close` or at the end of a ``with`` block, after
-    which its ``on_close`` runs, once (the opener of a ``sim://`` device stops its
-    simulator there). A driver sets ``_on_close`` and says what closing releases."""
-
-    _on_close: Callable[[], object] | None = None
-
-    def close(self) -> None:
-        """Release the device (see :meth:`_release`), then run ``on_close``."""
-        self._release()
-        on_close, self._on_close = self._on_close, None
-        if on_close is not None:
-            on_close()
-
-    def _release(self) -> None:
-        """Give back what the device holds: its port, transport or PC/SC context."""
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 class ServedSimulator:

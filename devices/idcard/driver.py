@@ -38,7 +38,8 @@ from devices.transport import SerialTransport, Transport, open_transport, parse_
 
 if TYPE_CHECKING:
     from devices.idcard.simulator import SamSimulator
-from devices.simulation import DeviceHandle, Simulators
+from devices.handle import DeviceHandle
+from devices.simulation import Simulators
 
 log = logging.getLogger(__name__)
 

@@ -16,12 +16,12 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
+from devices.handle import DeviceHandle
 from devices.printer import ops, protocol
 from devices.printer.decode import DecodeError, decode
 from devices.printer.document import Element
 from devices.printer.encoder import Encoder, Unencodable
 from devices.printer.profiles import PrinterProfile, get_profile
-from devices.simulation import DeviceHandle
 from devices.status import DeviceError, DeviceState, DeviceStatus, ProtocolError, SupplyLevel
 from devices.transport import Transport
 

@@ -22,7 +22,8 @@ import time
 from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
-from devices.simulation import DeviceHandle, Simulators
+from devices.handle import DeviceHandle
+from devices.simulation import Simulators
 from devices.smartcard.cardread import App, read_any
 from devices.smartcard.channel import CardChannel
 from devices.smartcard.emv import Terminal
