@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kiosk.appointments import AppointmentRules
-from kiosk.flows.base import Abort, Continue, Identified, Intent, Invalid, Next, Step, Transition
+from kiosk.flows.base import Abort, Identified, Intent, Invalid, Next, Step, Transition
 from kiosk.flows.effects import BookSlot, CancelAppointment, FindAppointments, LoadSlots
 from kiosk.flows.intents import (
     AppointmentLoaded,
@@ -149,9 +149,7 @@ class AppointmentFlow(StepMachine):
         return self._refuse(intent)
 
     def _on_booked(self, intent: Intent) -> Transition:
-        if not isinstance(intent, Continue):
-            return self._refuse(intent)
-        return Next(Step.DONE)
+        return self._continue(intent, to=Step.DONE)
 
     def _on_problem(self, intent: Intent) -> Transition:
         if not isinstance(intent, Retry):

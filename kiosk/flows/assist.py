@@ -28,8 +28,8 @@ from kiosk.flows.base import (
 from kiosk.flows.effects import RecordConsent
 from kiosk.flows.intents import ConsentGiven
 from kiosk.flows.kinds import FlowKind
-from kiosk.flows.machine import StepMachine
-from kiosk.session import CapturedPage, Session
+from kiosk.flows.machine import CaptureSteps
+from kiosk.session import Session
 from kiosk.staff.desk import AssistContext, Consent
 
 RELATIONSHIPS = ("spouse", "child", "parent", "sibling", "other_family")
@@ -48,7 +48,7 @@ AUTHORISATION = Material(
 )
 
 
-class ConsentFlow(StepMachine):
+class ConsentFlow(CaptureSteps):
     kind = FlowKind.ASSIST
 
     def __init__(self, session: Session, staff: Any, clock: Callable[[], float]) -> None:
@@ -69,9 +69,6 @@ class ConsentFlow(StepMachine):
     @property
     def current_material(self) -> Material:
         return AUTHORISATION
-
-    def pages_for(self, code: str) -> list[CapturedPage]:
-        return self.session.pages.get(code, [])
 
     # -- the machine --
 
@@ -96,16 +93,8 @@ class ConsentFlow(StepMachine):
         return Next(Step.MATERIALS)
 
     def _on_materials(self, intent: Intent) -> Transition:
-        if isinstance(intent, PageCaptured):
-            if intent.page.material_code != AUTHORISATION.code:
-                return Invalid({"_": "materials.error.wrong_material"})
-            self.session.pages.setdefault(AUTHORISATION.code, []).append(intent.page)
-            return Next(Step.MATERIALS)
-        if isinstance(intent, Retake):
-            pages = self.session.pages.get(AUTHORISATION.code)
-            if pages:
-                pages.pop()
-            return Next(Step.MATERIALS)
+        if isinstance(intent, PageCaptured | Retake):
+            return self._capture(intent, AUTHORISATION)
         if isinstance(intent, NextMaterial):
             if not self.pages_for(AUTHORISATION.code):
                 return Invalid({AUTHORISATION.code: "materials.error.required"})

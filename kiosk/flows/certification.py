@@ -30,9 +30,9 @@ from kiosk.flows.effects import (
     PrintCertification,
     VerifyFace,
 )
-from kiosk.flows.intents import Choose, Confirm, Failed, Printed, PrintRequested, Retry
+from kiosk.flows.intents import Choose, Confirm, Failed, Retry
 from kiosk.flows.kinds import FlowKind
-from kiosk.flows.machine import StepMachine
+from kiosk.flows.machine import PrintSteps
 from kiosk.flows.rating import RatingSteps
 from kiosk.session import Session
 
@@ -81,7 +81,7 @@ class Certified:
 # ---- the machine -----------------------------------------------------------------------
 
 
-class CertificationFlow(RatingSteps, StepMachine):
+class CertificationFlow(RatingSteps, PrintSteps):
     kind = FlowKind.CERTIFICATION
 
     def __init__(self, session: Session, matter: Any, *, attempts: int = 3) -> None:
@@ -96,8 +96,6 @@ class CertificationFlow(RatingSteps, StepMachine):
         self.board = Board()  # the live capture's progress, for the screen
         self.certification: Any = None
         self.distance: float | None = None
-        self.printed: bool | None = None
-        self.print_problem: str | None = None
         session.matter_code = matter.code
         self.step = Step.FACE_CONSENT if session.identity is not None else Step.IDENTITY
 
@@ -178,14 +176,7 @@ class CertificationFlow(RatingSteps, StepMachine):
         return Next(Step.FACE_OTHER)
 
     def _on_certified(self, intent: Intent) -> Transition:
-        if isinstance(intent, Printed):
-            self.printed, self.print_problem = intent.ok, intent.key
-            return Next(Step.CERTIFIED)
-        if isinstance(intent, PrintRequested):
-            return Next(Step.CERTIFIED, effect=PrintCertification())
-        if isinstance(intent, Continue):
-            return Next(Step.RATING)
-        return self._refuse(intent)
+        return self._print_or_continue(intent, PrintCertification(), to=Step.RATING)
 
     def _on_face_other(self, intent: Intent) -> Transition:
         if isinstance(intent, Retry) and (self.declined or self.attempts_left):
