@@ -15,7 +15,6 @@ from typing import Any
 from kiosk.catalogue.model import Material, MaterialSource, Text, TrustLevel
 from kiosk.flows.base import (
     Abort,
-    Identified,
     Intent,
     Invalid,
     Next,
@@ -72,10 +71,7 @@ class ConsentFlow(CaptureSteps):
 
     # -- the machine --
 
-    def _on_identity(self, intent: Intent) -> Transition:
-        if not isinstance(intent, Identified):
-            return self._refuse(intent)
-        self.session.identity = intent.identity
+    def _identified(self) -> Transition:
         return Next(Step.CONSENT)
 
     def _on_consent(self, intent: Intent) -> Transition:

@@ -23,7 +23,7 @@ import uuid
 from typing import Any
 
 from kiosk.face.capture import Board, Capture
-from kiosk.flows.base import Abort, Continue, Identified, Intent, Invalid, Next, Step, Transition
+from kiosk.flows.base import Abort, Continue, Intent, Invalid, Next, Step, Transition
 from kiosk.flows.effects import (
     CaptureFace,
     CertifyByAgent,
@@ -112,10 +112,7 @@ class CertificationFlow(RatingSteps, PrintSteps):
     def agent_present(self) -> bool:
         return self.session.assist is not None
 
-    def _on_identity(self, intent: Intent) -> Transition:
-        if not isinstance(intent, Identified):
-            return self._refuse(intent)
-        self.session.identity = intent.identity
+    def _identified(self) -> Transition:
         return Next(Step.FACE_CONSENT)
 
     def _on_face_consent(self, intent: Intent) -> Transition:

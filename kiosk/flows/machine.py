@@ -13,6 +13,7 @@ from kiosk.flows.base import (
     Abort,
     Back,
     Continue,
+    Identified,
     Intent,
     Invalid,
     Next,
@@ -28,8 +29,9 @@ from kiosk.session import CapturedPage, Session
 
 
 class StepMachine:
-    """Subclasses define ``_on_<step>(intent)`` for each step that takes intents and
-    may override :meth:`_back`. The machine registers itself as the session's flow."""
+    """Subclasses define ``_on_<step>(intent)`` for each step that takes intents
+    (:meth:`_identified` where the IDENTITY step leads) and may override :meth:`_back`.
+    The machine registers itself as the session's flow."""
 
     kind: ClassVar[FlowKind]
     step: Step
@@ -66,6 +68,18 @@ class StepMachine:
         """Show ``key`` at Step.PROBLEM."""
         self.problem = key
         return Next(Step.PROBLEM)
+
+    def _on_identity(self, intent: Intent) -> Transition:
+        """The citizen identified (ID card, social-security card, e-ID): the identity
+        goes into the session and the flow on to what :meth:`_identified` says."""
+        if not isinstance(intent, Identified):
+            return self._refuse(intent)
+        self.session.identity = intent.identity
+        return self._identified()
+
+    def _identified(self) -> Transition:
+        """A flow with an IDENTITY step says where it goes from there."""
+        raise FlowError(f"{type(self).__name__} has no identity step")
 
     def _continue(self, intent: Intent, to: Step) -> Transition:
         """A screen that only tells (a receipt, a slip, a case): Continue goes ``to``."""

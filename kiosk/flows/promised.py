@@ -12,7 +12,6 @@ from kiosk.catalogue.forms import validate_form
 from kiosk.flows.base import (
     Abort,
     FormSubmitted,
-    Identified,
     Intent,
     Invalid,
     Next,
@@ -72,10 +71,7 @@ class PromisedFlow(RatingSteps, CaptureSteps):
 
     # -- the machine --
 
-    def _on_identity(self, intent: Intent) -> Transition:
-        if not isinstance(intent, Identified):
-            return self._refuse(intent)
-        self.session.identity = intent.identity
+    def _identified(self) -> Transition:
         return Next(self._after_identity())
 
     def _after_identity(self) -> Step:

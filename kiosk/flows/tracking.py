@@ -93,10 +93,7 @@ class TrackingFlow(StepMachine):
         self.notice, self.by_identity = "", True
         return self._search(FindByIdentity())
 
-    def _on_identity(self, intent: Intent) -> Transition:
-        if not isinstance(intent, Identified):
-            return self._refuse(intent)
-        self.session.identity = intent.identity
+    def _identified(self) -> Transition:
         return self._by_identity()
 
     def _on_scan(self, intent: Intent) -> Transition:
