@@ -96,7 +96,7 @@ class CaseSearch(f.Wire):
 
 
 @dc.dataclass(frozen=True)
-class ApplicantKey:
+class ApplicantKey(f.Wire):
     """An applicant as a search names them: the kind and number of their ID."""
 
     id_type: IdType
@@ -104,12 +104,12 @@ class ApplicantKey:
 
 
 @dc.dataclass(frozen=True)
-class ApplicantSearch:
+class ApplicantSearch(f.Wire):
     applicant: ApplicantKey
 
 
 @dc.dataclass(frozen=True)
-class CaseList:
+class CaseList(f.Wire):
     cases: Annotated[list[CaseSummary], Meta(max_length=500)]
 
 

@@ -391,7 +391,7 @@ class HttpPlatformClient(LookupCalls, FaceCalls):
 
 
 def _slots(d: dict[str, Any]) -> list[Slot]:
-    return fields.convert(SlotList, d).slots
+    return SlotList.from_json(d).slots
 
 
 def _reader(cls: type[T]) -> Callable[[dict[str, Any]], T]:

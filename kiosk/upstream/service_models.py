@@ -51,7 +51,7 @@ class Slot(f.Wire):
 
 
 @dc.dataclass(frozen=True)
-class SlotList:
+class SlotList(f.Wire):
     slots: Annotated[list[Slot], Meta(max_length=100)]
 
 
@@ -89,7 +89,7 @@ class Appointment(f.Wire):
 
 
 @dc.dataclass(frozen=True)
-class AppointmentList:
+class AppointmentList(f.Wire):
     appointments: Annotated[list[Appointment], Meta(max_length=200)]
 
 
