@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from kiosk.workdays import STATUTORY, Card, WorkCalendar, due_card
+from kiosk.workdays import STATUTORY, Card, WorkCalendar, due_card, parse_date
 
 GREEN, YELLOW, RED, DONE, ACTION = "green", "yellow", "red", "done", "action"
 
@@ -70,15 +70,6 @@ def progress_text(label: str, note: str) -> str:
     if label and label in note:
         return note
     return f"{label}（{note}）"
-
-
-def parse_date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 def from_status(

@@ -122,6 +122,17 @@ def due_card(
     return None
 
 
+def parse_date(text: str | None) -> dt.date | None:
+    """The calendar day of a platform date or date-time (ISO, CST), for :func:`due_card`;
+    None when there is none or it does not read as one."""
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
 def parse_days(entries: Iterable[str]) -> frozenset[dt.date]:
     """Dates from settings entries: ``"2027-01-01"`` or a run ``"2027-02-06..2027-02-12"``.
     ValueError naming the first bad entry."""

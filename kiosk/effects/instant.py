@@ -61,9 +61,9 @@ class InstantEffects:
         site = self.ctx.settings.site
         how = submission_kind(session)
         client = self.ctx.client
-        case_no = client.issue_case_number(
+        case_no = client.issue_case(
             f"{flow.key}.case", matter.code, region_code=site.region_code
-        )
+        ).case_no
         app = Application(
             matter_code=matter.code,
             matter_name=matter.name.get("zh_CN"),

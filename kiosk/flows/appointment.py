@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kiosk.appointments import AppointmentRules
-from kiosk.flows.base import Abort, Continue, Identified, Intent, Invalid, Next, Step, Transition
+from kiosk.flows.base import Abort, Intent, Invalid, Next, Step, Transition
 from kiosk.flows.effects import BookSlot, CancelAppointment, FindAppointments, LoadSlots
 from kiosk.flows.intents import (
     AppointmentLoaded,
@@ -77,10 +77,7 @@ class AppointmentFlow(StepMachine):
 
     # -- the machine --
 
-    def _on_identity(self, intent: Intent) -> Transition:
-        if not isinstance(intent, Identified):
-            return self._refuse(intent)
-        self.session.identity = intent.identity
+    def _identified(self) -> Transition:
         return Next(Step.SLOTS, effect=LoadSlots())
 
     def _on_slots(self, intent: Intent) -> Transition:
@@ -149,9 +146,7 @@ class AppointmentFlow(StepMachine):
         return self._refuse(intent)
 
     def _on_booked(self, intent: Intent) -> Transition:
-        if not isinstance(intent, Continue):
-            return self._refuse(intent)
-        return Next(Step.DONE)
+        return self._continue(intent, to=Step.DONE)
 
     def _on_problem(self, intent: Intent) -> Transition:
         if not isinstance(intent, Retry):

@@ -15,7 +15,6 @@ from typing import Any
 from kiosk.catalogue.model import Material, MaterialSource, Text, TrustLevel
 from kiosk.flows.base import (
     Abort,
-    Identified,
     Intent,
     Invalid,
     Next,
@@ -28,8 +27,8 @@ from kiosk.flows.base import (
 from kiosk.flows.effects import RecordConsent
 from kiosk.flows.intents import ConsentGiven
 from kiosk.flows.kinds import FlowKind
-from kiosk.flows.machine import StepMachine
-from kiosk.session import CapturedPage, Session
+from kiosk.flows.machine import CaptureSteps
+from kiosk.session import Session
 from kiosk.staff.desk import AssistContext, Consent
 
 RELATIONSHIPS = ("spouse", "child", "parent", "sibling", "other_family")
@@ -48,7 +47,7 @@ AUTHORISATION = Material(
 )
 
 
-class ConsentFlow(StepMachine):
+class ConsentFlow(CaptureSteps):
     kind = FlowKind.ASSIST
 
     def __init__(self, session: Session, staff: Any, clock: Callable[[], float]) -> None:
@@ -70,15 +69,9 @@ class ConsentFlow(StepMachine):
     def current_material(self) -> Material:
         return AUTHORISATION
 
-    def pages_for(self, code: str) -> list[CapturedPage]:
-        return self.session.pages.get(code, [])
-
     # -- the machine --
 
-    def _on_identity(self, intent: Intent) -> Transition:
-        if not isinstance(intent, Identified):
-            return self._refuse(intent)
-        self.session.identity = intent.identity
+    def _identified(self) -> Transition:
         return Next(Step.CONSENT)
 
     def _on_consent(self, intent: Intent) -> Transition:
@@ -96,16 +89,8 @@ class ConsentFlow(StepMachine):
         return Next(Step.MATERIALS)
 
     def _on_materials(self, intent: Intent) -> Transition:
-        if isinstance(intent, PageCaptured):
-            if intent.page.material_code != AUTHORISATION.code:
-                return Invalid({"_": "materials.error.wrong_material"})
-            self.session.pages.setdefault(AUTHORISATION.code, []).append(intent.page)
-            return Next(Step.MATERIALS)
-        if isinstance(intent, Retake):
-            pages = self.session.pages.get(AUTHORISATION.code)
-            if pages:
-                pages.pop()
-            return Next(Step.MATERIALS)
+        if isinstance(intent, PageCaptured | Retake):
+            return self._capture(intent, AUTHORISATION)
         if isinstance(intent, NextMaterial):
             if not self.pages_for(AUTHORISATION.code):
                 return Invalid({AUTHORISATION.code: "materials.error.required"})

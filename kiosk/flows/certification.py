@@ -23,16 +23,16 @@ import uuid
 from typing import Any
 
 from kiosk.face.capture import Board, Capture
-from kiosk.flows.base import Abort, Continue, Identified, Intent, Invalid, Next, Step, Transition
+from kiosk.flows.base import Abort, Continue, Intent, Invalid, Next, Step, Transition
 from kiosk.flows.effects import (
     CaptureFace,
     CertifyByAgent,
     PrintCertification,
     VerifyFace,
 )
-from kiosk.flows.intents import Choose, Confirm, Failed, Printed, PrintRequested, Retry
+from kiosk.flows.intents import Choose, Confirm, Failed, Retry
 from kiosk.flows.kinds import FlowKind
-from kiosk.flows.machine import StepMachine
+from kiosk.flows.machine import PrintSteps
 from kiosk.flows.rating import RatingSteps
 from kiosk.session import Session
 
@@ -81,7 +81,7 @@ class Certified:
 # ---- the machine -----------------------------------------------------------------------
 
 
-class CertificationFlow(RatingSteps, StepMachine):
+class CertificationFlow(RatingSteps, PrintSteps):
     kind = FlowKind.CERTIFICATION
 
     def __init__(self, session: Session, matter: Any, *, attempts: int = 3) -> None:
@@ -96,8 +96,6 @@ class CertificationFlow(RatingSteps, StepMachine):
         self.board = Board()  # the live capture's progress, for the screen
         self.certification: Any = None
         self.distance: float | None = None
-        self.printed: bool | None = None
-        self.print_problem: str | None = None
         session.matter_code = matter.code
         self.step = Step.FACE_CONSENT if session.identity is not None else Step.IDENTITY
 
@@ -114,10 +112,7 @@ class CertificationFlow(RatingSteps, StepMachine):
     def agent_present(self) -> bool:
         return self.session.assist is not None
 
-    def _on_identity(self, intent: Intent) -> Transition:
-        if not isinstance(intent, Identified):
-            return self._refuse(intent)
-        self.session.identity = intent.identity
+    def _identified(self) -> Transition:
         return Next(Step.FACE_CONSENT)
 
     def _on_face_consent(self, intent: Intent) -> Transition:
@@ -178,14 +173,7 @@ class CertificationFlow(RatingSteps, StepMachine):
         return Next(Step.FACE_OTHER)
 
     def _on_certified(self, intent: Intent) -> Transition:
-        if isinstance(intent, Printed):
-            self.printed, self.print_problem = intent.ok, intent.key
-            return Next(Step.CERTIFIED)
-        if isinstance(intent, PrintRequested):
-            return Next(Step.CERTIFIED, effect=PrintCertification())
-        if isinstance(intent, Continue):
-            return Next(Step.RATING)
-        return self._refuse(intent)
+        return self._print_or_continue(intent, PrintCertification(), to=Step.RATING)
 
     def _on_face_other(self, intent: Intent) -> Transition:
         if isinstance(intent, Retry) and (self.declined or self.attempts_left):

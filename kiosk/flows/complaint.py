@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from kiosk.catalogue.forms import validate_field
 from kiosk.catalogue.model import FieldKind, FormField, Text
-from kiosk.flows.base import Abort, Continue, Intent, Invalid, Next, Step, Transition
+from kiosk.flows.base import Abort, Intent, Invalid, Next, Step, Transition
 from kiosk.flows.effects import FileComplaint
 from kiosk.flows.intents import Choose, Failed, Filed, PhoneEntered, Retry, TextEntered
 from kiosk.flows.kinds import FlowKind
@@ -76,9 +76,7 @@ class ComplaintFlow(StepMachine):
         return self._refuse(intent)
 
     def _on_ticket(self, intent: Intent) -> Transition:
-        if not isinstance(intent, Continue):
-            return self._refuse(intent)
-        return Next(Step.DONE)
+        return self._continue(intent, to=Step.DONE)
 
     def _on_problem(self, intent: Intent) -> Transition:
         if not isinstance(intent, Retry):

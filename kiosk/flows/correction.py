@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kiosk.catalogue.model import Material, Text, TrustLevel
-from kiosk.flows.base import Abort, Identified, Intent, Next, Step, Transition
+from kiosk.flows.base import Abort, Intent, Next, Step, Transition
 from kiosk.flows.effects import CheckOwner
 from kiosk.flows.intents import OwnerChecked
 from kiosk.flows.kinds import FlowKind
@@ -68,10 +68,7 @@ class CorrectionFlow(PromisedFlow):
         known = {m.code: m for m in self.matter.materials}
         return [known.get(code) or unknown_material(code) for code in self.missing]
 
-    def _on_identity(self, intent: Intent) -> Transition:
-        if not isinstance(intent, Identified):
-            return self._refuse(intent)
-        self.session.identity = intent.identity
+    def _identified(self) -> Transition:
         return Next(Step.SEARCHING, effect=CheckOwner(self.case_no))
 
     def _on_searching(self, intent: Intent) -> Transition:

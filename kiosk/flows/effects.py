@@ -105,24 +105,20 @@ class RecordConsent(Signal):
     """The citizen's consent to assisted handling, into the audit log."""
 
 
-@dc.dataclass(frozen=True)
-class CaptureFace:
+class CaptureFace(Signal):
     """The live capture with its liveness check (人证核验), from the camera."""
 
 
-@dc.dataclass(frozen=True)
-class VerifyFace:
+class VerifyFace(Signal):
     """Compare the capture with the photo on record (the platform's, or the chip's) and,
     on a match, put the 资格认证 on record."""
 
 
-@dc.dataclass(frozen=True)
-class CertifyByAgent:
+class CertifyByAgent(Signal):
     """The signed-in agent checked the card and the person: the 资格认证 on record."""
 
 
-@dc.dataclass(frozen=True)
-class PrintCertification:
+class PrintCertification(Signal):
     """The result slip: 认证成功, valid until the platform's date."""
 
 

@@ -16,24 +16,18 @@ import uuid
 from typing import Any
 
 from kiosk.catalogue.model import MaterialSource
-from kiosk.flows.base import Abort, Continue, Intent, Invalid, Next, Step, Transition
+from kiosk.flows.base import Abort, Intent, Invalid, Next, Step, Transition
 from kiosk.flows.effects import CheckPayment, CreatePayment, FetchCertificate, PrintCertificate
-from kiosk.flows.intents import (
-    CertificateReady,
-    Failed,
-    PaymentUpdate,
-    Printed,
-    PrintRequested,
-    Retry,
-)
+from kiosk.flows.intents import CertificateReady, Failed, PaymentUpdate, Retry
 from kiosk.flows.kinds import FlowKind
+from kiosk.flows.machine import PrintSteps
 from kiosk.flows.promised import PromisedFlow
 from kiosk.session import Session
 
 READ_FROM_CARD = ("idcard", "smartcard")
 
 
-class InstantFlow(PromisedFlow):
+class InstantFlow(PrintSteps, PromisedFlow):
     kind = FlowKind.INSTANT
 
     def __init__(self, session: Session, matter: Any) -> None:
@@ -42,8 +36,6 @@ class InstantFlow(PromisedFlow):
         self.payment_round = 0  # a new order (and key) after one expired
         self.case_no = ""
         self.certificate: Any = None
-        self.printed: bool | None = None
-        self.print_problem: str | None = None
         super().__init__(session, matter)
 
     @property
@@ -101,14 +93,7 @@ class InstantFlow(PromisedFlow):
         return self._refuse(intent)
 
     def _on_certificate(self, intent: Intent) -> Transition:
-        if isinstance(intent, PrintRequested):
-            return Next(Step.CERTIFICATE, effect=PrintCertificate())
-        if isinstance(intent, Printed):
-            self.printed, self.print_problem = intent.ok, intent.key
-            return Next(Step.CERTIFICATE)
-        if isinstance(intent, Continue):
-            return Next(Step.RATING)
-        return self._refuse(intent)
+        return self._print_or_continue(intent, PrintCertificate(), to=Step.RATING)
 
     def _on_problem(self, intent: Intent) -> Transition:
         if not isinstance(intent, Retry):

@@ -11,9 +11,7 @@ from kiosk.catalogue import Material
 from kiosk.catalogue.forms import validate_form
 from kiosk.flows.base import (
     Abort,
-    Continue,
     FormSubmitted,
-    Identified,
     Intent,
     Invalid,
     Next,
@@ -29,14 +27,14 @@ from kiosk.flows.base import (
 )
 from kiosk.flows.effects import SubmitApplication
 from kiosk.flows.kinds import FlowKind
-from kiosk.flows.machine import StepMachine
+from kiosk.flows.machine import CaptureSteps
 from kiosk.flows.rating import RatingSteps
-from kiosk.session import CapturedPage, Session
+from kiosk.session import Session
 
 _ORDER = [Step.IDENTITY, Step.NOTICE, Step.FORM, Step.MATERIALS, Step.REVIEW, Step.SUBMIT]
 
 
-class PromisedFlow(RatingSteps, StepMachine):
+class PromisedFlow(RatingSteps, CaptureSteps):
     """The step machine for one matter handled as 承诺办."""
 
     kind = FlowKind.PROMISED
@@ -63,9 +61,6 @@ class PromisedFlow(RatingSteps, StepMachine):
     def current_material(self) -> Material:
         return self.materials[self.material_index]
 
-    def pages_for(self, code: str) -> list[CapturedPage]:
-        return self.session.pages.get(code, [])
-
     @property
     def form_matter(self) -> Any:
         """The matter as the form validates it (with this mode's fields)."""
@@ -76,10 +71,7 @@ class PromisedFlow(RatingSteps, StepMachine):
 
     # -- the machine --
 
-    def _on_identity(self, intent: Intent) -> Transition:
-        if not isinstance(intent, Identified):
-            return self._refuse(intent)
-        self.session.identity = intent.identity
+    def _identified(self) -> Transition:
         return Next(self._after_identity())
 
     def _after_identity(self) -> Step:
@@ -112,16 +104,8 @@ class PromisedFlow(RatingSteps, StepMachine):
 
     def _on_materials(self, intent: Intent) -> Transition:
         material = self.current_material
-        if isinstance(intent, PageCaptured):
-            if intent.page.material_code != material.code:
-                return Invalid({"_": "materials.error.wrong_material"})
-            self.session.pages.setdefault(material.code, []).append(intent.page)
-            return Next(Step.MATERIALS)
-        if isinstance(intent, Retake):
-            pages = self.session.pages.get(material.code)
-            if pages:
-                pages.pop()
-            return Next(Step.MATERIALS)
+        if isinstance(intent, PageCaptured | Retake):
+            return self._capture(intent, material)
         if isinstance(intent, NextMaterial):
             if material.required and not self.pages_for(material.code):
                 return Invalid({material.code: "materials.error.required"})
@@ -152,9 +136,7 @@ class PromisedFlow(RatingSteps, StepMachine):
         return self._refuse(intent)
 
     def _on_receipt(self, intent: Intent) -> Transition:
-        if not isinstance(intent, Continue):
-            return self._refuse(intent)
-        return Next(Step.RATING)
+        return self._continue(intent, to=Step.RATING)
 
     def _back(self) -> Transition:
         """Back within the steps before submitting; after submission there is no way back."""

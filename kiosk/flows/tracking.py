@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kiosk.appointments import AppointmentRules
-from kiosk.flows.base import Abort, Continue, Identified, Intent, Invalid, Next, Step, Transition
+from kiosk.flows.base import Abort, Identified, Intent, Invalid, Next, Step, Transition
 from kiosk.flows.effects import (
     CancelAppointment,
     FindByIdentity,
@@ -93,10 +93,7 @@ class TrackingFlow(StepMachine):
         self.notice, self.by_identity = "", True
         return self._search(FindByIdentity())
 
-    def _on_identity(self, intent: Intent) -> Transition:
-        if not isinstance(intent, Identified):
-            return self._refuse(intent)
-        self.session.identity = intent.identity
+    def _identified(self) -> Transition:
         return self._by_identity()
 
     def _on_scan(self, intent: Intent) -> Transition:
@@ -160,9 +157,7 @@ class TrackingFlow(StepMachine):
         return self._search(LoadCase(chosen.case_no))
 
     def _on_case(self, intent: Intent) -> Transition:
-        if not isinstance(intent, Continue):
-            return self._refuse(intent)
-        return Next(Step.DONE)
+        return self._continue(intent, to=Step.DONE)
 
     def _on_appointment(self, intent: Intent) -> Transition:
         if isinstance(intent, CancelRequested):
@@ -173,9 +168,7 @@ class TrackingFlow(StepMachine):
             if not self.rules.can_cancel(start, self.now()):
                 return Invalid({"_": "appointment.error.cancel_too_late"})
             return self._search(CancelAppointment(appt.appointment_id))
-        if isinstance(intent, Continue):
-            return Next(Step.DONE)
-        return self._refuse(intent)
+        return self._continue(intent, to=Step.DONE)
 
     def _on_problem(self, intent: Intent) -> Transition:
         if not isinstance(intent, Retry) or self._last is None:

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Protocol, TypeVar
 
-from kiosk.workdays import STATUTORY, Card, WorkCalendar, due_card
+from kiosk.workdays import STATUTORY, Card, WorkCalendar, due_card, parse_date
 
 WARN_DAYS = 2  # the warning window's default, as 办件查询 colours cases
 
@@ -53,8 +53,8 @@ def case_card(
     """The case's card on ``today`` (see the module docstring)."""
     if case.status == "returned":
         return None
-    promised = _date(case.promised_date)
-    finished = _date(case.completed_at) if case.status == "completed" else None
+    promised = parse_date(case.promised_date)
+    finished = parse_date(case.completed_at) if case.status == "completed" else None
     if case.status == "completed" and finished is None:
         return None  # completed, but the platform did not say when: no evidence of delay
     return due_card(promised, today, warn_days, calendar, finished=finished)
@@ -76,13 +76,3 @@ def tally(
             key = by(case)
             out[key] = out.get(key, CardCount()).plus(card)
     return out
-
-
-def _date(text: str | None) -> dt.date | None:
-    """The CST calendar day of an ISO date or date-time (the platform's times are CST)."""
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return None

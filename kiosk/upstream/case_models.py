@@ -27,7 +27,9 @@ Fen = Annotated[int, Meta(ge=1, le=100_000_000)]
 
 
 @dc.dataclass(frozen=True)
-class CaseSummary:
+class CaseSummary(f.Wire):
+    json_path = "case"
+
     case_no: f.Code
     matter_code: f.Code
     matter_name: f.Text
@@ -37,26 +39,16 @@ class CaseSummary:
     missing_materials: f.TextList
     applicant_masked: f.Text64
 
-    def __post_init__(self) -> None:
-        f.blank_to_default(self)
-
-    @classmethod
-    def from_json(cls, d: f.JsonObj, path: str = "case") -> CaseSummary:
-        return f.convert(cls, d, path)
-
 
 @dc.dataclass(frozen=True)
-class CertificateField:
+class CertificateField(f.Wire):
     label: f.Text100
     value: f.Text500 = dc.field(repr=False)
     kind: Annotated[str, Meta(pattern=f.one_of(FIELD_KINDS, optional=True))] = "text"
 
-    def __post_init__(self) -> None:
-        f.blank_to_default(self)
-
 
 @dc.dataclass(frozen=True)
-class Certificate:
+class Certificate(f.Wire):
     """A certificate's content. ``verify_code`` lets anyone check it on the portal."""
 
     case_no: f.Code
@@ -66,28 +58,17 @@ class Certificate:
     verify_code: f.Code
     fields: Annotated[list[CertificateField], Meta(max_length=40)]
 
-    @classmethod
-    def from_json(cls, d: f.JsonObj) -> Certificate:
-        return f.convert(cls, d)
-
 
 @dc.dataclass(frozen=True)
-class PaymentRequest:
+class PaymentRequest(f.Wire):
     matter_code: f.Code
     amount_fen: Fen
     station_id: f.Code
     case_ref: f.OptText64 = None  # the kiosk's reference for this payment, when it has one
 
-    def __post_init__(self) -> None:
-        f.blank_to_default(self)
-
-    @classmethod
-    def from_json(cls, d: f.JsonObj) -> PaymentRequest:
-        return f.convert(cls, d)
-
 
 @dc.dataclass(frozen=True)
-class Payment:
+class Payment(f.Wire):
     """A payment order: show ``qr`` for a phone to pay; poll until ``status`` is paid."""
 
     payment_id: f.Code
@@ -100,20 +81,13 @@ class Payment:
     def paid(self) -> bool:
         return self.status == "paid"
 
-    @classmethod
-    def from_json(cls, d: f.JsonObj) -> Payment:
-        return f.convert(cls, d)
-
 
 @dc.dataclass(frozen=True)
-class CaseSearch:
+class CaseSearch(f.Wire):
     """POST /v1/cases/search: one applicant's cases, or one station's (exactly one)."""
 
     applicant: ApplicantKey | None = None
     station_id: f.OptCode = None
-
-    def __post_init__(self) -> None:
-        f.blank_to_default(self)
 
     def check(self) -> None:
         """What the field types cannot say (run when read off the wire)."""
@@ -122,7 +96,7 @@ class CaseSearch:
 
 
 @dc.dataclass(frozen=True)
-class ApplicantKey:
+class ApplicantKey(f.Wire):
     """An applicant as a search names them: the kind and number of their ID."""
 
     id_type: IdType
@@ -130,12 +104,12 @@ class ApplicantKey:
 
 
 @dc.dataclass(frozen=True)
-class ApplicantSearch:
+class ApplicantSearch(f.Wire):
     applicant: ApplicantKey
 
 
 @dc.dataclass(frozen=True)
-class CaseList:
+class CaseList(f.Wire):
     cases: Annotated[list[CaseSummary], Meta(max_length=500)]
 
 
@@ -150,21 +124,21 @@ OptCursor = Annotated[str, Meta(pattern=f.pattern(CURSOR, "is not a cursor", opt
 
 
 @dc.dataclass(frozen=True)
-class CaseRating:
+class CaseRating(f.Wire):
     """The latest rating of a case; its comment stays on the platform."""
+
+    json_path = "rating"
 
     rating_id: f.Code
     level: Annotated[int, Meta(ge=1, le=5)]
     rated_at: f.Text
     reasons: Annotated[list[f.Text100], Meta(max_length=10)] = dc.field(default_factory=list)
 
-    @classmethod
-    def from_json(cls, d: f.JsonObj, path: str = "rating") -> CaseRating:
-        return f.convert(cls, d, path)
-
 
 @dc.dataclass(frozen=True)
-class SupervisedCase:
+class SupervisedCase(f.Wire):
+    json_path = "case"
+
     case_no: f.Code
     matter_code: f.Code
     matter_name: f.Text
@@ -179,31 +153,17 @@ class SupervisedCase:
     completed_at: f.OptText = None
     rating: CaseRating | None = None
 
-    def __post_init__(self) -> None:
-        f.blank_to_default(self)
-
-    @classmethod
-    def from_json(cls, d: f.JsonObj, path: str = "case") -> SupervisedCase:
-        return f.convert(cls, d, path)
-
 
 @dc.dataclass(frozen=True)
-class SupervisionPage:
+class SupervisionPage(f.Wire):
     """One page; ``next_cursor`` asks for the next one (None: this was the last)."""
 
     cases: Annotated[list[SupervisedCase], Meta(max_length=PAGE_MAX)]
     next_cursor: OptCursor = None
 
-    def __post_init__(self) -> None:
-        f.blank_to_default(self)
-
-    @classmethod
-    def from_json(cls, d: f.JsonObj) -> SupervisionPage:
-        return f.convert(cls, d)
-
 
 @dc.dataclass(frozen=True)
-class SupervisionQuery:
+class SupervisionQuery(f.Wire):
     """GET /v1/supervision/cases's query: one station's cases or one region's."""
 
     station_id: f.OptCode = None
@@ -211,9 +171,6 @@ class SupervisionQuery:
     received_from: OptDate = None
     received_to: OptDate = None
     cursor: OptCursor = None
-
-    def __post_init__(self) -> None:
-        f.blank_to_default(self)
 
     def check(self) -> None:
         if (self.station_id is None) == (self.region_code is None):

@@ -115,7 +115,8 @@ class HttpPlatformClient(LookupCalls, FaceCalls):
         timeout: float | None = None,
         attempts: int | None = None,
     ) -> str:
-        """Ask the platform for a case number (办件编号); the same key gives the same one."""
+        """Ask the platform for a case number (办件编号); the same key gives the same one.
+        :meth:`issue_case`'s number alone (not part of the PlatformClient interface)."""
         return self.issue_case(
             idem_key, matter_code, region_code=region_code, timeout=timeout, attempts=attempts
         ).case_no
@@ -390,7 +391,7 @@ class HttpPlatformClient(LookupCalls, FaceCalls):
 
 
 def _slots(d: dict[str, Any]) -> list[Slot]:
-    return fields.convert(SlotList, d).slots
+    return SlotList.from_json(d).slots
 
 
 def _reader(cls: type[T]) -> Callable[[dict[str, Any]], T]:

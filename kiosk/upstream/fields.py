@@ -19,7 +19,7 @@ import math
 import re
 import types
 import typing
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ClassVar, Self, TypeVar
 
 import msgspec
 from msgspec import Meta
@@ -89,6 +89,21 @@ def blank_to_default(obj: object) -> None:
     for f in dc.fields(obj):  # type: ignore[arg-type]
         if getattr(obj, f.name) == "" and f.default is not dc.MISSING and f.default != "":
             object.__setattr__(obj, f.name, f.default)
+
+
+class Wire:
+    """The base of a wire model (a frozen dataclass of these field types): read strictly
+    by ``from_json``, blanks taking their defaults. ``json_path`` names the object where
+    a FieldError names its field (``applicant`` → ``applicant.id_number``)."""
+
+    json_path: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        blank_to_default(self)
+
+    @classmethod
+    def from_json(cls, d: JsonObj) -> Self:
+        return convert(cls, d, cls.json_path)
 
 
 # ---- reading ------------------------------------------------------------------------------

@@ -39,18 +39,6 @@ from kiosk.upstream.service_models import (
 
 
 class PlatformClient(Protocol):
-    def issue_case_number(
-        self,
-        idem_key: str,
-        matter_code: str,
-        *,
-        region_code: str | None = None,
-        timeout: float | None = None,
-        attempts: int | None = None,
-    ) -> str:
-        """A case number (办件编号); the same key always gives the same number."""
-        ...
-
     def issue_case(
         self,
         idem_key: str,
@@ -61,8 +49,8 @@ class PlatformClient(Protocol):
         timeout: float | None = None,
         attempts: int | None = None,
     ) -> IssuedNumber:
-        """:meth:`issue_case_number` with the platform's promised date for the case,
-        when ``promised_days`` is given and the platform tells it."""
+        """A case number (办件编号), the same for the same key, with the platform's
+        promised date for the case when ``promised_days`` is given and it tells it."""
         ...
 
     def submit_application(self, app: Application, idem_key: str) -> Receipt:

@@ -83,11 +83,11 @@ class LookupCalls:
 
 
 def _appointments(d: fields.JsonObj) -> list[Appointment]:
-    return fields.convert(AppointmentList, d).appointments
+    return AppointmentList.from_json(d).appointments
 
 
 def _summaries(d: fields.JsonObj) -> list[CaseSummary]:
-    return fields.convert(CaseList, d).cases
+    return CaseList.from_json(d).cases
 
 
 def _q(segment: str) -> str:

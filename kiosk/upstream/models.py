@@ -77,36 +77,29 @@ class CaseState(enum.StrEnum):
 
 
 @dc.dataclass(frozen=True)
-class Applicant:
+class Applicant(f.Wire):
+    json_path = "applicant"
+
     id_type: IdType  # resident_id, e_id, social_security_card, passport ...
     id_number: IdNumber
     name: f.Text100
     phone: OptPhone = None
 
-    def __post_init__(self) -> None:
-        f.blank_to_default(self)
-
     def to_json(self) -> f.JsonObj:
         return dc.asdict(self)
 
-    @classmethod
-    def from_json(cls, d: f.JsonObj, path: str = "applicant") -> Applicant:
-        return f.convert(cls, d, path)
-
 
 @dc.dataclass(frozen=True)
-class Agent:
+class Agent(f.Wire):
     """A member of staff: the 帮办员/代办员 on an assisted application, or rated staff."""
+
+    json_path = "agent"
 
     id: f.Text64
     name: f.Text100
 
     def to_json(self) -> f.JsonObj:
         return dc.asdict(self)
-
-    @classmethod
-    def from_json(cls, d: f.JsonObj, path: str = "agent") -> Agent:
-        return f.convert(cls, d, path)
 
 
 MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024
@@ -117,7 +110,7 @@ APPLICATION_KINDS = ("application", "correction")
 
 
 @dc.dataclass(frozen=True)
-class MaterialRef:
+class MaterialRef(f.Wire):
     """One entry of an application's materials manifest: what will be uploaded."""
 
     material_code: f.Code
@@ -129,13 +122,9 @@ class MaterialRef:
     def to_json(self) -> f.JsonObj:
         return dc.asdict(self)
 
-    @classmethod
-    def from_json(cls, d: f.JsonObj, path: str = "") -> MaterialRef:
-        return f.convert(cls, d, path)
-
 
 @dc.dataclass(frozen=True, kw_only=True)
-class Application:
+class Application(f.Wire):
     """An application (办件申请) as the kiosk sends it (built by keyword only)."""
 
     matter_code: f.Code
@@ -155,9 +144,6 @@ class Application:
     kind: Annotated[str, Meta(pattern=f.one_of(APPLICATION_KINDS, optional=True))] = "application"
     payment_id: f.OptCode = None  # a paid platform payment, for a fee-bearing matter
 
-    def __post_init__(self) -> None:
-        f.blank_to_default(self)
-
     def check(self) -> None:
         """What the field types cannot say (run when read off the wire)."""
         if self.kind == "correction" and self.case_no is None:
@@ -169,13 +155,9 @@ class Application:
             del d["kind"]  # (and their idempotency fingerprints) are unchanged
         return {k: v for k, v in d.items() if v is not None}
 
-    @classmethod
-    def from_json(cls, d: f.JsonObj) -> Application:
-        return f.convert(cls, d)
-
 
 @dc.dataclass(frozen=True)
-class Receipt:
+class Receipt(f.Wire):
     """The platform's answer to an application: the case is on record."""
 
     case_no: f.Code
@@ -185,23 +167,15 @@ class Receipt:
     received_at: f.Text
     awaiting_uploads: f.Count
 
-    @classmethod
-    def from_json(cls, d: f.JsonObj) -> Receipt:
-        return f.convert(cls, d)
-
 
 @dc.dataclass(frozen=True)
-class UploadInfo:
+class UploadInfo(f.Wire):
     """Where a resumable attachment upload stands."""
 
     upload_id: f.Code
     offset: f.Count
     length: f.Count
     complete: bool
-
-    @classmethod
-    def from_json(cls, d: f.JsonObj) -> UploadInfo:
-        return f.convert(cls, d)
 
 
 CaseStateName = Annotated[
@@ -210,18 +184,14 @@ CaseStateName = Annotated[
 
 
 @dc.dataclass(frozen=True)
-class TimelineEvent:
+class TimelineEvent(f.Wire):
     at: f.Text
     state: CaseStateName
     note: Annotated[str, Meta(max_length=500, pattern=f.OPT_TEXT)] = ""
 
-    @classmethod
-    def from_json(cls, d: f.JsonObj, path: str = "") -> TimelineEvent:
-        return f.convert(cls, d, path)
-
 
 @dc.dataclass(frozen=True)
-class CaseStatus:
+class CaseStatus(f.Wire):
     """Status and timeline of a case (办件进度)."""
 
     case_no: f.Code
@@ -232,16 +202,9 @@ class CaseStatus:
     awaiting_uploads: f.Count
     promised_date: f.OptText = None
 
-    def __post_init__(self) -> None:
-        f.blank_to_default(self)
-
-    @classmethod
-    def from_json(cls, d: f.JsonObj) -> CaseStatus:
-        return f.convert(cls, d)
-
 
 @dc.dataclass(frozen=True)
-class IssuedNumber:
+class IssuedNumber(f.Wire):
     """The answer to POST /v1/case-numbers: a case number (办件编号) the platform issued
     for a receipt, and the promised date (ISO) the case will show when the request named
     the matter's promised days."""
@@ -249,22 +212,15 @@ class IssuedNumber:
     case_no: f.Code
     promised_date: OptDate = None
 
-    @classmethod
-    def from_json(cls, d: f.JsonObj) -> IssuedNumber:
-        return f.convert(cls, d)
-
 
 @dc.dataclass(frozen=True)
-class CaseNumberRequest:
+class CaseNumberRequest(f.Wire):
     """POST /v1/case-numbers: the matter, the county, and the matter's promised working
     days when the receipt is to show the promised date."""
 
     matter_code: f.Code
     region_code: OptRegion = None
     promised_days: PromisedDays | None = None
-
-    def __post_init__(self) -> None:
-        f.blank_to_default(self)
 
 
 @dc.dataclass(frozen=True)

@@ -21,7 +21,7 @@ ChannelName = Annotated[str, Meta(pattern=f.one_of(["kiosk", "assisted"]))]
 
 
 @dc.dataclass(frozen=True)
-class Rating:
+class Rating(f.Wire):
     case_no: f.Code
     matter_code: f.Code
     department: f.Text
@@ -38,31 +38,25 @@ class Rating:
         if self.level <= BAD_RATING_MAX and not self.reasons:
             raise f.FieldError("reasons", "a rating of 1 or 2 needs at least one reason")
 
-    @classmethod
-    def from_json(cls, d: f.JsonObj) -> Rating:
-        return f.convert(cls, d)
-
 
 @dc.dataclass(frozen=True)
-class Slot:
+class Slot(f.Wire):
+    json_path = "slot"
+
     slot_id: f.Code
     start: f.Text
     end: f.Text
     capacity: f.Count
     remaining: f.Count
 
-    @classmethod
-    def from_json(cls, d: f.JsonObj, path: str = "slot") -> Slot:
-        return f.convert(cls, d, path)
-
 
 @dc.dataclass(frozen=True)
-class SlotList:
+class SlotList(f.Wire):
     slots: Annotated[list[Slot], Meta(max_length=100)]
 
 
 @dc.dataclass(frozen=True)
-class SlotQuery:
+class SlotQuery(f.Wire):
     """GET /v1/appointments/slots: the query string."""
 
     matter_code: f.Code
@@ -74,25 +68,18 @@ class SlotQuery:
         | None
     ) = None
 
-    def __post_init__(self) -> None:
-        f.blank_to_default(self)
-
 
 @dc.dataclass(frozen=True)
-class AppointmentRequest:
+class AppointmentRequest(f.Wire):
     slot_id: f.Code
     matter_code: f.Code
     station_id: f.Code
     channel: ChannelName
     applicant: Applicant
 
-    @classmethod
-    def from_json(cls, d: f.JsonObj) -> AppointmentRequest:
-        return f.convert(cls, d)
-
 
 @dc.dataclass(frozen=True)
-class Appointment:
+class Appointment(f.Wire):
     appointment_id: f.Code
     slot_id: f.Code
     matter_code: f.Code
@@ -100,13 +87,9 @@ class Appointment:
     end: f.Text
     status: Annotated[str, Meta(pattern=f.one_of(["booked", "cancelled"]))]
 
-    @classmethod
-    def from_json(cls, d: f.JsonObj) -> Appointment:
-        return f.convert(cls, d)
-
 
 @dc.dataclass(frozen=True)
-class AppointmentList:
+class AppointmentList(f.Wire):
     appointments: Annotated[list[Appointment], Meta(max_length=200)]
 
 
@@ -114,20 +97,13 @@ COMPLAINT_CATEGORIES = ("service_attitude", "efficiency", "materials", "device",
 
 
 @dc.dataclass(frozen=True)
-class Complaint:
+class Complaint(f.Wire):
     category: Annotated[str, Meta(pattern=f.one_of(COMPLAINT_CATEGORIES))]
     content: f.Text2000
     channel: ChannelName
     station_id: f.Code
     case_no: f.OptCode = None
     contact_phone: OptPhone = None
-
-    def __post_init__(self) -> None:
-        f.blank_to_default(self)
-
-    @classmethod
-    def from_json(cls, d: f.JsonObj) -> Complaint:
-        return f.convert(cls, d)
 
 
 @dc.dataclass(frozen=True)
@@ -156,22 +132,20 @@ FaceImage = Annotated[
 
 
 @dc.dataclass(frozen=True)
-class Liveness:
+class Liveness(f.Wire):
     """How the kiosk saw that a live person was there: the actions asked for (in the
     order asked), all seen, over how many analysed frames and how long."""
+
+    json_path = "liveness"
 
     actions: Annotated[list[Action], Meta(min_length=1, max_length=5)]
     frames: Annotated[int, Meta(ge=1, le=100_000)]
     duration_ms: Annotated[int, Meta(ge=1, le=3_600_000)]
     method: Annotated[str, Meta(pattern=f.one_of(["action"]))] = "action"
 
-    @classmethod
-    def from_json(cls, d: f.JsonObj, path: str = "liveness") -> Liveness:
-        return f.convert(cls, d, path)
-
 
 @dc.dataclass(frozen=True)
-class FaceVerificationRequest:
+class FaceVerificationRequest(f.Wire):
     """A live capture to compare with the photo on record of ``applicant``. ``image``:
     the face cropped from one frame, JPEG in base64; it is compared and not kept."""
 
@@ -181,13 +155,9 @@ class FaceVerificationRequest:
     liveness: Liveness
     image: FaceImage = dc.field(repr=False)
 
-    @classmethod
-    def from_json(cls, d: f.JsonObj) -> FaceVerificationRequest:
-        return f.convert(cls, d)
-
 
 @dc.dataclass(frozen=True)
-class FaceVerification:
+class FaceVerification(f.Wire):
     """The platform's answer: the same person as on record or not, the descriptor
     distance it measured and the threshold it holds it against."""
 
@@ -196,13 +166,9 @@ class FaceVerification:
     distance: Distance
     threshold: Distance
 
-    @classmethod
-    def from_json(cls, d: f.JsonObj) -> FaceVerification:
-        return f.convert(cls, d)
-
 
 @dc.dataclass(frozen=True)
-class CertificationRequest:
+class CertificationRequest(f.Wire):
     """资格认证 of ``applicant`` for ``matter_code``, by one of CERTIFY_METHODS: the
     platform's own face verification (``verification_id``), the kiosk's comparison with
     the ID card chip's photo (``distance``), or an agent who checked the card and the
@@ -217,29 +183,18 @@ class CertificationRequest:
     distance: Distance | None = None
     staff: Agent | None = None
 
-    def __post_init__(self) -> None:
-        f.blank_to_default(self)
-
     def check(self) -> None:
         """The evidence the method needs (run when read off the wire)."""
         needs = {"face_platform": "verification_id", "face_chip": "distance", "agent": "staff"}
         if getattr(self, needs[self.method]) is None:
             raise f.FieldError(needs[self.method], f"required for method {self.method}")
 
-    @classmethod
-    def from_json(cls, d: f.JsonObj) -> CertificationRequest:
-        return f.convert(cls, d)
-
 
 @dc.dataclass(frozen=True)
-class Certification:
+class Certification(f.Wire):
     """The certification on record: when, by which method, valid until when."""
 
     certification_id: f.Code
     method: CertifyMethod
     certified_on: Date
     valid_until: Date
-
-    @classmethod
-    def from_json(cls, d: f.JsonObj) -> Certification:
-        return f.convert(cls, d)
