@@ -8,6 +8,7 @@ from kivy.properties import StringProperty
 from kiosk.flows.intents import PhoneEntered
 from kiosk.masking import mask_phone
 from screens.base import KioskScreen
+from screens.widgets import keyed
 
 MAX_DIGITS = 11
 
@@ -26,14 +27,7 @@ class ComplaintContactScreen(KioskScreen):
         self.shown = phone if len(phone) < MAX_DIGITS else mask_phone(phone)
 
     def on_key(self, key: str) -> None:
-        phone = self.phone
-        if key == "back":
-            phone = phone[:-1]
-        elif key == "clear":
-            phone = ""
-        elif len(phone) < MAX_DIGITS:
-            phone += key
-        self.app.session.answers["_phone"] = phone
+        self.app.session.answers["_phone"] = keyed(self.phone, key, MAX_DIGITS)
         self.error_text = ""
         self.render()
 

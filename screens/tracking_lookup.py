@@ -8,6 +8,7 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.flows.intents import NumberEntered, StartScan, UseIdCard
 from screens.base import KioskScreen
+from screens.widgets import keyed
 
 # digits first; "ABC" turns to letters (a provisional number names its station)
 NUMBER_KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "-", "LS-", "ABC", "clear", "back"]
@@ -42,12 +43,7 @@ class TrackingLookupScreen(KioskScreen):
             return
         if key == "space":
             return
-        if key == "back":
-            self.number = self.number[:-1]
-        elif key == "clear":
-            self.number = ""
-        elif len(self.number) < MAX_TYPED:
-            self.number += key
+        self.number = keyed(self.number, key, MAX_TYPED)
         self.notice = ""
 
     def search(self) -> None:
