@@ -7,16 +7,14 @@ from kivy.properties import StringProperty
 
 from kiosk.flows.intents import PhoneEntered
 from kiosk.masking import mask_phone
-from screens.base import KioskScreen
+from screens.base import ErrorLineScreen
 from screens.widgets import keyed
 
 MAX_DIGITS = 11
 
 
-class ComplaintContactScreen(KioskScreen):
-    voiced = ("error_text",)
+class ComplaintContactScreen(ErrorLineScreen):
     shown = StringProperty("")
-    error_text = StringProperty("")
 
     @property
     def phone(self) -> str:
@@ -40,9 +38,6 @@ class ComplaintContactScreen(KioskScreen):
 
     def skip(self) -> None:
         self.send("")
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        self.error_text = "\n".join(self.app.tr(k) for k in errors.values())
 
     def reset(self) -> None:
         self.shown = ""

@@ -19,6 +19,7 @@ class TrackingLookupScreen(KioskScreen):
     voiced = ("notice",)
     number = StringProperty("")  # a case number is not personal data; kept until the end
     notice = StringProperty("")
+    errors_shown_in = "notice"
     letters = BooleanProperty(False)
 
     def on_kv_post(self, base_widget: object) -> None:
@@ -57,9 +58,6 @@ class TrackingLookupScreen(KioskScreen):
 
     def use_card(self) -> None:
         self.app.runner.send(UseIdCard())
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        self.notice = "\n".join(self.app.tr(k) for k in errors.values())
 
     def reset(self) -> None:
         self.letters = False
