@@ -25,21 +25,11 @@ from kiosk.speech import choices_sentence, speakable, utterance
 from screens.base import KioskScreen
 from screens.core import KioskCore
 from screens.navigator import Navigator
-from screens.widgets import KButton, Tile
+from screens.widgets import KButton, Tile, shown
 
 log = logging.getLogger(__name__)
 HEADER = frozenset({"back", "lang", "elderly", "finish"})
 NOT_CHOICES = ("key-", "cand-", "punct-")  # keypads and pinyin candidates
-
-
-def shown(widget: Widget, top: Widget) -> bool:
-    """Visible and enabled, up to ``top``."""
-    w: Widget | None = widget
-    while w is not None and w is not top:
-        if getattr(w, "opacity", 1) == 0 or getattr(w, "disabled", False):
-            return False
-        w = w.parent
-    return True
 
 
 def _walk(widget: Widget) -> Iterator[Widget]:

@@ -24,13 +24,12 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.screenmanager import ScreenManager
 
-from kiosk.flows.machine import StepMachine
 from kiosk.i18n import Translator
-from kiosk.session import EndReason, Session
+from kiosk.session import EndReason
 from screens import theme
 from screens.announcer import Announcer
 from screens.cards import CardRouter
-from screens.core import KioskCore
+from screens.core import KioskCore, OnSession
 from screens.idle import IdleOverlay, IdleWatch
 from screens.navigator import Navigator
 from screens.runner import FlowRunner
@@ -51,7 +50,7 @@ class Liveness:
     interval_s: float
 
 
-class KioskApp(App):
+class KioskApp(OnSession, App):
     lang = StringProperty("zh_CN")
     elderly = BooleanProperty(False)
 
@@ -87,14 +86,6 @@ class KioskApp(App):
 
     def sz(self, name: str, *_deps: object) -> int:
         return int(getattr(theme.sizes(self.elderly), name))
-
-    @property
-    def session(self) -> Session:
-        return self.core.sessions.current
-
-    @property
-    def flow(self) -> StepMachine | None:
-        return self.session.flow
 
     # ---- building ----
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeVar
 
 from kivy.app import App
+from kivy.properties import StringProperty
 from kivy.uix.screenmanager import Screen
 
 from kiosk.hardware import CardEvent, CardPayload, CardSource
@@ -71,8 +72,14 @@ class KioskScreen(Screen):
         keys = (getattr(self, name) for name in self.voiced_keys)
         return said + [tr(key) for key in keys if key]
 
+    # The text property a refused step's errors are shown in; None: not shown.
+    errors_shown_in: str | None = None
+
     def show_errors(self, errors: dict[str, str]) -> None:
         """Show field errors (message keys) from an :class:`Invalid` transition."""
+        if self.errors_shown_in is not None:
+            shown = "\n".join(self.app.tr(k) for k in errors.values())
+            setattr(self, self.errors_shown_in, shown)
 
     def on_back(self) -> bool:
         """Handle the header's back button; False lets the app go to the previous screen."""
@@ -90,3 +97,12 @@ class KioskScreen(Screen):
     def identity_arrived(self) -> None:
         """A card proved who the citizen is while no flow asked for it."""
         self.render()
+
+
+class ErrorLineScreen(KioskScreen):
+    """A screen with one line for what went wrong and what to do next: a refused
+    step's errors (message keys) land on it translated, and the voice reads it."""
+
+    voiced: tuple[str, ...] = ("error_text",)
+    errors_shown_in = "error_text"
+    error_text = StringProperty("")

@@ -5,22 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.properties import StringProperty
 
 from kiosk.flows.appointment import AppointmentFlow
-from kiosk.flows.base import Continue
 from kiosk.receipts.qrcodes import appointment_qr
-from screens.base import KioskScreen
 from screens.images import texture_from_bgr
+from screens.outcome import OutcomeScreen, print_outcome
 from screens.receipt import qr_array
 from screens.slots import day_label
 
 
-class BookedScreen(KioskScreen):
+class BookedScreen(OutcomeScreen):
     number = StringProperty("")
     when = StringProperty("")
-    print_status = StringProperty("")
-    print_ok = BooleanProperty(True)
 
     def render(self) -> None:
         app = self.app
@@ -37,8 +34,8 @@ class BookedScreen(KioskScreen):
             end=end.strftime("%H:%M"),
         )
         self.print_ok = bool(flow.printed)
-        self.print_status = app.tr(
-            "booked.printed" if flow.printed else flow.print_problem or "error.printer.generic"
+        self.print_status = print_outcome(
+            app.tr, bool(flow.printed), flow.print_problem, "booked.printed"
         )
         payload = appointment_qr(appt.appointment_id, app.core.intake.qr_keys)
         self.ids.qr.texture = texture_from_bgr(qr_array(payload))
@@ -47,12 +44,6 @@ class BookedScreen(KioskScreen):
     def spoken(self) -> list[str]:
         """Booked; when to come; whether the slip printed; what to bring."""
         return [*super().spoken(), self.when, self.print_status, self.app.tr("booked.bring")]
-
-    def proceed(self) -> None:
-        self.app.runner.send(Continue())
-
-    def on_back(self) -> bool:
-        return True
 
     def reset(self) -> None:
         self.ids.qr.texture = None

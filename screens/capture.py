@@ -9,18 +9,17 @@ from kiosk.errors import describe
 from kiosk.flows.base import NextMaterial, PageCaptured, Retake
 from kiosk.flows.machine import CapturesMaterials
 from kiosk.session import CapturedPage
-from screens.base import KioskScreen
+from screens.base import ErrorLineScreen
 from screens.images import texture_from_bgr, thumbnail_texture
 from screens.text import txt
 
 
-class CaptureScreen(KioskScreen):
+class CaptureScreen(ErrorLineScreen):
     voiced = ("progress", "material_name", "material_hint", "advice", "error_text")
     material_name = StringProperty("")
     material_hint = StringProperty("")
     progress = StringProperty("")
     advice = StringProperty("")
-    error_text = StringProperty("")
     pages = NumericProperty(0)
     required = BooleanProperty(True)
     busy = BooleanProperty(False)
@@ -89,9 +88,6 @@ class CaptureScreen(KioskScreen):
 
     def next_material(self) -> None:
         self.app.runner.send(NextMaterial())
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        self.error_text = "\n".join(self.app.tr(k) for k in errors.values())
 
     def reset(self) -> None:
         self.ids.page.texture = None

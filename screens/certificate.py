@@ -5,22 +5,17 @@ the screen (with its verification code, which checks it on the portal)."""
 from __future__ import annotations
 
 from kivy.factory import Factory
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.properties import StringProperty
 
-from kiosk.flows.base import Continue
 from kiosk.flows.instant import InstantFlow
-from kiosk.flows.intents import PrintRequested
 from kiosk.receipts.certificate import masked
-from screens.base import KioskScreen
+from screens.outcome import PrintedAtOnceScreen
 from screens.theme import PALETTE
 
 
-class CertificateScreen(KioskScreen):
+class CertificateScreen(PrintedAtOnceScreen):
     title = StringProperty("")
     verify = StringProperty("")
-    print_status = StringProperty("certificate.printing")  # message key
-    print_ok = BooleanProperty(True)
-    can_print = BooleanProperty(False)
 
     def render(self) -> None:
         flow = self.running(InstantFlow)
@@ -37,13 +32,7 @@ class CertificateScreen(KioskScreen):
         if not any(f.value == cert.case_no for f in cert.fields):  # said once is enough
             case_line = self.app.tr("certificate.case_no", number=cert.case_no)
             body.add_widget(Factory.KLabel(text=case_line))
-        if flow.printed is None:
-            self.print_status, self.print_ok, self.can_print = "certificate.printing", True, False
-        elif flow.printed:
-            self.print_status, self.print_ok, self.can_print = "certificate.printed", True, True
-        else:
-            self.print_status = flow.print_problem or "error.printer.generic"
-            self.print_ok, self.can_print = False, True
+        self.show_print(flow.printed, flow.print_problem)
 
     def spoken(self) -> list[str]:
         """Ready; whether it printed, and what to do when it did not. Never its fields:
@@ -57,17 +46,7 @@ class CertificateScreen(KioskScreen):
 
         return list(PALETTE.rgba("muted"))
 
-    def print_again(self) -> None:
-        self.can_print, self.print_status, self.print_ok = False, "certificate.printing", True
-        self.app.runner.send(PrintRequested())
-
-    def proceed(self) -> None:
-        self.app.runner.send(Continue())
-
-    def on_back(self) -> bool:
-        return True
-
     def reset(self) -> None:
         self.ids.body.clear_widgets()
         self.title = self.verify = ""
-        self.print_status, self.print_ok, self.can_print = "certificate.printing", True, False
+        self.show_print(None, None)

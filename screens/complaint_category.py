@@ -13,6 +13,7 @@ from screens.widgets import KButton
 class ComplaintCategoryScreen(KioskScreen):
     voiced = ("notice",)
     notice = StringProperty("")
+    errors_shown_in = "notice"
 
     def render(self) -> None:
         app = self.app
@@ -28,9 +29,6 @@ class ComplaintCategoryScreen(KioskScreen):
             )
             button.bind(on_release=lambda _b, c=category: app.runner.send(Choose(c)))
             grid.add_widget(button)
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        self.notice = "\n".join(self.app.tr(k) for k in errors.values())
 
     def reset(self) -> None:
         self.ids.grid.clear_widgets()

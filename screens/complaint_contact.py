@@ -7,15 +7,14 @@ from kivy.properties import StringProperty
 
 from kiosk.flows.intents import PhoneEntered
 from kiosk.masking import mask_phone
-from screens.base import KioskScreen
+from screens.base import ErrorLineScreen
+from screens.widgets import keyed
 
 MAX_DIGITS = 11
 
 
-class ComplaintContactScreen(KioskScreen):
-    voiced = ("error_text",)
+class ComplaintContactScreen(ErrorLineScreen):
     shown = StringProperty("")
-    error_text = StringProperty("")
 
     @property
     def phone(self) -> str:
@@ -26,14 +25,7 @@ class ComplaintContactScreen(KioskScreen):
         self.shown = phone if len(phone) < MAX_DIGITS else mask_phone(phone)
 
     def on_key(self, key: str) -> None:
-        phone = self.phone
-        if key == "back":
-            phone = phone[:-1]
-        elif key == "clear":
-            phone = ""
-        elif len(phone) < MAX_DIGITS:
-            phone += key
-        self.app.session.answers["_phone"] = phone
+        self.app.session.answers["_phone"] = keyed(self.phone, key, MAX_DIGITS)
         self.error_text = ""
         self.render()
 
@@ -46,9 +38,6 @@ class ComplaintContactScreen(KioskScreen):
 
     def skip(self) -> None:
         self.send("")
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        self.error_text = "\n".join(self.app.tr(k) for k in errors.values())
 
     def reset(self) -> None:
         self.shown = ""

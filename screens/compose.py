@@ -10,20 +10,18 @@ from kivy.properties import NumericProperty, StringProperty
 from kiosk.flows.base import Invalid
 from kiosk.flows.intents import TextEntered
 from kiosk.ime import PinyinIme
-from screens.base import KioskScreen
+from screens.base import ErrorLineScreen
 from screens.pinyin import PinyinInput
 
 DRAFT = "_compose"  # the draft's key in session.answers, removed once sent
 PUNCTUATION = ("，", "。", "？", "！")
 
 
-class ComposeScreen(PinyinInput, KioskScreen):
-    voiced = ("error_text",)
+class ComposeScreen(PinyinInput, ErrorLineScreen):
     title = StringProperty("")
     text = StringProperty("")
     preedit = StringProperty("")
     count = StringProperty("")
-    error_text = StringProperty("")
     candidate_page = NumericProperty(0)
     idle_marks = PUNCTUATION
     spaces = True

@@ -10,17 +10,15 @@ from kiosk.flows.assist import RELATIONSHIPS, ConsentFlow
 from kiosk.flows.intents import ConsentGiven
 from kiosk.masking import mask_name
 from kiosk.staff.consent import consent_text, load_consent_texts
-from screens.base import KioskScreen
+from screens.base import ErrorLineScreen
 
 
-class ConsentScreen(KioskScreen):
-    voiced = ("error_text",)
+class ConsentScreen(ErrorLineScreen):
     title = StringProperty("")
     body = StringProperty("")
     household = StringProperty("")
     parties = StringProperty("")
     relationship = StringProperty("")
-    error_text = StringProperty("")
 
     relationships = RELATIONSHIPS
 
@@ -53,9 +51,6 @@ class ConsentScreen(KioskScreen):
 
     def paper(self) -> None:
         self.app.runner.send(ConsentGiven("paper", self.relationship))
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        self.error_text = "\n".join(self.app.tr(k) for k in errors.values())
 
     def reset(self) -> None:
         for name in ("title", "body", "household", "parties", "relationship", "error_text"):

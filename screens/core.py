@@ -14,13 +14,14 @@ from typing import Protocol
 
 from kiosk.catalogue import Catalogue, Matter
 from kiosk.effects import Effects
+from kiosk.flows.machine import StepMachine
 from kiosk.flows.start import FlowFactory
 from kiosk.hardware import CardListener, CardSource, Picture
 from kiosk.intake import Intake
 from kiosk.maint import Availability, HealthMonitor, TechnicianDesk
 from kiosk.maint.devicetests import DeviceTests
 from kiosk.outbox import PassReport
-from kiosk.session import SessionManager
+from kiosk.session import Session, SessionManager
 from kiosk.settings import Settings
 from kiosk.staff import AuditLog, StaffDesk
 from kiosk.staff.cases import DeskLists
@@ -108,3 +109,18 @@ class KioskCore(Protocol):
     def recent_log(self, lines: int) -> list[str]: ...
 
     def camera_preview(self) -> tuple[int, Picture] | None: ...  # type: ignore[explicit-any]  # numpy's
+
+
+class OnSession:
+    """For the parts that act on the current session: the session and its flow, read
+    afresh each time, since one session ends and the next begins under them."""
+
+    core: KioskCore
+
+    @property
+    def session(self) -> Session:
+        return self.core.sessions.current
+
+    @property
+    def flow(self) -> StepMachine | None:
+        return self.session.flow

@@ -14,7 +14,7 @@ from kiosk.ime import PinyinIme
 from screens.base import KioskScreen
 from screens.pinyin import PinyinInput
 from screens.text import txt
-from screens.widgets import KButton, Keypad, LetterKeyboard
+from screens.widgets import KButton, Keypad, LetterKeyboard, keyed
 
 TEXT_KINDS = {"text", "address"}
 NAME_KEYS = ("name",)  # fields whose key mentions a name use the IME's name mode
@@ -165,15 +165,7 @@ class FormScreen(PinyinInput, KioskScreen):
         self.render()
 
     def on_key(self, key: str) -> None:
-        answers = self.app.session.answers
-        value = answers.get(self.active, "")
-        if key == "back":
-            value = value[:-1]
-        elif key == "clear":
-            value = ""
-        else:
-            value += key
-        self.set_value(value)
+        self.set_value(keyed(self.app.session.answers.get(self.active, ""), key))
 
     def set_value(self, value: str) -> None:
         self.app.session.answers[self.active] = value

@@ -19,6 +19,7 @@ from kiosk.maint import CornerTaps
 from kiosk.masking import mask_card_number
 from kiosk.staff.accounts import Locked, StaffError
 from screens.base import KioskScreen
+from screens.widgets import keyed
 
 MAX_DIGITS = {"number": 20, "pin": 6}
 
@@ -51,14 +52,7 @@ class MaintLoginScreen(KioskScreen):
         self.problem = ""
 
     def key(self, key: str) -> None:
-        value = getattr(self, self.field)
-        if key == "back":
-            value = value[:-1]
-        elif key == "clear":
-            value = ""
-        elif len(value) < MAX_DIGITS[self.field]:
-            value += key
-        setattr(self, self.field, value)
+        setattr(self, self.field, keyed(getattr(self, self.field), key, MAX_DIGITS[self.field]))
         self.problem = ""
 
     def dots(self, *_deps: Any) -> str:

@@ -19,6 +19,8 @@ from kivy.input.motionevent import MotionEvent
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
+from screens.widgets import shown
+
 
 class PilotTimeout(AssertionError):
     pass
@@ -46,15 +48,6 @@ def walk(widget: Widget) -> Iterator[Widget]:
     yield widget
     for child in widget.children:
         yield from walk(child)
-
-
-def _visible(widget: Widget) -> bool:
-    w: Widget | None = widget
-    while w is not None and w is not Window:
-        if getattr(w, "opacity", 1) == 0 or getattr(w, "disabled", False):
-            return False
-        w = w.parent
-    return True
 
 
 class Pilot:
@@ -93,7 +86,7 @@ class Pilot:
     def find(self, tid: str) -> Widget | None:
         for root in self.roots():
             for widget in walk(root):
-                if getattr(widget, "tid", None) == tid and _visible(widget):
+                if getattr(widget, "tid", None) == tid and shown(widget, Window):
                     return widget
             if getattr(root, "shown", False):  # a modal overlay blocks what lies under it
                 return None

@@ -10,18 +10,16 @@ from kivy.properties import ListProperty, NumericProperty, StringProperty
 
 from kiosk.flows.base import Rated
 from kiosk.flows.intents import WriteComment
-from screens.base import KioskScreen
+from screens.base import ErrorLineScreen
 
 LEVELS = (5, 4, 3, 2, 1)
 REASONS = ("too_slow", "unclear_guide", "device_problem", "staff_attitude", "other")
 
 
-class RatingScreen(KioskScreen):
-    voiced = ("error_text",)
+class RatingScreen(ErrorLineScreen):
     level = NumericProperty(0)
     reasons = ListProperty([])
     comment = StringProperty("")
-    error_text = StringProperty("")
 
     def on_kv_post(self, base_widget: object) -> None:
         # strong references: ids are weak, and the pane out of the tree would be collected
@@ -65,9 +63,6 @@ class RatingScreen(KioskScreen):
 
     def send_bad_rating(self) -> None:
         self.app.runner.send(Rated(int(self.level), tuple(self.reasons)))
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        self.error_text = "\n".join(self.app.tr(k) for k in errors.values())
 
     def on_back(self) -> bool:
         if self.level:

@@ -6,9 +6,8 @@ import numpy as np
 import qrcode
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk.flows.base import Continue
-from screens.base import KioskScreen
 from screens.images import texture_from_bgr
+from screens.outcome import OutcomeScreen, print_outcome
 
 
 def qr_array(payload: str, box: int = 8) -> np.ndarray:
@@ -19,12 +18,10 @@ def qr_array(payload: str, box: int = 8) -> np.ndarray:
     return np.asarray(image)
 
 
-class ReceiptScreen(KioskScreen):
+class ReceiptScreen(OutcomeScreen):
     number = StringProperty("")
     number_label = StringProperty("")
     promised = StringProperty("")
-    print_status = StringProperty("")
-    print_ok = BooleanProperty(True)
     reprinting = BooleanProperty(False)
 
     def render(self) -> None:
@@ -39,12 +36,8 @@ class ReceiptScreen(KioskScreen):
         else:
             self.promised = app.tr("receipt.promised", date=sub.promised_date)
         self.print_ok = sub.printed
-        self.print_status = (
-            app.tr("receipt.printed")
-            if sub.printed
-            else app.tr(sub.print_problem or "error.printer.generic")
-            + "\n"
-            + app.tr("receipt.not_printed_advice")
+        self.print_status = print_outcome(
+            app.tr, sub.printed, sub.print_problem, "receipt.printed", "receipt.not_printed_advice"
         )
         self.ids.qr.texture = texture_from_bgr(qr_array(sub.qr_payload or sub.number))
         self.ids.qr.texture.mag_filter = "nearest"
@@ -77,12 +70,6 @@ class ReceiptScreen(KioskScreen):
             )
 
         self.app.worker.run(lambda: self.app.core.intake.reprint(sub.number), done)
-
-    def proceed(self) -> None:
-        self.app.runner.send(Continue())
-
-    def on_back(self) -> bool:
-        return True
 
     def reset(self) -> None:
         self.ids.qr.texture = None

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from kivy.factory import Factory
-from kivy.properties import StringProperty
 
 from kiosk.flows.base import ReviewConfirmed
 from kiosk.flows.promised import PromisedFlow
 from kiosk.masking import mask_field
-from screens.base import KioskScreen
+from screens.base import ErrorLineScreen
 from screens.text import txt
 
 
-class ReviewScreen(KioskScreen):
-    voiced = ("error_text",)
-    error_text = StringProperty("")
-
+class ReviewScreen(ErrorLineScreen):
     def render(self) -> None:
         app = self.app
         flow = self.running(PromisedFlow)
@@ -48,9 +44,6 @@ class ReviewScreen(KioskScreen):
     def confirm(self) -> None:
         self.error_text = ""
         self.app.runner.send(ReviewConfirmed())
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        self.error_text = "\n".join(self.app.tr(k) for k in errors.values())
 
     def reset(self) -> None:
         self.error_text = ""

@@ -30,7 +30,7 @@ from kiosk.flows.intents import Failed
 from kiosk.flows.machine import StepMachine
 from kiosk.session import Session
 from kiosk.tracking import CaseView
-from screens.core import KioskCore
+from screens.core import KioskCore, OnSession
 from screens.navigator import Navigator
 from screens.routes import FLOW_SCREENS, REDRAWN, after_leaving, screen_for
 from screens.worker import Worker
@@ -38,18 +38,10 @@ from screens.worker import Worker
 log = logging.getLogger(__name__)
 
 
-class FlowRunner:
+class FlowRunner(OnSession):
     def __init__(self, core: KioskCore, nav: Navigator, worker: Worker) -> None:
         self.core, self.nav, self.worker = core, nav, worker
         self.changed: Callable[[], object] = lambda: None  # after each step (the voice)
-
-    @property
-    def session(self) -> Session:
-        return self.core.sessions.current
-
-    @property
-    def flow(self) -> StepMachine | None:
-        return self.session.flow
 
     # ---- starting ----
 

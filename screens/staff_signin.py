@@ -15,6 +15,7 @@ from kiosk.hardware import CardEvent, CardPayload, CardSource
 from kiosk.staff.accounts import StaffError
 from kiosk.staff.cards import staff_card_id
 from screens.base import KioskScreen
+from screens.widgets import keyed
 
 MAX_NUMBER = 20
 PIN_LENGTH = 6
@@ -49,20 +50,10 @@ class StaffSigninScreen(KioskScreen):
             return
         self.problem = ""
         if self.field == "pin":
-            if key == "back":
-                self._pin = self._pin[:-1]
-            elif key == "clear":
-                self._pin = ""
-            elif len(self._pin) < PIN_LENGTH:
-                self._pin += key
+            self._pin = keyed(self._pin, key, PIN_LENGTH)
             self.pin_len = len(self._pin)
             return
-        if key == "back":
-            self.staff_no = self.staff_no[:-1]
-        elif key == "clear":
-            self.staff_no = ""
-        elif len(self.staff_no) < MAX_NUMBER:
-            self.staff_no += key
+        self.staff_no = keyed(self.staff_no, key, MAX_NUMBER)
 
     def next(self) -> None:
         if self.field == "number":

@@ -54,6 +54,7 @@ class TrackingCaseScreen(KioskScreen):
     can_cancel = BooleanProperty(False)
     is_appointment = BooleanProperty(False)
     notice = StringProperty("")
+    errors_shown_in = "notice"
     chip = ListProperty(["success", "on_primary"])
 
     def render(self) -> None:
@@ -149,9 +150,6 @@ class TrackingCaseScreen(KioskScreen):
 
     def finish(self) -> None:
         self.app.runner.send(Continue())
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        self.notice = "\n".join(self.app.tr(k) for k in errors.values())
 
     def reset(self) -> None:
         self.ids.body.clear_widgets()

@@ -30,6 +30,7 @@ class TrackingCasesScreen(KioskScreen):
     voiced = ("summary", "notice")
     summary = StringProperty("")
     notice = StringProperty("")
+    errors_shown_in = "notice"
 
     def render(self) -> None:
         app = self.app
@@ -57,9 +58,6 @@ class TrackingCasesScreen(KioskScreen):
         )
         row.bind(on_release=lambda _r, n=view.number: self.app.runner.send(Choose(n)))
         return row
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        self.notice = "\n".join(self.app.tr(k) for k in errors.values())
 
     def reset(self) -> None:
         self.ids.rows.clear_widgets()

@@ -8,6 +8,7 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.flows.intents import NumberEntered, StartScan, UseIdCard
 from screens.base import KioskScreen
+from screens.widgets import keyed
 
 # digits first; "ABC" turns to letters (a provisional number names its station)
 NUMBER_KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "-", "LS-", "ABC", "clear", "back"]
@@ -18,6 +19,7 @@ class TrackingLookupScreen(KioskScreen):
     voiced = ("notice",)
     number = StringProperty("")  # a case number is not personal data; kept until the end
     notice = StringProperty("")
+    errors_shown_in = "notice"
     letters = BooleanProperty(False)
 
     def on_kv_post(self, base_widget: object) -> None:
@@ -42,12 +44,7 @@ class TrackingLookupScreen(KioskScreen):
             return
         if key == "space":
             return
-        if key == "back":
-            self.number = self.number[:-1]
-        elif key == "clear":
-            self.number = ""
-        elif len(self.number) < MAX_TYPED:
-            self.number += key
+        self.number = keyed(self.number, key, MAX_TYPED)
         self.notice = ""
 
     def search(self) -> None:
@@ -61,9 +58,6 @@ class TrackingLookupScreen(KioskScreen):
 
     def use_card(self) -> None:
         self.app.runner.send(UseIdCard())
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        self.notice = "\n".join(self.app.tr(k) for k in errors.values())
 
     def reset(self) -> None:
         self.letters = False

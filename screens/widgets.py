@@ -11,10 +11,31 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Stri
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
+from kivy.uix.widget import Widget
 
 from screens.labels import BreakingLabel
 
 SPECIAL_KEYS = {"back", "clear", "space"}
+
+
+def shown(widget: Widget, top: Widget) -> bool:
+    """Visible and enabled, up to ``top``."""
+    w: Widget | None = widget
+    while w is not None and w is not top:
+        if getattr(w, "opacity", 1) == 0 or getattr(w, "disabled", False):
+            return False
+        w = w.parent
+    return True
+
+
+def keyed(value: str, key: str, limit: int | None = None) -> str:
+    """``value`` after a keypad's ``key``: back takes the last character off, clear
+    empties it, any other key is added while fewer than ``limit`` are typed."""
+    if key == "back":
+        return value[:-1]
+    if key == "clear":
+        return ""
+    return value + key if limit is None or len(value) < limit else value
 
 
 class KButton(ButtonBehavior, BreakingLabel):

@@ -4,9 +4,12 @@ the one exception a command raises to fail with a line on stderr."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from kiosk.settings import Settings, default_state_dir, load_settings
 from provisioning.agent import active_site_file
@@ -37,3 +40,20 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     if site is None:
         site = active_site_file(default_state_dir())
     return load_settings(site)
+
+
+def emit(record: Any) -> None:
+    """One JSON line on stdout, flushed: a watcher reads each as it comes."""
+    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def why_unreadable(exc: Exception) -> str:
+    """Why an input file could not be used, in a few words for its JSON record."""
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, IsADirectoryError):
+        return "is a directory"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return str(getattr(exc, "detail", "") or exc)

@@ -16,16 +16,22 @@ from __future__ import annotations
 
 import argparse
 import dataclasses as dc
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
-from terminal.commands.base import add_config_argument, settings_from_args
+from terminal.commands.base import (
+    CommandFailed,
+    add_config_argument,
+    emit,
+    settings_from_args,
+)
 
 
-class _Refused(Exception):
-    """One file could not be used: the message names it and says why."""
+class _Refused(CommandFailed):
+    """One file could not be used: the message names it and says why (exit status 1)."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(1, f"face: {why}")
 
 
 def _load(name: str) -> Any:
@@ -68,7 +74,7 @@ def _compare(args: argparse.Namespace) -> int:
         image = _load(name)
         vectors.append(model.embedding(image, _single(model, image, name)))
     d = distance(vectors[0], vectors[1])
-    _emit({"same": d < threshold, "distance": round(d, 4), "threshold": threshold})
+    emit({"same": d < threshold, "distance": round(d, 4), "threshold": threshold})
     return 0
 
 
@@ -84,7 +90,7 @@ def _check(args: argparse.Namespace) -> int:
     if verdict.measure.faces > 1:
         raise _Refused(f"{args.image}: {verdict.measure.faces} faces found; one is needed")
     measure = {k: round(v, 3) for k, v in dc.asdict(verdict.measure).items()}
-    _emit(
+    emit(
         {
             "file": args.image,
             "ok": verdict.ok,
@@ -101,20 +107,11 @@ def _run(handler: Any) -> Any:
 
         try:
             result: int = handler(args)
-            return result
-        except _Refused as exc:
-            sys.stderr.write(f"kiosk face: {exc}\n")
-            return 1
         except ModelMissing as exc:
-            sys.stderr.write(f"kiosk face: {exc} (install dlib-bin and face-recognition-models)\n")
-            return 1
+            raise _Refused(f"{exc} (install dlib-bin and face-recognition-models)") from exc
+        return result
 
     return run
-
-
-def _emit(record: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -18,14 +18,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses as dc
-import json
 import sys
 from collections.abc import Iterator
 from typing import Any
 
 from kiosk.settings import Settings
 from terminal import control
-from terminal.commands.base import CommandFailed, add_config_argument, settings_from_args
+from terminal.commands.base import CommandFailed, add_config_argument, emit, settings_from_args
 
 
 def has_outbox(settings: Settings) -> bool:
@@ -54,10 +53,6 @@ def open_outbox(settings: Settings) -> Iterator[Any]:
         outbox.close()
 
 
-def _emit(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
-
-
 def _status(args: argparse.Namespace) -> int:
     from kiosk.outbox.report import empty_status_report, status_report
 
@@ -68,7 +63,7 @@ def _status(args: argparse.Namespace) -> int:
         with open_outbox(settings) as outbox:
             report = status_report(outbox)
     if args.json:
-        _emit(report)
+        emit(report)
         return 0
     age = report["oldest_pending_age_s"]
     lines = [
@@ -95,7 +90,7 @@ def _list(args: argparse.Namespace) -> int:
         with open_outbox(settings) as outbox:
             rows = list_rows(outbox, limit=args.limit)
     if args.json:
-        _emit(rows)
+        emit(rows)
         return 0
     for r in rows:
         sys.stdout.write(
@@ -113,7 +108,7 @@ def _flush(args: argparse.Namespace) -> int:
         report["via"] = "kiosk"
     else:
         report = _flush_here(settings) | {"via": "direct"}
-    _emit(report)
+    emit(report)
     if report["failed"]:
         raise CommandFailed(1, f"{report['remaining']} not sent: {report['error']}")
     if report["rejected"]:

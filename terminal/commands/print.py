@@ -15,7 +15,6 @@ printer without status). A failure also writes one line to stderr.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import Any
 from kiosk.maint import devicetests
 from kiosk.settings import Settings
 from terminal import control
-from terminal.commands.base import CommandFailed, add_config_argument, settings_from_args
+from terminal.commands.base import CommandFailed, add_config_argument, emit, settings_from_args
 
 PRINTED, NOT_PRINTED, BAD_INPUT, UNCONFIRMED = 0, 1, 2, 3
 
@@ -33,10 +32,6 @@ PRINTED, NOT_PRINTED, BAD_INPUT, UNCONFIRMED = 0, 1, 2, 3
 def _fail(code: int, reason: str) -> int:
     sys.stderr.write(f"kiosk: {reason}\n")
     return code
-
-
-def _emit(data: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
 
 
 def _with_printer(args: argparse.Namespace, settings: Settings, fn: Callable[[Any], Any]) -> Any:
@@ -62,7 +57,7 @@ def _use_kiosk(args: argparse.Namespace, settings: Settings) -> bool:
 
 
 def _outcome_status(outcome: dict[str, Any]) -> int:
-    _emit(outcome)
+    emit(outcome)
     if outcome["result"] == "printed":
         return PRINTED
     if outcome["result"] == "unconfirmed":
@@ -97,7 +92,7 @@ def _status(args: argparse.Namespace) -> int:
         report = control.call(settings.state_dir, "print.status")
     else:
         report = _with_printer(args, settings, devicetests.printer_report)
-    _emit(report)
+    emit(report)
     if report["ready"]:
         return PRINTED
     return _fail(NOT_PRINTED, f"printer not ready: {report.get('detail') or report['device']}")
@@ -124,7 +119,7 @@ def _reprint(args: argparse.Namespace) -> int:
         printed = control.call(settings.state_dir, "print.reprint", number=args.number)["printed"]
     else:
         printed = _reprint_here(settings, args.number)
-    _emit({"number": args.number, "printed": printed})
+    emit({"number": args.number, "printed": printed})
     return PRINTED if printed else _fail(NOT_PRINTED, f"receipt {args.number} not printed")
 
 

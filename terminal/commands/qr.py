@@ -19,13 +19,12 @@ or for ``--frames`` frames or ``--seconds`` seconds.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from terminal.commands.base import add_config_argument, settings_from_args
+from terminal.commands.base import add_config_argument, emit, settings_from_args, why_unreadable
 
 BACKEND_CHOICES = ("zxing", "zbar")
 
@@ -42,12 +41,12 @@ def _decode(args: argparse.Namespace) -> int:
         try:
             image = decode_image(Path(name).read_bytes())
         except (OSError, CorruptImage) as exc:
-            record["error"] = _why(exc)
+            record["error"] = why_unreadable(exc)
             failed += 1
         else:
             reader.track.clear()  # files are unrelated: nothing carries over
             record["codes"] = [_code_json(c, keys) for c in reader.read(image)]
-        _emit(record)
+        emit(record)
     return 1 if failed == len(args.files) else 0
 
 
@@ -79,7 +78,7 @@ def _watch(args: argparse.Namespace) -> int:
             for code in codes:
                 if code.text in fresh:
                     fresh.discard(code.text)
-                    _emit({**_code_json(code, keys), "frame": frame.seq})
+                    emit({**_code_json(code, keys), "frame": frame.seq})
     finally:
         camera.close()
     return 0
@@ -117,21 +116,6 @@ def _backend(args: argparse.Namespace) -> str:
     if args.backend:
         return str(args.backend)
     return settings_from_args(args).devices.qr_backend
-
-
-def _why(exc: Exception) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return "no such file"
-    if isinstance(exc, IsADirectoryError):
-        return "is a directory"
-    if isinstance(exc, PermissionError):
-        return "permission denied"
-    return str(getattr(exc, "detail", "") or exc)
-
-
-def _emit(record: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -21,6 +21,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from terminal.commands.base import why_unreadable
+
 MODES = ("color", "colour", "gray", "grey", "bw")
 PAPERS = ("A4", "A5", "ID-1", "ID-front", "ID-back", "HUKOU")
 
@@ -41,7 +43,7 @@ def _scan(args: argparse.Namespace) -> int:
                 paper=args.paper,
             )
         except (OSError, CorruptImage) as exc:
-            record["error"] = _why(exc)
+            record["error"] = why_unreadable(exc)
             _report(record, args.json)
             continue
         if args.watermark:
@@ -97,14 +99,6 @@ def _report(record: dict[str, Any], as_json: bool) -> None:
         f"{record['file']}: {verdict}; corners {corners}; "
         f"{size['px'][0]}x{size['px'][1]} px, {size['bytes'] / 1024:.0f} KiB\n"
     )
-
-
-def _why(exc: Exception) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return "no such file"
-    if isinstance(exc, IsADirectoryError):
-        return "is a directory"
-    return str(getattr(exc, "detail", "") or exc)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

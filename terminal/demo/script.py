@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from terminal.demo.journeys.steps import Trip, pick_candidate
 from terminal.harness import simulation_of
 
 if TYPE_CHECKING:
@@ -17,24 +18,6 @@ CHOICES = {"applicant": "self", "bank": "rcb"}
 TEXT_PINYIN = {
     "address": [("dong", "东"), ("hu", "湖"), ("cun", "村"), ("san", "三"), ("zu", "组")]
 }
-
-
-def shoot(pilot: Pilot, out: Path | None, name: str, shots: list[str]) -> None:
-    shots.append(name)
-    if out is not None:
-        pilot.screenshot(out / f"{len(shots):02d}-{name}.png")
-
-
-def pick_candidate(pilot: Pilot, text: str, pages: int = 6) -> None:
-    """Tap the candidate showing ``text``, paging with "more" as a citizen would."""
-    for _ in range(pages):
-        for i in range(10):
-            button = pilot.find(f"cand-{i}")
-            if button is not None and button.text == text:
-                pilot.tap(f"cand-{i}")
-                return
-        pilot.tap("cand-more")
-    raise AssertionError(f"candidate {text!r} not offered")
 
 
 def fill_form(app: Any, pilot: Pilot) -> None:
@@ -85,53 +68,40 @@ def run_journey(
     rating: int = 5,
 ) -> dict[str, Any]:
     """Attract → … → done, as a citizen would tap it. Returns what the receipt said."""
-    shots: list[str] = []
-    pilot.wait_screen("attract")
-    shoot(pilot, out, "attract", shots)
+    trip = Trip(app, pilot, out)
+    trip.reach("attract")
     pilot.tap("start")
-    pilot.wait_screen("home")
-    shoot(pilot, out, "home", shots)
+    trip.reach("home")
     pilot.tap("search")
-    pilot.wait_screen("search")
+    trip.wait("search")
     pilot.type(query)
     matter = app.core.catalogue.search(query)[0]
     pilot.wait_until(lambda: pilot.find(f"result-{matter.code}"), "search result")
-    shoot(pilot, out, "search", shots)
+    trip.shoot("search")
     pilot.tap(f"result-{matter.code}")
-    pilot.wait_screen("matter")
-    shoot(pilot, out, "matter", shots)
+    trip.reach("matter")
     pilot.tap("apply")
-    pilot.wait_screen("identity")
-    shoot(pilot, out, "identity", shots)
+    trip.reach("identity")
     simulation_of(app).lay_test_card(card)
-    pilot.wait_screen("notice")
-    shoot(pilot, out, "notice", shots)
+    trip.reach("notice")
     pilot.tap("notice-accept")
-    pilot.wait_screen("form")
+    trip.wait("form")
     fill_form(app, pilot)
-    shoot(pilot, out, "form", shots)
+    trip.shoot("form")
     pilot.tap("form-next")
-    pilot.wait_screen("capture")
-    capture_required(app, pilot, after_first=lambda: shoot(pilot, out, "capture", shots))
-    pilot.wait_screen("review")
-    shoot(pilot, out, "review", shots)
+    trip.wait("capture")
+    capture_required(app, pilot, after_first=lambda: trip.shoot("capture"))
+    trip.reach("review")
     pilot.tap("review-confirm")
-    pilot.wait_screen("receipt", timeout=60)
-    shoot(pilot, out, "receipt", shots)
+    trip.reach("receipt", timeout=60)
     submission = app.session.submission
     result = {
         "matter_code": matter.code,
         "number": submission.number,
         "provisional": submission.provisional,
         "printed": submission.printed,
-        "screens": shots,
+        "screens": trip.shots,
     }
     pilot.tap("receipt-continue")
-    pilot.wait_screen("rating")
-    shoot(pilot, out, "rating", shots)
-    pilot.tap(f"rate-{rating}")
-    pilot.wait_screen("done")
-    shoot(pilot, out, "done", shots)
-    pilot.tap("done-finish")
-    pilot.wait_screen("attract")
+    trip.rate_and_finish(rating)
     return result

@@ -11,13 +11,16 @@ import contextlib
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from kiosk.settings import Settings, load_settings, with_overrides
 from terminal.system.xvfb import virtual_display
 from tests.support import ROOT
+
+if TYPE_CHECKING:
+    from terminal.demo.journeys.cases import OtherKiosk
 
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -78,6 +81,16 @@ def card_away(kiosk: tuple[Any, Any]) -> Callable[[], None]:
     """:func:`take_card_away` for tests that run several journeys in one."""
     app, pilot = kiosk
     return lambda: take_card_away(app, pilot)
+
+
+@pytest.fixture
+def other(ui: tuple[Any, Any]) -> Iterator[OtherKiosk]:
+    """Another kiosk of the region, filing cases this one then finds (办件查询, 补正)."""
+    from terminal.demo.journeys.cases import OtherKiosk
+
+    kiosk = OtherKiosk(ui[0].core)
+    yield kiosk
+    kiosk.normal_speed()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from kiosk.i18n import load_messages
 from kiosk.upstream import Applicant
 from kiosk.upstream.service_models import AppointmentRequest
 from terminal.demo.journeys.steps import Trip
+from tests.support.ui import platform_down
 
 ZH = load_messages("zh_CN", I18N_DIR)
 HOMESTEAD = "33102300XZ-XK-0001"  # 宅基地和建房申请: appointment (and promised)
@@ -19,9 +20,7 @@ OTHERS = ("110101198001010018", "110101198502020014")  # two neighbours, quicker
 
 def to_slots(app: Any, pilot: Any) -> Trip:
     trip = Trip(app, pilot, None)
-    trip.open_matter("zjd", HOMESTEAD)
-    trip.start(HOMESTEAD, "appointment")
-    trip.identify()
+    trip.apply("zjd", HOMESTEAD, "appointment")
     trip.wait("slots")
     return trip
 
@@ -67,14 +66,10 @@ def test_slots_need_the_platform_live_and_a_citizen_can_leave_when_it_is_down(
     ui: tuple[Any, Any],
 ) -> None:
     app, pilot = ui
-    runtime = app.core
-    runtime.sandbox.faults.add("status", status=503, count=-1)
-    try:
+    with platform_down(app):
         trip = to_slots(app, pilot)
         trip.wait("problem", timeout=30)
         assert ZH["error.upstream.live"] in pilot.texts()
-    finally:
-        runtime.sandbox.faults.clear()
     pilot.tap("problem-leave")
     trip.wait("matter")
     assert app.flow is None and app.session.identity is not None

@@ -36,9 +36,7 @@ def quick(ui: tuple[Any, Any]) -> Iterator[tuple[Any, Any]]:
 
 def to_face_consent(app: Any, pilot: Any) -> Trip:
     trip = Trip(app, pilot, SHOTS)
-    trip.open_matter("zgrz", CODE)
-    trip.start(CODE, "instant")
-    trip.identify()
+    trip.apply("zgrz", CODE, "instant")
     photo_on_record(app)
     trip.wait("face_consent")
     return trip
@@ -119,9 +117,7 @@ def test_declining_never_starts_the_camera_and_a_home_visit_can_be_asked(
     pilot.tap("face-home")
     trip.wait("form")
     assert app.flow.kind.value == "deferred" and app.session.identity is not None
-    trip.fill(ANSWERS)
-    pilot.tap("form-next")
-    trip.wait("review")
+    trip.answer_form(ANSWERS)
     pilot.tap("review-confirm")
     trip.wait("receipt", timeout=60)
     assert app.session.submission.printed
@@ -137,16 +133,12 @@ def test_an_agent_checks_the_card_and_the_person_and_it_is_audited(
     runtime = app.core
     ensure_agent(runtime)
     seq = max((e.seq for e in runtime.audit.query(limit=100_000)), default=0)
+    trip = Trip(app, pilot, None)
     try:
         sign_in_by_pin(pilot)
         pilot.wait_screen("staff_desk")
-        serve_with_consent(app, pilot, lambda _name: None)
-        pilot.tap("search")
-        pilot.wait_screen("search")
-        pilot.type("zgrz")
-        pilot.wait_until(lambda: pilot.find(f"result-{CODE}"), "the matter found")
-        pilot.tap(f"result-{CODE}")
-        pilot.wait_screen("matter")
+        serve_with_consent(app, pilot, trip.shoot)
+        trip.find_matter("zgrz", CODE)
         pilot.tap("apply")
         pilot.wait_screen("face_consent")
         pilot.tap("face-agent-now")
@@ -164,10 +156,6 @@ def test_an_agent_checks_the_card_and_the_person_and_it_is_audited(
         assert len(rows) == 1 and rows[0].outcome == "ok" and masked in rows[0].subject
         assert app.core.hardware.camera.latest() is None  # the face was never filmed
         pilot.tap("certified-continue")
-        pilot.wait_screen("rating")
-        pilot.tap("rate-5")
-        pilot.wait_screen("done")
-        pilot.tap("done-finish")
-        pilot.wait_screen("attract")
+        trip.rate_and_finish()
     finally:
         runtime.desk.sign_out(reason="test")

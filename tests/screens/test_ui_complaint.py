@@ -10,7 +10,8 @@ from typing import Any
 
 from config import I18N_DIR
 from kiosk.i18n import load_messages
-from terminal.demo.script import pick_candidate
+from terminal.demo.journeys.steps import pick_candidate
+from tests.support.ui import paper_out
 
 ZH = load_messages("zh_CN", I18N_DIR)
 SHOTS = Path(tempfile.gettempdir()) / "kiosk-ui-shots" / "complaint"  # to look at, not kept
@@ -27,7 +28,8 @@ def write(pilot: Any, words: list[tuple[str, str]]) -> None:
         pick_candidate(pilot, char)
 
 
-def to_compose(pilot: Any) -> None:
+def complain_in(pilot: Any, words: list[tuple[str, str]]) -> None:
+    """From attract: 办事效率 as the category, ``words`` typed, then 下一步."""
     pilot.tap("start")
     pilot.wait_screen("home")
     pilot.tap("home-complaint")
@@ -35,6 +37,8 @@ def to_compose(pilot: Any) -> None:
     shot(pilot, "category")
     pilot.tap("category-efficiency")
     pilot.wait_screen("compose")
+    write(pilot, words)
+    pilot.tap("compose-done")
 
 
 def slip_text(runtime: Any) -> str:
@@ -48,9 +52,7 @@ def test_a_complaint_is_written_in_pinyin_and_gets_a_reference_on_paper(
 ) -> None:
     app, pilot = ui
     runtime = app.core
-    to_compose(pilot)
-    write(pilot, WORDS)
-    pilot.tap("compose-done")  # four characters: too short, and nothing is lost
+    complain_in(pilot, WORDS)  # four characters: too short, and nothing is lost
     assert pilot.screen == "compose"
     assert app.nav.current_screen.error_text == ZH["complaint.error.too_short"].format(min=5)
     assert app.nav.current_screen.text == "办事太慢"
@@ -86,17 +88,11 @@ def test_with_the_printer_down_the_reference_is_on_screen_and_nothing_lost(
 ) -> None:
     app, pilot = ui
     runtime = app.core
-    printer = runtime.simulators.printer
-    to_compose(pilot)
-    write(pilot, [*WORDS, ("le", "了")])
-    pilot.tap("compose-done")
+    complain_in(pilot, [*WORDS, ("le", "了")])
     pilot.wait_screen("complaint_contact")
-    printer.set_paper("out")
-    try:
+    with paper_out(app):
         pilot.tap("contact-skip")  # no phone: anonymous
         pilot.wait_screen("complaint_ticket", timeout=30)
-    finally:
-        printer.set_paper("ok")
     screen = app.nav.current_screen
     assert not screen.print_ok and screen.reference
     assert ZH["complaint.not_printed_advice"] in screen.print_status

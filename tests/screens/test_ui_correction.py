@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from config import I18N_DIR
 from kiosk.i18n import load_messages
 from terminal.demo.journeys.cases import ALLOWANCE, OtherKiosk
-from terminal.demo.script import pick_candidate
+from terminal.demo.journeys.steps import look_up_case, pick_candidate
 
-from .test_ui_tracking import ELDER, ELDER_ID, open_lookup, type_number
+from .test_ui_tracking import ELDER, ELDER_ID, open_lookup
 
 ZH = load_messages("zh_CN", I18N_DIR)
 SHOTS = Path(tempfile.gettempdir()) / "kiosk-ui-shots" / "correction"  # to look at, not kept
@@ -29,11 +26,17 @@ def shot(pilot: Any, name: str) -> None:
     pilot.screenshot(SHOTS / f"{name}.png")
 
 
-@pytest.fixture
-def other(ui: tuple[Any, Any]) -> Iterator[OtherKiosk]:
-    kiosk = OtherKiosk(ui[0].core)
-    yield kiosk
-    kiosk.normal_speed()
+def to_correct(pilot: Any, other: OtherKiosk) -> str:
+    """A case filed at the other kiosk and returned for the household register, found
+    here by its number and opened for 补正: the identity screen asks for the card."""
+    case_no = other.file(ELDER_ID, ELDER)
+    other.decide(case_no, "returned", ("household_register",))
+    open_lookup(pilot)
+    look_up_case(pilot, case_no)
+    pilot.wait_screen("tracking_case", timeout=30)
+    pilot.tap("case-correct")
+    pilot.wait_screen("identity")
+    return case_no
 
 
 def test_a_returned_case_gets_its_material_here_and_a_bad_rating_says_why(
@@ -41,13 +44,7 @@ def test_a_returned_case_gets_its_material_here_and_a_bad_rating_says_why(
 ) -> None:
     app, pilot = ui
     runtime = app.core
-    case_no = other.file(ELDER_ID, ELDER)
-    other.decide(case_no, "returned", ("household_register",))
-    open_lookup(pilot)
-    type_number(pilot, case_no)
-    pilot.wait_screen("tracking_case", timeout=30)
-    pilot.tap("case-correct")
-    pilot.wait_screen("identity")
+    case_no = to_correct(pilot, other)
     runtime.simulation.lay_test_card("elder")
     pilot.wait_screen("notice", timeout=30)
     assert [m.code for m in app.flow.materials] == ["household_register"]
@@ -100,13 +97,7 @@ def test_a_returned_case_gets_its_material_here_and_a_bad_rating_says_why(
 
 def test_someone_elses_card_cannot_correct_the_case(ui: tuple[Any, Any], other: OtherKiosk) -> None:
     app, pilot = ui
-    case_no = other.file(ELDER_ID, ELDER)
-    other.decide(case_no, "returned", ("household_register",))
-    open_lookup(pilot)
-    type_number(pilot, case_no)
-    pilot.wait_screen("tracking_case", timeout=30)
-    pilot.tap("case-correct")
-    pilot.wait_screen("identity")
+    to_correct(pilot, other)
     app.core.simulation.lay_test_card("young")
     pilot.wait_screen("problem", timeout=30)
     assert app.nav.current_screen.message == ZH["correction.error.not_applicant"]

@@ -10,22 +10,21 @@ from config import I18N_DIR
 from kiosk.i18n import load_messages
 from terminal.demo.journeys.deferred import ANSWERS, CODE
 from terminal.demo.journeys.steps import Trip
+from tests.support.ui import platform_down
 
 ZH = load_messages("zh_CN", I18N_DIR)
 
 
-def to_form(app: Any, pilot: Any) -> Trip:
+def applying(app: Any, pilot: Any) -> Trip:
     trip = Trip(app, pilot, None)
-    trip.open_matter("zgrz", CODE)
-    trip.start(CODE, "deferred")
-    trip.identify()
-    trip.wait("form")
+    trip.apply("zgrz", CODE, "deferred")
     return trip
 
 
 def test_a_missing_phone_is_refused_and_nothing_typed_is_lost(ui: tuple[Any, Any]) -> None:
     app, pilot = ui
-    trip = to_form(app, pilot)
+    trip = applying(app, pilot)
+    trip.wait("form")
     trip.fill({k: v for k, v in ANSWERS.items() if k != "phone"})
     pilot.tap("form-next")
     pilot.step(3)
@@ -49,12 +48,9 @@ def test_with_the_platform_down_the_request_is_queued_and_the_receipt_says_who_c
 ) -> None:
     app, pilot = ui
     runtime = app.core
-    trip = to_form(app, pilot)
-    trip.fill(ANSWERS)
-    pilot.tap("form-next")
-    trip.wait("review")
-    runtime.sandbox.faults.add("status", status=503, count=-1)
-    try:
+    trip = applying(app, pilot)
+    trip.answer_form(ANSWERS)
+    with platform_down(app):
         pilot.tap("review-confirm")
         trip.wait("receipt", timeout=60)
         sub = app.session.submission
@@ -63,8 +59,6 @@ def test_with_the_platform_down_the_request_is_queued_and_the_receipt_says_who_c
         assert ZH["receipt.provisional"] in texts
         assert any(sub.callback_org in t and sub.callback_by in t for t in texts)
         assert sub.callback_org in trip.printed_text()
-    finally:
-        runtime.sandbox.faults.clear()
     pilot.tap("receipt-continue")
     trip.rate_and_finish()
     assert runtime.wait_for_outbox(timeout=30)

@@ -9,6 +9,7 @@ from typing import Any
 from config import I18N_DIR
 from kiosk.i18n import load_messages
 from terminal.demo.journeys.steps import Trip
+from tests.support.ui import paper_out, platform_down
 
 ZH = load_messages("zh_CN", I18N_DIR)
 FUND = "33102300GJ-GG-0001"  # 住房公积金缴存证明: free, instant
@@ -16,13 +17,8 @@ FUND = "33102300GJ-GG-0001"  # 住房公积金缴存证明: free, instant
 
 def to_review(app: Any, pilot: Any) -> Trip:
     trip = Trip(app, pilot, None)
-    trip.open_matter("gjj", FUND)
-    trip.start(FUND, "instant")
-    trip.identify()
-    trip.wait("form")
-    trip.fill({"purpose": "record"})
-    pilot.tap("form-next")
-    trip.wait("review")
+    trip.apply("gjj", FUND, "instant")
+    trip.answer_form({"purpose": "record"})
     return trip
 
 
@@ -37,14 +33,11 @@ def test_a_platform_that_is_down_is_said_plainly_and_a_retry_is_the_same_case(
     runtime = app.core
     trip = to_review(app, pilot)
     before = fund_cases(runtime)
-    runtime.sandbox.faults.add("status", status=503, count=-1)
-    try:
+    with platform_down(app):
         pilot.tap("review-confirm")
         trip.wait("problem", timeout=30)
         assert ZH["error.upstream.live"] in pilot.texts()
         assert app.flow.certificate is None and app.session.identity is not None
-    finally:
-        runtime.sandbox.faults.clear()
     pilot.tap("problem-retry")
     trip.wait("certificate", timeout=30)
     flow = app.flow
@@ -59,11 +52,9 @@ def test_a_printer_out_of_paper_is_said_and_the_certificate_stays_on_screen_mask
     ui: tuple[Any, Any],
 ) -> None:
     app, pilot = ui
-    sim = app.core.simulators.printer
     trip = to_review(app, pilot)
     identity = app.session.identity
-    sim.set_paper("out")
-    try:
+    with paper_out(app):
         pilot.tap("review-confirm")
         trip.wait("certificate", timeout=30)
         flow = app.flow
@@ -73,8 +64,6 @@ def test_a_printer_out_of_paper_is_said_and_the_certificate_stays_on_screen_mask
         assert flow.certificate.title in texts  # still shown
         assert any("1101**********" in t for t in texts)
         assert not any(identity.id_number in t for t in texts)
-    finally:
-        sim.set_paper("ok")
     pilot.tap("certificate-print")
     pilot.wait_until(lambda: app.flow.printed is True, "printed at last", timeout=30)
     assert ZH["certificate.printed"] in pilot.texts()

@@ -68,13 +68,8 @@ def _split(word: str, label: Label, lines: list[str]) -> bool:
 def test_the_payment_screen_keeps_punctuation_and_words_together(ui: tuple[Any, Any]) -> None:
     app, pilot = ui
     trip = Trip(app, pilot, None)
-    trip.open_matter("xybg", CREDIT_REPORT)
-    trip.start(CREDIT_REPORT, "instant")
-    trip.identify()
-    trip.wait("form")
-    trip.fill({"purpose": "loan"})
-    pilot.tap("form-next")
-    trip.wait("review")
+    trip.apply("xybg", CREDIT_REPORT, "instant")
+    trip.answer_form({"purpose": "loan"})
     pilot.tap("review-confirm")
     trip.wait("payment")
     pilot.wait_until(lambda: app.flow.payment is not None, "the payment order")

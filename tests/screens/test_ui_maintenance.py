@@ -62,6 +62,17 @@ def sign_in(pilot: Any, number: str, pin: str, *, gesture: bool = True) -> None:
     pilot.tap("maint-enter")
 
 
+def enter_maintenance(pilot: Any, *, gesture: bool = True) -> None:
+    """Signed in as the technician ``TECH``, on the maintenance screen."""
+    sign_in(pilot, TECH, PIN, gesture=gesture)
+    pilot.wait_screen("maint")
+
+
+def leave_maintenance(pilot: Any) -> None:
+    pilot.tap("maint-leave")
+    pilot.wait_screen("attract")
+
+
 def actions(app: Any) -> list[str]:
     return [e.action for e in app.core.audit.query(limit=10_000)]
 
@@ -73,13 +84,11 @@ def test_gesture_and_pin_get_in_and_leaving_returns_to_attract(maint: Any) -> No
     assert pilot.screen == "attract"  # four taps are not the gesture …
     before = len(actions(app))
     corner(pilot, 1)  # … the fifth is
-    sign_in(pilot, TECH, PIN, gesture=False)
-    pilot.wait_screen("maint")
+    enter_maintenance(pilot, gesture=False)
     assert actions(app)[before:] == [ENTERED]
     assert app.core.technicians.current.staff_no == TECH
     pilot.screenshot(SHOTS / "maint.png")
-    pilot.tap("maint-leave")
-    pilot.wait_screen("attract")
+    leave_maintenance(pilot)
     assert actions(app)[before:] == [ENTERED, LEFT]
     assert app.core.technicians.current is None
 
@@ -116,8 +125,7 @@ def test_a_technician_card_and_pin_get_in(maint: Any, pcscd: Any) -> None:
         app.core.simulation.take_test_smartcard()
     entry = app.core.audit.query(limit=10_000)[-1]
     assert (entry.action, entry.staff_no, entry.detail) == (ENTERED, TECH, "card")
-    pilot.tap("maint-leave")
-    pilot.wait_screen("attract")
+    leave_maintenance(pilot)
 
 
 def _log_lines(app: Any) -> list[str]:
@@ -129,22 +137,19 @@ def test_a_status_refresh_keeps_the_buttons_a_finger_is_on(maint: Any) -> None:
     """The health check lands every few seconds; it updates the rows in place, so a tap
     that began before it still reaches the same button."""
     app, pilot = maint
-    sign_in(pilot, TECH, PIN)
-    pilot.wait_screen("maint")
+    enter_maintenance(pilot)
     screen = app.nav.screen("maint")
     button = pilot.find("maint-test-docscan")
     screen._fill(app.core.health.refresh())
     pilot.step()
     assert pilot.find("maint-test-docscan") is button
     assert button.text == app.tr("maint.test.shoot")
-    pilot.tap("maint-leave")
-    pilot.wait_screen("attract")
+    leave_maintenance(pilot)
 
 
 def test_each_device_test_works_against_the_simulators(maint: Any, pcscd: Any) -> None:
     app, pilot = maint
-    sign_in(pilot, TECH, PIN)
-    pilot.wait_screen("maint")
+    enter_maintenance(pilot)
     screen = app.nav.screen("maint")
     rt = app.core
     # ID card: waits for a card, shows only the masked view, starts no session
@@ -188,8 +193,7 @@ def test_each_device_test_works_against_the_simulators(maint: Any, pcscd: Any) -
     # the outbox: flush now
     pilot.tap("maint-flush")
     pilot.wait_until(lambda: screen.result.startswith("已发送"), "the flush")
-    pilot.tap("maint-leave")
-    pilot.wait_screen("attract")
+    leave_maintenance(pilot)
     assert not screen._previewing and screen.ids.preview.texture is None  # stopped with it
     camera = app.core.hardware.camera  # stopped off the UI thread: it keeps no frame
     pilot.wait_until(lambda: camera.latest() is None, "the camera stopped")
@@ -203,8 +207,7 @@ def test_the_log_shown_holds_no_planted_personal_data(maint: Any) -> None:
     try:
         with raw.open("a", encoding="utf-8") as fh:  # as if written before redaction existed
             fh.write(f"2026-01-01 00:00:00 INFO old: citizen {PLANTED_ID} {PLANTED_PHONE}\n")
-        sign_in(pilot, TECH, PIN)
-        pilot.wait_screen("maint")
+        enter_maintenance(pilot)
         shown = app.nav.screen("maint").ids.log.text
         assert "planted" in shown and "citizen" in shown  # the lines are there …
         everything = "\n".join(pilot.texts())
@@ -213,14 +216,12 @@ def test_the_log_shown_holds_no_planted_personal_data(maint: Any) -> None:
     finally:  # the raw line must not outlive this test (the wipe test reads the logs)
         with raw.open("r+", encoding="utf-8") as fh:
             fh.truncate(size)
-    pilot.tap("maint-leave")
-    pilot.wait_screen("attract")
+    leave_maintenance(pilot)
 
 
 def test_maintenance_times_out_like_a_session(maint: Any, clock: Any) -> None:
     app, pilot = maint
-    sign_in(pilot, TECH, PIN)
-    pilot.wait_screen("maint")
+    enter_maintenance(pilot)
     clock.now += app.core.settings.session.idle_timeout_s + 1
     pilot.wait_screen("attract")
     assert app.core.technicians.current is None

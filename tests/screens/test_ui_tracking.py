@@ -7,11 +7,8 @@ nothing (it is all on screen)."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from config import I18N_DIR
 from devices.idcard.fixtures import FIXTURES
@@ -20,6 +17,8 @@ from kiosk.outbox import Submission
 from kiosk.receipts.qrcodes import QrKeyring, receipt_qr
 from kiosk.upstream import Applicant
 from terminal.demo.journeys.cases import ALLOWANCE, ANSWERS, OtherKiosk
+from terminal.demo.journeys.steps import look_up_case
+from tests.support.ui import paper_out
 
 ZH = load_messages("zh_CN", I18N_DIR)
 ELDER_ID, ELDER = FIXTURES["elder"].id_number, FIXTURES["elder"].name
@@ -39,41 +38,16 @@ def open_lookup(pilot: Any) -> None:
     pilot.wait_screen("tracking_lookup")
 
 
-def type_number(pilot: Any, number: str) -> None:
-    """As a citizen would: digits on the pad, "ABC" for the letters of a station."""
-    pilot.tap("key-clear")
-    letters = False
-    for char in number.upper():
-        if char.isalpha() != letters:
-            letters = char.isalpha()
-            pilot.tap("key-ABC" if letters else "key-123")
-        pilot.tap(f"key-{char}")
-    if letters:
-        pilot.tap("key-123")
-    pilot.tap("tracking-search")
-
-
-@pytest.fixture
-def other(ui: tuple[Any, Any]) -> Iterator[OtherKiosk]:
-    kiosk = OtherKiosk(ui[0].core)
-    yield kiosk
-    kiosk.normal_speed()
-
-
 def test_a_number_typed_on_the_keypad_shows_the_timeline_and_colour_printer_down(
     ui: tuple[Any, Any], other: OtherKiosk
 ) -> None:
     app, pilot = ui
     case_no = other.file(ELDER_ID, ELDER)
-    printer = app.core.simulators.printer
-    printer.set_paper("out")  # nothing here prints: the answer is on screen
-    try:
+    with paper_out(app):  # nothing here prints: the answer is on screen
         open_lookup(pilot)
         shot(pilot, "lookup")
-        type_number(pilot, case_no)
+        look_up_case(pilot, case_no)
         pilot.wait_screen("tracking_case")
-    finally:
-        printer.set_paper("ok")
     screen = app.nav.current_screen
     assert screen.rag == "green" and screen.rag_text.startswith(ZH["tracking.rag.green"])
     assert case_no in screen.number and "高龄津贴" in screen.heading
@@ -93,10 +67,10 @@ def test_a_number_typed_on_the_keypad_shows_the_timeline_and_colour_printer_down
 def test_an_unknown_or_malformed_number_is_told_at_the_keypad(ui: tuple[Any, Any]) -> None:
     app, pilot = ui
     open_lookup(pilot)
-    type_number(pilot, "12")
+    look_up_case(pilot, "12")
     assert pilot.screen == "tracking_lookup"
     assert app.nav.current_screen.notice == ZH["tracking.error.number_format"]
-    type_number(pilot, "33011020990101000010")
+    look_up_case(pilot, "33011020990101000010")
     pilot.wait_until(
         lambda: pilot.screen == "tracking_lookup" and app.nav.current_screen.notice, "the notice"
     )
@@ -180,13 +154,13 @@ def test_with_the_platform_down_a_queued_number_is_shown_from_the_outbox(
         )
         runtime.confirm(queued.provisional_no)
         open_lookup(pilot)
-        type_number(pilot, queued.provisional_no)
+        look_up_case(pilot, queued.provisional_no)
         pilot.wait_screen("tracking_case", timeout=30)
         assert ZH["tracking.local.queued"] in texts(pilot)
         shot(pilot, "case-queued-offline")
         pilot.tap("back")
         pilot.wait_screen("tracking_lookup")
-        type_number(pilot, "33011020990101000010")
+        look_up_case(pilot, "33011020990101000010")
         pilot.wait_screen("problem", timeout=30)
         assert app.nav.current_screen.message == ZH["error.upstream.live"]
         assert app.nav.current_screen.can_retry

@@ -27,6 +27,7 @@ from terminal.demo import script
 from terminal.demo.journeys import JOURNEYS, load
 from terminal.demo.journeys.steps import Trip
 from tests.support.people import TYPED, plant_people, texts_of
+from tests.support.ui import paper_out, platform_down
 
 ZH = load_messages("zh_CN", I18N_DIR)
 EN = load_messages("en", I18N_DIR)
@@ -159,23 +160,13 @@ def test_every_journey_is_heard_with_its_materials_outcomes_and_choices_and_noth
 def test_an_error_is_said_with_what_to_do_next(ui: tuple[Any, Any]) -> None:
     """即时办 with the platform down: the problem, what to do, and the choices."""
     app, pilot = ui
-    runtime = app.core
     code = "33102300GJ-GG-0001"  # 住房公积金缴存证明: free, instant
     trip = Trip(app, pilot, None)
-    trip.open_matter("gjj", code)
-    trip.start(code, "instant")
-    trip.identify()
-    trip.wait("form")
-    trip.fill({"purpose": "record"})
-    pilot.tap("form-next")
-    trip.wait("review")
-    runtime.sandbox.faults.add("status", status=503, count=-1)
-    try:
-        with listening(app, pilot) as ear:
-            pilot.tap("review-confirm")
-            trip.wait("problem", timeout=30)
-    finally:
-        runtime.sandbox.faults.clear()
+    trip.apply("gjj", code, "instant")
+    trip.answer_form({"purpose": "record"})
+    with platform_down(app), listening(app, pilot) as ear:
+        pilot.tap("review-confirm")
+        trip.wait("problem", timeout=30)
     said = ear.said_on("problem")
     for key in ("error.upstream.live", "problem.advice", "problem.retry", "problem.leave"):
         assert ZH[key] in said, (key, said)
@@ -189,7 +180,6 @@ def test_a_receipt_that_did_not_print_is_said_so_in_either_language(
     """承诺办 with the printer out of paper: accepted, not printed, what to do, and the
     reprint button; and the notice's materials in English after a tap on the language."""
     app, pilot = ui
-    printer = app.core.simulators.printer
     code = "33102300MZ-JF-0001"  # 高龄津贴申领
     trip = Trip(app, pilot, None)
     trip.open_matter("gljt", code)
@@ -211,13 +201,9 @@ def test_a_receipt_that_did_not_print_is_said_so_in_either_language(
     trip.wait("capture")
     script.capture_required(app, pilot)
     trip.wait("review")
-    printer.set_paper("out")
-    try:
-        with listening(app, pilot) as ear:
-            pilot.tap("review-confirm")
-            trip.wait("receipt", timeout=60)
-    finally:
-        printer.set_paper("ok")
+    with paper_out(app), listening(app, pilot) as ear:
+        pilot.tap("review-confirm")
+        trip.wait("receipt", timeout=60)
     said = ear.said_on("receipt")
     for key in ("voice.receipt", "error.printer.paper_out", "receipt.reprint"):
         assert ZH[key] in said, (key, said)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,26 +10,14 @@ from devices.status import DeviceState
 from kiosk.settings import load_settings, with_overrides
 from screens import fonts
 from tests.support import ROOT
+from tests.support.command import run_kiosk
 from tests.support.kiosk import open_hardware
-
-
-def kiosk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "KIOSK_CONFIG")}
-    environ.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "terminal.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        env=environ,
-    )
 
 
 def test_bad_setting_names_file_and_key(tmp_path: Path) -> None:
     site = tmp_path / "site.toml"
     site.write_text("[session]\nidle_warning_s = 3\n", encoding="utf-8")
-    done = kiosk("run", "--config", str(site))
+    done = run_kiosk("run", "--config", str(site))
     assert done.returncode == 2
     assert f"{site}: session.idle_warning_s: must be at least 20 seconds" in done.stderr
     assert "Traceback" not in done.stderr
@@ -44,14 +29,14 @@ def test_bad_catalogue_names_file_and_key(tmp_path: Path) -> None:
     bad.write_text(text.replace('"required": true', '"required": "yes"', 1), encoding="utf-8")
     site = tmp_path / "site.toml"
     site.write_text(f'[paths]\ncatalogue = "{bad}"\n', encoding="utf-8")
-    done = kiosk("check-config", "--config", str(site))
+    done = run_kiosk("check-config", "--config", str(site))
     assert done.returncode == 2
     assert str(bad) in done.stderr and ".required" in done.stderr
     assert "Traceback" not in done.stderr
 
 
 def test_no_display_is_a_clear_message(tmp_path: Path) -> None:
-    done = kiosk("run", env={"KIOSK_STATE_DIR": str(tmp_path)})
+    done = run_kiosk("run", state_dir=tmp_path)
     assert done.returncode == 2
     assert "no display" in done.stderr and "kiosk demo" in done.stderr
 

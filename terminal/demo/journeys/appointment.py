@@ -17,9 +17,7 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
 
     trip = Trip(app, pilot, out)
     runtime = runtime_of(app)
-    trip.open_matter("zjd", CODE)
-    trip.start(CODE, "appointment")
-    trip.identify()
+    trip.apply("zjd", CODE, "appointment")
     trip.wait("slots")
     flow = app.flow
     pilot.wait_until(lambda: flow.slots, "the open slots", timeout=30)
@@ -28,11 +26,9 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     trip.shoot_elderly("slots")
     slot = flow.slots_on(flow.days()[0])[0]
     pilot.tap(f"slot-{slot.slot_id}")
-    trip.wait("slot_confirm")
-    trip.shoot("slot_confirm")
+    trip.reach("slot_confirm")
     pilot.tap("slot-confirm")
-    trip.wait("booked", timeout=30)
-    trip.shoot("booked")
+    trip.reach("booked", timeout=30)
     trip.shoot_elderly("booked")
     appt = flow.appointment
     paper = trip.paper("slip-paper")

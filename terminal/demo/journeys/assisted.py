@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from devices.idcard.fixtures import FIXTURES
+from terminal.demo.journeys.steps import Trip
 from terminal.demo.script import capture_required, fill_form
-from terminal.demo.script import shoot as save
 from terminal.harness import runtime_of, sandbox_of, simulation_of
 
 STAFF_NO, STAFF_NAME, STAFF_PIN = "1007", "李代办", "208731"
@@ -82,20 +82,16 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
 
     runtime = runtime_of(app)
     ensure_agent(runtime)
-    shots: list[str] = []
-
-    def shoot(name: str) -> None:
-        save(pilot, out, name, shots)
-
+    trip = Trip(app, pilot, out)
     seq = max((e.seq for e in runtime.audit.query(limit=100_000)), default=0)
     pilot.wait_screen("attract")
     sign_in_by_pin(pilot)
     pilot.wait_screen("staff_desk")
     pilot.wait_until(lambda: app.nav.screen("staff_desk").state == "loaded", "the desk's lists")
-    shoot("desk")
-    serve_with_consent(app, pilot, shoot)
-    number = apply_for(app, pilot, shoot)
-    shoot("done")
+    trip.shoot("desk")
+    serve_with_consent(app, pilot, trip.shoot)
+    number = apply_for(app, pilot, trip.shoot)
+    trip.shoot("done")
     pilot.tap("done-finish")
     pilot.wait_screen("attract")
     drained = runtime.wait_for_outbox(timeout=30)
@@ -124,7 +120,7 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
         "rating_names_agent": rated,
         "audit": [e.to_json() for e in entries],
         "agent_signed_out": signed_out,
-        "screens": shots,
+        "screens": trip.shots,
     }
 
 

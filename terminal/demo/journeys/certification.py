@@ -26,9 +26,7 @@ def photo_on_record(app: Any) -> None:
 
 def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     trip = Trip(app, pilot, out)
-    trip.open_matter("zgrz", CODE)
-    trip.start(CODE, "instant")
-    trip.identify()
+    trip.apply("zgrz", CODE, "instant")
     photo_on_record(app)
     trip.wait("face_consent")
     trip.shoot("face-consent")

@@ -6,44 +6,37 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from terminal.demo.script import pick_candidate, shoot
-from terminal.harness import runtime_of, simulation_of
+from terminal.demo.journeys.steps import Trip, pick_candidate
+from terminal.harness import runtime_of
 
 WORDS = [("ban", "办"), ("shi", "事"), ("tai", "太"), ("man", "慢"), ("le", "了")]
 
 
 def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     runtime = runtime_of(app)
-    shots: list[str] = []
-    pilot.wait_screen("attract")
+    trip = Trip(app, pilot, out)
+    trip.wait("attract")
     pilot.tap("start")
-    pilot.wait_screen("home")
-    shoot(pilot, out, "home", shots)
+    trip.reach("home")
     pilot.tap("home-complaint")
-    pilot.wait_screen("complaint_category")
-    shoot(pilot, out, "complaint_category", shots)
+    trip.reach("complaint_category")
     pilot.tap("category-efficiency")
-    pilot.wait_screen("compose")
+    trip.wait("compose")
     for letters, char in WORDS:
         pilot.type(letters)
         pick_candidate(pilot, char)
-    shoot(pilot, out, "compose", shots)
+    trip.shoot("compose")
     pilot.tap("compose-done")
-    pilot.wait_screen("complaint_contact")
+    trip.wait("complaint_contact")
     pilot.type("13800138000")
-    shoot(pilot, out, "complaint_contact", shots)
+    trip.shoot("complaint_contact")
     pilot.tap("contact-next")
-    pilot.wait_screen("complaint_ticket", timeout=30)
-    shoot(pilot, out, "complaint_ticket", shots)
+    trip.reach("complaint_ticket", timeout=30)
     flow = app.flow
     reference, printed = flow.reference, bool(flow.printed)
-    slip = out / "complaint-slip.png"
-    slip_png = slip if simulation_of(app).render_last_job(slip) else None
+    slip_png = trip.paper("complaint-slip")
     pilot.tap("ticket-continue")
-    pilot.wait_screen("done")
-    shoot(pilot, out, "done", shots)
-    pilot.tap("done-finish")
-    pilot.wait_screen("attract")
+    trip.finish()
     drained = runtime.wait_for_outbox(timeout=30)
     status = runtime.outbox.messages.status(reference)
     return {
@@ -51,6 +44,6 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
         "reference": reference,
         "platform_id": status.remote_id if status else None,
         "slip_printed": printed,
-        "slip_png": slip_png.name if slip_png else None,
-        "screens": shots,
+        "slip_png": slip_png,
+        "screens": trip.shots,
     }

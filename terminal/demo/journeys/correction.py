@@ -9,7 +9,7 @@ from typing import Any
 
 from devices.idcard.fixtures import FIXTURES
 from terminal.demo.journeys.cases import OtherKiosk
-from terminal.demo.script import shoot
+from terminal.demo.journeys.steps import Trip, look_up_case
 from terminal.harness import runtime_of, sandbox_of, simulation_of
 
 MISSING = ("household_register",)
@@ -22,43 +22,30 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     other = OtherKiosk(runtime)
     case_no = other.file(person.id_number, person.name)
     other.decide(case_no, "returned", MISSING)
-    shots: list[str] = []
+    trip = Trip(app, pilot, out)
     try:
-        pilot.wait_screen("attract")
+        trip.wait("attract")
         pilot.tap("attract-tracking")
-        pilot.wait_screen("tracking_lookup")
-        pilot.tap("key-clear")
-        for char in case_no:
-            pilot.tap(f"key-{char}")
-        pilot.tap("tracking-search")
-        pilot.wait_screen("tracking_case", timeout=30)
-        shoot(pilot, out, "tracking_case", shots)
+        trip.wait("tracking_lookup")
+        look_up_case(pilot, case_no)
+        trip.reach("tracking_case", timeout=30)
         pilot.tap("case-correct")
-        pilot.wait_screen("identity")
-        shoot(pilot, out, "identity", shots)
+        trip.reach("identity")
         simulation_of(app).lay_test_card("elder")
-        pilot.wait_screen("notice", timeout=30)
-        shoot(pilot, out, "notice", shots)
+        trip.reach("notice", timeout=30)
         pilot.tap("notice-accept")
-        pilot.wait_screen("capture")
+        trip.wait("capture")
         flow = app.flow
         pilot.tap("capture-shoot")
         pilot.wait_until(lambda: flow.pages_for(MISSING[0]), "the page", timeout=60)
-        shoot(pilot, out, "capture", shots)
+        trip.shoot("capture")
         pilot.tap("capture-next")
-        pilot.wait_screen("review")
-        shoot(pilot, out, "review", shots)
+        trip.reach("review")
         pilot.tap("review-confirm")
-        pilot.wait_screen("receipt", timeout=60)
-        shoot(pilot, out, "receipt", shots)
+        trip.reach("receipt", timeout=60)
         same_case = app.session.submission.number == case_no
         pilot.tap("receipt-continue")
-        pilot.wait_screen("rating")
-        shoot(pilot, out, "rating", shots)
-        pilot.tap("rate-5")
-        pilot.wait_screen("done")
-        pilot.tap("done-finish")
-        pilot.wait_screen("attract")
+        trip.rate_and_finish()
         drained = runtime.wait_for_outbox(timeout=30)
         corrections = sandbox_of(app).corrections(case_no)
     finally:
@@ -70,5 +57,5 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
         "case_no": case_no,
         "same_case": same_case,
         "materials": materials,
-        "screens": shots,
+        "screens": trip.shots,
     }

@@ -18,8 +18,7 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     trip = Trip(app, pilot, out)
     trip.open_matter("bxf", CODE)
     trip.start(CODE, "self_service")
-    trip.wait("guide")
-    trip.shoot("guide")
+    trip.reach("guide")
     trip.shoot_elderly("guide")
     flow = app.flow
     url = flow.mobile_url

@@ -1,14 +1,50 @@
-"""Steps the handling modes' journeys share: find a matter by pinyin and start it in a
-mode, answer a form, render the last printed paper to PNG, leave at the end."""
+"""Steps the journeys (and the UI tests) share: find a matter by pinyin and start it in
+a mode, answer a form, pick a pinyin candidate, type a case number into 办件查询, take a
+picture of each screen, render the last printed paper to PNG, leave at the end."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.flows.start import offered_modes
-from terminal.demo.script import pick_candidate, shoot
 from terminal.harness import simulation_of
+
+if TYPE_CHECKING:
+    from screens.pilot import Pilot
+
+
+def shoot(pilot: Pilot, out: Path | None, name: str, shots: list[str]) -> None:
+    shots.append(name)
+    if out is not None:
+        pilot.screenshot(out / f"{len(shots):02d}-{name}.png")
+
+
+def pick_candidate(pilot: Pilot, text: str, pages: int = 6) -> None:
+    """Tap the candidate showing ``text``, paging with "more" as a citizen would."""
+    for _ in range(pages):
+        for i in range(10):
+            button = pilot.find(f"cand-{i}")
+            if button is not None and button.text == text:
+                pilot.tap(f"cand-{i}")
+                return
+        pilot.tap("cand-more")
+    raise AssertionError(f"candidate {text!r} not offered")
+
+
+def look_up_case(pilot: Pilot, number: str) -> None:
+    """Search 办件查询 for ``number`` as a citizen would: digits on the pad, "ABC" for
+    the letters of a station."""
+    pilot.tap("key-clear")
+    letters = False
+    for char in number.upper():
+        if char.isalpha() != letters:
+            letters = char.isalpha()
+            pilot.tap("key-ABC" if letters else "key-123")
+        pilot.tap(f"key-{char}")
+    if letters:
+        pilot.tap("key-123")
+    pilot.tap("tracking-search")
 
 
 class Trip:
@@ -32,12 +68,21 @@ class Trip:
     def wait(self, screen: str, timeout: float | None = None) -> None:
         self.pilot.wait_screen(screen, timeout)
 
+    def reach(self, screen: str, timeout: float | None = None) -> None:
+        """Wait for ``screen``, then take its picture."""
+        self.wait(screen, timeout)
+        self.shoot(screen)
+
     def open_matter(self, query: str, code: str) -> None:
         """Attract → home → search by pinyin → the matter's guide."""
-        pilot = self.pilot
         self.wait("attract")
-        pilot.tap("start")
+        self.pilot.tap("start")
         self.wait("home")
+        self.find_matter(query, code)
+
+    def find_matter(self, query: str, code: str) -> None:
+        """From home: search by pinyin → the matter's guide."""
+        pilot = self.pilot
         pilot.tap("search")
         self.wait("search")
         pilot.type(query)
@@ -51,6 +96,12 @@ class Trip:
         matter = self.app.core.catalogue.get(code)
         first = offered_modes(matter)[0]
         self.pilot.tap("apply" if mode == first else f"apply-{mode}")
+
+    def apply(self, query: str, code: str, mode: str, card: str = "elder") -> None:
+        """Find matter ``code`` by ``query``, start it in ``mode``, lay the test ``card``."""
+        self.open_matter(query, code)
+        self.start(code, mode)
+        self.identify(card)
 
     def identify(self, card: str = "elder") -> None:
         self.wait("identity")
@@ -72,6 +123,14 @@ class Trip:
                 pilot.type(answer[1:])
             else:
                 pilot.tap(f"choice-{answer}")
+
+    def answer_form(self, answers: dict[str, Any]) -> None:
+        """The form answered (see :meth:`fill`), on to the review screen."""
+        self.wait("form")
+        self.fill(answers)
+        self.shoot("form")
+        self.pilot.tap("form-next")
+        self.reach("review")
 
     def paper(self, name: str) -> str | None:
         """The printer's last job rendered to ``name``.png (what the citizen took away)."""

@@ -10,15 +10,8 @@ from typing import Any
 from devices.idcard.fixtures import FIXTURES
 from kiosk.receipts.qrcodes import QrKeyring, receipt_qr
 from terminal.demo.journeys.cases import OtherKiosk
-from terminal.demo.script import shoot
+from terminal.demo.journeys.steps import Trip, look_up_case
 from terminal.harness import runtime_of, simulation_of
-
-
-def _type(pilot: Any, number: str) -> None:
-    pilot.tap("key-clear")
-    for char in number:
-        pilot.tap(f"key-{char}")
-    pilot.tap("tracking-search")
 
 
 def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
@@ -26,44 +19,42 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
     person = FIXTURES["elder"]
     other = OtherKiosk(runtime_of(app))
     case_no = other.file(person.id_number, person.name)
-    shots: list[str] = []
-    pilot.wait_screen("attract")
-    shoot(pilot, out, "attract", shots)
+    trip = Trip(app, pilot, out)
+    trip.reach("attract")
     pilot.tap("attract-tracking")
-    pilot.wait_screen("tracking_lookup")
-    shoot(pilot, out, "tracking_lookup", shots)
-    _type(pilot, case_no)
-    pilot.wait_screen("tracking_case", timeout=30)
+    trip.reach("tracking_lookup")
+    look_up_case(pilot, case_no)
+    trip.wait("tracking_case", timeout=30)
     typed = app.nav.current_screen.rag
-    shoot(pilot, out, "tracking_case", shots)
+    trip.shoot("tracking_case")
     pilot.tap("back")
-    pilot.wait_screen("tracking_lookup")
+    trip.wait("tracking_lookup")
     simulation = simulation_of(app)
     simulation.hold_up_code(receipt_qr(case_no, QrKeyring(b"a-look-alike-from-elsewhere-0001")))
     try:
         pilot.tap("tracking-scan")
-        pilot.wait_screen("tracking_scan")
+        trip.wait("tracking_scan")
         pilot.wait_until(lambda: app.nav.current_screen.notice, "the refusal", timeout=30)
         refused = pilot.screen == "tracking_scan"
-        shoot(pilot, out, "tracking_scan", shots)
+        trip.shoot("tracking_scan")
         simulation.hold_up_code(receipt_qr(case_no, app.core.intake.qr_keys))
-        pilot.wait_screen("tracking_case", timeout=30)
+        trip.wait("tracking_case", timeout=30)
         scanned = case_no in app.nav.current_screen.number
     finally:
         simulation.take_code_away()
     pilot.tap("back")
-    pilot.wait_screen("tracking_lookup")
+    trip.wait("tracking_lookup")
     pilot.tap("tracking-card")
-    pilot.wait_screen("identity")
-    simulation_of(app).lay_test_card("elder")
+    trip.wait("identity")
+    simulation.lay_test_card("elder")
     pilot.wait_until(lambda: pilot.screen in ("tracking_cases", "tracking_case"), "cases", 30)
     pilot.step(3)
     by_card = any(v.number == case_no for v in app.flow.cases) or (
         app.flow.case is not None and app.flow.case.number == case_no
     )
-    shoot(pilot, out, pilot.screen, shots)
+    trip.shoot(pilot.screen)
     app.finish()
-    pilot.wait_screen("attract")
+    trip.wait("attract")
     return {
         "ok": bool(typed and refused and scanned and by_card),
         "case_no": case_no,
@@ -71,5 +62,5 @@ def run(app: Any, pilot: Any, out: Path) -> dict[str, Any]:
         "lookalike_refused": refused,
         "scanned": scanned,
         "by_card": by_card,
-        "screens": shots,
+        "screens": trip.shots,
     }

@@ -4,8 +4,6 @@ simulators (the ID card's SAM on a pty; virtual cards in the real pcscd)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from typing import Any
 
 import pytest
@@ -13,24 +11,13 @@ import pytest
 from devices.idcard import FIXTURES as ID_FIXTURES
 from devices.smartcard.fixtures import DEBIT, SSC_PERSON
 from devices.smartcard.pcscd import PcscdService
+from tests.support.command import run_kiosk
 
 pytestmark = pytest.mark.timeout(120)
 
 
-def kiosk(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """The ``kiosk`` command (``terminal.cli:main``, the console script's target)."""
-    return subprocess.run(
-        [sys.executable, "-m", "terminal.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=90,
-        check=False,
-    )
-
-
 def read_ok(*args: str, stdin: str = "") -> dict[str, Any]:
-    done = kiosk(*args, stdin=stdin)
+    done = run_kiosk(*args, stdin=stdin)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     (line,) = done.stdout.splitlines()
@@ -39,7 +26,7 @@ def read_ok(*args: str, stdin: str = "") -> dict[str, Any]:
 
 
 def fails(code: int, reason: str, *args: str) -> str:
-    done = kiosk(*args)
+    done = run_kiosk(*args)
     assert done.returncode == code, (done.returncode, done.stderr)
     assert done.stdout == ""
     lines = done.stderr.splitlines()
@@ -116,7 +103,7 @@ def test_card_read_with_the_pin_from_stdin(pcscd: PcscdService) -> None:
 
 
 def card_pin_refused(*args: str, pin: str) -> str:
-    done = kiosk("card", "read", "--pin-stdin", "--timeout", "10", *args, stdin=pin + "\n")
+    done = run_kiosk("card", "read", "--pin-stdin", "--timeout", "10", *args, stdin=pin + "\n")
     assert done.returncode == 10 and done.stdout == "", (done.returncode, done.stderr)
     (line,) = done.stderr.splitlines()
     return line

@@ -4,17 +4,14 @@ audit log of assisted work as JSON lines, only what is new, and with its chain c
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from kiosk.staff import AuditLog
-from tests.support import ROOT
+from tests.support.command import run_kiosk
 
 from .conftest import Done
 
@@ -24,19 +21,7 @@ Run = Callable[..., Done]
 @pytest.fixture
 def staff_cmd(state_dir: Path) -> Run:
     def run(*args: str, stdin: str = "") -> Done:
-        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "KIOSK_CONFIG")}
-        env["KIOSK_STATE_DIR"] = str(state_dir)
-        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-        proc = subprocess.run(
-            [sys.executable, "-m", "terminal.cli", "staff", *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=ROOT,
-            env=env,
-        )
-        done = Done(proc)
+        done = Done(run_kiosk("staff", *args, stdin=stdin, state_dir=state_dir))
         assert "Traceback" not in done.err, done
         return done
 

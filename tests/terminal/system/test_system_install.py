@@ -7,25 +7,12 @@ import configparser
 import os
 import shlex
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from terminal.system import files, install, plan, uninstall, watchdog
-from tests.support import ROOT
-
-
-def kiosk(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "terminal.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        check=False,
-    )
+from tests.support.command import run_kiosk
 
 
 def unit_of(root: Path) -> configparser.ConfigParser:
@@ -36,7 +23,7 @@ def unit_of(root: Path) -> configparser.ConfigParser:
 
 
 def test_install_writes_a_unit_that_restarts_fast_and_watches_the_ui(tmp_path: Path) -> None:
-    done = kiosk("install-service", "--root", str(tmp_path), "--config", "config/defaults.toml")
+    done = run_kiosk("install-service", "--root", str(tmp_path), "--config", "config/defaults.toml")
     assert done.returncode == 0, done.stderr
     service = unit_of(tmp_path)["Service"]
     assert service["Restart"] == "always" and int(service["RestartSec"]) <= 5
@@ -74,7 +61,7 @@ def test_uninstall_removes_exactly_what_was_written_and_keeps_the_data(tmp_path:
 
 
 def test_uninstall_without_install_is_a_clear_error(tmp_path: Path) -> None:
-    done = kiosk("uninstall-service", "--root", str(tmp_path))
+    done = run_kiosk("uninstall-service", "--root", str(tmp_path))
     assert done.returncode == 1 and "not installed" in done.stderr
 
 

@@ -4,6 +4,7 @@ heartbeat), nothing of it is installed, and the kiosk keeps running its version.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -53,14 +54,44 @@ def test_a_tampered_wheel_is_refused_and_not_kept(
     assert cached_wheels(kiosk) == []  # the bad bytes are gone, not half-kept
 
 
-def test_a_truncated_file_is_refused(
-    kiosk: Layout, repo: Repository, server: StaticServer, make_release: MakeRelease
-) -> None:
-    repo.add_release(make_release("0.2.0"))
+def truncate_the_wheel(repo: Repository) -> None:
     (wheel,) = (repo.targets / "wheels").rglob("*.whl")
     wheel.write_bytes(wheel.read_bytes()[:50_000])
+
+
+def strip_the_signatures(repo: Repository) -> None:
+    md = repo.load("targets")
+    md.signatures.clear()
+    md.signed.version += 1
+    md.to_file(str(repo.metadata / "targets.json"))
+    repo.refresh()
+
+
+def stop_resigning(repo: Repository) -> None:
+    repo.refresh(timestamp_days=-1)  # the fleet stopped re-signing: a frozen view
+
+
+@pytest.mark.parametrize(
+    ("spoil", "reason"),
+    [
+        (truncate_the_wheel, "truncated"),
+        (strip_the_signatures, "bad_signature"),
+        (stop_resigning, "expired_metadata"),
+    ],
+    ids=["truncated-file", "unsigned-metadata", "expired-metadata"],
+)
+def test_a_spoiled_release_is_refused(
+    kiosk: Layout,
+    repo: Repository,
+    server: StaticServer,
+    make_release: MakeRelease,
+    spoil: Callable[[Repository], None],
+    reason: str,
+) -> None:
+    repo.add_release(make_release("0.2.0"))
+    spoil(repo)
     offer(kiosk, server, "0.2.0")
-    refused(kiosk, "truncated")
+    refused(kiosk, reason)
 
 
 def test_a_cut_download_resumes_where_it_stopped(
@@ -98,28 +129,6 @@ def test_metadata_signed_with_a_rotated_out_key_is_refused(
     offer(kiosk, server, "0.2.0")
     status = refused(kiosk, "bad_signature")
     assert "targets" in str(status["detail"])
-
-
-def test_unsigned_metadata_is_refused(
-    kiosk: Layout, repo: Repository, server: StaticServer, make_release: MakeRelease
-) -> None:
-    repo.add_release(make_release("0.2.0"))
-    md = repo.load("targets")
-    md.signatures.clear()
-    md.signed.version += 1
-    md.to_file(str(repo.metadata / "targets.json"))
-    repo.refresh()
-    offer(kiosk, server, "0.2.0")
-    refused(kiosk, "bad_signature")
-
-
-def test_expired_metadata_is_refused(
-    kiosk: Layout, repo: Repository, server: StaticServer, make_release: MakeRelease
-) -> None:
-    repo.add_release(make_release("0.2.0"))
-    repo.refresh(timestamp_days=-1)  # the fleet stopped re-signing: a frozen view
-    offer(kiosk, server, "0.2.0")
-    refused(kiosk, "expired_metadata")
 
 
 def test_an_older_version_is_refused_unless_a_signed_downgrade_allows_it(
