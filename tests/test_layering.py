@@ -73,6 +73,7 @@ ONLY: dict[str, set[str]] = {
         "provisioning.policy",
         "provisioning.release",
         "kiosk.supervision",  # pure: red and yellow cards, 差评 follow-ups (docs/analytics.md)
+        "kiosk.wirepath",  # pure: where a msgspec validation error points
         "kiosk.workdays",
         "webstack",
     },

@@ -17,12 +17,13 @@ from __future__ import annotations
 import dataclasses as dc
 import math
 import re
-import types
 import typing
 from typing import Annotated, Any, ClassVar, Self, TypeVar
 
 import msgspec
 from msgspec import Meta
+
+from kiosk import wirepath
 
 JsonObj = dict[str, Any]
 T = TypeVar("T")
@@ -147,80 +148,17 @@ def convert(cls: type[T], value: Any, path: str = "") -> T:
     return result
 
 
-_AT = re.compile(r"^(?P<reason>.*) - at (?P<key>`key` in )?`\$(?P<path>[^`]*)`$", re.S)
-_MISSING = re.compile(r"Object missing required field `(?P<name>[^`]+)`")
-_REGEX = re.compile(r"Expected `str` matching regex (?P<regex>'.*')$", re.S)
-
-
 def _field_error(exc: msgspec.ValidationError, cls: Any, value: Any, prefix: str) -> FieldError:
-    m = _AT.match(str(exc))
-    reason, where = (
-        (m["reason"], m["path"] + ("[...]" if m["key"] else "")) if m else (str(exc), "")
-    )
-    if "[...]" in where:  # msgspec does not name mapping keys: find the one that failed
-        where = _name_keys(cls, value, where)
-    if missing := _MISSING.match(reason):
-        where, reason = _join(where, missing["name"]), "required"
-    elif regex := _REGEX.match(reason):
-        reason = _WORDS.get(regex["regex"], "has the wrong format")
-    field = _join(prefix, where.lstrip(".")) or "body"
-    return FieldError(field, reason)
+    where, reason, regex = wirepath.explain(str(exc), cls, value)
+    if regex is not None:
+        reason = _WORDS.get(regex, "has the wrong format")
+    return FieldError(_join(prefix, where) or "body", reason)
 
 
 def _join(path: str, name: str) -> str:
     if not path:
         return name
     return f"{path}{name}" if name.startswith("[") else f"{path}.{name}"
-
-
-_STEP = re.compile(r"\.([^.\[]+)|\[(\d+|\.\.\.)\]")
-
-
-def _name_keys(cls: Any, value: Any, where: str) -> str:
-    """Replace each ``[...]`` of a msgspec path with the mapping key whose value fails."""
-    out, kind = "", cls
-    for step in _STEP.finditer(where):
-        kind = _unwrap(kind)
-        name, index = step.group(1), step.group(2)
-        if name is not None:
-            hints = (
-                typing.get_type_hints(kind, include_extras=True) if dc.is_dataclass(kind) else {}
-            )
-            kind, value = hints.get(name, Any), value.get(name) if isinstance(value, dict) else None
-            out += f".{name}"
-        elif index != "...":
-            kind = (typing.get_args(kind) or (Any,))[0]
-            value = value[int(index)] if isinstance(value, list) else None
-            out += f"[{index}]"
-        else:
-            key_type, item_type = typing.get_args(kind) or (Any, Any)
-            key, value = _failing_item(value, key_type, item_type)
-            kind = item_type
-            out += f".{key}"
-    return out
-
-
-def _failing_item(mapping: Any, key_type: Any, item_type: Any) -> tuple[str, Any]:
-    for key, item in (mapping or {}).items():
-        try:
-            msgspec.convert(key, type=key_type, strict=True)
-            msgspec.convert(item, type=item_type, strict=True)
-        except msgspec.ValidationError:
-            return str(key), item
-    return "[...]", None
-
-
-def _unwrap(kind: Any) -> Any:
-    """``Annotated[X, …]`` → X; ``X | None`` → X."""
-    while True:
-        if typing.get_origin(kind) is Annotated:
-            kind = typing.get_args(kind)[0]
-            continue
-        args = [a for a in typing.get_args(kind) if a is not type(None)]
-        if typing.get_origin(kind) in (typing.Union, types.UnionType) and len(args) == 1:
-            kind = args[0]
-            continue
-        return kind
 
 
 def to_builtins(value: Any) -> Any:

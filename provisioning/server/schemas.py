@@ -9,14 +9,13 @@ say exactly what to fix. Rules between fields that no type can state live in a t
 
 from __future__ import annotations
 
-import re
-import types
 import typing
 from typing import Annotated, Any, TypeVar
 
 import msgspec
 from msgspec import Meta
 
+from kiosk import wirepath
 from provisioning.server.errors import FleetError, Invalid
 
 T = TypeVar("T")
@@ -237,73 +236,11 @@ def _checked(value: T, root: str) -> T:
     return value
 
 
-_AT = re.compile(r"^(?P<reason>.*) - at (?P<key>`key` in )?`\$(?P<path>[^`]*)`$", re.S)
-_MISSING = re.compile(r"Object missing required field `(?P<name>[^`]+)`")
-_REGEX = re.compile(r"Expected `str` matching regex (?P<regex>'.*')$", re.S)
-
-
 def _invalid(message: str, cls: Any, value: Any, root: str) -> Invalid:
-    m = _AT.match(message)
-    reason, where = (m["reason"], m["path"] + ("[...]" if m["key"] else "")) if m else (message, "")
-    if "[...]" in where:
-        where = _name_keys(cls, value, where)
-    where = where.lstrip(".")
-    if missing := _MISSING.match(reason):
-        where, reason = (f"{where}.{missing['name']}" if where else missing["name"]), "required"
-    elif regex := _REGEX.match(reason):
-        reason = _WORDS.get(regex["regex"], "has the wrong format")
+    where, reason, regex = wirepath.explain(message, cls, value, strict=False)
+    if regex is not None:
+        reason = _WORDS.get(regex, "has the wrong format")
     return Invalid(reason, field=where or root)
-
-
-_STEP = re.compile(r"\.([^.\[]+)|\[(\d+|\.\.\.)\]")
-
-
-def _name_keys(cls: Any, value: Any, where: str) -> str:
-    """Replace each ``[...]`` of a msgspec path with the mapping key whose value fails."""
-    out, kind = "", cls
-    for step in _STEP.finditer(where):
-        kind = _unwrap(kind)
-        name, index = step.group(1), step.group(2)
-        if name is not None:
-            hints = (
-                typing.get_type_hints(kind, include_extras=True) if isinstance(kind, type) else {}
-            )
-            kind = hints.get(name, Any)
-            value = value.get(name) if isinstance(value, dict) else None
-            out += f".{name}"
-        elif index != "...":
-            kind = (typing.get_args(kind) or (Any,))[0]
-            value = value[int(index)] if isinstance(value, list) else None
-            out += f"[{index}]"
-        else:
-            key_type, item_type = typing.get_args(kind) or (Any, Any)
-            key, value = _failing_item(value, key_type, item_type)
-            kind = item_type
-            out += f".{key}"
-    return out
-
-
-def _failing_item(mapping: Any, key_type: Any, item_type: Any) -> tuple[str, Any]:
-    for key, item in (mapping if isinstance(mapping, dict) else {}).items():
-        try:
-            msgspec.convert(key, type=key_type)
-            msgspec.convert(item, type=item_type)
-        except msgspec.ValidationError:
-            return str(key), item
-    return "[...]", None
-
-
-def _unwrap(kind: Any) -> Any:
-    """``Annotated[X, …]`` → X; ``X | None`` → X."""
-    while True:
-        if typing.get_origin(kind) is Annotated:
-            kind = typing.get_args(kind)[0]
-            continue
-        args = [a for a in typing.get_args(kind) if a is not type(None)]
-        if typing.get_origin(kind) in (typing.Union, types.UnionType) and len(args) == 1:
-            kind = args[0]
-            continue
-        return kind
 
 
 def to_dict(value: msgspec.Struct) -> dict[str, Any]:
