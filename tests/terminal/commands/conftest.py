@@ -4,9 +4,7 @@ temporary state directory, beside (or without) a kiosk core running in this proc
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,8 +15,8 @@ from kiosk.outbox import Attachment, Submission
 from kiosk.settings import Settings, load_settings, with_overrides
 from kiosk.upstream import Applicant
 from terminal.runtime import Runtime
-from tests.support import ROOT
 from tests.support.closing import closing_all
+from tests.support.command import run_kiosk
 
 NAME, ID_NUMBER = "欧阳明月", "33010219851231987X"
 
@@ -42,17 +40,7 @@ def state_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def kiosk_cmd(state_dir: Path) -> Callable[..., Done]:
     def run(*args: str, timeout: float = 120) -> Done:
-        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "KIOSK_CONFIG")}
-        env["KIOSK_STATE_DIR"] = str(state_dir)
-        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-        proc = subprocess.run(
-            [sys.executable, "-m", "terminal.cli", *args],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            cwd=ROOT,
-            env=env,
-        )
+        proc = run_kiosk(*args, state_dir=state_dir, timeout=timeout)
         done = Done(proc)
         assert "Traceback" not in done.err, done
         return done
