@@ -270,12 +270,9 @@ _WHEEL = re.compile(r"[A-Za-z0-9_.+-]+\.whl")
 
 
 def sha256_of(path: Path) -> str:
-    """A file's SHA-256 as a release manifest names its wheels, read a MiB at a time."""
-    digest = hashlib.sha256()
+    """A file's SHA-256 as a release manifest names its wheels (read in blocks)."""
     with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def release_target(version: str) -> str:

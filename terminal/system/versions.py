@@ -9,23 +9,17 @@ machine); the first update replaces it.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sys
 from pathlib import Path
 
 from kiosk import __version__
-from provisioning.protocol import parse_release
+from provisioning.protocol import parse_release, sha256_of
 from terminal.updater.install import install
 from terminal.updater.layout import Layout
 from terminal.updater.proof import updates_dir
 from terminal.updater.trust import install_root
-
-
-def _sha256(path: Path) -> str:
-    with path.open("rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def lay_out(
@@ -41,7 +35,7 @@ def lay_out(
         cached = []
         for wheel in manifest["wheels"]:
             source = release / "wheels" / wheel["filename"]
-            if _sha256(source) != wheel["sha256"]:
+            if sha256_of(source) != wheel["sha256"]:
                 raise ValueError(f"{source.name} is not the wheel the manifest names")
             keep = updates / "cache" / "wheels" / wheel["sha256"] / wheel["filename"]
             keep.parent.mkdir(parents=True, exist_ok=True)
