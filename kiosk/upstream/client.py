@@ -106,21 +106,6 @@ class HttpPlatformClient(LookupCalls, FaceCalls):
 
     # -- cases and applications -------------------------------------------------------
 
-    def issue_case_number(
-        self,
-        idem_key: str,
-        matter_code: str,
-        *,
-        region_code: str | None = None,
-        timeout: float | None = None,
-        attempts: int | None = None,
-    ) -> str:
-        """Ask the platform for a case number (办件编号); the same key gives the same one.
-        :meth:`issue_case`'s number alone (not part of the PlatformClient interface)."""
-        return self.issue_case(
-            idem_key, matter_code, region_code=region_code, timeout=timeout, attempts=attempts
-        ).case_no
-
     def issue_case(
         self,
         idem_key: str,

@@ -19,7 +19,7 @@ DAY = 86_400.0
 
 
 def _send(client: HttpPlatformClient, app: Application, files: dict[str, bytes], key: str) -> str:
-    case_no = client.issue_case_number(key + ".case", app.matter_code)
+    case_no = client.issue_case(key + ".case", app.matter_code).case_no
     client.submit_application(
         Application(**{**app.__dict__, "case_no": case_no}), idem_key=key + ".app"
     )

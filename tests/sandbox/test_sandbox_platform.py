@@ -34,8 +34,8 @@ def _count(sandbox: SandboxPlatform, table: str) -> int:
 def test_a_repeated_key_replays_the_first_answer(
     sandbox: SandboxPlatform, client: HttpPlatformClient, make_app: MakeApp
 ) -> None:
-    first = client.issue_case_number("k1.case", "330110-RS-001")
-    assert client.issue_case_number("k1.case", "330110-RS-001") == first
+    first = client.issue_case("k1.case", "330110-RS-001").case_no
+    assert client.issue_case("k1.case", "330110-RS-001").case_no == first
     app = make_app(case_no=first)
     receipt = client.submit_application(app, "k1.app")
     assert client.submit_application(app, "k1.app") == receipt
@@ -64,7 +64,7 @@ def test_replays_are_marked(sandbox: SandboxPlatform, token: str) -> None:
 def test_a_reused_key_with_other_content_is_refused_and_changes_nothing(
     sandbox: SandboxPlatform, client: HttpPlatformClient, make_app: MakeApp
 ) -> None:
-    case_no = client.issue_case_number("k1.case", "330110-RS-001")
+    case_no = client.issue_case("k1.case", "330110-RS-001").case_no
     client.submit_application(make_app(case_no=case_no), "k1.app")
     with pytest.raises(PlatformRejected) as err:
         client.submit_application(make_app(case_no=case_no, answers={"purpose": "其他"}), "k1.app")
@@ -76,21 +76,21 @@ def test_a_reused_key_with_other_content_is_refused_and_changes_nothing(
 def test_keys_belong_to_one_device(
     client: HttpPlatformClient, other_client: HttpPlatformClient
 ) -> None:
-    mine = client.issue_case_number("same-key", "330110-RS-001")
-    theirs = other_client.issue_case_number("same-key", "330110-RS-001")
+    mine = client.issue_case("same-key", "330110-RS-001").case_no
+    theirs = other_client.issue_case("same-key", "330110-RS-001").case_no
     assert mine != theirs
 
 
 def test_keys_are_kept_at_least_30_days_then_forgotten(
     sandbox: SandboxPlatform, client: HttpPlatformClient, clock: Any
 ) -> None:
-    first = client.issue_case_number("k1", "330110-RS-001")
+    first = client.issue_case("k1", "330110-RS-001").case_no
     clock.advance(30 * DAY)
-    assert client.issue_case_number("k1", "330110-RS-001") == first
+    assert client.issue_case("k1", "330110-RS-001").case_no == first
     assert sandbox.purge_idempotency() == 0
     clock.advance(6 * DAY)
     assert sandbox.purge_idempotency() == 1
-    assert client.issue_case_number("k1", "330110-RS-001") != first
+    assert client.issue_case("k1", "330110-RS-001").case_no != first
 
 
 def test_a_refused_request_is_not_recorded_so_the_key_can_be_used_again(
@@ -103,9 +103,9 @@ def test_a_refused_request_is_not_recorded_so_the_key_can_be_used_again(
 
 
 def test_case_numbers_look_real(client: HttpPlatformClient) -> None:
-    a = client.issue_case_number("a", "330110-RS-001")
-    b = client.issue_case_number("b", "330110-RS-001")
-    c = client.issue_case_number("c", "330110-RS-001", region_code="330106001001")
+    a = client.issue_case("a", "330110-RS-001").case_no
+    b = client.issue_case("b", "330110-RS-001").case_no
+    c = client.issue_case("c", "330110-RS-001", region_code="330106001001").case_no
     assert a.startswith("33011020260101") and len(a) == 20
     assert int(b[14:19]) == int(a[14:19]) + 1
     assert c.startswith("33010620260101") and c[14:19] == "00001"
@@ -193,7 +193,7 @@ def test_an_instant_case_has_a_pdf_certificate(
 def test_a_case_number_must_be_this_devices_and_unused(
     client: HttpPlatformClient, other_client: HttpPlatformClient, make_app: MakeApp
 ) -> None:
-    case_no = client.issue_case_number("k1.case", "330110-RS-001")
+    case_no = client.issue_case("k1.case", "330110-RS-001").case_no
     with pytest.raises(PlatformRejected) as err:
         other_client.submit_application(make_app(case_no=case_no), "x")
     assert err.value.code == "unknown_case_no"
@@ -230,7 +230,7 @@ def test_serve_runs_alone_with_a_shared_token(tmp_path: Path) -> None:
             if client.ping(timeout=0.2):
                 break
             stop.wait(0.02)
-        assert client.issue_case_number("k", "330110-RS-001").startswith("330110")
+        assert client.issue_case("k", "330110-RS-001").case_no.startswith("330110")
         client.close()
     finally:
         stop.set()

@@ -43,7 +43,7 @@ def test_5xx_is_retried_with_full_jitter_then_succeeds(
     sandbox: SandboxPlatform, client: HttpPlatformClient, sleeps: list[float]
 ) -> None:
     sandbox.faults.add("status", path_prefix="/v1/case-numbers", count=2, status=503)
-    case_no = client.issue_case_number("key-1", "330110-RS-001")
+    case_no = client.issue_case("key-1", "330110-RS-001").case_no
     assert case_no.isdigit() and len(case_no) == 20
     assert sleeps == [0.25, 0.5]  # rand()=0.5 times min(cap, 0.5 * 2**attempt)
 
@@ -62,7 +62,7 @@ def test_a_long_retry_after_is_handed_to_the_caller(
 ) -> None:
     sandbox.faults.add("status", path_prefix="/v1/case-numbers", status=503, retry_after="600")
     with pytest.raises(PlatformUnavailable) as err:
-        client.issue_case_number("key-1", "330110-RS-001")
+        client.issue_case("key-1", "330110-RS-001")
     assert err.value.retry_after == 600.0 and err.value.status == 503
     assert sleeps == []  # the pump, not the client, waits ten minutes
 
@@ -72,7 +72,7 @@ def test_gives_up_after_the_attempts_with_a_retryable_error(
 ) -> None:
     sandbox.faults.add("status", path_prefix="/", count=-1, status=502)
     with pytest.raises(PlatformUnavailable) as err:
-        client.issue_case_number("key-1", "330110-RS-001")
+        client.issue_case("key-1", "330110-RS-001")
     assert err.value.retryable and err.value.status == 502
     assert len(sleeps) == 2  # three attempts
 
@@ -81,7 +81,7 @@ def test_refused_connection_is_unavailable(sandbox: SandboxPlatform, token: str)
     sandbox.stop()
     client = HttpPlatformClient(sandbox.base_url, "K-0001", token, timeout=1, sleep=lambda s: None)
     with pytest.raises(PlatformUnavailable) as err:
-        client.issue_case_number("key-1", "330110-RS-001")
+        client.issue_case("key-1", "330110-RS-001")
     assert err.value.code == "network"
     client.close()
 
@@ -91,10 +91,10 @@ def test_a_stalled_platform_times_out(proxy: FaultProxy, token: str) -> None:
     client = HttpPlatformClient(proxy.url, "K-0001", token, timeout=0.3, sleep=lambda s: None)
     try:
         with pytest.raises(PlatformUnavailable) as err:
-            client.issue_case_number("key-1", "330110-RS-001", attempts=1)
+            client.issue_case("key-1", "330110-RS-001", attempts=1)
         assert err.value.code == "timeout"
         proxy.set()
-        assert client.issue_case_number("key-1", "330110-RS-001").isdigit()
+        assert client.issue_case("key-1", "330110-RS-001").case_no.isdigit()
     finally:
         client.close()
 
@@ -102,9 +102,9 @@ def test_a_stalled_platform_times_out(proxy: FaultProxy, token: str) -> None:
 def test_typed_errors(
     sandbox: SandboxPlatform, client: HttpPlatformClient, make_app: Callable[..., Application]
 ) -> None:
-    client.issue_case_number("key-1", "330110-RS-001")
+    client.issue_case("key-1", "330110-RS-001")
     with pytest.raises(IdempotencyConflict) as conflict:
-        client.issue_case_number("key-1", "330110-OTHER")
+        client.issue_case("key-1", "330110-OTHER")
     assert conflict.value.code == "idempotency_key_reused" and conflict.value.status == 409
     with pytest.raises(PlatformRejected) as rejected:
         client.submit_application(make_app(channel="fax"), "key-2")
@@ -150,7 +150,7 @@ def test_a_captive_portal_is_unavailable_never_a_rejection(portal: str) -> None:
     # Regression guard: an HTML 403/404 from a portal must not mark applications rejected.
     client = HttpPlatformClient(portal, "K-0001", "t", sleep=lambda s: None)
     with pytest.raises(PlatformUnavailable) as err:
-        client.issue_case_number("key-1", "330110-RS-001")
+        client.issue_case("key-1", "330110-RS-001")
     assert err.value.code == "bad_response"
     client.close()
 
