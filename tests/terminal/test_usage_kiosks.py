@@ -13,17 +13,8 @@ from typing import Any
 
 import pytest
 
-from kiosk.flows.base import (
-    Continue,
-    FormSubmitted,
-    Next,
-    NextMaterial,
-    NoticeAccepted,
-    PageCaptured,
-    Rated,
-    ReviewConfirmed,
-    Step,
-)
+from kiosk.flows import base
+from kiosk.flows.base import Next, Step
 from kiosk.flows.complaint import ComplaintFlow
 from kiosk.flows.effects import FileComplaint, SendRating, SubmitApplication
 from kiosk.flows.intents import Choose, PhoneEntered, TextEntered
@@ -72,7 +63,7 @@ class Kiosk:
         outcome = self.runtime.effects.run(effect, session)
         return None if outcome is None else session.flow.handle(outcome)
 
-    def apply(self, *, until: Step = Step.DONE, rating: Rated | None = None) -> None:
+    def apply(self, *, until: Step = Step.DONE, rating: base.Rated | None = None) -> None:
         """A citizen lays their card and applies for 高龄津贴, 20 s at each step, as far
         as ``until``; then rates."""
         rt = self.runtime
@@ -80,16 +71,17 @@ class Kiosk:
         session = rt.sessions.current
         session.identity = CITIZEN
         flow = PromisedFlow(session, rt.catalogue.get(ALLOWANCE))
-        said: dict[Step, Any] = {Step.NOTICE: NoticeAccepted(), Step.FORM: FormSubmitted(ANSWERS),
-                                 Step.RECEIPT: Continue()}  # fmt: skip
+        said: dict[Step, Any] = {Step.NOTICE: base.NoticeAccepted(),
+                                 Step.FORM: base.FormSubmitted(ANSWERS),
+                                 Step.RECEIPT: base.Continue()}  # fmt: skip
         while flow.step is not until:
             self.clock.advance(20)
             if flow.step is Step.MATERIALS:
                 if flow.current_material.required:
-                    flow.handle(PageCaptured(scanned_page(flow.current_material.code)))
-                flow.handle(NextMaterial())
+                    flow.handle(base.PageCaptured(scanned_page(flow.current_material.code)))
+                flow.handle(base.NextMaterial())
             elif flow.step is Step.REVIEW:
-                assert isinstance(flow.handle(ReviewConfirmed()).effect, SubmitApplication)
+                assert isinstance(flow.handle(base.ReviewConfirmed()).effect, SubmitApplication)
                 assert self.run(SubmitApplication()) == Next(Step.RECEIPT)
             elif flow.step is Step.RATING:
                 assert rating is not None
@@ -107,7 +99,7 @@ class Kiosk:
         flow.handle(TextEntered("窗口工作人员态度不好"))
         flow.handle(PhoneEntered(""))
         assert self.run(FileComplaint()) == Next(Step.TICKET)
-        flow.handle(Continue())
+        flow.handle(base.Continue())
 
 
 @pytest.fixture
@@ -135,14 +127,14 @@ def test_what_the_fleet_receives_is_what_the_journeys_did(
 ) -> None:
     server, wall = fleet
     one, two = kiosks
-    one.apply(rating=Rated(5))
+    one.apply(rating=base.Rated(5))
     one.runtime.sessions.end(EndReason.FINISHED)
     one.apply(until=Step.FORM)  # walks away at the form
     one.clock.advance(60)
     one.runtime.sessions.end(EndReason.TIMEOUT)
     two.complain()
     two.runtime.sessions.end(EndReason.FINISHED)
-    two.apply(rating=Rated(2, ("efficiency",)))
+    two.apply(rating=base.Rated(2, ("efficiency",)))
     two.runtime.sessions.end(EndReason.CARD_REMOVED)  # took the card at once: done anyway
 
     for kiosk in kiosks:  # still 09:xx: nothing is sent before the hour has ended

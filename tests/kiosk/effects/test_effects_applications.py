@@ -5,19 +5,9 @@ says who calls back by when."""
 from __future__ import annotations
 
 from kiosk.appointments import AppointmentRules
+from kiosk.flows import base
 from kiosk.flows.assist import ConsentFlow
-from kiosk.flows.base import (
-    Continue,
-    FormSubmitted,
-    Identified,
-    Next,
-    NextMaterial,
-    NoticeAccepted,
-    PageCaptured,
-    Rated,
-    ReviewConfirmed,
-    Step,
-)
+from kiosk.flows.base import Next, Step
 from kiosk.flows.correction import CorrectionFlow
 from kiosk.flows.deferred import DeferredFlow
 from kiosk.flows.effects import FindByNumber, RecordConsent, SendRating, SubmitApplication
@@ -37,10 +27,10 @@ def apply(rt: Runtime) -> PromisedFlow:
     session = rt.sessions.current
     session.identity = session.identity or CITIZEN
     flow = PromisedFlow(session, rt.catalogue.get(ALLOWANCE))
-    flow.handle(NoticeAccepted())
-    assert flow.handle(FormSubmitted(ANSWERS)) == Next(Step.MATERIALS)
+    flow.handle(base.NoticeAccepted())
+    assert flow.handle(base.FormSubmitted(ANSWERS)) == Next(Step.MATERIALS)
     capture_required(flow)
-    assert isinstance(flow.handle(ReviewConfirmed()).effect, SubmitApplication)
+    assert isinstance(flow.handle(base.ReviewConfirmed()).effect, SubmitApplication)
     assert run(rt, SubmitApplication()) == Next(Step.RECEIPT)
     return flow
 
@@ -53,13 +43,13 @@ def test_an_agent_applies_for_a_citizen_on_the_assisted_channel_and_it_is_audite
     session = runtime.sessions.current
     consent = ConsentFlow(session, member, clock=lambda: 0.0)
     assert consent.step is Step.IDENTITY  # the citizen's own card first
-    assert consent.handle(Identified(CITIZEN)) == Next(Step.CONSENT)
+    assert consent.handle(base.Identified(CITIZEN)) == Next(Step.CONSENT)
     assert consent.handle(ConsentGiven("screen")).effect == RecordConsent()
     assert session.assist is not None and session.assist.staff.staff_no == "A-007"
     run(runtime, RecordConsent())
     flow = apply(runtime)
-    flow.handle(Continue())
-    assert isinstance(flow.handle(Rated(5)).effect, SendRating)
+    flow.handle(base.Continue())
+    assert isinstance(flow.handle(base.Rated(5)).effect, SendRating)
     run(runtime, SendRating(5))
     flush(runtime)
     number = session.submission.number
@@ -98,10 +88,10 @@ def test_a_returned_case_is_corrected_at_this_kiosk_and_goes_to_the_same_case(
     assert fix.step is Step.IDENTITY
     session.identity = CITIZEN
     fix.step = Step.NOTICE  # the owner check is covered in the flow tests
-    fix.handle(NoticeAccepted())
-    fix.handle(PageCaptured(scanned_page("household_register")))
-    fix.handle(NextMaterial())
-    fix.handle(ReviewConfirmed())
+    fix.handle(base.NoticeAccepted())
+    fix.handle(base.PageCaptured(scanned_page("household_register")))
+    fix.handle(base.NextMaterial())
+    fix.handle(base.ReviewConfirmed())
     assert run(runtime, SubmitApplication()) == Next(Step.RECEIPT)
     submission = session.submission
     assert submission.number == case_no and submission.kind == "correction"
@@ -118,7 +108,7 @@ def test_a_home_visit_receipt_says_who_calls_back_by_when(runtime: Runtime) -> N
     session.identity = CITIZEN
     flow = DeferredFlow(session, runtime.catalogue.get(PENSION_CHECK))
     flow.handle(
-        FormSubmitted(
+        base.FormSubmitted(
             {
                 "service": "home_visit",
                 "for_whom": "self",
@@ -129,7 +119,7 @@ def test_a_home_visit_receipt_says_who_calls_back_by_when(runtime: Runtime) -> N
             }
         )
     )
-    flow.handle(ReviewConfirmed())
+    flow.handle(base.ReviewConfirmed())
     run(runtime, SubmitApplication())
     sub = session.submission
     assert sub.kind == "deferred" and sub.callback_org == "演示镇便民服务中心"

@@ -4,22 +4,8 @@ when, why, a number to call back) as step machines."""
 from __future__ import annotations
 
 from kiosk.catalogue import Catalogue
-from kiosk.flows.base import (
-    Abort,
-    Back,
-    Continue,
-    FormSubmitted,
-    Identified,
-    Invalid,
-    Next,
-    NextMaterial,
-    NoticeAccepted,
-    PageCaptured,
-    Rated,
-    ReviewConfirmed,
-    Step,
-    Submitted,
-)
+from kiosk.flows import base
+from kiosk.flows.base import Abort, Invalid, Next, Step
 from kiosk.flows.correction import CorrectionFlow
 from kiosk.flows.deferred import DeferredFlow
 from kiosk.flows.effects import CheckOwner, SubmitApplication
@@ -41,21 +27,21 @@ def test_a_correction_asks_for_exactly_the_missing_materials(
     assert flow.step is Step.NOTICE and flow.kind == "correction"
     assert [m.code for m in flow.materials] == missing
     assert flow.materials[1].name.get("zh_CN").startswith("补充材料")
-    assert flow.handle(NoticeAccepted()) == Next(Step.MATERIALS)  # no form again
-    assert flow.handle(NextMaterial()) == Invalid(
+    assert flow.handle(base.NoticeAccepted()) == Next(Step.MATERIALS)  # no form again
+    assert flow.handle(base.NextMaterial()) == Invalid(
         {"household_register": "materials.error.required"}
     )
     for code in missing:
-        flow.handle(PageCaptured(page(code)))
-        flow.handle(NextMaterial())
+        flow.handle(base.PageCaptured(page(code)))
+        flow.handle(base.NextMaterial())
     assert flow.step is Step.REVIEW
-    submit = flow.handle(ReviewConfirmed())
+    submit = flow.handle(base.ReviewConfirmed())
     assert isinstance(submit.effect, SubmitApplication)
-    assert flow.handle(Submitted(Submission(CASE, False, True, kind="correction"))) == Next(
+    assert flow.handle(base.Submitted(Submission(CASE, False, True, kind="correction"))) == Next(
         Step.RECEIPT
     )
-    assert flow.handle(Continue()) == Next(Step.RATING)
-    assert flow.handle(Rated(5)) == Next(Step.DONE)
+    assert flow.handle(base.Continue()) == Next(Step.RATING)
+    assert flow.handle(base.Rated(5)) == Next(Step.DONE)
 
 
 def test_a_correction_found_by_number_checks_the_card_is_the_applicants(
@@ -63,11 +49,11 @@ def test_a_correction_found_by_number_checks_the_card_is_the_applicants(
 ) -> None:
     flow = CorrectionFlow(session, catalogue.get(ALLOWANCE), CASE, ["household_register"])
     assert flow.step is Step.IDENTITY
-    check = flow.handle(Identified(person()))
+    check = flow.handle(base.Identified(person()))
     assert check == Next(Step.SEARCHING) and check.effect == CheckOwner(CASE)
     assert flow.handle(OwnerChecked(False)) == Next(Step.PROBLEM)
     assert flow.problem == "correction.error.not_applicant" and session.identity is None
-    assert flow.handle(Back()) == Abort("flow.cancelled")
+    assert flow.handle(base.Back()) == Abort("flow.cancelled")
 
 
 def test_unknown_ownership_goes_on_and_the_platform_decides(
@@ -94,19 +80,20 @@ def test_a_home_visit_request_asks_who_where_when_why_and_a_phone(
     session: Session, catalogue: Catalogue
 ) -> None:
     flow = DeferredFlow(session, catalogue.get(PENSION_CHECK))
-    assert flow.handle(Identified(person())) == Next(Step.FORM)  # nothing to capture
+    assert flow.handle(base.Identified(person())) == Next(Step.FORM)  # nothing to capture
     assert [f.key for f in flow.fields] == list(DEFERRED)
     missing_address = {k: v for k, v in DEFERRED.items() if k != "address"}
-    assert flow.handle(FormSubmitted(missing_address)) == Invalid(
+    assert flow.handle(base.FormSubmitted(missing_address)) == Invalid(
         {"address": "form.error.required"}
     )
     after_hours = missing_address | {"service": "after_hours"}
-    assert flow.handle(FormSubmitted(after_hours)) == Next(Step.REVIEW)  # no visit: no address
-    flow.handle(Back())
+    assert flow.handle(base.FormSubmitted(after_hours)) == Next(Step.REVIEW)  # no visit: no address
+    flow.handle(base.Back())
     assert flow.step is Step.FORM
     no_name = {k: v for k, v in DEFERRED.items() if k != "family_name"}
-    assert flow.handle(FormSubmitted(no_name)) == Invalid({"family_name": "form.error.required"})
-    assert flow.handle(FormSubmitted(DEFERRED)) == Next(Step.REVIEW)
+    no_name_error = Invalid({"family_name": "form.error.required"})
+    assert flow.handle(base.FormSubmitted(no_name)) == no_name_error
+    assert flow.handle(base.FormSubmitted(DEFERRED)) == Next(Step.REVIEW)
     assert session.answers["phone"] == "13800138000"
-    assert isinstance(flow.handle(ReviewConfirmed()).effect, SubmitApplication)
+    assert isinstance(flow.handle(base.ReviewConfirmed()).effect, SubmitApplication)
     assert flow.kind is FlowKind.DEFERRED

@@ -4,28 +4,10 @@ certificate fetched live, shown, printed on request; a platform that is down is 
 from __future__ import annotations
 
 from kiosk.catalogue import Catalogue
-from kiosk.flows.base import (
-    Abort,
-    Back,
-    Continue,
-    FormSubmitted,
-    Identified,
-    Invalid,
-    Next,
-    Rated,
-    ReviewConfirmed,
-    Step,
-)
+from kiosk.flows import base, intents
+from kiosk.flows.base import Abort, Invalid, Next, Step
 from kiosk.flows.effects import CheckPayment, CreatePayment, FetchCertificate, PrintCertificate
 from kiosk.flows.instant import InstantFlow
-from kiosk.flows.intents import (
-    CertificateReady,
-    Failed,
-    PaymentUpdate,
-    Printed,
-    PrintRequested,
-    Retry,
-)
 from kiosk.session import Session
 from kiosk.upstream.case_models import Payment
 
@@ -39,8 +21,8 @@ def order(status: str = "pending") -> Payment:
 
 
 def to_review(flow: InstantFlow) -> None:
-    assert flow.handle(Identified(person())) == Next(Step.FORM)  # no 告知: the card is enough
-    assert flow.handle(FormSubmitted(ANSWERS)) == Next(Step.REVIEW)
+    assert flow.handle(base.Identified(person())) == Next(Step.FORM)  # no 告知: the card is enough
+    assert flow.handle(base.FormSubmitted(ANSWERS)) == Next(Step.REVIEW)
 
 
 def test_a_free_certificate_is_fetched_shown_printed_and_rated(
@@ -49,17 +31,17 @@ def test_a_free_certificate_is_fetched_shown_printed_and_rated(
     flow = InstantFlow(session, catalogue.get(CERTIFICATE))
     assert flow.materials == []  # the ID card read by the reader is the only material
     to_review(flow)
-    fetch = flow.handle(ReviewConfirmed())
+    fetch = flow.handle(base.ReviewConfirmed())
     assert fetch == Next(Step.FETCH) and isinstance(fetch.effect, FetchCertificate)
-    shown = flow.handle(CertificateReady("330110", object()))
+    shown = flow.handle(intents.CertificateReady("330110", object()))
     assert shown == Next(Step.CERTIFICATE) and isinstance(shown.effect, PrintCertificate)
-    printing = flow.handle(PrintRequested())
+    printing = flow.handle(intents.PrintRequested())
     assert isinstance(printing.effect, PrintCertificate)
-    assert flow.handle(Printed(False, "error.printer.paper_out")) == Next(Step.CERTIFICATE)
+    assert flow.handle(intents.Printed(False, "error.printer.paper_out")) == Next(Step.CERTIFICATE)
     assert flow.print_problem == "error.printer.paper_out"
-    assert flow.handle(Back()) == Invalid({"_": "flow.error.no_back"})
-    assert flow.handle(Continue()) == Next(Step.RATING)  # printing is optional
-    assert flow.handle(Rated(4)) == Next(Step.DONE)
+    assert flow.handle(base.Back()) == Invalid({"_": "flow.error.no_back"})
+    assert flow.handle(base.Continue()) == Next(Step.RATING)  # printing is optional
+    assert flow.handle(base.Rated(4)) == Next(Step.DONE)
     assert flow.case_no == "330110"
 
 
@@ -68,14 +50,14 @@ def test_a_fee_is_paid_by_the_platforms_qr_code_before_anything_is_fetched(
 ) -> None:
     flow = InstantFlow(session, with_fee(catalogue.get(CERTIFICATE), 1000))
     to_review(flow)
-    pay = flow.handle(ReviewConfirmed())
+    pay = flow.handle(base.ReviewConfirmed())
     assert pay == Next(Step.PAYMENT) and isinstance(pay.effect, CreatePayment)
-    poll = flow.handle(PaymentUpdate(order()))
+    poll = flow.handle(intents.PaymentUpdate(order()))
     assert poll == Next(Step.PAYMENT) and poll.effect == CheckPayment("P0000000001")
-    assert flow.handle(Back()) == Next(Step.REVIEW)  # unpaid: may still go back
-    flow.handle(ReviewConfirmed())
-    flow.handle(PaymentUpdate(order()))
-    fetch = flow.handle(PaymentUpdate(order("paid")))
+    assert flow.handle(base.Back()) == Next(Step.REVIEW)  # unpaid: may still go back
+    flow.handle(base.ReviewConfirmed())
+    flow.handle(intents.PaymentUpdate(order()))
+    fetch = flow.handle(intents.PaymentUpdate(order("paid")))
     assert fetch == Next(Step.FETCH) and isinstance(fetch.effect, FetchCertificate)
 
 
@@ -84,10 +66,10 @@ def test_an_expired_payment_order_is_said_and_a_new_one_made(
 ) -> None:
     flow = InstantFlow(session, with_fee(catalogue.get(CERTIFICATE), 1000))
     to_review(flow)
-    flow.handle(ReviewConfirmed())
-    assert flow.handle(PaymentUpdate(order("expired"))) == Next(Step.PAYMENT)
+    flow.handle(base.ReviewConfirmed())
+    assert flow.handle(intents.PaymentUpdate(order("expired"))) == Next(Step.PAYMENT)
     assert flow.notice == "payment.error.expired"
-    again = flow.handle(Retry())
+    again = flow.handle(intents.Retry())
     assert isinstance(again.effect, CreatePayment) and flow.payment_round == 1
 
 
@@ -96,13 +78,14 @@ def test_a_platform_that_is_down_is_told_plainly_and_can_be_tried_again(
 ) -> None:
     flow = InstantFlow(session, catalogue.get(CERTIFICATE))
     to_review(flow)
-    flow.handle(ReviewConfirmed())
+    flow.handle(base.ReviewConfirmed())
     key = "instant.error.offline"
-    assert flow.handle(Failed(key, retry=True)) == Next(Step.PROBLEM) and flow.problem == key
-    retry = flow.handle(Retry())
+    assert flow.handle(intents.Failed(key, retry=True)) == Next(Step.PROBLEM)
+    assert flow.problem == key
+    retry = flow.handle(intents.Retry())
     assert retry == Next(Step.FETCH) and isinstance(retry.effect, FetchCertificate)
-    flow.handle(Failed(key, retry=True))
-    assert flow.handle(Back()) == Abort("flow.cancelled")
+    flow.handle(intents.Failed(key, retry=True))
+    assert flow.handle(base.Back()) == Abort("flow.cancelled")
 
 
 def test_an_id_card_typed_or_scanned_is_not_taken_for_a_card_read(

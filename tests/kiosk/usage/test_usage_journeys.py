@@ -10,19 +10,8 @@ import pytest
 
 from kiosk.appointments import AppointmentRules
 from kiosk.catalogue import Catalogue
-from kiosk.flows.base import (
-    Back,
-    Continue,
-    FormSubmitted,
-    Identified,
-    NoticeAccepted,
-    PageCaptured,
-    Rated,
-    Retake,
-    ReviewConfirmed,
-    Step,
-    Submitted,
-)
+from kiosk.flows import base
+from kiosk.flows.base import Step
 from kiosk.flows.complaint import ComplaintFlow
 from kiosk.flows.intents import Choose, Failed, Filed, PhoneEntered, Scanned, StartScan, TextEntered
 from kiosk.flows.promised import PromisedFlow
@@ -43,13 +32,13 @@ SECONDS = 30  # spent at every step
 def walk(kiosk: Kiosk, flow: PromisedFlow, until: Step) -> None:
     """Take ``flow`` to ``until``, ``SECONDS`` at each step."""
     said: dict[Step, Any] = {
-        Step.IDENTITY: Identified(CITIZEN),
-        Step.NOTICE: NoticeAccepted(),
-        Step.FORM: FormSubmitted(ANSWERS),
-        Step.REVIEW: ReviewConfirmed(),
-        Step.SUBMIT: Submitted(Submission("LS-1", provisional=True, printed=True)),
-        Step.RECEIPT: Continue(),
-        Step.RATING: Rated(5),
+        Step.IDENTITY: base.Identified(CITIZEN),
+        Step.NOTICE: base.NoticeAccepted(),
+        Step.FORM: base.FormSubmitted(ANSWERS),
+        Step.REVIEW: base.ReviewConfirmed(),
+        Step.SUBMIT: base.Submitted(Submission("LS-1", provisional=True, printed=True)),
+        Step.RECEIPT: base.Continue(),
+        Step.RATING: base.Rated(5),
     }
     while flow.step is not until:
         kiosk.clock.advance(SECONDS)
@@ -115,7 +104,7 @@ def test_backing_out_and_going_elsewhere(kiosk: Kiosk, catalogue: Catalogue) -> 
     session.identity = CITIZEN  # laid on the reader at the attract screen
     flow = PromisedFlow(session, catalogue.get(ALLOWANCE))
     assert flow.step is Step.NOTICE
-    flow.handle(Back())  # out of the journey at its first step
+    flow.handle(base.Back())  # out of the journey at its first step
     tracking = TrackingFlow(session, AppointmentRules(), lambda: NOW)
     tracking.handle(StartScan())
     start(kiosk, catalogue)  # home, and another matter: the look-up is left
@@ -135,9 +124,9 @@ def test_retakes_complaints_and_failed_scans(kiosk: Kiosk, catalogue: Catalogue)
     flow = start(kiosk, catalogue)
     walk(kiosk, flow, Step.MATERIALS)
     code = flow.current_material.code
-    flow.handle(PageCaptured(scanned_page(code)))
-    flow.handle(Retake())
-    flow.handle(Retake())  # nothing left to retake: still counted as the citizen asked
+    flow.handle(base.PageCaptured(scanned_page(code)))
+    flow.handle(base.Retake())
+    flow.handle(base.Retake())  # nothing left to retake: still counted as the citizen asked
     session = kiosk.sessions.current
     complaint = ComplaintFlow(session)
     complaint.handle(Choose("efficiency"))
