@@ -14,17 +14,9 @@ import pytest
 
 from config import CATALOGUE_FILE
 from devices.printer import Element, KeyValue, Text, decode, encode, get_profile
+from kiosk import receipts
 from kiosk.catalogue.loader import load_catalogue
 from kiosk.guide import guide_sections
-from kiosk.receipts import (
-    AcceptanceData,
-    AppointmentData,
-    NoticeData,
-    NoticeMaterial,
-    acceptance_receipt,
-    appointment_slip,
-    notice_sheet,
-)
 from kiosk.receipts.certificate import complaint_slip, guide_sheet
 from tests.support.linebreak import break_faults
 
@@ -53,7 +45,7 @@ def documents(matter) -> dict[str, list[Element]]:  # type: ignore[no-untyped-de
     """Each paper document the kiosk prints, for ``matter``."""
     name = matter.name.get("zh_CN")
     materials = [
-        NoticeMaterial(
+        receipts.NoticeMaterial(
             name=m.name.get("zh_CN"),
             required=m.required,
             provided=i % 2 == 0,
@@ -62,8 +54,8 @@ def documents(matter) -> dict[str, list[Element]]:  # type: ignore[no-untyped-de
         for i, m in enumerate(matter.materials)
     ]
     return {
-        "notice": notice_sheet(
-            NoticeData(
+        "notice": receipts.notice_sheet(
+            receipts.NoticeData(
                 matter_name=name,
                 matter_code=matter.code,
                 materials=materials,
@@ -75,8 +67,8 @@ def documents(matter) -> dict[str, list[Element]]:  # type: ignore[no-untyped-de
                 fee="不收费",
             )
         ),
-        "receipt": acceptance_receipt(
-            AcceptanceData(
+        "receipt": receipts.acceptance_receipt(
+            receipts.AcceptanceData(
                 matter_name=name,
                 matter_code=matter.code,
                 applicant_name="测试甲",
@@ -89,8 +81,8 @@ def documents(matter) -> dict[str, list[Element]]:  # type: ignore[no-untyped-de
                 promised_estimate=True,
             )
         ),
-        "slip": appointment_slip(
-            AppointmentData(
+        "slip": receipts.appointment_slip(
+            receipts.AppointmentData(
                 appointment_number="A-023",
                 matter_name=name,
                 matter_code=matter.code,
