@@ -3,8 +3,9 @@ every submission completes, and no acknowledged chunk is uploaded twice."""
 
 from __future__ import annotations
 
+import dataclasses as dc
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -15,12 +16,6 @@ from sandbox.faultproxy import FaultProxy
 
 MakeSub = Callable[..., Submission]
 KB = 1024
-
-
-def _client(proxy: FaultProxy, token: str, timeout: float) -> HttpPlatformClient:
-    return HttpPlatformClient(
-        proxy.url, "K-0001", token, timeout=timeout, backoff=Backoff(attempts=1)
-    )
 
 
 def _assert_once_and_whole(
@@ -42,6 +37,36 @@ def _assert_once_and_whole(
         assert offsets == sorted(set(offsets))
 
 
+@dc.dataclass
+class Link:
+    """The outbox sending to the sandbox through the fault proxy; faults go on ``proxy``."""
+
+    sandbox: SandboxPlatform
+    proxy: FaultProxy
+    outbox: Outbox
+    token: str
+    clients: list[HttpPlatformClient] = dc.field(default_factory=list)
+
+    def client(self, timeout: float) -> HttpPlatformClient:
+        """A client through the proxy that tries once, closed when the test ends."""
+        c = HttpPlatformClient(
+            self.proxy.url, "K-0001", self.token, timeout=timeout, backoff=Backoff(attempts=1)
+        )
+        self.clients.append(c)
+        return c
+
+    def assert_once_and_whole(self, prov: str, sub: Submission) -> None:
+        _assert_once_and_whole(self.sandbox, self.outbox, prov, sub)
+
+
+@pytest.fixture
+def link(sandbox: SandboxPlatform, proxy: FaultProxy, outbox: Outbox, token: str) -> Iterator[Link]:
+    ln = Link(sandbox, proxy, outbox, token)
+    yield ln
+    for c in ln.clients:
+        c.close()
+
+
 @pytest.mark.parametrize(
     ("toxic", "timeout"),
     [
@@ -53,26 +78,19 @@ def _assert_once_and_whole(
     ids=["reset", "stall", "cut-first-chunk", "cut-mid-second-chunk"],
 )
 def test_a_failure_then_recovery_sends_everything_once(
-    sandbox: SandboxPlatform,
-    proxy: FaultProxy,
-    outbox: Outbox,
-    token: str,
-    make_sub: MakeSub,
-    toxic: dict[str, object],
-    timeout: float,
+    link: Link, make_sub: MakeSub, toxic: dict[str, object], timeout: float
 ) -> None:
-    client = _client(proxy, token, timeout)
+    client, outbox = link.client(timeout), link.outbox
     sub = make_sub(sizes=(600 * KB, 5 * KB))
     prov = outbox.enqueue(sub).provisional_no
     outbox.try_reserve_case_number(outbox.enqueue(make_sub(sizes=())), client)  # a 2nd, smaller one
-    proxy.set(**toxic)
+    link.proxy.set(**toxic)
     pump = OutboxPump(outbox, client)
     first = pump.run_once()
     assert first.failed == 1 and first.error in ("network", "timeout")
-    proxy.set()
+    link.proxy.set()
     assert pump.run_once(force=True).remaining == 0
-    _assert_once_and_whole(sandbox, outbox, prov, sub)
-    client.close()
+    link.assert_once_and_whole(prov, sub)
 
 
 @pytest.mark.parametrize(
@@ -81,22 +99,14 @@ def test_a_failure_then_recovery_sends_everything_once(
     ids=["latency-1s", "32KB/s"],
 )
 def test_slow_links_still_deliver(
-    sandbox: SandboxPlatform,
-    proxy: FaultProxy,
-    outbox: Outbox,
-    token: str,
-    make_sub: MakeSub,
-    toxic: dict[str, object],
-    sizes: tuple[int, ...],
-    chunk: int,
+    link: Link, make_sub: MakeSub, toxic: dict[str, object], sizes: tuple[int, ...], chunk: int
 ) -> None:
-    client = _client(proxy, token, timeout=5.0)
+    client = link.client(timeout=5.0)
     sub = make_sub(sizes=sizes)
-    prov = outbox.enqueue(sub).provisional_no
-    proxy.set(**toxic)
-    assert OutboxPump(outbox, client, chunk_size=chunk).run_once().sent == 1
-    _assert_once_and_whole(sandbox, outbox, prov, sub)
-    client.close()
+    prov = link.outbox.enqueue(sub).provisional_no
+    link.proxy.set(**toxic)
+    assert OutboxPump(link.outbox, client, chunk_size=chunk).run_once().sent == 1
+    link.assert_once_and_whole(prov, sub)
 
 
 def test_lost_answers_are_absorbed_by_the_idempotency_keys(
