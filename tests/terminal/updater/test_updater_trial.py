@@ -60,6 +60,13 @@ def restart_asked(updater: Updater) -> str | None:
     return None if doc is None else str(doc["version"])
 
 
+def rolled_back(kiosk: Layout, updater: Updater) -> st.UpdaterState:
+    """The next step, which must go back to 0.1.0; its state, to read why."""
+    s = updater.step()
+    assert s.state == "rolled_back" and kiosk.get("current") == "0.1.0", s
+    return s
+
+
 def test_a_version_that_proves_itself_is_committed(kiosk: Layout) -> None:
     now = [1000.0]
     updater = installed(kiosk, now)
@@ -89,9 +96,8 @@ def test_a_failed_health_check_rolls_back_and_says_why(kiosk: Layout) -> None:
     updater = installed(kiosk, now)
     updater.step()
     prove(updater, 1005.0, attract=True, devices=False, outbox=True)
-    s = updater.step()
-    assert (s.state, s.reason) == ("rolled_back", "health_failed")
-    assert "devices: printer offline" in s.detail
+    s = rolled_back(kiosk, updater)
+    assert s.reason == "health_failed" and "devices: printer offline" in s.detail
     assert kiosk.get("current") == kiosk.get("good") == "0.1.0"
     assert restart_asked(updater) == "0.1.0"  # the running bad version restarts back
     assert kiosk.installed() == ["0.1.0"]  # the bad version's folder is gone
@@ -105,9 +111,7 @@ def test_a_crash_looping_version_never_commits(kiosk: Layout) -> None:
     updater.step()
     # the launcher logs each start; this version dies before it writes any proof
     (updater.updates / "starts.log").write_text("".join(f"{1000 + i} 0.2.0\n" for i in range(4)))
-    s = updater.step()
-    assert (s.state, s.reason) == ("rolled_back", "crash_loop")
-    assert kiosk.get("current") == "0.1.0"
+    assert rolled_back(kiosk, updater).reason == "crash_loop"
 
 
 def test_a_version_that_does_not_prove_itself_in_time_goes_back(kiosk: Layout) -> None:
@@ -118,12 +122,8 @@ def test_a_version_that_does_not_prove_itself_in_time_goes_back(kiosk: Layout) -
     now[0] = 1599.0
     assert updater.step().state == "installed"
     now[0] = 1601.0
-    s = updater.step()
-    assert (s.state, s.reason, s.detail) == (
-        "rolled_back",
-        "health_timeout",
-        "not shown in time: fleet",
-    )
+    s = rolled_back(kiosk, updater)
+    assert (s.reason, s.detail) == ("health_timeout", "not shown in time: fleet")
 
 
 def test_a_new_version_waits_for_the_update_hours(kiosk: Layout) -> None:
@@ -155,9 +155,7 @@ def test_a_decision_cut_by_a_kill_is_carried_out(kiosk: Layout) -> None:
     assert s.trial is not None
     s.trial.verdict, s.trial.reason, s.trial.detail = "rolled_back", "health_failed", "x"
     st.save(updater.state_file, s)  # written down, then killed before the link moved
-    s = updater.step()
-    assert (s.state, s.reason) == ("rolled_back", "health_failed")
-    assert kiosk.get("current") == "0.1.0"
+    assert rolled_back(kiosk, updater).reason == "health_failed"
 
 
 def test_a_switch_cut_by_a_kill_is_finished(kiosk: Layout) -> None:
