@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from devices.idcard import FIXTURES, CardWatcher, IdCardReader, InvalidCardData
+from devices.idcard import FIXTURES, CardWatcher, IdCardReader, InvalidCardData, SamSimulator
 from devices.idcard.records import IdCardRecord
 from devices.status import DeviceError, DeviceState
 from tests.support.card_watch import WatchEvents
@@ -19,17 +19,25 @@ class Events(WatchEvents):
         return CardWatcher(reader, **options, **self.callbacks)
 
 
+def watching(
+    make_reader: MakeReader, card: Any = None, **options: Any
+) -> tuple[SamSimulator, Events, CardWatcher]:
+    """A watcher on a reader for ``card`` (options as make_reader's), the events it
+    reports, and the card's side of the wire."""
+    reader, events = make_reader(card, **options), Events()
+    return make_reader.sim(reader), events, events.watch(reader)
+
+
 def test_insert_and_remove_are_reported_once_each(make_reader: MakeReader) -> None:
-    reader, events = make_reader(scenario="no_card"), Events()
-    watcher = events.watch(reader)
+    sim, events, watcher = watching(make_reader, scenario="no_card")
     watcher.poll_once()
     assert events.drain() == [("state", DeviceState.ONLINE)]
-    make_reader.sim(reader).insert("elder")
+    sim.insert("elder")
     watcher.poll_once()
     watcher.poll_once()
     assert events.drain() == [("inserted", FIXTURES["elder"])]
     assert watcher.card_present
-    make_reader.sim(reader).remove()
+    sim.remove()
     watcher.poll_once()
     watcher.poll_once()
     assert events.drain() == [("removed", None)]
@@ -37,12 +45,11 @@ def test_insert_and_remove_are_reported_once_each(make_reader: MakeReader) -> No
 
 
 def test_swapping_cards_reports_both(make_reader: MakeReader) -> None:
-    reader, events = make_reader("young"), Events()
-    watcher = events.watch(reader)
+    sim, events, watcher = watching(make_reader, "young")
     watcher.poll_once()
-    make_reader.sim(reader).remove()
+    sim.remove()
     watcher.poll_once()
-    make_reader.sim(reader).insert("hmt")
+    sim.insert("hmt")
     watcher.poll_once()
     kinds = [(k, p) for k, p in events.drain() if k != "state"]
     assert kinds == [
@@ -54,29 +61,26 @@ def test_swapping_cards_reports_both(make_reader: MakeReader) -> None:
 
 def test_an_unreadable_card_is_reported_once_as_an_error(make_reader: MakeReader) -> None:
     bad: IdCardRecord = FIXTURES["elder"].replace(id_number="110101194305120020")
-    reader, events = make_reader(bad), Events()
-    watcher = events.watch(reader)
+    sim, events, watcher = watching(make_reader, bad)
     watcher.poll_once()
     watcher.poll_once()
     (error,) = [p for k, p in events.drain() if k == "error"]
     assert isinstance(error, InvalidCardData)
     assert watcher.card_present
-    make_reader.sim(reader).remove()
+    sim.remove()
     watcher.poll_once()
     assert [k for k, _ in events.drain()] == []  # never inserted, so never removed
 
 
 def test_a_card_pulled_away_during_the_read_is_not_reported(make_reader: MakeReader) -> None:
-    reader, events = make_reader("elder", scenario="removed_during_read"), Events()
-    watcher = events.watch(reader)
+    _, events, watcher = watching(make_reader, "elder", scenario="removed_during_read")
     watcher.poll_once()
     watcher.poll_once()
     assert events.drain() == [("state", DeviceState.ONLINE)]
 
 
 def test_sam_not_authorised_is_a_hardware_error(make_reader: MakeReader) -> None:
-    reader, events = make_reader("elder", scenario="sam_not_authorised"), Events()
-    watcher = events.watch(reader)
+    _, events, watcher = watching(make_reader, "elder", scenario="sam_not_authorised")
     watcher.poll_once()
     got = events.drain()
     assert got[0] == ("state", DeviceState.HARDWARE_ERROR)
@@ -85,10 +89,9 @@ def test_sam_not_authorised_is_a_hardware_error(make_reader: MakeReader) -> None
 
 
 def test_the_reader_unplugged_counts_as_the_card_taken_away(make_reader: MakeReader) -> None:
-    reader, events = make_reader("elder"), Events()
-    watcher = events.watch(reader)
+    sim, events, watcher = watching(make_reader, "elder")
     watcher.poll_once()
-    make_reader.sim(reader).stop()
+    sim.stop()
     watcher.poll_once()
     watcher.poll_once()
     got = events.drain()
@@ -133,10 +136,9 @@ def test_the_thread_reports_events_and_survives_a_failing_callback(
 def test_timeouts_are_errors_but_not_removals(make_reader: MakeReader) -> None:
     from devices.idcard import Timeouts
 
-    reader, events = make_reader("elder", timeouts=Timeouts(0.1, 0.1)), Events()
-    watcher = events.watch(reader)
+    sim, events, watcher = watching(make_reader, "elder", timeouts=Timeouts(0.1, 0.1))
     watcher.poll_once()
-    make_reader.sim(reader).scenario = "slow"  # 0.25 s per reply: longer than the timeout
+    sim.scenario = "slow"  # 0.25 s per reply: longer than the timeout
     watcher.poll_once()
     got = events.drain()
     assert [k for k, _ in got] == ["state", "inserted", "error"]
@@ -152,11 +154,10 @@ def test_timeouts_are_errors_but_not_removals(make_reader: MakeReader) -> None:
 def test_a_card_swapped_within_one_poll_is_heard_removed_then_inserted(
     make_reader: MakeReader,
 ) -> None:
-    reader, events = make_reader("young"), Events()
-    watcher = events.watch(reader)
+    sim, events, watcher = watching(make_reader, "young")
     watcher.poll_once()
-    make_reader.sim(reader).remove()
-    make_reader.sim(reader).insert("hmt")  # before the next poll
+    sim.remove()
+    sim.insert("hmt")  # before the next poll
     watcher.poll_once()
     watcher.poll_once()  # and the new card stays quiet while it lies there
     kinds = [(k, p) for k, p in events.drain() if k != "state"]
@@ -169,12 +170,11 @@ def test_a_card_swapped_within_one_poll_is_heard_removed_then_inserted(
 
 
 def test_the_same_card_lying_on_the_reader_is_reported_once(make_reader: MakeReader) -> None:
-    reader, events = make_reader("elder"), Events()
-    watcher = events.watch(reader)
+    sim, events, watcher = watching(make_reader, "elder")
     for _ in range(3):
         watcher.poll_once()
-    make_reader.sim(reader).remove()
-    make_reader.sim(reader).insert("elder")  # lifted and laid down again between two polls
+    sim.remove()
+    sim.insert("elder")  # lifted and laid down again between two polls
     watcher.poll_once()
     assert [k for k, _ in events.drain() if k != "state"] == ["inserted"]
 
@@ -183,10 +183,9 @@ def test_a_card_swapped_for_an_unreadable_one_is_removed_then_refused(
     make_reader: MakeReader,
 ) -> None:
     bad: IdCardRecord = FIXTURES["elder"].replace(id_number="110101194305120020")
-    reader, events = make_reader("young"), Events()
-    watcher = events.watch(reader)
+    sim, events, watcher = watching(make_reader, "young")
     watcher.poll_once()
-    make_reader.sim(reader).insert(bad)
+    sim.insert(bad)
     watcher.poll_once()
     watcher.poll_once()
     got = [(k, p if k != "error" else type(p)) for k, p in events.drain() if k != "state"]
