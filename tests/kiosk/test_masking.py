@@ -28,7 +28,9 @@ RULES = ROOT / "kiosk" / "masking.py"
         (masking.mask_id_number, "11010119430101001X", "1101**********001X"),
         (masking.mask_id_number, " 110101194301010012 ", "1101**********0012"),
         (masking.mask_id_number, "CAN310880101002", "CAN3*******1002"),
+        (masking.mask_id_number, "110101194501011236", "1101**********1236"),
         (masking.mask_id_number, "12345678", "********"),
+        (masking.mask_id_number, "1234", "****"),
         # names: the family name (first character) kept, the given name masked
         (masking.mask_name, "王秀英", "王**"),
         (masking.mask_name, "李", "李*"),

@@ -1,4 +1,5 @@
-"""Translations in step, masking rules, and the log redaction safety net."""
+"""Translations in step and the log redaction safety net (the masking rules themselves
+are pinned in test_masking.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import pytest
 from config import I18N_DIR
 from kiosk.i18n import Translator, load_messages
 from kiosk.logs import redact, setup_logging
-from kiosk.masking import mask_id_number, mask_name, mask_pan, mask_phone
 from tests.support import ROOT
 
 
@@ -45,21 +45,6 @@ def test_bad_language_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="flat JSON object"):
         load_messages("xx", tmp_path)
     assert I18N_DIR.is_dir()
-
-
-@pytest.mark.parametrize(
-    ("fn", "value", "expected"),
-    [
-        (mask_id_number, "110101194501011236", "1101**********1236"),
-        (mask_id_number, "1234", "****"),
-        (mask_name, "王秀英", "王**"),
-        (mask_name, "李", "李*"),
-        (mask_phone, "13800138000", "138****8000"),
-        (mask_pan, "6222020200112233446", "622202*********3446"),
-    ],
-)
-def test_masking_rules(fn: object, value: str, expected: str) -> None:
-    assert fn(value) == expected  # type: ignore[operator]
 
 
 def test_redact_masks_anything_shaped_like_personal_numbers() -> None:
