@@ -370,14 +370,8 @@ def test_an_assisted_application_is_on_the_assisted_channel_and_audited(
     summary = assisted.run(app, pilot, tmp_path)
     assert summary["channel"] == "assisted" and summary["rating_names_agent"]
     actions = [(e["action"], e["outcome"]) for e in summary["audit"]]
-    assert actions == [
-        ("sign_in", "ok"),
-        ("consent", "ok"),
-        ("biometric_consent", "ok"),
-        ("submit", "ok"),
-        ("rating", "ok"),
-        ("sign_out", "ok"),
-    ]
+    steps = ["sign_in", "consent", "biometric_consent", "submit", "rating", "sign_out"]
+    assert actions == [(step, "ok") for step in steps]  # each in this order, none refused
     submit = summary["audit"][3]
     assert submit["staff_no"] == STAFF_NO and submit["matter_code"] == assisted.MATTER
     assert submit["subject"] == f"李** {ELDER.id_number[:4]}**********{ELDER.id_number[-4:]}"
