@@ -43,6 +43,17 @@ def watch(pcscd: PcscdService) -> Any:
         reader.close()
 
 
+def reported_at_start(
+    virtual_card: MakeCard, watch: Any, card: str, record: object
+) -> tuple[Events, ReaderSupervisor]:
+    """``card`` lies in the reader before the supervisor starts; it is read as ``record``."""
+    virtual_card(card)
+    events = Events()
+    supervisor = watch(events)
+    assert events.next("inserted") == ("inserted", record)
+    return events, supervisor
+
+
 def test_insert_and_remove_are_reported_once_each(virtual_card: MakeCard, watch: Any) -> None:
     card, events = virtual_card("ssc", scenario="no_card"), Events()
     supervisor = watch(events)
@@ -83,10 +94,7 @@ def test_a_card_already_in_the_reader_is_reported_at_start(
     virtual_card: MakeCard, watch: Any
 ) -> None:
     # pyscard #231: its CardMonitor gives no event for a card present at start
-    virtual_card("bank")
-    events = Events()
-    watch(events)
-    assert events.next("inserted") == ("inserted", DEBIT)
+    reported_at_start(virtual_card, watch, "bank", DEBIT)
 
 
 def test_an_unreadable_card_is_reported_once_as_an_error(
@@ -106,10 +114,7 @@ def test_pcscd_restarting_is_survived(
     virtual_card: MakeCard, watch: Any, pcscd: PcscdService
 ) -> None:
     pcscd.require_control()
-    virtual_card("ssc")
-    events = Events()
-    watch(events)
-    assert events.next("inserted") == ("inserted", SSC_CARD)
+    events, _ = reported_at_start(virtual_card, watch, "ssc", SSC_CARD)
     pcscd.stop()
     seen = events.until(("removed", None))
     assert ("state", DeviceState.NO_DEVICE) in seen
@@ -123,10 +128,7 @@ def test_the_reader_vanishing_and_coming_back(
     virtual_card: MakeCard, watch: Any, pcscd: PcscdService
 ) -> None:
     pcscd.require_control()
-    virtual_card("bank")
-    events = Events()
-    supervisor = watch(events)
-    assert events.next("inserted") == ("inserted", DEBIT)
+    events, supervisor = reported_at_start(virtual_card, watch, "bank", DEBIT)
     pcscd.restart(virtual_readers=False)  # pcscd up, our reader gone (like an unplug)
     seen = events.until(("removed", None))
     assert ("state", DeviceState.NO_DEVICE) in seen
