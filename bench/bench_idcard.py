@@ -1,6 +1,6 @@
 """A full ID card read (find → select → read) against the simulated SAM, vs the wire time.
 
-Run: ``.venv/bin/python bench/bench_idcard.py [--cycles N] [--baud 115200]``.
+Run: ``.venv/bin/python bench/bench_idcard.py [--cycles N] [--baud 115200] [--no-write]``.
 
 The driver talks to the simulator over a real pty through pyserial, so this measures the
 codec, the serial path and the driver's own overhead. A pty has no baud rate, so the
@@ -14,9 +14,7 @@ read time on top.
 
 from __future__ import annotations
 
-import argparse
-
-from results_file import write_section
+from results_file import arguments, write_section
 from timing import spread_ms, times_ms
 
 from devices.idcard import FIXTURES, IdCardReader, SamSimulator
@@ -43,36 +41,24 @@ def run(cycles: int, baud: int, pace: bool) -> list[float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = arguments(__doc__)
     parser.add_argument("--cycles", type=int, default=30)
     parser.add_argument("--baud", type=int, default=115200)
-    parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
     args = parser.parse_args()
     wire = wire_ms(REQUEST_BYTES + REPLY_BYTES, args.baud)
-    print(f"ID card read cycle, {args.cycles} cycles, {args.baud} baud 8N1")
     reply = wire_ms(1295, args.baud)
-    print(f"wire time: cycle {wire:.1f} ms; the 1295-byte read reply {reply:.1f} ms")
-    print()
-    print(f"{'mode':<10}{'mean ms':>10}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}{'vs wire':>10}")
     rows = []
     for label, pace in (("paced", True), ("unpaced", False)):
         mean, p50, p95, top = spread_ms(run(args.cycles, args.baud, pace))
-        row = (label, mean, p50, p95, top, mean / wire)
-        rows.append(row)
-        print(
-            f"{label:<10}{row[1]:>10.1f}{row[2]:>10.1f}{row[3]:>10.1f}{row[4]:>10.1f}{row[5]:>9.2f}x"
+        rows.append(
+            f"| {label} | {mean:.1f} | {p50:.1f} | {p95:.1f} | {top:.1f} | {mean / wire:.2f}x |"
         )
+    head = "| mode | mean ms | p50 ms | p95 ms | max ms | vs wire |\n|---|---|---|---|---|---|"
+    table = "\n".join([head, *rows])
+    print(f"ID card read cycle, {args.cycles} cycles, {args.baud} baud 8N1")
+    print(f"wire time: cycle {wire:.1f} ms; the 1295-byte read reply {reply:.1f} ms\n")
+    print(table)
     if not args.no_write:
-        table = "\n".join(
-            [
-                "| mode | mean ms | p50 ms | p95 ms | max ms | vs wire |",
-                "|---|---|---|---|---|---|",
-                *(
-                    f"| {r[0]} | {r[1]:.1f} | {r[2]:.1f} | {r[3]:.1f} | {r[4]:.1f} | {r[5]:.2f}x |"
-                    for r in rows
-                ),
-            ]
-        )
         note = (
             f"find → select → read, {args.cycles} cycles at {args.baud} baud 8N1 against the "
             f"simulated SAM on a pty (bench/bench_idcard.py). Wire time of a cycle: {wire:.1f} "

@@ -18,13 +18,12 @@ on_inserted: dominated by pcscd polling the vpcd driver every 0.4 s.
 
 from __future__ import annotations
 
-import argparse
 import queue
 import tempfile
 import time
 from pathlib import Path
 
-from results_file import write_section
+from results_file import arguments, write_section
 from timing import spread_ms, times_ms
 
 from devices.smartcard import CardChannel, ReaderSupervisor, SmartCardReader, VirtualCard, read_any
@@ -82,10 +81,9 @@ def insert_to_event(samples: int) -> list[float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = arguments(__doc__)
     parser.add_argument("--cycles", type=int, default=50)
     parser.add_argument("--inserts", type=int, default=5)
-    parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
     args = parser.parse_args()
     service = PcscdService(Path(tempfile.mkdtemp(prefix="bench-pcscd-"))).ensure()
     try:

@@ -6,6 +6,7 @@ replaced, stamped with the date and the machine.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 import platform
@@ -15,6 +16,14 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 HEADER = "# Benchmark results\n\nWritten by the scripts in bench/, each into its own section.\n"
 
 Section = tuple[str, list[str], dict[str, list[str]]]  # title, lead lines, subsections
+
+
+def arguments(doc: str) -> argparse.ArgumentParser:
+    """A benchmark's command line: described by the first line of its ``doc``, and with
+    ``--no-write`` to print the figures without recording them in RESULTS.md."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
+    return parser
 
 
 def machine() -> str:

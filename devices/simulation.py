@@ -11,7 +11,9 @@ camera — passes a :class:`Simulators` to the opener, which records each simula
 from __future__ import annotations
 
 import dataclasses as dc
-from collections.abc import Mapping
+import os
+import threading
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Self, TypeVar
 
 from devices.status import DeviceState
@@ -65,6 +67,51 @@ class ServedSimulator:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class ServingThread:
+    """The daemon thread a simulator serves its wire on, and a pipe that wakes it.
+
+    ``target`` runs from :meth:`start` until :attr:`stopping` is set; it waits in
+    ``select`` on :attr:`wake_fd` beside its own descriptors, so that :meth:`wake` (after
+    a change to what it serves) and :meth:`stop` reach it at once. Waits of its own go
+    through ``stopping.wait(seconds)``, which a stop cuts short.
+    """
+
+    def __init__(self, target: Callable[[], None], name: str) -> None:
+        self.stopping = threading.Event()
+        self.wake_fd = -1  # the pipe's read end, for the thread's select
+        self._wake_w = -1
+        self._target, self._name = target, name
+        self._thread: threading.Thread | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self.wake_fd, self._wake_w = os.pipe()
+        self.stopping.clear()
+        self._thread = threading.Thread(target=self._target, name=self._name, daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        if self._thread is not None:
+            os.write(self._wake_w, b"x")
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Set :attr:`stopping`, wake the thread, wait for it to end, close the pipe."""
+        if self._thread is None:
+            return
+        self.stopping.set()
+        self.wake()
+        self._thread.join(timeout)
+        self._thread = None
+        os.close(self.wake_fd)
+        os.close(self._wake_w)
+        self.wake_fd, self._wake_w = -1, -1
 
 
 class SimulatedCable:

@@ -60,6 +60,11 @@ FOREIGN_PERMANENT = {
     "card_version": Field(236, 4),
     "authority": Field(240, 8),
 }
+LAYOUTS = {
+    CardType.RESIDENT: RESIDENT,
+    CardType.HMT_PERMIT: HMT_PERMIT,
+    CardType.FOREIGN_PERMANENT: FOREIGN_PERMANENT,
+}
 _FLAGS = {" ": CardType.RESIDENT, "\x00": CardType.RESIDENT}
 _FLAGS |= {"I": CardType.FOREIGN_PERMANENT, "J": CardType.HMT_PERMIT}
 _REFUSED = {"Y": "2023 foreigner permanent-residence card: its layout is not confirmed yet"}
@@ -79,12 +84,19 @@ def card_type_of(text: bytes) -> CardType:
 
 
 def decode_text(text: bytes, photo: bytes = b"", fingerprint: bytes | None = None) -> IdCardRecord:
-    """Decode and check a text block; raise UnsupportedCard or InvalidCardData if wrong."""
+    """Decode and check a text block; raise UnsupportedCard or InvalidCardData if wrong.
+
+    ``photo`` and ``fingerprint`` come from the chip's other blocks and are kept as given.
+    """
     kind = card_type_of(text)
-    if kind is CardType.FOREIGN_PERMANENT:
-        return _decode_foreign(text, photo, fingerprint)
-    layout = RESIDENT if kind is CardType.RESIDENT else HMT_PERMIT
-    f = {name: _read(text, field, name) for name, field in layout.items()}
+    f = {name: _read(text, field, name) for name, field in LAYOUTS[kind].items()}
+    foreign = kind is CardType.FOREIGN_PERMANENT
+    record = _decode_foreign(f) if foreign else _decode_resident(f, kind)
+    return record.replace(photo_wlt=photo, fingerprint=fingerprint)
+
+
+def _decode_resident(f: dict[str, str], kind: CardType) -> IdCardRecord:
+    """A resident ID card or an HMT permit: the same layout but for nation and the pass."""
     birth = _date(f["birth"], "birth")
     number = _citizen_id(f["id_number"], birth)
     extra: dict[str, str] = {}
@@ -104,14 +116,11 @@ def decode_text(text: bytes, photo: bytes = b"", fingerprint: bytes | None = Non
         authority=f["authority"],
         valid_from=valid_from,
         valid_until=valid_until,
-        photo_wlt=photo,
-        fingerprint=fingerprint,
         extra=extra,
     )
 
 
-def _decode_foreign(text: bytes, photo: bytes, fingerprint: bytes | None) -> IdCardRecord:
-    f = {name: _read(text, field, name) for name, field in FOREIGN_PERMANENT.items()}
+def _decode_foreign(f: dict[str, str]) -> IdCardRecord:
     english = _required(f["english_name"], "english_name")
     number = f["id_number"].upper()
     if not _PERMANENT_NUMBER.fullmatch(number):
@@ -130,8 +139,6 @@ def _decode_foreign(text: bytes, photo: bytes, fingerprint: bytes | None) -> IdC
         authority=f["authority"],
         valid_from=valid_from,
         valid_until=valid_until,
-        photo_wlt=photo,
-        fingerprint=fingerprint,
         extra={
             "english_name": english,
             "nationality": f["nationality"],
@@ -144,12 +151,7 @@ def encode_text(record: IdCardRecord) -> bytes:
     """The text block a card with this record would carry (ValueError if a field is too long)."""
     buf = bytearray(" ".encode("utf-16-le") * (TEXT_SIZE // 2))
     values = _field_values(record)
-    layout = {
-        CardType.RESIDENT: RESIDENT,
-        CardType.HMT_PERMIT: HMT_PERMIT,
-        CardType.FOREIGN_PERMANENT: FOREIGN_PERMANENT,
-    }[record.card_type]
-    for name, field in layout.items():
+    for name, field in LAYOUTS[record.card_type].items():
         _put(buf, field, values[name], name)
     flag = {CardType.FOREIGN_PERMANENT: "I", CardType.HMT_PERMIT: "J"}.get(record.card_type, " ")
     _put(buf, TYPE_FLAG, flag, "card type")

@@ -36,7 +36,7 @@ from devices.idcard.protocol import (
     parse_request,
 )
 from devices.idcard.records import IdCardRecord
-from devices.simulation import ServedSimulator
+from devices.simulation import ServedSimulator, ServingThread
 from devices.transport import parse_url
 
 log = logging.getLogger(__name__)
@@ -92,9 +92,8 @@ class SamSimulator(ServedSimulator):
         self._sam_id = sam_id
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._fds: list[int] = []
+        self._serving = ServingThread(self._run, "idcard-sim")
+        self._pty: tuple[int, ...] = ()  # master, slave
         self._replies = 0
         name = scenario or ("card" if card is not None else "no_card")
         self._card: Card | None = None if name == "no_card" else self._default
@@ -157,39 +156,33 @@ class SamSimulator(ServedSimulator):
     # -- life cycle -----------------------------------------------------------------------
 
     def start(self) -> SamSimulator:
-        if self._thread is not None:
+        if self._serving.running:
             return self
         master, slave = os.openpty()
         tty.setraw(slave)
         os.set_blocking(master, False)
-        wake_r, wake_w = os.pipe()
-        self._fds = [master, slave, wake_r, wake_w]
+        self._pty = (master, slave)
         self.port_path = os.ttyname(slave)
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="idcard-sim", daemon=True)
-        self._thread.start()
+        self._serving.start()
         log.info("idcard sim: serving %s", self.port_path)
         return self
 
     def stop(self) -> None:
         """Stop serving and close the pty: to the driver this is a reader unplugged."""
-        if self._thread is None:
+        if not self._serving.running:
             return
-        self._stop.set()
-        os.write(self._fds[3], b"x")
-        self._thread.join(timeout=5.0)
-        self._thread = None
-        for fd in self._fds:
+        self._serving.stop()
+        for fd in self._pty:
             os.close(fd)
-        self._fds = []
+        self._pty = ()
 
     # -- serving --------------------------------------------------------------------------
 
     def _run(self) -> None:
-        master, wake = self._fds[0], self._fds[2]
+        master, wake = self._pty[0], self._serving.wake_fd
         decoder = FrameDecoder()
         try:
-            while not self._stop.is_set():
+            while not self._serving.stopping.is_set():
                 ready, _, _ = select.select([master, wake], [], [], 1.0)
                 if wake in ready:
                     return
@@ -256,7 +249,7 @@ class SamSimulator(ServedSimulator):
             faults = self._faults
             self._replies += 1
             number = self._replies
-        if faults.delay and self._stop.wait(faults.delay):
+        if faults.delay and self._serving.stopping.wait(faults.delay):
             return
         if faults.corrupt_every and (number - 1) % faults.corrupt_every == 0:
             frame = frame[:-2] + bytes([frame[-2] ^ 0x5A]) + frame[-1:]
@@ -280,12 +273,12 @@ class SamSimulator(ServedSimulator):
             sent += len(data[i : i + step])
             if self.pace:
                 wait = start + sent * _BITS_PER_BYTE / self.baud - time.monotonic()
-                if wait > 0 and self._stop.wait(wait):
+                if wait > 0 and self._serving.stopping.wait(wait):
                     return
 
     def _write_all(self, data: bytes) -> bool:
-        master = self._fds[0]
-        while data and not self._stop.is_set():
+        master = self._pty[0]
+        while data and not self._serving.stopping.is_set():
             try:
                 data = data[os.write(master, data) :]
             except BlockingIOError:

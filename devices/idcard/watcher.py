@@ -17,7 +17,6 @@ The loop, the callbacks and their rules are the shared ones of :mod:`devices.wat
 
 from __future__ import annotations
 
-import logging
 from typing import Unpack
 
 from devices.idcard.driver import IdCardReader, Presence
@@ -25,8 +24,6 @@ from devices.idcard.errors import CardRemoved, InvalidCardData, SamNotAuthorised
 from devices.idcard.records import IdCardRecord
 from devices.status import DeviceError, DeviceState, DeviceUnavailable
 from devices.watch import Callbacks, Card, CardWatch
-
-log = logging.getLogger(__name__)
 
 
 class CardWatcher(CardWatch[IdCardRecord]):

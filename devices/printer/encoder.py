@@ -18,19 +18,8 @@ from typing import Literal
 
 import numpy as np
 
+from devices.printer import document, raster
 from devices.printer import protocol as p
-from devices.printer import raster
-from devices.printer.document import (
-    QR,
-    Barcode,
-    Cut,
-    Element,
-    Feed,
-    Image,
-    KeyValue,
-    Separator,
-    Text,
-)
 from devices.printer.layout import (
     EncodeError,
     align_offset,
@@ -105,7 +94,7 @@ class Encoder:
             raise ValueError("unencodable must be 'raster' or 'error'")
         self.unencodable = unencodable
 
-    def encode(self, doc: Iterable[Element]) -> bytes:
+    def encode(self, doc: Iterable[document.Element]) -> bytes:
         """The complete job: ESC @, then every element in order."""
         self._out = bytearray(p.INIT)
         self._style = _Style()
@@ -113,30 +102,30 @@ class Encoder:
             self._element(element)
         return bytes(self._out)
 
-    def _element(self, el: Element) -> None:
+    def _element(self, el: document.Element) -> None:
         cols = self.profile.columns
         match el:
-            case Text():
+            case document.Text():
                 for line in wrap(normalize(el.text), cols // el.size):
                     self._line(line, el.size, el.bold, el.align)
-            case KeyValue():
+            case document.KeyValue():
                 key, sep, value = normalize(el.key), normalize(el.sep), normalize(el.value)
                 for line in key_value_lines(key, sep, value, cols):
                     self._line(line, 1, el.bold, "left")
-            case Separator():
+            case document.Separator():
                 self._line(separator_line(normalize(el.char), cols), 1, False, "left")
-            case QR():
+            case document.QR():
                 self._qr(el)
-            case Barcode():
+            case document.Barcode():
                 self._set(align="center", margin=0)
                 data = el.data.encode("ascii")
                 self._out += p.barcode(el.kind, data, el.height, el.module_width, el.hri)
-            case Image():
+            case document.Image():
                 self._raster(raster.picture_ink(el.image, self.profile.width_dots), el.align)
-            case Feed():
+            case document.Feed():
                 if el.lines:
                     self._out += p.feed_lines(el.lines)
-            case Cut():
+            case document.Cut():
                 self._cut(el)
             case _:
                 raise TypeError(f"not a document element: {type(el).__name__}")
@@ -220,7 +209,7 @@ class Encoder:
             self._out += p.feed_dots(min(dots, 255))
             dots -= 255
 
-    def _qr(self, el: QR) -> None:
+    def _qr(self, el: document.QR) -> None:
         data = el.data.encode("utf-8")
         size = el.size if self.profile.native_qr else min(el.size, RASTER_QR_MODULE)
         module = _fit_module(data, size, el.ec, self.profile.width_dots)
@@ -233,7 +222,7 @@ class Encoder:
             self._raster(raster.qr_ink(data, module, el.ec), "center")
         self._feed_dots(quiet)
 
-    def _cut(self, el: Cut) -> None:
+    def _cut(self, el: document.Cut) -> None:
         self._set(margin=0)
         self._out += p.feed_lines(self.profile.feed_before_cut)
         if self.profile.cut != "none":
@@ -257,7 +246,7 @@ def _unencodable_detail(line: str, profile: PrinterProfile) -> str:
 
 
 def encode(
-    doc: Iterable[Element],
+    doc: Iterable[document.Element],
     profile: PrinterProfile | str = "80mm",
     *,
     unencodable: Unencodable = "raster",

@@ -198,22 +198,20 @@ def to_device_status(answers: dict[int, int]) -> DeviceStatus:
 
 
 def _state_of(flags: PrinterFlags) -> tuple[DeviceState, str]:
-    if flags.unrecoverable_error:
-        return DeviceState.HARDWARE_ERROR, "unrecoverable_error"
-    if flags.cutter_error:
-        return DeviceState.HARDWARE_ERROR, "cutter_error"
-    if flags.cover_open:
-        return DeviceState.USER_ERROR, "cover_open"
-    if flags.paper_out:
-        return DeviceState.USER_ERROR, "paper_out"
-    if flags.auto_recoverable_error:
-        return DeviceState.OFFLINE, "recovering"
-    if flags.error_occurred:
-        return DeviceState.HARDWARE_ERROR, "error"
-    if not flags.online:
-        return DeviceState.OFFLINE, "offline"
-    if flags.paper_near_end:
-        return DeviceState.ONLINE, "paper_near_end"
+    """The state and ``detail`` of the most serious condition that holds."""
+    conditions = (  # most serious first
+        (flags.unrecoverable_error, DeviceState.HARDWARE_ERROR, "unrecoverable_error"),
+        (flags.cutter_error, DeviceState.HARDWARE_ERROR, "cutter_error"),
+        (flags.cover_open, DeviceState.USER_ERROR, "cover_open"),
+        (flags.paper_out, DeviceState.USER_ERROR, "paper_out"),
+        (flags.auto_recoverable_error, DeviceState.OFFLINE, "recovering"),
+        (flags.error_occurred, DeviceState.HARDWARE_ERROR, "error"),
+        (not flags.online, DeviceState.OFFLINE, "offline"),
+        (flags.paper_near_end, DeviceState.ONLINE, "paper_near_end"),
+    )
+    for holds, state, detail in conditions:
+        if holds:
+            return state, detail
     return DeviceState.ONLINE, ""
 
 

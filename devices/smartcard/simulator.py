@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from devices.simulation import ServedSimulator
+from devices.simulation import ServedSimulator, ServingThread
 from devices.smartcard.fixtures import DEFAULT_CARD, CardSpec, card_spec
 from devices.smartcard.simcard import SimCard
 from devices.smartcard.vpcd import (
@@ -101,10 +101,8 @@ class VirtualCard(ServedSimulator):
         self._generation = 0
         self._connected_generation = -1
         self._lock = threading.Lock()
-        self._stop = threading.Event()
         self._seen = threading.Event()  # pcscd asked for our ATR since the last insert
-        self._thread: threading.Thread | None = None
-        self._wake_r, self._wake_w = -1, -1
+        self._serving = ServingThread(self._run, "smartcard-sim")
         self._sock: socket.socket | None = None
         self._answered = 0
 
@@ -152,7 +150,7 @@ class VirtualCard(ServedSimulator):
             self._want = True
             self._answered = 0
             self._seen.clear()
-        self._wake()
+        self._serving.wake()
         log.info("smartcard sim: card inserted in slot %d", self.slot)
 
     def remove(self) -> None:
@@ -160,7 +158,7 @@ class VirtualCard(ServedSimulator):
             self._want = False
             self._generation += 1
             self._seen.clear()
-        self._wake()
+        self._serving.wake()
         log.info("smartcard sim: card removed from slot %d", self.slot)
 
     def wait_seen(self, timeout: float) -> bool:
@@ -170,34 +168,19 @@ class VirtualCard(ServedSimulator):
     # -- life cycle -----------------------------------------------------------------------
 
     def start(self) -> VirtualCard:
-        if self._thread is None:
-            self._wake_r, self._wake_w = os.pipe()
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="smartcard-sim", daemon=True)
-            self._thread.start()
+        self._serving.start()
         return self
 
     def stop(self) -> None:
         """Take the card out and stop; the reader is empty afterwards."""
-        if self._thread is None:
-            return
-        self._stop.set()
-        self._wake()
-        self._thread.join(timeout=5.0)
-        self._thread = None
-        os.close(self._wake_r)
-        os.close(self._wake_w)
+        self._serving.stop()
 
     # -- serving --------------------------------------------------------------------------
-
-    def _wake(self) -> None:
-        if self._thread is not None:
-            os.write(self._wake_w, b"x")
 
     def _run(self) -> None:
         decoder = VpcdDecoder()
         try:
-            while not self._stop.is_set():
+            while not self._serving.stopping.is_set():
                 if self._want and self._sock is None:
                     decoder = VpcdDecoder()
                     if not self._connect():
@@ -216,9 +199,9 @@ class VirtualCard(ServedSimulator):
             self._disconnect()
 
     def _idle(self, seconds: float) -> None:
-        ready, _, _ = select.select([self._wake_r], [], [], seconds)
+        ready, _, _ = select.select([self._serving.wake_fd], [], [], seconds)
         if ready:
-            os.read(self._wake_r, 64)
+            os.read(self._serving.wake_fd, 64)
 
     def _connect(self) -> bool:
         """Try to reach vpcd; False (try again later) when it is not listening."""
@@ -250,9 +233,9 @@ class VirtualCard(ServedSimulator):
             _LEFT_AT[self.address] = time.monotonic()
 
     def _serve_once(self, sock: socket.socket, decoder: VpcdDecoder) -> None:
-        ready, _, _ = select.select([sock.fileno(), self._wake_r], [], [], 1.0)
-        if self._wake_r in ready:
-            os.read(self._wake_r, 64)
+        ready, _, _ = select.select([sock.fileno(), self._serving.wake_fd], [], [], 1.0)
+        if self._serving.wake_fd in ready:
+            os.read(self._serving.wake_fd, 64)
         if sock.fileno() not in ready:
             return
         try:
@@ -288,7 +271,7 @@ class VirtualCard(ServedSimulator):
                 self._want = False
             log.info("smartcard sim: card pulled out during a command")
             return False
-        if faults.delay and self._stop.wait(faults.delay):
+        if faults.delay and self._serving.stopping.wait(faults.delay):
             return False
         return self._send(sock, chip.answer(message.apdu))
 
