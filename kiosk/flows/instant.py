@@ -92,12 +92,9 @@ class InstantFlow(PrintSteps, PromisedFlow):
         return self._print_or_continue(intent, PrintCertificate(), to=Step.RATING)
 
     def _on_problem(self, intent: Intent) -> Transition:
-        if not isinstance(intent, Retry):
-            return self._refuse(intent)
-        self.problem = ""
         if self.fee_fen > 0 and not (self.payment and self.payment.paid):
-            return Next(Step.PAYMENT, effect=CreatePayment())
-        return Next(Step.FETCH, effect=FetchCertificate())
+            return self._retry(intent, Step.PAYMENT, CreatePayment())
+        return self._retry(intent, Step.FETCH, FetchCertificate())
 
     def _back(self) -> Transition:
         if self.step is Step.PAYMENT and not (self.payment and self.payment.paid):

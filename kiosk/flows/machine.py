@@ -76,8 +76,9 @@ class StepMachine:
             return self.fail(intent.key)
         return self._refuse(intent)
 
-    def _retry(self, intent: Intent, to: Step, effect: Effect) -> Transition:
-        """At Step.PROBLEM: Retry clears the problem and runs ``effect`` again at ``to``."""
+    def _retry(self, intent: Intent, to: Step, effect: Effect | None = None) -> Transition:
+        """At Step.PROBLEM: Retry clears the problem and goes back ``to`` the step that
+        failed, running its ``effect`` again."""
         if not isinstance(intent, Retry):
             return self._refuse(intent)
         self.problem = ""
