@@ -59,8 +59,7 @@ class TrackingCaseScreen(KioskScreen):
 
     def render(self) -> None:
         flow = self.running(TrackingFlow)
-        body = self.ids.body
-        body.clear_widgets()
+        self.ids.body.clear_widgets()
         self.notice = ""
         if flow is None:
             return

@@ -26,7 +26,6 @@ from kiosk.flows.intents import (
     Choose,
     Confirm,
     Failed,
-    Retry,
     SlotsLoaded,
 )
 from kiosk.flows.kinds import FlowKind
@@ -100,9 +99,7 @@ class AppointmentFlow(StepMachine):
         if isinstance(intent, CancelRequested):
             self.notice, self.mine = "", None
             return Next(Step.MINE, effect=FindAppointments())
-        if isinstance(intent, Failed):
-            return self.fail(intent.key)
-        return self._refuse(intent)
+        return self._failed(intent)
 
     def _on_mine(self, intent: Intent) -> Transition:
         if isinstance(intent, AppointmentsFound):
@@ -149,10 +146,7 @@ class AppointmentFlow(StepMachine):
         return self._continue(intent, to=Step.DONE)
 
     def _on_problem(self, intent: Intent) -> Transition:
-        if not isinstance(intent, Retry):
-            return self._refuse(intent)
-        self.problem = ""
-        return Next(Step.SLOTS, effect=LoadSlots())
+        return self._retry(intent, Step.SLOTS, LoadSlots())
 
     def _back(self) -> Transition:
         if self.step is Step.CONFIRM:

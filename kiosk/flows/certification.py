@@ -194,14 +194,11 @@ class CertificationFlow(RatingSteps, PrintSteps):
         return self._refuse(intent)
 
     def _on_problem(self, intent: Intent) -> Transition:
-        if not isinstance(intent, Retry):
-            return self._refuse(intent)
-        self.problem = ""
         if self.by_agent:
-            return Next(Step.VERIFYING, effect=CertifyByAgent())
+            return self._retry(intent, Step.VERIFYING, CertifyByAgent())
         if self.capture is not None:
-            return Next(Step.VERIFYING, effect=VerifyFace())
-        return Next(Step.FACE_CONSENT)
+            return self._retry(intent, Step.VERIFYING, VerifyFace())
+        return self._retry(intent, Step.FACE_CONSENT)
 
     def _back(self) -> Transition:
         if self.step in (Step.FACE, Step.FACE_OTHER):

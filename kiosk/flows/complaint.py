@@ -11,7 +11,7 @@ from kiosk.catalogue.forms import validate_field
 from kiosk.catalogue.model import FieldKind, FormField, Text
 from kiosk.flows.base import Abort, Intent, Invalid, Next, Step, Transition
 from kiosk.flows.effects import FileComplaint
-from kiosk.flows.intents import Choose, Failed, Filed, PhoneEntered, Retry, TextEntered
+from kiosk.flows.intents import Choose, Filed, PhoneEntered, TextEntered
 from kiosk.flows.kinds import FlowKind
 from kiosk.flows.machine import StepMachine
 from kiosk.session import Session
@@ -71,17 +71,13 @@ class ComplaintFlow(StepMachine):
             self.reference, self.remote_id = intent.reference, intent.remote_id
             self.printed, self.print_problem = intent.printed, intent.key
             return Next(Step.TICKET)
-        if isinstance(intent, Failed):
-            return self.fail(intent.key)
-        return self._refuse(intent)
+        return self._failed(intent)
 
     def _on_ticket(self, intent: Intent) -> Transition:
         return self._continue(intent, to=Step.DONE)
 
     def _on_problem(self, intent: Intent) -> Transition:
-        if not isinstance(intent, Retry):
-            return self._refuse(intent)
-        return Next(Step.SUBMIT, effect=FileComplaint())
+        return self._retry(intent, Step.SUBMIT, FileComplaint())
 
     def _back(self) -> Transition:
         previous = {Step.COMPOSE: Step.CATEGORY, Step.CONTACT: Step.COMPOSE}

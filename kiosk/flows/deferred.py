@@ -15,30 +15,24 @@ from kiosk.flows.kinds import FlowKind
 from kiosk.flows.promised import PromisedFlow
 
 
-def _choices(*pairs: tuple[str, str, str]) -> tuple[Choice, ...]:
-    return tuple(Choice(value, Text(zh, en)) for value, zh, en in pairs)
+def _pick_one(key: str, label: Text, *choices: tuple[str, str, str]) -> FormField:
+    """A required question answered by one of ``choices``: (value, zh, en) each."""
+    options = tuple(Choice(value, Text(zh, en)) for value, zh, en in choices)
+    return FormField(key, label, FieldKind.CHOICE, True, choices=options)
 
 
 DEFERRED_FIELDS = (
-    FormField(
+    _pick_one(
         "service",
         Text("需要的服务", "Service needed"),
-        FieldKind.CHOICE,
-        True,
-        choices=_choices(
-            ("home_visit", "上门服务", "Home visit"),
-            ("after_hours", "工作时间外办理", "Outside working hours"),
-        ),
+        ("home_visit", "上门服务", "Home visit"),
+        ("after_hours", "工作时间外办理", "Outside working hours"),
     ),
-    FormField(
+    _pick_one(
         "for_whom",
         Text("为谁申请", "For whom"),
-        FieldKind.CHOICE,
-        True,
-        choices=_choices(
-            ("self", "本人", "Myself"),
-            ("family", "家庭成员", "A family member"),
-        ),
+        ("self", "本人", "Myself"),
+        ("family", "家庭成员", "A family member"),
     ),
     FormField(
         "family_name",
@@ -48,29 +42,21 @@ DEFERRED_FIELDS = (
         max_length=20,
         required_when=RequiredWhen("for_whom", "family"),
     ),
-    FormField(
+    _pick_one(
         "reason",
         Text("原因", "Reason"),
-        FieldKind.CHOICE,
-        True,
-        choices=_choices(
-            ("bedridden", "卧床不起", "Bedridden"),
-            ("disabled", "残疾行动不便", "Disabled"),
-            ("elderly_alone", "高龄独居", "Very old, living alone"),
-            ("working_hours", "工作时间无法前来", "Cannot come in working hours"),
-            ("other", "其他", "Other"),
-        ),
+        ("bedridden", "卧床不起", "Bedridden"),
+        ("disabled", "残疾行动不便", "Disabled"),
+        ("elderly_alone", "高龄独居", "Very old, living alone"),
+        ("working_hours", "工作时间无法前来", "Cannot come in working hours"),
+        ("other", "其他", "Other"),
     ),
-    FormField(
+    _pick_one(
         "when",
         Text("希望的时间", "Preferred time"),
-        FieldKind.CHOICE,
-        True,
-        choices=_choices(
-            ("weekday_evening", "工作日傍晚", "Weekday evening"),
-            ("weekend", "周末", "Weekend"),
-            ("any", "都可以", "Any time"),
-        ),
+        ("weekday_evening", "工作日傍晚", "Weekday evening"),
+        ("weekend", "周末", "Weekend"),
+        ("any", "都可以", "Any time"),
     ),
     FormField(
         "address",

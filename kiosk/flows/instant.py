@@ -18,7 +18,7 @@ from typing import Any
 from kiosk.catalogue.model import MaterialSource
 from kiosk.flows.base import Abort, Intent, Invalid, Next, Step, Transition
 from kiosk.flows.effects import CheckPayment, CreatePayment, FetchCertificate, PrintCertificate
-from kiosk.flows.intents import CertificateReady, Failed, PaymentUpdate, Retry
+from kiosk.flows.intents import CertificateReady, PaymentUpdate, Retry
 from kiosk.flows.kinds import FlowKind
 from kiosk.flows.machine import PrintSteps
 from kiosk.flows.promised import PromisedFlow
@@ -78,9 +78,7 @@ class InstantFlow(PrintSteps, PromisedFlow):
             self.notice = ""
             self.payment_round += 1
             return Next(Step.PAYMENT, effect=CreatePayment())
-        if isinstance(intent, Failed):
-            return self.fail(intent.key)
-        return self._refuse(intent)
+        return self._failed(intent)
 
     # -- the certificate --
 
@@ -88,20 +86,15 @@ class InstantFlow(PrintSteps, PromisedFlow):
         if isinstance(intent, CertificateReady):
             self.case_no, self.certificate = intent.case_no, intent.certificate
             return Next(Step.CERTIFICATE, effect=PrintCertificate())
-        if isinstance(intent, Failed):
-            return self.fail(intent.key)
-        return self._refuse(intent)
+        return self._failed(intent)
 
     def _on_certificate(self, intent: Intent) -> Transition:
         return self._print_or_continue(intent, PrintCertificate(), to=Step.RATING)
 
     def _on_problem(self, intent: Intent) -> Transition:
-        if not isinstance(intent, Retry):
-            return self._refuse(intent)
-        self.problem = ""
         if self.fee_fen > 0 and not (self.payment and self.payment.paid):
-            return Next(Step.PAYMENT, effect=CreatePayment())
-        return Next(Step.FETCH, effect=FetchCertificate())
+            return self._retry(intent, Step.PAYMENT, CreatePayment())
+        return self._retry(intent, Step.FETCH, FetchCertificate())
 
     def _back(self) -> Transition:
         if self.step is Step.PAYMENT and not (self.payment and self.payment.paid):

@@ -23,7 +23,7 @@ from kiosk.flows.base import (
     Transition,
 )
 from kiosk.flows.effects import Effect
-from kiosk.flows.intents import Printed, PrintRequested
+from kiosk.flows.intents import Failed, Printed, PrintRequested, Retry
 from kiosk.flows.kinds import FlowKind
 from kiosk.session import CapturedPage, Session
 
@@ -68,6 +68,21 @@ class StepMachine:
         """Show ``key`` at Step.PROBLEM."""
         self.problem = key
         return Next(Step.PROBLEM)
+
+    def _failed(self, intent: Intent) -> Transition:
+        """The end of a step's handler: an effect that failed shows its message at
+        Step.PROBLEM; any other intent is not for this step."""
+        if isinstance(intent, Failed):
+            return self.fail(intent.key)
+        return self._refuse(intent)
+
+    def _retry(self, intent: Intent, to: Step, effect: Effect | None = None) -> Transition:
+        """At Step.PROBLEM: Retry clears the problem and goes back ``to`` the step that
+        failed, running its ``effect`` again."""
+        if not isinstance(intent, Retry):
+            return self._refuse(intent)
+        self.problem = ""
+        return Next(to, effect=effect)
 
     def _on_identity(self, intent: Intent) -> Transition:
         """The citizen identified (ID card, social-security card, e-ID): the identity

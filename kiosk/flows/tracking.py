@@ -34,7 +34,6 @@ from kiosk.flows.intents import (
     Failed,
     Found,
     NumberEntered,
-    Retry,
     Scanned,
     StartScan,
     UseIdCard,
@@ -171,10 +170,9 @@ class TrackingFlow(StepMachine):
         return self._continue(intent, to=Step.DONE)
 
     def _on_problem(self, intent: Intent) -> Transition:
-        if not isinstance(intent, Retry) or self._last is None:
+        if self._last is None:  # nothing was searched: nothing to try again
             return self._refuse(intent)
-        self.problem = ""
-        return Next(Step.SEARCHING, effect=self._last)
+        return self._retry(intent, Step.SEARCHING, self._last)
 
     def _back(self) -> Transition:
         if self.step is Step.CASE and len(self.cases) > 1:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from provisioning.protocol import format_code, make_payload
 from provisioning.server import schemas, totp
 from provisioning.server.accounts import Actor
-from provisioning.server.device_service import Signed
+from provisioning.server.devauth import Signed
 from provisioning.server.errors import Invalid, Unauthorized, UnsupportedMedia
 from provisioning.server.regions import NODE_ID
 from provisioning.server.wire import Request, Response, json_response

@@ -58,12 +58,25 @@ def signed_parts(headers: dict[str, str]) -> tuple[str, int, str, str]:
     return device, int(stamp), nonce, signature
 
 
-def check_signature(
-    public_key: str, method: str, target: str, headers: dict[str, str], body: bytes, now: float
-) -> tuple[str, int, str]:
+class Signed:
+    """One signed request as the HTTP layer saw it."""
+
+    def __init__(
+        self, method: str, target: str, headers: dict[str, str], body: bytes, ip: str = ""
+    ) -> None:
+        self.method, self.target, self.headers, self.body, self.ip = (
+            method,
+            target,
+            headers,
+            body,
+            ip,
+        )
+
+
+def check_signature(public_key: str, req: Signed, now: float) -> tuple[str, int, str]:
     """Verify the signature and the clock; (device id, timestamp, nonce)."""
-    device, stamp, nonce, signature = signed_parts(headers)
-    message = request_message(method, target, device, stamp, nonce, body)
+    device, stamp, nonce, signature = signed_parts(req.headers)
+    message = request_message(req.method, req.target, device, stamp, nonce, req.body)
     if not verify(_public_key(public_key), signature, message):
         raise Unauthorized("the signature does not match", code="signature_invalid")
     if abs(now - stamp) > CLOCK_SKEW_S:
@@ -75,39 +88,23 @@ def check_signature(
     return device, stamp, nonce
 
 
-def authenticate(
-    tx: Tx,
-    method: str,
-    target: str,
-    headers: dict[str, str],
-    body: bytes,
-    now: float,
-    *,
-    allow_pending: bool = False,
-) -> dict[str, Any]:
+def authenticate(tx: Tx, req: Signed, now: float, *, allow_pending: bool = False) -> dict[str, Any]:
     """The device row of a properly signed request; Unauthorized/Forbidden otherwise."""
-    row, nonce = verified(tx, method, target, headers, body, now, allow_pending=allow_pending)
+    row, nonce = verified(tx, req, now, allow_pending=allow_pending)
     remember_nonce(tx, row["id"], nonce, now)
     return row
 
 
 def verified(
-    tx: Tx,
-    method: str,
-    target: str,
-    headers: dict[str, str],
-    body: bytes,
-    now: float,
-    *,
-    allow_pending: bool = False,
+    tx: Tx, req: Signed, now: float, *, allow_pending: bool = False
 ) -> tuple[dict[str, Any], str]:
     """The device row and the nonce of a properly signed request, the nonce not yet
     remembered (the caller does that in the same transaction: ``remembering``)."""
-    device_id = signed_parts(headers)[0]
+    device_id = signed_parts(req.headers)[0]
     row = tx.one(DEVICE, (device_id,))
     if row is None:
         raise Unauthorized("this device is not enrolled", code="unknown_device")
-    _, _, nonce = check_signature(row["public_key"], method, target, headers, body, now)
+    _, _, nonce = check_signature(row["public_key"], req, now)
     if row["status"] == "revoked":
         raise Forbidden("this device's key has been revoked", code="device_revoked")
     if row["status"] == "rejected":

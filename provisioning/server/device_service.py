@@ -20,23 +20,9 @@ from provisioning.server import (
     schemas,
 )
 from provisioning.server.db import Tx
+from provisioning.server.devauth import Signed
 from provisioning.server.errors import Conflict, NotFound
 from provisioning.server.fleet import Fleet
-
-
-class Signed:
-    """One signed request as the HTTP layer saw it."""
-
-    def __init__(
-        self, method: str, target: str, headers: dict[str, str], body: bytes, ip: str = ""
-    ) -> None:
-        self.method, self.target, self.headers, self.body, self.ip = (
-            method,
-            target,
-            headers,
-            body,
-            ip,
-        )
 
 
 class DeviceService:
@@ -51,24 +37,14 @@ class DeviceService:
         self.charge = charge  # the device's rate limit, spent only once it is authenticated
 
     def _auth(self, tx: Tx, req: Signed, *, allow_pending: bool = False) -> dict[str, Any]:
-        row = devauth.authenticate(
-            tx,
-            req.method,
-            req.target,
-            req.headers,
-            req.body,
-            self.fleet.clock(),
-            allow_pending=allow_pending,
-        )
+        row = devauth.authenticate(tx, req, self.fleet.clock(), allow_pending=allow_pending)
         self.charge(row["id"])
         return row
 
     def enroll(self, req: Signed, body: schemas.Enrollment) -> dict[str, Any]:
         """Proof of possession: the request is signed by the key it enrolls."""
         now = self.fleet.clock()
-        device_id, _, nonce = devauth.check_signature(
-            body.public_key, req.method, req.target, req.headers, req.body, now
-        )
+        device_id, _, nonce = devauth.check_signature(body.public_key, req, now)
         with self.fleet.db.tx() as tx:
             devauth.remember_nonce(tx, device_id, nonce, now)
             view = enrollment.enroll(tx, body, device_id, now)
@@ -102,7 +78,7 @@ class DeviceService:
         now = self.fleet.clock()
         report = health.report(beat)
         with self.fleet.db.tx() as tx:
-            row, nonce = devauth.verified(tx, req.method, req.target, req.headers, req.body, now)
+            row, nonce = devauth.verified(tx, req, now)
             self.charge(row["id"])
             # what every heartbeat writes and reads, in one round trip to the database
             inserted, _, alerts, unanswered = tx.batch(

@@ -6,7 +6,7 @@ import weakref
 from typing import TYPE_CHECKING
 
 from provisioning.server.analytics.ingest import MattersCache, ingest
-from provisioning.server.device_service import Signed
+from provisioning.server.devauth import Signed
 from provisioning.server.errors import UnsupportedMedia
 from provisioning.server.wire import JSON_TYPE, Request, Response, json_response
 

@@ -18,7 +18,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from provisioning.server import devauth, layers, schemas
 from provisioning.server.analytics.batch import (
@@ -32,10 +32,8 @@ from provisioning.server.analytics.batch import (
     vocabulary,
 )
 from provisioning.server.db import Tx
+from provisioning.server.devauth import Signed
 from provisioning.server.errors import BodyRefused, Conflict, FleetError, Forbidden
-
-if TYPE_CHECKING:
-    from provisioning.server.device_service import Signed
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +96,7 @@ def ingest(tx: Tx, req: Signed, now: float, cache: MattersCache) -> tuple[int, d
     body = req.body
     if len(body) > MAX_BODY:
         raise BodyRefused(413, "body_too_large", f"body over {MAX_BODY} bytes")
-    row = devauth.authenticate(tx, req.method, req.target, req.headers, body, now)
+    row = devauth.authenticate(tx, req, now)
     if row["status"] != "accepted" or not row["site_id"]:
         raise Forbidden("this device is not accepted into a site", code="device_not_accepted")
     doc = schemas.parse(body)  # 400 malformed_json
