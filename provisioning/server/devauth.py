@@ -7,6 +7,7 @@ primary key and is refused, one outside it is refused by its timestamp.
 
 from __future__ import annotations
 
+import dataclasses as dc
 import functools
 import re
 from typing import Any
@@ -58,19 +59,15 @@ def signed_parts(headers: dict[str, str]) -> tuple[str, int, str, str]:
     return device, int(stamp), nonce, signature
 
 
+@dc.dataclass(frozen=True)
 class Signed:
     """One signed request as the HTTP layer saw it."""
 
-    def __init__(
-        self, method: str, target: str, headers: dict[str, str], body: bytes, ip: str = ""
-    ) -> None:
-        self.method, self.target, self.headers, self.body, self.ip = (
-            method,
-            target,
-            headers,
-            body,
-            ip,
-        )
+    method: str
+    target: str
+    headers: dict[str, str]
+    body: bytes
+    ip: str = ""
 
 
 def check_signature(public_key: str, req: Signed, now: float) -> tuple[str, int, str]:
