@@ -43,7 +43,7 @@ from kiosk.staff.cases import DeskLists, station_desk
 from kiosk.upstream import HttpPlatformClient
 from kiosk.usage import UsageRecorder, UsageStore
 from kiosk.voice import Voice
-from provisioning.agent import Activation, Agent, active_catalogue_file, active_exclusions
+from provisioning.agent import Activation, Agent, active_catalogue
 from sandbox import SandboxPlatform
 from terminal import technician
 from terminal.control import ControlServer, OwnerLock
@@ -58,18 +58,25 @@ from terminal.wiring import open_upstream, outbox_db, outbox_key
 log = logging.getLogger(__name__)
 
 
+def catalogue_source(settings: Settings) -> tuple[Path, list[str]]:
+    """The site's catalogue file, else the fleet's active one, else the shipped demo; and
+    the matters the fleet's active bundle excludes (the bundle is verified once for both)."""
+    fleet_file, excluded = active_catalogue(settings.state_dir)
+    site = settings.paths.catalogue
+    return (Path(site) if site else fleet_file or CATALOGUE_FILE), excluded
+
+
 def catalogue_path(settings: Settings) -> Path:
-    """The site's catalogue file, else the fleet's active one, else the shipped demo."""
-    if settings.paths.catalogue:
-        return Path(settings.paths.catalogue)
-    return active_catalogue_file(settings.state_dir) or CATALOGUE_FILE
+    """The catalogue file this kiosk reads: :func:`catalogue_source`'s."""
+    return catalogue_source(settings)[0]
 
 
 def site_catalogue(settings: Settings) -> Catalogue:
     """The catalogue this kiosk offers: :func:`catalogue_path`'s, less the matters the
     fleet's active bundle excludes (a bundle without a catalogue of its own leaves the
     built-in one, which the server cannot filter)."""
-    return load_catalogue(catalogue_path(settings)).without(active_exclusions(settings.state_dir))
+    path, excluded = catalogue_source(settings)
+    return load_catalogue(path).without(excluded)
 
 
 @dc.dataclass(eq=False)

@@ -18,18 +18,24 @@ def active_site_file(state_dir: Path) -> Path | None:
 
 def active_catalogue_file(state_dir: Path) -> Path | None:
     """The fleet's catalogue, when the active bundle carries one (else the shipped one)."""
-    check_state_dir(state_dir)
-    path = state_dir / "fleet" / "current" / "catalogue.json"
-    return path if path.is_file() else None
+    return active_catalogue(state_dir)[0]
 
 
 def active_exclusions(state_dir: Path) -> list[str]:
     """The matter codes the active bundle excludes (none without a bundle). A bundle with
     its own catalogue has them taken out already; the kiosk's built-in one needs this."""
+    return active_catalogue(state_dir)[1]
+
+
+def active_catalogue(state_dir: Path) -> tuple[Path | None, list[str]]:
+    """:func:`active_catalogue_file` and :func:`active_exclusions` together, the active
+    bundle verified once for both."""
     check_state_dir(state_dir)
-    path = state_dir / "fleet" / "current" / "exclude_matters.json"
+    current = state_dir / "fleet" / "current"
+    path = current / "catalogue.json"
     try:
-        codes = json.loads(path.read_text(encoding="utf-8"))
+        codes = json.loads((current / "exclude_matters.json").read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return []
-    return [c for c in codes if isinstance(c, str)] if isinstance(codes, list) else []
+        codes = []
+    excluded = [c for c in codes if isinstance(c, str)] if isinstance(codes, list) else []
+    return (path if path.is_file() else None), excluded
